@@ -1,0 +1,54 @@
+# Two commands on a fresh clone: `make demo` and `make test`. Everything installs into .venv.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+STAMP := $(VENV)/.installed
+MATURITY_HOME ?= $(CURDIR)/var
+export MATURITY_HOME
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test test-fast lint typecheck format bench docs clean
+
+help:  ## show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(UV) pip install --quiet --python $(BIN)/python -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the project with its dev tools
+
+demo: $(STAMP)  ## run the main job on the embedded default and print the result
+	$(BIN)/maturity demo
+
+test: $(STAMP)  ## run the whole test suite with a coverage summary
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)  ## unit tests only
+	$(BIN)/python -m pytest -m "not slow and not postgres" --no-cov
+
+lint: $(STAMP)  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)  ## mypy
+	$(BIN)/mypy
+
+format: $(STAMP)  ## apply ruff formatting and fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)  ## run the benchmarks and print their numbers
+	$(BIN)/python -m maturity.bench
+
+docs: $(STAMP)  ## regenerate the generated docs
+	$(BIN)/maturity docs generate
+
+clean:  ## remove .venv and local state under var/
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage

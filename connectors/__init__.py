@@ -1,0 +1,1 @@
+"""Platform connectors (installed as ``maturity.connectors``)."""

@@ -1,0 +1,79 @@
+"""What scoring produces: the phase, how sure it is, the evidence, and the next steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Literal
+
+from maturity.evidence import DeclaredFact, MetricValue, Window
+from maturity.phases import Phase
+
+
+class Status(str, Enum):
+    MET = "met"
+    NOT_MET = "not_met"
+    UNCERTAIN = "uncertain"
+    UNKNOWN = "unknown"
+
+
+Verdict = Literal["assessed", "insufficient_evidence"]
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformCheck:
+    """A criterion checked against one metric value (one platform, or all)."""
+
+    platform: str
+    status: Status
+    value: float | None
+    n: int
+    threshold: float
+    low: float | None
+    high: float | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    criterion_id: str
+    phase: Phase
+    kind: Literal["observed", "declared"]
+    role: Literal["gate", "support"]
+    weight: float
+    status: Status
+    reason: str
+    checks: tuple[PlatformCheck, ...] = ()
+    metric_values: tuple[MetricValue, ...] = ()
+    facts: tuple[DeclaredFact, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    rank: int
+    criterion_id: str
+    phase: Phase
+    weight: float
+    status: Status
+    gap: str
+    """What is missing, in words and numbers: 'response rate 0.41 -> needs >= 0.65'."""
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    org_id: str
+    window: Window
+    rubric_id: str
+    rubric_version: str
+    verdict: Verdict
+    phase: Phase | None
+    """Highest phase attained, cumulatively; None when insufficient evidence or none attained."""
+    phases_attained: tuple[Phase, ...]
+    maturity_index: float
+    confidence: float
+    coverage: float
+    """Weighted share of the criteria up to the next phase that have decisive evidence."""
+    platforms_covered: tuple[str, ...]
+    platforms_missing: tuple[str, ...]
+    criteria: tuple[CriterionResult, ...]
+    next_steps: tuple[NextStep, ...]

@@ -1,0 +1,201 @@
+"""Load, extend and validate rubric files.
+
+A rubric file is YAML (or JSON). A custom file may say ``extends: default`` (or a path to
+another rubric file). Its criteria then replace the base criteria with the same id field by
+field, and add the new ones; ``remove`` lists base criterion ids to drop. Every error names the
+file, the line, the criterion id and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from maturity.errors import InputError
+from maturity.phases import Phase
+from maturity.rubric.model import Rubric
+from maturity.yamlfile import Document, PathKey, dotted_path, load_document
+
+DEFAULT_RUBRIC_PATH = Path(__file__).with_name("default.yaml")
+
+
+@dataclass(frozen=True)
+class _Origin:
+    """Where a merged criterion or goal was written: its document and its path there."""
+
+    doc: Document
+    key: PathKey
+
+    def where(self, field: tuple[str | int, ...] = ()) -> str:
+        return self.doc.where((*self.key, *field))
+
+
+def _entries(doc: Document, name: str) -> list[tuple[dict[str, Any], _Origin]]:
+    raw = doc.data.get(name, [])
+    if not isinstance(raw, list):
+        raise InputError(f"'{name}' must be a list", where=doc.where((name,)))
+    out: list[tuple[dict[str, Any], _Origin]] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(raw):
+        if not isinstance(entry, dict) or "id" not in entry:
+            raise InputError(
+                f"each entry of '{name}' must be a mapping with an 'id'",
+                where=doc.where((name, i)),
+            )
+        cid = str(entry["id"])
+        if cid in seen:
+            raise InputError(
+                f"duplicate id '{cid}' in '{name}' (first at line "
+                f"{doc.line_of((name, seen[cid]))})",
+                where=doc.where((name, i, "id")),
+                fix="give every entry a unique id, or merge the two entries",
+            )
+        seen[cid] = i
+        out.append((dict(entry), _Origin(doc, (name, i))))
+    return out
+
+
+def _resolve_base(doc: Document) -> Path:
+    ref = doc.data["extends"]
+    if ref == "default":
+        return DEFAULT_RUBRIC_PATH
+    base = (doc.path.parent / str(ref)).resolve()
+    if base == doc.path.resolve():
+        raise InputError("a rubric cannot extend itself", where=doc.where(("extends",)))
+    return base
+
+
+def _merge(
+    base: list[tuple[dict[str, Any], _Origin]],
+    overlay: list[tuple[dict[str, Any], _Origin]],
+    remove: set[str],
+    doc: Document,
+    name: str,
+) -> list[tuple[dict[str, Any], _Origin]]:
+    by_id = {str(e["id"]): (e, o) for e, o in base}
+    unknown = sorted(remove - set(by_id))
+    if unknown:
+        raise InputError(
+            f"'remove' names ids the base rubric does not have: {unknown}",
+            where=doc.where(("remove",)),
+        )
+    for entry, origin in overlay:
+        cid = str(entry["id"])
+        if cid in by_id:
+            by_id[cid] = ({**by_id[cid][0], **entry}, origin)
+        else:
+            by_id[cid] = (entry, origin)
+    return [v for k, v in by_id.items() if k not in remove] if name == "criteria" else list(
+        by_id.values()
+    )
+
+
+def _collect(path: Path, depth: int = 0) -> tuple[Document, dict[str, Any], list, list]:
+    doc = load_document(path)
+    if not isinstance(doc.data, dict):
+        raise InputError("a rubric file must be a mapping at the top level", where=str(path))
+    if depth > 8:
+        raise InputError("rubric 'extends' chain is longer than 8 files", where=str(path))
+    goals = _entries(doc, "goals")
+    criteria = _entries(doc, "criteria")
+    if "extends" not in doc.data:
+        header = {k: v for k, v in doc.data.items() if k not in {"goals", "criteria"}}
+        return doc, header, goals, criteria
+    _, base_header, base_goals, base_criteria = _collect(_resolve_base(doc), depth + 1)
+    remove = doc.data.get("remove", []) or []
+    if not isinstance(remove, list):
+        raise InputError("'remove' must be a list of criterion ids", where=doc.where(("remove",)))
+    header = {**base_header}
+    header.update({k: v for k, v in doc.data.items()
+                   if k not in {"goals", "criteria", "extends", "remove"}})
+    return (
+        doc,
+        header,
+        _merge(base_goals, goals, set(), doc, "goals"),
+        _merge(base_criteria, criteria, {str(r) for r in remove}, doc, "criteria"),
+    )
+
+
+def _raise_validation(
+    exc: ValidationError, doc: Document, origins: dict[str, list[_Origin]], data: dict[str, Any]
+) -> None:
+    err = exc.errors()[0]
+    loc = tuple(err["loc"])
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if loc and loc[0] in origins and len(loc) > 1 and isinstance(loc[1], int):
+        origin = origins[str(loc[0])][loc[1]]
+        entry_id = data[str(loc[0])][loc[1]].get("id", "?")
+        field = tuple(p for p in loc[2:] if isinstance(p, (str, int)))
+        field_txt = dotted_path(field) or "(entry)"
+        raise InputError(
+            f"{loc[0][:-1] if str(loc[0]).endswith('s') else loc[0]} '{entry_id}', field "
+            f"'{field_txt}': {msg}",
+            where=origin.where(field),
+            fix="see docs/rubric.md for the fields of a criterion and their ranges",
+        ) from None
+    raise InputError(
+        f"field '{dotted_path(tuple(loc))}': {msg}", where=doc.where(tuple(loc)),
+        fix="see docs/rubric.md for the layout of a rubric file",
+    ) from None
+
+
+def _check_coverage(rubric: Rubric, doc: Document, origins: dict[str, list[_Origin]]) -> None:
+    goal_ids = {g.id for g in rubric.goals}
+    cited: set[str] = set()
+    for i, c in enumerate(rubric.criteria):
+        for g in c.goals:
+            if g not in goal_ids:
+                raise InputError(
+                    f"criterion '{c.id}', field 'goals': unknown goal '{g}'",
+                    where=origins["criteria"][i].where(("goals",)),
+                    fix=f"cite one of the rubric's goal ids: {sorted(goal_ids)}",
+                )
+            cited.add(g)
+    for phase in Phase:
+        crit = rubric.for_phase(phase)
+        if not crit:
+            raise InputError(
+                f"phase {int(phase)} ({phase.label()}) has no criteria",
+                where=str(doc.path),
+                fix="give every phase at least one criterion with role 'gate'",
+            )
+        if not any(c.role == "gate" for c in crit):
+            raise InputError(
+                f"phase {int(phase)} ({phase.label()}) has no criterion with role 'gate'",
+                where=str(doc.path),
+                fix="mark at least one criterion of the phase as role: gate",
+            )
+    for i, g in enumerate(rubric.goals):
+        if g.id not in cited:
+            raise InputError(
+                f"goal '{g.id}' is not tested by any criterion",
+                where=origins["goals"][i].where(()),
+                fix="cite the goal in a criterion's 'goals', or remove the goal",
+            )
+
+
+def load_rubric(path: str | Path) -> Rubric:
+    """Load and validate a rubric file, following ``extends``."""
+    doc, header, goals, criteria = _collect(Path(path))
+    data: dict[str, Any] = {
+        **header,
+        "goals": [e for e, _ in goals],
+        "criteria": [e for e, _ in criteria],
+    }
+    origins = {"goals": [o for _, o in goals], "criteria": [o for _, o in criteria]}
+    try:
+        rubric = Rubric.model_validate(data)
+    except ValidationError as exc:
+        _raise_validation(exc, doc, origins, data)
+        raise  # unreachable: _raise_validation always raises
+    _check_coverage(rubric, doc, origins)
+    return rubric
+
+
+@lru_cache(maxsize=1)
+def load_default_rubric() -> Rubric:
+    return load_rubric(DEFAULT_RUBRIC_PATH)
