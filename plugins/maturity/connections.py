@@ -1,0 +1,157 @@
+"""Airflow-style connections, read the Airflow way, also when Airflow is not running.
+
+A connection ``my_conn`` comes from the environment variable ``AIRFLOW_CONN_MY_CONN``, in
+Airflow's JSON form (``{"conn_type": "...", "host": "...", "login": ..., "password": ...,
+"schema": ..., "port": ..., "extra": {...}}``) or its URI form
+(``conn-type://login:password@host:port/schema?key=value``, where a host that carries its own
+protocol is written ``conn-type://https://login:password@host``). Inside Airflow the hooks use
+Airflow's own lookup; this module serves the CLI and the tests with the same semantics.
+
+A :class:`Connection` never shows its password: not in ``repr``, not in errors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from maturity.errors import ConfigError
+
+ENV_PREFIX = "AIRFLOW_CONN_"
+_EXTRA_KEY = "__extra__"
+
+
+@dataclass(frozen=True)
+class Connection:
+    conn_id: str
+    conn_type: str
+    host: str | None = None
+    login: str | None = None
+    password: str | None = field(default=None, repr=False)
+    schema: str | None = None
+    port: int | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        pw = "***" if self.password else None
+        return (
+            f"Connection(conn_id={self.conn_id!r}, conn_type={self.conn_type!r}, "
+            f"host={self.host!r}, login={self.login!r}, password={pw!r}, "
+            f"schema={self.schema!r}, port={self.port!r}, extra_keys={sorted(self.extra)!r})"
+        )
+
+
+def env_var_name(conn_id: str) -> str:
+    return ENV_PREFIX + conn_id.upper()
+
+
+def _normalise_type(conn_type: str) -> str:
+    conn_type = conn_type.replace("-", "_")
+    return "postgres" if conn_type == "postgresql" else conn_type
+
+
+def _from_json(conn_id: str, raw: str) -> Connection:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            f"connection '{conn_id}' is not valid JSON ({exc.msg} at column {exc.colno})",
+            where=env_var_name(conn_id),
+            fix="write the connection as Airflow JSON or as an Airflow URI",
+        ) from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"connection '{conn_id}' must be a JSON object", where=env_var_name(conn_id))
+    unknown = sorted(set(data) - {"conn_type", "host", "login", "password", "schema", "port",
+                                  "extra", "description"})
+    if unknown:
+        raise ConfigError(
+            f"connection '{conn_id}' has unknown field(s) {unknown}",
+            where=env_var_name(conn_id),
+            fix="use conn_type, host, login, password, schema, port and extra",
+        )
+    extra = data.get("extra") or {}
+    if isinstance(extra, str):
+        try:
+            extra = json.loads(extra) if extra.strip() else {}
+        except json.JSONDecodeError:
+            raise ConfigError(f"connection '{conn_id}': 'extra' is not valid JSON",
+                              where=env_var_name(conn_id)) from None
+    port = data.get("port")
+    try:
+        port_int = int(port) if port not in (None, "") else None
+    except (TypeError, ValueError):
+        raise ConfigError(f"connection '{conn_id}': port {port!r} is not a number",
+                          where=f"{env_var_name(conn_id)} (port)") from None
+    return Connection(
+        conn_id=conn_id,
+        conn_type=_normalise_type(str(data.get("conn_type") or "")),
+        host=data.get("host") or None,
+        login=data.get("login") or None,
+        password=data.get("password") or None,
+        schema=data.get("schema") or None,
+        port=port_int,
+        extra=dict(extra),
+    )
+
+
+def _from_uri(conn_id: str, uri: str) -> Connection:
+    where = env_var_name(conn_id)
+    schemes = uri.count("://")
+    if schemes == 0 or schemes > 2:
+        raise ConfigError(
+            f"connection '{conn_id}' is neither JSON nor an Airflow URI",
+            where=where,
+            fix="use conn-type://login:password@host:port/schema or the JSON form",
+        )
+    conn_type, rest = uri.split("://", 1)
+    protocol = None
+    if schemes == 2:
+        protocol, rest = rest.split("://", 1)
+    parts = urlsplit("//" + rest)
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"connection '{conn_id}' has an invalid port", where=where) from None
+    host = unquote(parts.hostname or "") or None
+    if host and protocol:
+        host = f"{protocol}://{host}"
+    extra: dict[str, Any] = {}
+    if parts.query:
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        if _EXTRA_KEY in query:
+            try:
+                extra = json.loads(query[_EXTRA_KEY])
+            except json.JSONDecodeError:
+                raise ConfigError(f"connection '{conn_id}': __extra__ is not valid JSON",
+                                  where=where) from None
+        else:
+            extra = query
+    schema = unquote(parts.path[1:]) if parts.path else None
+    return Connection(
+        conn_id=conn_id,
+        conn_type=_normalise_type(conn_type),
+        host=host,
+        login=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        schema=schema or None,
+        port=port,
+        extra=extra,
+    )
+
+
+def parse_connection(conn_id: str, raw: str) -> Connection:
+    """Parse an ``AIRFLOW_CONN_*`` value in JSON or URI form."""
+    raw = raw.strip()
+    return _from_json(conn_id, raw) if raw.startswith("{") else _from_uri(conn_id, raw)
+
+
+def get_connection(conn_id: str, env: Mapping[str, str] | None = None) -> Connection | None:
+    """The connection ``conn_id`` from the environment, or None if it is not set."""
+    raw = (os.environ if env is None else env).get(env_var_name(conn_id))
+    if raw is None or not raw.strip():
+        return None
+    return parse_connection(conn_id, raw)

@@ -1,0 +1,171 @@
+"""The metrics-and-facts input file of ``maturity assess --input`` (format in docs/evidence-file.md).
+
+It carries, per organisation and for one window, the metric values and declared facts that
+scoring reads. Later stages produce the same :class:`~maturity.evidence.OrgEvidence` from the
+collection pipeline; this file lets an analyst score evidence gathered elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from maturity.errors import InputError
+from maturity.evidence import DeclaredFact, EvidenceRef, MetricValue, OrgEvidence, Window
+from maturity.metrics.dictionary import METRICS_BY_ID
+from maturity.platforms import ALL, KNOWN_PLATFORMS
+from maturity.yamlfile import dotted_path, load_document
+
+FORMAT = "maturity-evidence/1"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RefIn(_Model):
+    kind: Literal["item", "page", "query", "document"]
+    ref: str = Field(min_length=1)
+    platform: str | None = None
+    account: str | None = None
+    endpoint: str | None = None
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+
+class MetricIn(_Model):
+    metric: str
+    value: float | None
+    n: int = Field(ge=0)
+    platform: str = ALL
+    account: str | None = None
+    ci: tuple[float, float] | None = None
+    refs: tuple[RefIn, ...] = ()
+
+    @field_validator("metric")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in METRICS_BY_ID:
+            raise ValueError(f"unknown metric '{v}'; docs/metrics.md lists the valid ids")
+        return v
+
+    @field_validator("platform")
+    @classmethod
+    def _platform(cls, v: str) -> str:
+        if v != ALL and v not in KNOWN_PLATFORMS:
+            raise ValueError(f"unknown platform '{v}'; use 'all' or one of {list(KNOWN_PLATFORMS)}")
+        return v
+
+    @model_validator(mode="after")
+    def _range(self) -> MetricIn:
+        if self.value is None:
+            return self
+        if METRICS_BY_ID[self.metric].kind == "proportion" and not 0 <= self.value <= 1:
+            raise ValueError(f"value {self.value} is not a proportion between 0 and 1")
+        if self.value < 0:
+            raise ValueError(f"value {self.value} cannot be negative")
+        return self
+
+
+class FactIn(_Model):
+    fact: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+    value: bool | float
+    declared_by: str = Field(min_length=1)
+    declared_at: date
+    source: str | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _share(cls, v: bool | float) -> bool | float:
+        if not isinstance(v, bool) and not 0 <= v <= 1:
+            raise ValueError(f"value {v} must be true, false or a share between 0 and 1")
+        return v
+
+
+class OrgIn(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
+    name: str = Field(min_length=1)
+    sector: str = "other"
+    platforms: tuple[str, ...] = ()
+    metrics: tuple[MetricIn, ...] = ()
+    facts: tuple[FactIn, ...] = ()
+
+
+class WindowIn(_Model):
+    start: datetime
+    end: datetime
+
+    @model_validator(mode="after")
+    def _order(self) -> WindowIn:
+        if _utc(self.end) <= _utc(self.start):
+            raise ValueError("window end must be after its start")
+        return self
+
+
+class EvidenceFileIn(_Model):
+    format: Literal["maturity-evidence/1"]
+    window: WindowIn
+    organisations: tuple[OrgIn, ...]
+
+    @model_validator(mode="after")
+    def _unique(self) -> EvidenceFileIn:
+        ids = [o.id for o in self.organisations]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"organisation id(s) listed twice: {dupes}")
+        return self
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class OrgInput:
+    org_id: str
+    name: str
+    sector: str
+    evidence: OrgEvidence
+
+
+def _to_org(o: OrgIn, window: Window) -> OrgInput:
+    metrics = tuple(
+        MetricValue(
+            metric_id=m.metric, value=m.value, n=m.n, platform=m.platform, account=m.account,
+            ci_low=m.ci[0] if m.ci else None, ci_high=m.ci[1] if m.ci else None,
+            refs=tuple(EvidenceRef(**r.model_dump()) for r in m.refs),
+        )
+        for m in o.metrics
+    )
+    facts = tuple(
+        DeclaredFact(f.fact, f.value, f.declared_by, f.declared_at, f.source) for f in o.facts
+    )
+    return OrgInput(o.id, o.name, o.sector,
+                    OrgEvidence(o.id, window, metrics, facts, platforms_expected=o.platforms))
+
+
+def load_evidence_file(path: str | Path) -> list[OrgInput]:
+    """Read and validate an evidence file. Nothing is returned unless all of it is valid."""
+    doc = load_document(path)
+    if not isinstance(doc.data, dict):
+        raise InputError(f"the file must be a mapping with format: {FORMAT}", where=str(path))
+    try:
+        parsed = EvidenceFileIn.model_validate(doc.data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        org = ""
+        if len(loc) > 1 and loc[0] == "organisations" and isinstance(loc[1], int):
+            orgs = doc.data.get("organisations") or []
+            if loc[1] < len(orgs) and isinstance(orgs[loc[1]], dict):
+                org = f"organisation '{orgs[loc[1]].get('id', '?')}', "
+        raise InputError(
+            f"{org}field '{dotted_path(loc)}': {msg}", where=doc.where(loc),
+            fix="see docs/evidence-file.md for the format",
+        ) from None
+    window = Window(_utc(parsed.window.start), _utc(parsed.window.end))
+    return [_to_org(o, window) for o in parsed.organisations]

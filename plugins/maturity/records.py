@@ -1,0 +1,112 @@
+"""Normalised, typed records: what connectors produce and metrics read.
+
+Connectors land raw API pages; normalising a page is a pure function from that page to these
+records, so replaying a landing gives the same records again. Third-party people appear only as
+keyed pseudonyms (see :mod:`maturity.pseudonym`); the organisation's own accounts keep their
+handles, because they are public, official and the subject of the assessment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+AccountStatus = Literal["active", "protected", "suspended", "deleted", "not_found"]
+PostKind = Literal["original", "reply", "repost", "quote"]
+InboundKind = Literal["mention", "reply", "comment", "message"]
+
+
+@dataclass(frozen=True, slots=True)
+class PageRef:
+    """The landed raw API page a record came from: its file in the landing area and hash."""
+
+    path: str
+    sha256: str
+    endpoint: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSnapshot:
+    platform: str
+    org_id: str
+    handle: str
+    function: str
+    observed_at: datetime
+    status: AccountStatus
+    platform_user_id: str | None = None
+    display_name: str | None = None
+    description: str | None = None
+    url: str | None = None
+    profile_image_url: str | None = None
+    banner_url: str | None = None
+    verified: bool | None = None
+    created_at: datetime | None = None
+    followers: int | None = None
+    following: int | None = None
+    post_count: int | None = None
+    pinned_post_id: str | None = None
+    source: PageRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A post written by one of the organisation's own accounts."""
+
+    platform: str
+    post_id: str
+    org_id: str
+    handle: str
+    created_at: datetime
+    kind: PostKind
+    conversation_id: str | None = None
+    in_reply_to_post_id: str | None = None
+    in_reply_to_author: str | None = None
+    """Pseudonym of the replied-to author, or the handle when it is one of the org's accounts."""
+    urls: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()
+    """Handles of the org's own accounts; pseudonyms for everyone else."""
+    like_count: int = 0
+    repost_count: int = 0
+    reply_count: int = 0
+    quote_count: int = 0
+    source: PageRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """A message addressed to the organisation by a third party (mention, reply, comment)."""
+
+    platform: str
+    message_id: str
+    org_id: str
+    handle: str
+    """The organisation's account it was addressed to."""
+    author: str
+    """Keyed pseudonym of the third-party author, never the raw id."""
+    created_at: datetime
+    kind: InboundKind
+    conversation_id: str | None = None
+    in_reply_to_post_id: str | None = None
+    source: PageRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyLink:
+    """The organisation's first reply to an inbound message, and after how long."""
+
+    platform: str
+    org_id: str
+    inbound_id: str
+    reply_post_id: str
+    handle: str
+    inbound_at: datetime
+    replied_at: datetime
+
+    @property
+    def delay_seconds(self) -> float:
+        return (self.replied_at - self.inbound_at).total_seconds()
+
+
+Record = AccountSnapshot | Post | InboundMessage | ReplyLink

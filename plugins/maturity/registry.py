@@ -1,0 +1,136 @@
+"""The organisation registry: which organisations to assess, and their official accounts.
+
+The file format (YAML or JSON) is documented in docs/registry.md. Every error names the file,
+the line and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from maturity.errors import InputError
+from maturity.platforms import KNOWN_PLATFORMS
+from maturity.yamlfile import dotted_path, load_document
+
+FUNCTIONS = ("main", "service", "careers", "press", "regional", "leadership", "employee",
+             "campaign", "other")
+
+
+class Account(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    platform: str
+    handle: str = Field(min_length=1, max_length=100)
+    function: str = "main"
+    subreddit: str | None = None
+    """Reddit only: the organisation's own subreddit, if it has one."""
+
+    @field_validator("platform")
+    @classmethod
+    def _platform(cls, v: str) -> str:
+        if v not in KNOWN_PLATFORMS:
+            raise ValueError(f"unknown platform '{v}'; use one of {list(KNOWN_PLATFORMS)}")
+        return v
+
+    @field_validator("function")
+    @classmethod
+    def _function(cls, v: str) -> str:
+        if v not in FUNCTIONS:
+            raise ValueError(f"unknown function '{v}'; use one of {list(FUNCTIONS)}")
+        return v
+
+    @field_validator("handle")
+    @classmethod
+    def _handle(cls, v: str) -> str:
+        v = v.removeprefix("@").removeprefix("u/")
+        if not re.fullmatch(r"[A-Za-z0-9_.\-]+(@[A-Za-z0-9_.\-]+)?", v):
+            raise ValueError(f"handle '{v}' has characters a handle cannot have")
+        return v
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.handle.lower()}"
+
+
+class Organisation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
+    name: str = Field(min_length=1)
+    sector: str = "other"
+    timezone: str = "Europe/Amsterdam"
+    name_stems: tuple[str, ...] = ()
+    """Lower-case stems of the organisation's name, for naming consistency."""
+    questionnaire: Path | None = None
+    accounts: tuple[Account, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone '{v}'; use an IANA name such as Europe/Amsterdam")
+        return v
+
+    @model_validator(mode="after")
+    def _unique_accounts(self) -> Organisation:
+        seen: set[str] = set()
+        for a in self.accounts:
+            if a.key in seen:
+                raise ValueError(f"account {a.key} is listed twice")
+            seen.add(a.key)
+        return self
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        return tuple(sorted({a.platform for a in self.accounts}))
+
+
+class Registry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    organisations: tuple[Organisation, ...]
+
+    @model_validator(mode="after")
+    def _unique_orgs(self) -> Registry:
+        ids = [o.id for o in self.organisations]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"organisation id(s) listed twice: {dupes}")
+        return self
+
+    def get(self, org_id: str) -> Organisation:
+        for o in self.organisations:
+            if o.id == org_id:
+                return o
+        raise KeyError(org_id)
+
+
+def load_registry(path: str | Path) -> Registry:
+    """Load and validate a registry file; questionnaire paths resolve relative to it."""
+    doc = load_document(path)
+    if not isinstance(doc.data, dict):
+        raise InputError("a registry must be a mapping with 'organisations'", where=str(path))
+    data = {k: v for k, v in doc.data.items() if k != "format"}
+    try:
+        registry = Registry.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise InputError(
+            f"field '{dotted_path(loc)}': {msg}", where=doc.where(loc),
+            fix="see docs/registry.md for the registry format",
+        ) from None
+    base = doc.path.parent
+    orgs = tuple(
+        o.model_copy(update={"questionnaire": (base / o.questionnaire)})
+        if o.questionnaire is not None and not o.questionnaire.is_absolute() else o
+        for o in registry.organisations
+    )
+    return registry.model_copy(update={"organisations": orgs})
