@@ -110,3 +110,42 @@ class ReplyLink:
 
 
 Record = AccountSnapshot | Post | InboundMessage | ReplyLink
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where incremental collection of one account and endpoint stands.
+
+    ``newest_id`` is the newest item id seen so far (X ``since_id``; Reddit fullname);
+    ``newest_at`` its timestamp. Saved in the same transaction as the records it covers.
+    """
+
+    platform: str
+    org_id: str
+    handle: str
+    endpoint: str
+    newest_id: str | None
+    newest_at: datetime | None
+    truncated: bool = False
+    """True when the API's history cap (X 3,200 posts / 800 mentions, Reddit ~1,000) was hit."""
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionBatch:
+    """Everything one collection of one account over one window produced.
+
+    The warehouse writes a batch in one transaction: records upserted on natural keys, the
+    cursors with them. Collecting the same window twice therefore changes nothing.
+    """
+
+    platform: str
+    org_id: str
+    handle: str
+    window_start: datetime
+    window_end: datetime
+    snapshots: tuple[AccountSnapshot, ...] = ()
+    posts: tuple[Post, ...] = ()
+    inbound: tuple[InboundMessage, ...] = ()
+    reply_links: tuple[ReplyLink, ...] = ()
+    cursors: tuple[Cursor, ...] = ()
+    pages: tuple[PageRef, ...] = ()
