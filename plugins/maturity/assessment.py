@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from maturity.evidence import DeclaredFact, MetricValue, Window
 from maturity.phases import Phase
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     MET = "met"
     NOT_MET = "not_met"
     UNCERTAIN = "uncertain"

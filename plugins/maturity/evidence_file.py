@@ -1,4 +1,6 @@
-"""The metrics-and-facts input file of ``maturity assess --input`` (format in docs/evidence-file.md).
+"""The metrics-and-facts input file of ``maturity assess --input``.
+
+Its format is documented in docs/evidence-file.md.
 
 It carries, per organisation and for one window, the metric values and declared facts that
 scoring reads. Later stages produce the same :class:`~maturity.evidence.OrgEvidence` from the
@@ -134,8 +136,13 @@ class OrgInput:
 def _to_org(o: OrgIn, window: Window) -> OrgInput:
     metrics = tuple(
         MetricValue(
-            metric_id=m.metric, value=m.value, n=m.n, platform=m.platform, account=m.account,
-            ci_low=m.ci[0] if m.ci else None, ci_high=m.ci[1] if m.ci else None,
+            metric_id=m.metric,
+            value=m.value,
+            n=m.n,
+            platform=m.platform,
+            account=m.account,
+            ci_low=m.ci[0] if m.ci else None,
+            ci_high=m.ci[1] if m.ci else None,
             refs=tuple(EvidenceRef(**r.model_dump()) for r in m.refs),
         )
         for m in o.metrics
@@ -143,8 +150,12 @@ def _to_org(o: OrgIn, window: Window) -> OrgInput:
     facts = tuple(
         DeclaredFact(f.fact, f.value, f.declared_by, f.declared_at, f.source) for f in o.facts
     )
-    return OrgInput(o.id, o.name, o.sector,
-                    OrgEvidence(o.id, window, metrics, facts, platforms_expected=o.platforms))
+    return OrgInput(
+        o.id,
+        o.name,
+        o.sector,
+        OrgEvidence(o.id, window, metrics, facts, platforms_expected=o.platforms),
+    )
 
 
 def load_evidence_file(path: str | Path) -> list[OrgInput]:
@@ -164,7 +175,8 @@ def load_evidence_file(path: str | Path) -> list[OrgInput]:
             if loc[1] < len(orgs) and isinstance(orgs[loc[1]], dict):
                 org = f"organisation '{orgs[loc[1]].get('id', '?')}', "
         raise InputError(
-            f"{org}field '{dotted_path(loc)}': {msg}", where=doc.where(loc),
+            f"{org}field '{dotted_path(loc)}': {msg}",
+            where=doc.where(loc),
             fix="see docs/evidence-file.md for the format",
         ) from None
     window = Window(_utc(parsed.window.start), _utc(parsed.window.end))

@@ -16,8 +16,17 @@ from maturity.errors import InputError
 from maturity.platforms import KNOWN_PLATFORMS
 from maturity.yamlfile import dotted_path, load_document
 
-FUNCTIONS = ("main", "service", "careers", "press", "regional", "leadership", "employee",
-             "campaign", "other")
+FUNCTIONS = (
+    "main",
+    "service",
+    "careers",
+    "press",
+    "regional",
+    "leadership",
+    "employee",
+    "campaign",
+    "other",
+)
 
 
 class Account(BaseModel):
@@ -74,7 +83,9 @@ class Organisation(BaseModel):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown timezone '{v}'; use an IANA name such as Europe/Amsterdam")
+            raise ValueError(
+                f"unknown timezone '{v}'; use an IANA name such as Europe/Amsterdam"
+            ) from None
         return v
 
     @model_validator(mode="after")
@@ -124,13 +135,15 @@ def load_registry(path: str | Path) -> Registry:
         loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
         msg = str(err["msg"]).removeprefix("Value error, ")
         raise InputError(
-            f"field '{dotted_path(loc)}': {msg}", where=doc.where(loc),
+            f"field '{dotted_path(loc)}': {msg}",
+            where=doc.where(loc),
             fix="see docs/registry.md for the registry format",
         ) from None
     base = doc.path.parent
     orgs = tuple(
         o.model_copy(update={"questionnaire": (base / o.questionnaire)})
-        if o.questionnaire is not None and not o.questionnaire.is_absolute() else o
+        if o.questionnaire is not None and not o.questionnaire.is_absolute()
+        else o
         for o in registry.organisations
     )
     return registry.model_copy(update={"organisations": orgs})

@@ -89,12 +89,17 @@ def _merge(
             by_id[cid] = ({**by_id[cid][0], **entry}, origin)
         else:
             by_id[cid] = (entry, origin)
-    return [v for k, v in by_id.items() if k not in remove] if name == "criteria" else list(
-        by_id.values()
+    return (
+        [v for k, v in by_id.items() if k not in remove]
+        if name == "criteria"
+        else list(by_id.values())
     )
 
 
-def _collect(path: Path, depth: int = 0) -> tuple[Document, dict[str, Any], list, list]:
+_Entries = list[tuple[dict[str, Any], _Origin]]
+
+
+def _collect(path: Path, depth: int = 0) -> tuple[Document, dict[str, Any], _Entries, _Entries]:
     doc = load_document(path)
     if not isinstance(doc.data, dict):
         raise InputError("a rubric file must be a mapping at the top level", where=str(path))
@@ -110,8 +115,9 @@ def _collect(path: Path, depth: int = 0) -> tuple[Document, dict[str, Any], list
     if not isinstance(remove, list):
         raise InputError("'remove' must be a list of criterion ids", where=doc.where(("remove",)))
     header = {**base_header}
-    header.update({k: v for k, v in doc.data.items()
-                   if k not in {"goals", "criteria", "extends", "remove"}})
+    header.update(
+        {k: v for k, v in doc.data.items() if k not in {"goals", "criteria", "extends", "remove"}}
+    )
     return (
         doc,
         header,
@@ -138,7 +144,8 @@ def _raise_validation(
             fix="see docs/rubric.md for the fields of a criterion and their ranges",
         ) from None
     raise InputError(
-        f"field '{dotted_path(tuple(loc))}': {msg}", where=doc.where(tuple(loc)),
+        f"field '{dotted_path(tuple(loc))}': {msg}",
+        where=doc.where(tuple(loc)),
         fix="see docs/rubric.md for the layout of a rubric file",
     ) from None
 
@@ -169,10 +176,10 @@ def _check_coverage(rubric: Rubric, doc: Document, origins: dict[str, list[_Orig
                 where=str(doc.path),
                 fix="mark at least one criterion of the phase as role: gate",
             )
-    for i, g in enumerate(rubric.goals):
-        if g.id not in cited:
+    for i, goal in enumerate(rubric.goals):
+        if goal.id not in cited:
             raise InputError(
-                f"goal '{g.id}' is not tested by any criterion",
+                f"goal '{goal.id}' is not tested by any criterion",
                 where=origins["goals"][i].where(()),
                 fix="cite the goal in a criterion's 'goals', or remove the goal",
             )
