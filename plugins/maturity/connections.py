@@ -64,9 +64,13 @@ def _from_json(conn_id: str, raw: str) -> Connection:
             fix="write the connection as Airflow JSON or as an Airflow URI",
         ) from None
     if not isinstance(data, dict):
-        raise ConfigError(f"connection '{conn_id}' must be a JSON object", where=env_var_name(conn_id))
-    unknown = sorted(set(data) - {"conn_type", "host", "login", "password", "schema", "port",
-                                  "extra", "description"})
+        raise ConfigError(
+            f"connection '{conn_id}' must be a JSON object", where=env_var_name(conn_id)
+        )
+    unknown = sorted(
+        set(data)
+        - {"conn_type", "host", "login", "password", "schema", "port", "extra", "description"}
+    )
     if unknown:
         raise ConfigError(
             f"connection '{conn_id}' has unknown field(s) {unknown}",
@@ -78,14 +82,17 @@ def _from_json(conn_id: str, raw: str) -> Connection:
         try:
             extra = json.loads(extra) if extra.strip() else {}
         except json.JSONDecodeError:
-            raise ConfigError(f"connection '{conn_id}': 'extra' is not valid JSON",
-                              where=env_var_name(conn_id)) from None
+            raise ConfigError(
+                f"connection '{conn_id}': 'extra' is not valid JSON", where=env_var_name(conn_id)
+            ) from None
     port = data.get("port")
     try:
         port_int = int(port) if port not in (None, "") else None
     except (TypeError, ValueError):
-        raise ConfigError(f"connection '{conn_id}': port {port!r} is not a number",
-                          where=f"{env_var_name(conn_id)} (port)") from None
+        raise ConfigError(
+            f"connection '{conn_id}': port {port!r} is not a number",
+            where=f"{env_var_name(conn_id)} (port)",
+        ) from None
     return Connection(
         conn_id=conn_id,
         conn_type=_normalise_type(str(data.get("conn_type") or "")),
@@ -126,8 +133,9 @@ def _from_uri(conn_id: str, uri: str) -> Connection:
             try:
                 extra = json.loads(query[_EXTRA_KEY])
             except json.JSONDecodeError:
-                raise ConfigError(f"connection '{conn_id}': __extra__ is not valid JSON",
-                                  where=where) from None
+                raise ConfigError(
+                    f"connection '{conn_id}': __extra__ is not valid JSON", where=where
+                ) from None
         else:
             extra = query
     schema = unquote(parts.path[1:]) if parts.path else None

@@ -72,7 +72,8 @@ def load_document(path: str | Path) -> Document:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(
-                f"malformed JSON: {exc.msg}", where=f"{p}:{exc.lineno}",
+                f"malformed JSON: {exc.msg}",
+                where=f"{p}:{exc.lineno}",
                 fix="correct the JSON syntax at that line",
             ) from None
     try:
@@ -84,7 +85,8 @@ def load_document(path: str | Path) -> Document:
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(
-            f"malformed YAML: {problem}", where=f"{p}{line}",
+            f"malformed YAML: {problem}",
+            where=f"{p}{line}",
             fix="correct the YAML syntax at that line (indentation, quotes, colons)",
         ) from None
     lines: dict[PathKey, int] = {}
