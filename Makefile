@@ -48,7 +48,7 @@ bench: $(STAMP)  ## run the benchmarks and print their numbers
 	$(BIN)/python -m maturity.bench
 
 docs: $(STAMP)  ## regenerate the generated docs
-	$(BIN)/maturity docs generate
+	$(BIN)/python -m maturity.metrics.docs docs/metrics.md
 
 clean:  ## remove .venv and local state under var/
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage

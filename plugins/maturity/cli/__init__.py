@@ -1,0 +1,46 @@
+"""The ``maturity`` command line.
+
+Every command imports its heavy modules inside its own body so that ``maturity --help`` stays
+fast. Exit codes: 0 success, 2 bad input (the message names the problem), 1 any other failure.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from maturity.cli.assess import assess_command
+from maturity.cli.demo import demo_command
+from maturity.cli.explain import explain_command
+from maturity.cli.rubric import rubric_app
+
+app = typer.Typer(
+    name="maturity",
+    help="Evidence-based Social Business maturity assessments.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(rubric_app, name="rubric")
+app.command("assess")(assess_command)
+app.command("explain")(explain_command)
+app.command("demo")(demo_command)
+
+
+def _register_optional() -> None:
+    """Commands whose modules belong to later stages register when present."""
+    try:
+        from maturity.cli.collect import collect_command
+    except ImportError:
+        pass
+    else:
+        app.command("collect")(collect_command)
+    try:
+        from maturity.cli.emulator import emulator_command, emulator_world_command
+    except ImportError:
+        pass
+    else:
+        app.command("emulator")(emulator_command)
+        app.command("emulator-world")(emulator_world_command)
+
+
+_register_optional()

@@ -1,0 +1,53 @@
+"""``maturity demo``: the main job on the embedded default, with demo data."""
+
+from __future__ import annotations
+
+from maturity.cli.errors import handle_errors
+from maturity.cli.options import Lang, WarehouseOption
+
+
+@handle_errors
+def demo_command(warehouse: WarehouseOption = None, lang: Lang = "en") -> None:
+    """Assess the demo organisations into the embedded warehouse and print the phase table."""
+    from importlib.resources import files
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from maturity.cli.assess import assess_inputs, file_digest
+    from maturity.cli.render import summary_table
+    from maturity.cli.resolve import open_warehouse, resolve_rubric
+    from maturity.evidence_file import load_evidence_file
+
+    evidence_path = Path(str(files("maturity.demo").joinpath("evidence.yaml")))
+    rubric = resolve_rubric(None)
+    orgs = load_evidence_file(evidence_path)
+    wh = open_warehouse(warehouse)
+    rows = assess_inputs(orgs, rubric, wh, input_digest=file_digest(evidence_path))
+    console = Console()
+    title = (
+        "Demo: Social Business maturity of fictional organisations"
+        if lang == "en" else "Demo: Social Business-volwassenheid van fictieve organisaties"
+    )
+    console.print(summary_table(rows, rubric, lang, title))
+    console.print(f"\nWarehouse: {wh.url_masked}")
+    example = orgs[0].org_id
+    exe = _command_name()
+    console.print(
+        "Next: see how an estimate was reached with "
+        f"[bold]{exe} explain {example}[/] (add --lang nl for Dutch), "
+        f"or the rubric with [bold]{exe} rubric show[/]."
+    )
+
+
+def _command_name() -> str:
+    """How the user can call this command again from the current directory."""
+    import os
+    import shutil
+    import sys
+
+    exe = sys.argv[0]
+    if os.path.isabs(exe) and shutil.which("maturity") != exe:
+        rel = os.path.relpath(exe)
+        return rel if not rel.startswith("..") else exe
+    return "maturity"

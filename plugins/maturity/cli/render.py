@@ -1,0 +1,134 @@
+"""Rich renderings of rubrics and assessments, in English or Dutch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+
+from maturity.phases import BELOW_PLANNING, INSUFFICIENT_EVIDENCE, Phase
+
+if TYPE_CHECKING:
+    from maturity.assessment import Assessment
+    from maturity.rubric import Criterion, Rubric
+
+STATUS_STYLE = {
+    "met": ("✔", "green"),
+    "not_met": ("✘", "red"),
+    "uncertain": ("?", "yellow"),
+    "unknown": ("·", "dim"),
+}
+STATUS_WORDS = {
+    "en": {"met": "met", "not_met": "not met", "uncertain": "uncertain", "unknown": "unknown"},
+    "nl": {"met": "voldaan", "not_met": "niet voldaan", "uncertain": "onzeker",
+           "unknown": "onbekend"},
+}
+HEAD = {
+    "en": {"org": "Organisation", "phase": "Phase", "index": "Index", "conf": "Confidence",
+           "next": "Top next step", "crit": "Criterion", "status": "Status",
+           "evidence": "Evidence", "kind": "Kind", "threshold": "Threshold", "weight": "Weight",
+           "role": "Role", "id": "Id", "source": "Reads", "platforms": "Platforms"},
+    "nl": {"org": "Organisatie", "phase": "Fase", "index": "Index", "conf": "Zekerheid",
+           "next": "Belangrijkste volgende stap", "crit": "Criterium", "status": "Status",
+           "evidence": "Bewijs", "kind": "Soort", "threshold": "Drempel", "weight": "Gewicht",
+           "role": "Rol", "id": "Id", "source": "Leest", "platforms": "Platforms"},
+}
+
+
+def phase_text(phase: int | None, verdict: str, lang: str) -> str:
+    if verdict == "insufficient_evidence":
+        return INSUFFICIENT_EVIDENCE[lang]
+    if phase is None:
+        return BELOW_PLANNING[lang]
+    return f"{phase} {Phase(phase).label(lang)}"
+
+
+def status_text(status: str, lang: str) -> Text:
+    icon, style = STATUS_STYLE[status]
+    return Text(f"{icon} {STATUS_WORDS[lang][status]}", style=style)
+
+
+def confidence_text(value: float, lang: str) -> Text:
+    words = {"en": ("high", "medium", "low"), "nl": ("hoog", "middel", "laag")}[lang]
+    word, style = (
+        (words[0], "green") if value >= 0.75 else (words[1], "yellow") if value >= 0.5
+        else (words[2], "red")
+    )
+    return Text(f"{value:.2f} {word}", style=style)
+
+
+def threshold_text(c: Criterion) -> str:
+    return ", ".join(
+        f"{c.comparator} {t:g}" if p == "default" else f"{p} {c.comparator} {t:g}"
+        for p, t in c.thresholds().items()
+    )
+
+
+def rubric_table(rubric: Rubric, lang: str) -> Table:
+    h = HEAD[lang]
+    table = Table(title=f"{rubric.title.get(lang)} — {rubric.rubric} {rubric.version}",
+                  show_lines=False)
+    for col in (h["phase"], h["id"], h["crit"], h["kind"], h["source"], h["threshold"],
+                "n≥", h["weight"], h["role"]):
+        table.add_column(col)
+    for phase in Phase:
+        for c in rubric.for_phase(phase):
+            table.add_row(
+                f"{int(phase)} {phase.label(lang)}", c.id, c.label.get(lang), c.kind,
+                c.source, threshold_text(c), str(c.min_sample), f"{c.weight:g}",
+                Text(c.role, style="bold" if c.role == "gate" else ""),
+            )
+        table.add_section()
+    return table
+
+
+def label_of(rubric: Rubric | None, criterion_id: str, lang: str) -> str:
+    if rubric is None:
+        return criterion_id
+    try:
+        return rubric.criterion(criterion_id).label.get(lang)
+    except KeyError:
+        return criterion_id
+
+
+def advice_of(rubric: Rubric | None, criterion_id: str, lang: str) -> str | None:
+    if rubric is None:
+        return None
+    try:
+        return rubric.criterion(criterion_id).advice.get(lang)
+    except KeyError:
+        return None
+
+
+def summary_table(
+    rows: Sequence[tuple[str, Assessment]], rubric: Rubric | None, lang: str, title: str
+) -> Table:
+    h = HEAD[lang]
+    table = Table(title=title)
+    table.add_column(h["org"])
+    table.add_column(h["phase"])
+    table.add_column(h["index"], justify="right")
+    table.add_column(h["conf"])
+    table.add_column(h["platforms"])
+    table.add_column(h["next"])
+    for name, a in rows:
+        step = a.next_steps[0] if a.next_steps else None
+        step_txt = (
+            f"{label_of(rubric, step.criterion_id, lang)}: "
+            f"{advice_of(rubric, step.criterion_id, lang) or step.gap}"
+            if step else "—"
+        )
+        platforms = ", ".join(a.platforms_covered) or "—"
+        if a.platforms_missing:
+            platforms += f" (−{', '.join(a.platforms_missing)})"
+        table.add_row(
+            name,
+            phase_text(a.phase, a.verdict, lang),
+            f"{a.maturity_index:.2f}",
+            confidence_text(a.confidence, lang),
+            platforms,
+            step_txt,
+        )
+    return table

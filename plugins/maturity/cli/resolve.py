@@ -1,0 +1,34 @@
+"""Resolve the rubric and warehouse a command works with."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from maturity.rubric import Rubric
+    from maturity.warehouse import Warehouse
+
+
+def resolve_rubric(path: Path | None) -> Rubric:
+    from maturity.rubric import load_default_rubric, load_rubric
+
+    return load_rubric(path) if path else load_default_rubric()
+
+
+def open_warehouse(url: str | None) -> Warehouse:
+    """Open, check and migrate the warehouse; errors show the URL with its password masked."""
+    from maturity.warehouse import Warehouse
+
+    wh = Warehouse(url) if url else Warehouse.from_environment()
+    wh.check()
+    wh.migrate()
+    return wh
+
+
+def code_version() -> str:
+    try:
+        return version("social-maturity")
+    except PackageNotFoundError:  # pragma: no cover - only when run from an uninstalled tree
+        return "0+unknown"
