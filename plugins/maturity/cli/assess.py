@@ -44,9 +44,15 @@ def assess_inputs(
     window = orgs[0].evidence.window
     run_id = deterministic_run_id("assess", window, rubric.version, input_digest)
     run = RunInfo(
-        run_id=run_id, kind="assess", trigger=trigger, code_version=code_version(),
-        rubric_id=rubric.rubric, rubric_version=rubric.version,
-        window_start=window.start, window_end=window.end, input_digest=input_digest,
+        run_id=run_id,
+        kind="assess",
+        trigger=trigger,
+        code_version=code_version(),
+        rubric_id=rubric.rubric,
+        rubric_version=rubric.version,
+        window_start=window.start,
+        window_end=window.end,
+        input_digest=input_digest,
         started_at=window.end,
     )
     results: list[tuple[str, Assessment]] = []
@@ -54,7 +60,9 @@ def assess_inputs(
         assessment = score(rubric, org.evidence)
         warehouse.write_assessment(
             org=OrgRow(org_id=org.org_id, name=org.name, sector=org.sector),
-            evidence=org.evidence, assessment=assessment, run=run,
+            evidence=org.evidence,
+            assessment=assessment,
+            run=run,
         )
         results.append((org.name, assessment))
     return results
@@ -64,8 +72,11 @@ def assess_inputs(
 def assess_command(
     input: Annotated[
         Path,
-        typer.Option("--input", "-i", help="Metrics-and-facts file (YAML or JSON); "
-                     "docs/evidence-file.md describes it."),
+        typer.Option(
+            "--input",
+            "-i",
+            help="Metrics-and-facts file (YAML or JSON); docs/evidence-file.md describes it.",
+        ),
     ],
     rubric: RubricOption = None,
     warehouse: WarehouseOption = None,

@@ -27,7 +27,8 @@ def demo_command(warehouse: WarehouseOption = None, lang: Lang = "en") -> None:
     console = Console()
     title = (
         "Demo: Social Business maturity of fictional organisations"
-        if lang == "en" else "Demo: Social Business-volwassenheid van fictieve organisaties"
+        if lang == "en"
+        else "Demo: Social Business-volwassenheid van fictieve organisaties"
     )
     console.print(summary_table(rows, rubric, lang, title))
     console.print(f"\nWarehouse: {wh.url_masked}")

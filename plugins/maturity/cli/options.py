@@ -20,6 +20,4 @@ WarehouseOption = Annotated[
         show_default=False,
     ),
 ]
-Lang = Annotated[
-    Literal["en", "nl"], typer.Option("--lang", help="Language of labels and advice.")
-]
+Lang = Annotated[Literal["en", "nl"], typer.Option("--lang", help="Language of labels and advice.")]

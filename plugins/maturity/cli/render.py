@@ -22,18 +22,48 @@ STATUS_STYLE = {
 }
 STATUS_WORDS = {
     "en": {"met": "met", "not_met": "not met", "uncertain": "uncertain", "unknown": "unknown"},
-    "nl": {"met": "voldaan", "not_met": "niet voldaan", "uncertain": "onzeker",
-           "unknown": "onbekend"},
+    "nl": {
+        "met": "voldaan",
+        "not_met": "niet voldaan",
+        "uncertain": "onzeker",
+        "unknown": "onbekend",
+    },
 }
 HEAD = {
-    "en": {"org": "Organisation", "phase": "Phase", "index": "Index", "conf": "Confidence",
-           "next": "Top next step", "crit": "Criterion", "status": "Status",
-           "evidence": "Evidence", "kind": "Kind", "threshold": "Threshold", "weight": "Weight",
-           "role": "Role", "id": "Id", "source": "Reads", "platforms": "Platforms"},
-    "nl": {"org": "Organisatie", "phase": "Fase", "index": "Index", "conf": "Zekerheid",
-           "next": "Belangrijkste volgende stap", "crit": "Criterium", "status": "Status",
-           "evidence": "Bewijs", "kind": "Soort", "threshold": "Drempel", "weight": "Gewicht",
-           "role": "Rol", "id": "Id", "source": "Leest", "platforms": "Platforms"},
+    "en": {
+        "org": "Organisation",
+        "phase": "Phase",
+        "index": "Index",
+        "conf": "Confidence",
+        "next": "Top next step",
+        "crit": "Criterion",
+        "status": "Status",
+        "evidence": "Evidence",
+        "kind": "Kind",
+        "threshold": "Threshold",
+        "weight": "Weight",
+        "role": "Role",
+        "id": "Id",
+        "source": "Reads",
+        "platforms": "Platforms",
+    },
+    "nl": {
+        "org": "Organisatie",
+        "phase": "Fase",
+        "index": "Index",
+        "conf": "Zekerheid",
+        "next": "Belangrijkste volgende stap",
+        "crit": "Criterium",
+        "status": "Status",
+        "evidence": "Bewijs",
+        "kind": "Soort",
+        "threshold": "Drempel",
+        "weight": "Gewicht",
+        "role": "Rol",
+        "id": "Id",
+        "source": "Leest",
+        "platforms": "Platforms",
+    },
 }
 
 
@@ -53,7 +83,10 @@ def status_text(status: str, lang: str) -> Text:
 def confidence_text(value: float, lang: str) -> Text:
     words = {"en": ("high", "medium", "low"), "nl": ("hoog", "middel", "laag")}[lang]
     word, style = (
-        (words[0], "green") if value >= 0.75 else (words[1], "yellow") if value >= 0.5
+        (words[0], "green")
+        if value >= 0.75
+        else (words[1], "yellow")
+        if value >= 0.5
         else (words[2], "red")
     )
     return Text(f"{value:.2f} {word}", style=style)
@@ -68,16 +101,32 @@ def threshold_text(c: Criterion) -> str:
 
 def rubric_table(rubric: Rubric, lang: str) -> Table:
     h = HEAD[lang]
-    table = Table(title=f"{rubric.title.get(lang)} — {rubric.rubric} {rubric.version}",
-                  show_lines=False)
-    for col in (h["phase"], h["id"], h["crit"], h["kind"], h["source"], h["threshold"],
-                "n≥", h["weight"], h["role"]):
+    table = Table(
+        title=f"{rubric.title.get(lang)} — {rubric.rubric} {rubric.version}", show_lines=False
+    )
+    for col in (
+        h["phase"],
+        h["id"],
+        h["crit"],
+        h["kind"],
+        h["source"],
+        h["threshold"],
+        "n≥",
+        h["weight"],
+        h["role"],
+    ):
         table.add_column(col)
     for phase in Phase:
         for c in rubric.for_phase(phase):
             table.add_row(
-                f"{int(phase)} {phase.label(lang)}", c.id, c.label.get(lang), c.kind,
-                c.source, threshold_text(c), str(c.min_sample), f"{c.weight:g}",
+                f"{int(phase)} {phase.label(lang)}",
+                c.id,
+                c.label.get(lang),
+                c.kind,
+                c.source,
+                threshold_text(c),
+                str(c.min_sample),
+                f"{c.weight:g}",
                 Text(c.role, style="bold" if c.role == "gate" else ""),
             )
         table.add_section()
@@ -118,7 +167,8 @@ def summary_table(
         step_txt = (
             f"{label_of(rubric, step.criterion_id, lang)}: "
             f"{advice_of(rubric, step.criterion_id, lang) or step.gap}"
-            if step else "—"
+            if step
+            else "—"
         )
         platforms = ", ".join(a.platforms_covered) or "—"
         if a.platforms_missing:

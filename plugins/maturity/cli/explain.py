@@ -1,0 +1,172 @@
+"""``maturity explain ORG``: how an estimate was reached, criterion by criterion."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from maturity.cli.errors import handle_errors
+from maturity.cli.options import Lang, RubricOption, WarehouseOption
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from maturity.assessment import CriterionResult
+    from maturity.evidence import EvidenceRef
+    from maturity.rubric import Rubric
+
+MAX_REFS = 5
+
+
+def _as_of(value: str | None) -> datetime | None:
+    from maturity.errors import InputError
+
+    if value is None:
+        return None
+    try:
+        d = date.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            f"--as-of '{value}' is not a date", fix="write the date as YYYY-MM-DD"
+        ) from None
+    return datetime(d.year, d.month, d.day, tzinfo=UTC)
+
+
+def _ref_text(ref: EvidenceRef) -> str:
+    where = "/".join(p for p in (ref.platform, ref.account, ref.endpoint) if p)
+    sha = f" sha256:{ref.sha256[:12]}" if ref.sha256 else ""
+    return f"{ref.kind} {ref.ref}{sha}" + (f" ({where})" if where else "")
+
+
+def _evidence_lines(r: CriterionResult, lang: str) -> list[str]:
+    declared = "declared" if lang == "en" else "verklaard"
+    lines = [r.reason]
+    for f in r.facts:
+        src = f", source: {f.source}" if f.source else ""
+        lines.append(f"[{declared}] {f.declared_by}, {f.declared_at.isoformat()}{src}")
+    refs = [ref for v in r.metric_values for ref in v.refs]
+    lines += [f"  ↳ {_ref_text(ref)}" for ref in refs[:MAX_REFS]]
+    if len(refs) > MAX_REFS:
+        lines.append(f"  ↳ … {len(refs) - MAX_REFS} more")
+    return lines
+
+
+def _criteria_table(
+    results: tuple[CriterionResult, ...], rubric: Rubric | None, lang: str
+) -> object:
+    from rich.table import Table
+
+    from maturity.cli.render import HEAD, label_of, status_text
+    from maturity.phases import Phase
+
+    h = HEAD[lang]
+    table = Table(show_lines=True)
+    table.add_column(h["phase"])
+    table.add_column(h["crit"])
+    table.add_column(h["status"])
+    table.add_column(h["evidence"])
+    for phase in Phase:
+        for r in (r for r in results if r.phase == phase):
+            kind = (
+                r.kind
+                if lang == "en"
+                else {"observed": "waargenomen", "declared": "verklaard"}[r.kind]
+            )
+            table.add_row(
+                f"{int(phase)} {phase.label(lang)}",
+                f"{label_of(rubric, r.criterion_id, lang)}\n[dim]{r.criterion_id} · {r.role} · "
+                f"{kind} · w{r.weight:g}[/]",
+                status_text(r.status.value, lang),
+                "\n".join(_evidence_lines(r, lang)),
+            )
+    return table
+
+
+def _print_header(console: Console, data: object, lang: str) -> None:
+    from maturity.cli.render import confidence_text, phase_text
+
+    a = data.assessment  # type: ignore[attr-defined]
+    run = data.run  # type: ignore[attr-defined]
+    name = getattr(data, "org_name", a.org_id)
+    en = lang == "en"
+    console.print(f"[bold]{name}[/] ({a.org_id})")
+    console.print(
+        f"{'Phase' if en else 'Fase'}: [bold]{phase_text(a.phase, a.verdict, lang)}[/]   "
+        f"index {a.maturity_index:.2f}   "
+        f"{'confidence' if en else 'zekerheid'} ",
+        confidence_text(a.confidence, lang),
+        f"  {'coverage' if en else 'dekking'} {a.coverage:.0%}",
+    )
+    covered = ", ".join(a.platforms_covered) or "—"
+    missing = ", ".join(a.platforms_missing)
+    console.print(
+        f"{'Window' if en else 'Periode'}: {a.window.start:%Y-%m-%d} – {a.window.end:%Y-%m-%d}   "
+        f"platforms: {covered}"
+        + (f" ({'not measured' if en else 'niet gemeten'}: {missing})" if missing else "")
+    )
+    console.print(
+        f"Rubric {a.rubric_id} {a.rubric_version}   code {run.code_version}   run {run.run_id}"
+    )
+
+
+@handle_errors
+def explain_command(
+    org: Annotated[str, typer.Argument(help="Organisation id, as in the warehouse.")],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Latest assessment whose window ended on or before this "
+            "date (YYYY-MM-DD). Default: the latest.",
+        ),
+    ] = None,
+    rubric: RubricOption = None,
+    warehouse: WarehouseOption = None,
+    lang: Lang = "en",
+) -> None:
+    """Show an organisation's phase, every criterion with its evidence, and the next steps."""
+    from rich.console import Console
+
+    from maturity.cli.render import advice_of, label_of, status_text
+    from maturity.cli.resolve import open_warehouse, resolve_rubric
+    from maturity.errors import InputError
+
+    when = _as_of(as_of)
+    wh = open_warehouse(warehouse)
+    data = wh.latest_assessment(org, as_of=when)
+    if data is None:
+        known = [o.org_id for o in wh.list_organisations()]
+        hint = ", ".join(known[:10]) + (" …" if len(known) > 10 else "") if known else "none yet"
+        raise InputError(
+            f"unknown organisation '{org}'"
+            + (f" or no assessment on or before {as_of}" if as_of else ""),
+            where=f"warehouse {wh.url_masked}",
+            fix=f"use one of the assessed organisations: {hint}",
+        )
+    the_rubric = resolve_rubric(rubric)
+    a = data.assessment
+    used = (
+        the_rubric
+        if (the_rubric.rubric, the_rubric.version) == (a.rubric_id, a.rubric_version)
+        else None
+    )
+    console = Console()
+    _print_header(console, data, lang)
+    if used is None:
+        console.print(
+            f"[yellow]Labels unavailable: assessed under {a.rubric_id} "
+            f"{a.rubric_version}; pass --rubric with that file.[/]"
+        )
+    console.print(_criteria_table(a.criteria, used, lang))
+    console.print("[bold]Next steps[/]" if lang == "en" else "[bold]Volgende stappen[/]")
+    if not a.next_steps:
+        console.print("—")
+    for s in a.next_steps:
+        advice = advice_of(used, s.criterion_id, lang)
+        console.print(
+            f"{s.rank}. {label_of(used, s.criterion_id, lang)} ",
+            status_text(s.status.value, lang),
+            f"\n   {s.gap}" + (f"\n   → {advice}" if advice else ""),
+        )
