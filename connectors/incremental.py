@@ -1,0 +1,52 @@
+"""Incremental windows: what to request for a window ``[start, end)`` given a saved cursor.
+
+The window is the scheduler's data interval, so a rerun asks for the same data. The request
+reaches back ``overlap`` before the window (or before the cursor, when the cursor already lies
+inside the window) to pick up items the platform indexed late; items are deduplicated by id.
+With no overlap and a cursor inside the window, X is asked ``since_id`` the cursor instead.
+A cursor newer than the window (a backfill of an older window) is not used, and never moves
+back: the batch's cursor is the newer of the saved one and the newest item seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from maturity.evidence import Window
+from maturity.records import Cursor
+
+
+@dataclass(frozen=True)
+class Bounds:
+    lower: datetime | None
+    """Oldest creation time requested (inclusive); None when ``since_id`` bounds instead."""
+    upper: datetime
+    since_id: str | None = None
+
+    def as_context(self, **extra: Any) -> dict[str, Any]:
+        return {"lower": self.lower.isoformat() if self.lower else None,
+                "since_id": self.since_id, **extra}
+
+
+def bounds(window: Window, cursor: Cursor | None, overlap_seconds: float,
+           *, ids_allowed: bool = True) -> Bounds:
+    overlap = timedelta(seconds=overlap_seconds)
+    inside = (cursor is not None and cursor.newest_at is not None
+              and window.start <= cursor.newest_at < window.end)
+    if not inside or cursor is None or cursor.newest_at is None:
+        return Bounds(window.start - overlap, window.end)
+    if overlap_seconds == 0 and ids_allowed and cursor.newest_id:
+        return Bounds(None, window.end, since_id=cursor.newest_id)
+    return Bounds(cursor.newest_at - overlap, window.end)
+
+
+def prior_context(cursors: dict[str, Cursor] | Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """The saved cursors, as the manifest context keeps them for the assembler."""
+    out: dict[str, Any] = {}
+    for name in names:
+        c = cursors.get(name)
+        if c is not None and c.newest_id and c.newest_at:
+            out[name] = {"newest_id": c.newest_id, "newest_at": c.newest_at.isoformat()}
+    return out

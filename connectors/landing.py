@@ -1,0 +1,230 @@
+"""The raw landing area: every API page verbatim, with an envelope, and a manifest per run.
+
+Layout under the landing root (``$MATURITY_HOME/landing`` unless configured)::
+
+    <platform>/<org_id>/<handle>/<window>/<endpoint>/<seq>-<sha12>.json       the page, as received
+    <platform>/<org_id>/<handle>/<window>/<endpoint>/<seq>-<sha12>.meta.json  its envelope
+    <platform>/<org_id>/<handle>/<window>/manifest.json                       the last complete run
+
+``<window>`` is ``<start>_<end>`` in compact UTC (``20250101T000000Z_20250102T000000Z``). Page
+names are content-addressed, so a rerun never overwrites a different page, and the same page
+lands once. The manifest lists, in order, the pages of the last run that finished, plus what the
+platform's assembler needs to turn them into records again; it is written last, so a crashed run
+leaves the previous manifest in place. Every file is written to a temporary name and renamed.
+
+Envelopes hold the request route and concrete path, the query parameters with anything secret
+removed, ``fetched_at`` (metadata only: no record is derived from it), the HTTP status, the
+rate-limit headers and nothing else of the headers, and the body's SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from maturity.errors import ConnectorError, InputError
+from maturity.evidence import Window
+from maturity.records import PageRef
+
+MANIFEST = "manifest.json"
+SHARED_ORG = "_shared"
+_SECRET_PARAM = re.compile(r"token|secret|password|passwd|key|auth|signature|code", re.IGNORECASE)
+_RATE_LIMIT_HEADER = re.compile(r"^x-?rate-?limit-", re.IGNORECASE)
+_SAFE = re.compile(r"[^A-Za-z0-9_.@\-]")
+
+
+def default_landing_root(env: Mapping[str, str] | None = None) -> Path:
+    environ = os.environ if env is None else env
+    return Path(environ.get("MATURITY_HOME") or "var") / "landing"
+
+
+def window_dir(window: Window) -> str:
+    def fmt(d: datetime) -> str:
+        return d.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    return f"{fmt(window.start)}_{fmt(window.end)}"
+
+
+def _segment(text: str) -> str:
+    cleaned = _SAFE.sub("_", text)
+    if not cleaned or cleaned in {".", ".."}:
+        raise ValueError(f"{text!r} cannot be a landing path segment")
+    return cleaned
+
+
+def rate_limit_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k.lower(): v for k, v in sorted(headers.items()) if _RATE_LIMIT_HEADER.match(k)}
+
+
+def safe_params(url: str, secrets: Iterable[str] = ()) -> dict[str, str]:
+    """The query parameters of ``url``, without anything that looks or is known to be secret."""
+    hidden = {s for s in secrets if s}
+    return {
+        k: v for k, v in sorted(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+        if not _SECRET_PARAM.search(k) and v not in hidden
+    }
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class Envelope:
+    platform: str
+    endpoint: str
+    route: str
+    path: str
+    params: dict[str, str]
+    fetched_at: str
+    status: int
+    rate_limit: dict[str, str]
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class LandedPage:
+    ref: PageRef
+    envelope: Envelope
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class AccountLanding:
+    """The pages of one collection of one account over one window, in the order fetched."""
+
+    root: Path
+    platform: str
+    org_id: str
+    handle: str
+    window: Window
+    clock: Callable[[], datetime] = _now
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+    pages: list[LandedPage] = field(default_factory=list)
+    _seq: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def directory(self) -> Path:
+        return (self.root / _segment(self.platform) / _segment(self.org_id)
+                / _segment(self.handle) / window_dir(self.window))
+
+    def land(
+        self, *, endpoint: str, route: str, url: str, status: int,
+        headers: Mapping[str, str], body: bytes,
+    ) -> LandedPage:
+        """Write one page and its envelope; return it with its :class:`PageRef`."""
+        for secret in self.secrets:
+            if secret and secret.encode() in body:
+                raise ConnectorError(
+                    f"a {endpoint} response contains a configured secret; it was not landed",
+                    where=f"{self.platform} account {self.handle}",
+                    fix="check the API base URL: a real API never echoes credentials",
+                )
+        seq = self._seq.get(endpoint, 0) + 1
+        self._seq[endpoint] = seq
+        sha = hashlib.sha256(body).hexdigest()
+        page_path = self.directory / _segment(endpoint) / f"{seq:04d}-{sha[:12]}.json"
+        envelope = Envelope(
+            platform=self.platform, endpoint=endpoint, route=route, path=urlsplit(url).path,
+            params=safe_params(url, self.secrets), fetched_at=self.clock().isoformat(),
+            status=status, rate_limit=rate_limit_headers(headers), sha256=sha, size=len(body),
+        )
+        write_atomic(page_path, body)
+        meta = json.dumps(envelope.__dict__, indent=1, sort_keys=True).encode()
+        write_atomic(page_path.with_suffix(".meta.json"), meta)
+        ref = PageRef(path=page_path.relative_to(self.root).as_posix(), sha256=sha,
+                      endpoint=endpoint)
+        page = LandedPage(ref=ref, envelope=envelope, body=body)
+        self.pages.append(page)
+        return page
+
+    def include(self, page: LandedPage) -> None:
+        """Count a page landed elsewhere (a shared lookup) as part of this collection."""
+        self.pages.append(page)
+
+    def commit(self, context: Mapping[str, Any]) -> None:
+        """Write the manifest: this run's pages, in order, and the assembler's context."""
+        manifest = {
+            "platform": self.platform, "org_id": self.org_id, "handle": self.handle,
+            "window": {"start": self.window.start.isoformat(), "end": self.window.end.isoformat()},
+            "pages": [{"path": p.ref.path, "sha256": p.ref.sha256, "endpoint": p.ref.endpoint}
+                      for p in self.pages],
+            "context": dict(context),
+        }
+        data = json.dumps(manifest, indent=1, sort_keys=True, default=str).encode()
+        write_atomic(self.directory / MANIFEST, data)
+
+
+@dataclass(frozen=True)
+class Landing:
+    """A landing root; hands out one :class:`AccountLanding` per account and window."""
+
+    root: Path
+    clock: Callable[[], datetime] = _now
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+
+    def account(self, platform: str, org_id: str, handle: str, window: Window) -> AccountLanding:
+        return AccountLanding(self.root, platform, org_id, handle, window, self.clock,
+                              self.secrets)
+
+    def shared(self, platform: str, name: str, window: Window) -> AccountLanding:
+        return self.account(platform, SHARED_ORG, name, window)
+
+
+def read_page(root: Path, ref: Mapping[str, str]) -> LandedPage:
+    path = root / ref["path"]
+    try:
+        body = path.read_bytes()
+        meta = json.loads(path.with_suffix(".meta.json").read_bytes())
+    except FileNotFoundError as exc:
+        raise InputError(f"landed page {ref['path']} is missing", where=str(root),
+                         fix="replay a complete landing directory") from exc
+    sha = hashlib.sha256(body).hexdigest()
+    if sha != ref["sha256"] or sha != meta.get("sha256"):
+        raise InputError(f"landed page {ref['path']} does not match its SHA-256; it was changed",
+                         where=str(path), fix="restore the page from a backup or collect again")
+    return LandedPage(PageRef(ref["path"], sha, ref["endpoint"]), Envelope(**meta), body)
+
+
+def read_manifest(
+    root: Path, platform: str, org_id: str, handle: str, window: Window
+) -> tuple[list[LandedPage], dict[str, Any]] | None:
+    """The pages and context of the last complete run for this account and window, if any."""
+    directory = (root / _segment(platform) / _segment(org_id) / _segment(handle)
+                 / window_dir(window))
+    try:
+        manifest = json.loads((directory / MANIFEST).read_bytes())
+    except FileNotFoundError:
+        return None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"the landing manifest is not valid JSON ({exc.msg})",
+                         where=str(directory / MANIFEST)) from None
+    pages = [read_page(root, ref) for ref in manifest["pages"]]
+    return pages, dict(manifest.get("context") or {})

@@ -1,0 +1,117 @@
+"""The rate-limit and retry policy every connector shares.
+
+* A 429, or a page that leaves ``remaining`` at 0, blocks its rate-limit scope until the reset.
+  A reset within ``max_rate_limit_wait`` is waited for (with the injected ``sleep``); a later
+  one is a usage cap, and the run fails fast for that account with the reset time in the error.
+* 5xx answers, timeouts and connection errors are retried ``max_retries`` times with exponential
+  backoff and jitter (tenacity); after that the account fails with the last reason.
+* Every other 4xx is not retried: the caller decides (an account status, or a fatal error).
+
+X sends ``x-rate-limit-limit/remaining/reset`` with the reset in epoch seconds; Reddit sends
+``x-ratelimit-used/remaining/reset`` with the reset in seconds from now.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+from tenacity.wait import wait_exponential_jitter
+
+if TYPE_CHECKING:
+    from maturity.connectors.settings import Policy
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    limit: float | None = None
+    remaining: float | None = None
+    reset_at: float | None = None
+    """Epoch seconds."""
+
+
+def _number(headers: Mapping[str, str], name: str) -> float | None:
+    value = headers.get(name)
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def x_rate_limit(headers: Mapping[str, str], now: float) -> RateLimit:
+    return RateLimit(_number(headers, "x-rate-limit-limit"),
+                     _number(headers, "x-rate-limit-remaining"),
+                     _number(headers, "x-rate-limit-reset"))
+
+
+def reddit_rate_limit(headers: Mapping[str, str], now: float) -> RateLimit:
+    used = _number(headers, "x-ratelimit-used")
+    remaining = _number(headers, "x-ratelimit-remaining")
+    reset = _number(headers, "x-ratelimit-reset")
+    limit = used + remaining if used is not None and remaining is not None else None
+    return RateLimit(limit, remaining, now + reset if reset is not None else None)
+
+
+class Transient(Exception):  # noqa: N818 - an internal signal, not an error users see
+    """A failure worth another attempt: after ``wait`` seconds, or after backoff when None."""
+
+    def __init__(self, reason: str, *, wait: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.wait = wait
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_retries: int = 4
+    backoff_seconds: float = 1.0
+    backoff_max_seconds: float = 60.0
+    max_rate_limit_wait: float = 900.0
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    clock: Callable[[], float] = field(default=time.time, repr=False)
+    """Wall-clock seconds, only to time waits; never for any record."""
+
+    @classmethod
+    def from_settings(
+        cls, settings: Policy, *, sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> RetryPolicy:
+        return cls(settings.max_retries, settings.backoff_seconds, settings.backoff_max_seconds,
+                   settings.max_rate_limit_wait, sleep or time.sleep, clock or time.time)
+
+    @property
+    def attempts(self) -> int:
+        return self.max_retries + 1
+
+    def wait_for_reset(self, reset_at: float) -> float | None:
+        """Seconds to wait for ``reset_at`` (plus one for clock skew), or None when too far."""
+        wait = max(0.0, reset_at - self.clock()) + 1.0
+        return wait if wait <= self.max_rate_limit_wait else None
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, Transient) and exc.wait is not None:
+            return exc.wait
+        backoff = wait_exponential_jitter(initial=self.backoff_seconds,
+                                          max=self.backoff_max_seconds,
+                                          jitter=self.backoff_seconds)
+        return float(backoff(state))
+
+    def run(self, attempt: Callable[[], T]) -> T:
+        """Call ``attempt`` until it returns; :class:`Transient` is retried, others propagate.
+
+        Raises the last :class:`Transient` when every attempt failed.
+        """
+        retrying = Retrying(
+            stop=stop_after_attempt(self.attempts),
+            retry=retry_if_exception_type(Transient),
+            wait=self._wait,
+            sleep=self.sleep,
+            reraise=True,
+        )
+        return retrying(attempt)

@@ -1,0 +1,236 @@
+"""Client settings for each platform, mapped from an Airflow-style connection by a table.
+
+``x_default`` and ``reddit_default`` come from ``AIRFLOW_CONN_X_DEFAULT`` and
+``AIRFLOW_CONN_REDDIT_DEFAULT`` (JSON or URI form, see :mod:`maturity.connections`). Each row of
+a table below says which connection field fills which setting, how it is parsed and its
+default; docs/connectors.md lists the same rows for operators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, TypeVar
+
+from maturity.connections import Connection, env_var_name, get_connection
+from maturity.errors import ConfigError
+
+X_CONN_ID = "x_default"
+REDDIT_CONN_ID = "reddit_default"
+X_API_URL = "https://api.x.com"
+REDDIT_OAUTH_URL = "https://oauth.reddit.com"
+REDDIT_WWW_URL = "https://www.reddit.com"
+DEFAULT_USER_AGENT = "python:social-maturity:0.1 (by the social-maturity project)"
+
+Source = Literal["host", "login", "password", "extra"]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One connection field → one setting."""
+
+    setting: str
+    source: Source
+    key: str | None = None
+    """The key inside ``extra``; None for the top-level fields."""
+    parse: Callable[[Any], Any] = str
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"{value!r} is not true or false")
+
+
+def _url(value: Any) -> str:
+    text = str(value).strip().rstrip("/")
+    if not text.startswith(("http://", "https://")):
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return text
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What every connector shares: timeouts, retries, rate-limit waits, overlap."""
+
+    timeout: float = 30.0
+    max_retries: int = 4
+    """Retries of a 5xx, timeout or connection error (so ``max_retries + 1`` attempts)."""
+    backoff_seconds: float = 1.0
+    backoff_max_seconds: float = 60.0
+    max_rate_limit_wait: float = 900.0
+    """Wait for a rate-limit reset at most this long; a later reset fails fast (a usage cap)."""
+    overlap_seconds: float = 86_400.0
+    """Re-fetch this much before the window (or the cursor) to catch late-indexed items."""
+
+    def _check(self, conn_id: str) -> None:
+        for name, low in (("timeout", 0.001), ("max_retries", 0), ("backoff_seconds", 0),
+                          ("backoff_max_seconds", 0), ("max_rate_limit_wait", 0),
+                          ("overlap_seconds", 0)):
+            if getattr(self, name) < low:
+                raise ConfigError(f"setting '{name}' must be at least {low}",
+                                  where=f"{env_var_name(conn_id)} (extra.{name})")
+
+
+@dataclass(frozen=True)
+class XSettings(Policy):
+    bearer_token: str = field(default="", repr=False)
+    base_url: str = X_API_URL
+    user_agent: str = DEFAULT_USER_AGENT
+    mentions: bool = True
+    page_size: int = 100
+    posts_cap: int = 3200
+    mentions_cap: int = 800
+    conn_id: str = X_CONN_ID
+
+    def __post_init__(self) -> None:
+        if not self.bearer_token:
+            raise ConfigError(
+                "the X connection has no bearer token",
+                where=f"{env_var_name(self.conn_id)} (password)",
+                fix="put the app's OAuth 2.0 bearer token in the connection's password",
+            )
+        if not 5 <= self.page_size <= 100:
+            raise ConfigError("page_size must be between 5 and 100 (X's max_results)",
+                              where=f"{env_var_name(self.conn_id)} (extra.page_size)")
+        self._check(self.conn_id)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return (self.bearer_token,)
+
+
+@dataclass(frozen=True)
+class RedditSettings(Policy):
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+    oauth_url: str = REDDIT_OAUTH_URL
+    reddit_url: str = REDDIT_WWW_URL
+    user_agent: str = DEFAULT_USER_AGENT
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    mentions: bool = True
+    listing_cap: int = 1000
+    comment_limit: int = 200
+    conn_id: str = REDDIT_CONN_ID
+
+    def __post_init__(self) -> None:
+        where = env_var_name(self.conn_id)
+        if not self.client_id:
+            raise ConfigError("the Reddit connection has no client id", where=f"{where} (login)",
+                              fix="put the app's client id in the connection's login")
+        if not self.client_secret:
+            raise ConfigError("the Reddit connection has no client secret",
+                              where=f"{where} (password)",
+                              fix="put the app's client secret in the connection's password")
+        if bool(self.username) != bool(self.password):
+            raise ConfigError("give both extra.username and extra.password, or neither",
+                              where=f"{where} (extra)")
+        self._check(self.conn_id)
+
+    @property
+    def user_auth(self) -> bool:
+        """Password grant (a script app acting as the organisation's account): inbox access."""
+        return bool(self.username and self.password)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(s for s in (self.client_secret, self.password) if s)
+
+
+_POLICY_ROWS: tuple[Row, ...] = (
+    Row("timeout", "extra", "timeout", float),
+    Row("max_retries", "extra", "max_retries", int),
+    Row("backoff_seconds", "extra", "backoff_seconds", float),
+    Row("backoff_max_seconds", "extra", "backoff_max_seconds", float),
+    Row("max_rate_limit_wait", "extra", "max_rate_limit_wait", float),
+    Row("overlap_seconds", "extra", "overlap_seconds", float),
+    Row("user_agent", "extra", "user_agent"),
+    Row("mentions", "extra", "mentions", _flag),
+)
+
+X_ROWS: tuple[Row, ...] = (
+    Row("base_url", "host", parse=_url),
+    Row("bearer_token", "password"),
+    Row("page_size", "extra", "page_size", int),
+    Row("posts_cap", "extra", "posts_cap", int),
+    Row("mentions_cap", "extra", "mentions_cap", int),
+    *_POLICY_ROWS,
+)
+
+REDDIT_ROWS: tuple[Row, ...] = (
+    Row("oauth_url", "host", parse=_url),
+    Row("reddit_url", "extra", "reddit_url", _url),
+    Row("client_id", "login"),
+    Row("client_secret", "password"),
+    Row("username", "extra", "username"),
+    Row("password", "extra", "password"),
+    Row("listing_cap", "extra", "listing_cap", int),
+    Row("comment_limit", "extra", "comment_limit", int),
+    *_POLICY_ROWS,
+)
+
+S = TypeVar("S", XSettings, RedditSettings)
+
+
+def _value(conn: Connection, row: Row) -> Any:
+    if row.source == "extra":
+        return conn.extra.get(row.key or row.setting)
+    return getattr(conn, row.source)
+
+
+def settings_from_connection(cls: type[S], rows: tuple[Row, ...], conn: Connection) -> S:
+    """Build ``cls`` from ``conn`` by ``rows``; unknown extra keys are an error."""
+    where = env_var_name(conn.conn_id)
+    known = {r.key or r.setting for r in rows if r.source == "extra"}
+    unknown = sorted(set(conn.extra) - known)
+    if unknown:
+        raise ConfigError(f"connection '{conn.conn_id}' has unknown extra key(s) {unknown}",
+                          where=f"{where} (extra)", fix=f"use only {sorted(known)}")
+    values: dict[str, Any] = {"conn_id": conn.conn_id}
+    for row in rows:
+        raw = _value(conn, row)
+        if raw is None or raw == "":
+            continue
+        try:
+            values[row.setting] = row.parse(raw)
+        except (TypeError, ValueError) as exc:
+            label = f"extra.{row.key}" if row.source == "extra" else row.source
+            raise ConfigError(f"connection '{conn.conn_id}': {label} {exc}",
+                              where=f"{where} ({label})") from None
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in values.items() if k in names})
+
+
+def _required(conn_id: str, env: Mapping[str, str] | None) -> Connection:
+    conn = get_connection(conn_id, env)
+    if conn is None:
+        raise ConfigError(
+            f"the connection '{conn_id}' is not configured",
+            where=env_var_name(conn_id),
+            fix="set it as Airflow JSON or URI; docs/connectors.md shows both forms",
+        )
+    return conn
+
+
+def x_settings(conn: Connection) -> XSettings:
+    return settings_from_connection(XSettings, X_ROWS, conn)
+
+
+def reddit_settings(conn: Connection) -> RedditSettings:
+    return settings_from_connection(RedditSettings, REDDIT_ROWS, conn)
+
+
+def load_x_settings(env: Mapping[str, str] | None = None, conn_id: str = X_CONN_ID) -> XSettings:
+    return x_settings(_required(conn_id, env))
+
+
+def load_reddit_settings(
+    env: Mapping[str, str] | None = None, conn_id: str = REDDIT_CONN_ID
+) -> RedditSettings:
+    return reddit_settings(_required(conn_id, env))

@@ -1,0 +1,192 @@
+"""The HTTP transport under tweepy and PRAW: host redirect, timeouts, and the shared policy.
+
+:class:`PolicyAdapter` is a ``requests`` transport adapter. Mounted on the ``requests.Session``
+that tweepy or prawcore uses, it sees every HTTP exchange of the client library's real code
+path and
+
+* redirects a fixed host (tweepy always calls ``https://api.twitter.com``) to the configured
+  base URL: the real API, a proxy, or the loopback emulator;
+* applies a default timeout (tweepy sends none);
+* runs every request under :class:`~maturity.connectors.ratelimit.RetryPolicy`: rate-limit
+  waits, retries of 5xx / timeouts / connection errors, fail-fast on a far reset;
+* turns fatal answers into :class:`~maturity.errors.ConnectorError` naming the account and the
+  endpoint, never a credential;
+* hands each successful page to ``on_page`` (Reddit's raw-page capture) before the library
+  parses it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from maturity.connectors.ratelimit import RateLimit, RetryPolicy, Transient
+from maturity.errors import ConnectorError
+
+OnPage = Callable[[requests.PreparedRequest, requests.Response, dict[str, str]], None]
+RateLimitReader = Callable[[Mapping[str, str], float], RateLimit]
+PASS_THROUGH = frozenset({403, 404})
+"""4xx answers the connector interprets (protected, suspended, deleted accounts)."""
+
+
+def _route_scope(path: str) -> str:
+    return re.sub(r"/\d+(?=/|$)", "/:id", path)
+
+
+def _api_message(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    for key in ("detail", "title", "message", "error_description", "error", "reason"):
+        value = body.get(key)
+        if isinstance(value, str) and value:
+            return value[:200]
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        return str(errors[0].get("message") or errors[0].get("detail") or "")[:200]
+    return ""
+
+
+class PolicyAdapter(HTTPAdapter):
+    def __init__(
+        self,
+        *,
+        platform: str,
+        policy: RetryPolicy,
+        read_rate_limit: RateLimitReader,
+        timeout: float,
+        secrets: Iterable[str] = (),
+        redirect: Mapping[str, str] | None = None,
+        scope: Callable[[str], str] = _route_scope,
+        hide_rate_limit_headers: bool = False,
+        on_page: OnPage | None = None,
+    ) -> None:
+        super().__init__()
+        self.platform = platform
+        self.policy = policy
+        self.read_rate_limit = read_rate_limit
+        self.timeout = timeout
+        self._secrets = tuple(s for s in secrets if s)
+        self.redirect = dict(redirect or {})
+        self.scope = scope
+        self.hide_rate_limit_headers = hide_rate_limit_headers
+        self.on_page = on_page
+        self.account = "(no account)"
+        """Set by the connector before each account, for error messages."""
+        self._blocked: dict[str, float] = {}
+
+    # -- messages ------------------------------------------------------------------------------
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def _where(self, endpoint: str) -> str:
+        return f"{self.platform} account {self.account}, {endpoint}"
+
+    def _error(self, what: str, endpoint: str, fix: str | None = None) -> ConnectorError:
+        return ConnectorError(self.redact(what), where=self.redact(self._where(endpoint)),
+                              fix=fix)
+
+    def _cap_error(self, endpoint: str, reset_at: float) -> ConnectorError:
+        reset = datetime.fromtimestamp(reset_at, UTC).isoformat(timespec="seconds")
+        away = reset_at - self.policy.clock()
+        return self._error(
+            f"the rate limit is used up until {reset} ({away:.0f} s from now, more than the "
+            f"{self.policy.max_rate_limit_wait:.0f} s this run waits)",
+            endpoint,
+            fix="run again after the reset; a reset this far away is usually a usage cap of "
+                "the API plan (or raise max_rate_limit_wait in the connection's extra)",
+        )
+
+    # -- one attempt ---------------------------------------------------------------------------
+    def _respect_block(self, scope: str, endpoint: str) -> None:
+        reset_at = self._blocked.get(scope)
+        if reset_at is None or reset_at <= self.policy.clock():
+            self._blocked.pop(scope, None)
+            return
+        wait = self.policy.wait_for_reset(reset_at)
+        if wait is None:
+            raise self._cap_error(endpoint, reset_at)
+        self.policy.sleep(wait)
+        self._blocked.pop(scope, None)
+
+    def _classify(
+        self, response: requests.Response, scope: str, endpoint: str
+    ) -> requests.Response:
+        limit = self.read_rate_limit(response.headers, self.policy.clock())
+        status = response.status_code
+        if limit.remaining is not None and limit.remaining <= 0 and limit.reset_at is not None:
+            self._blocked[scope] = limit.reset_at
+        if status == 429:
+            if limit.reset_at is None:
+                raise Transient("HTTP 429 Too Many Requests (no reset given)")
+            self._blocked.pop(scope, None)
+            wait = self.policy.wait_for_reset(limit.reset_at)
+            if wait is None:
+                raise self._cap_error(endpoint, limit.reset_at)
+            raise Transient("HTTP 429 Too Many Requests", wait=wait)
+        if status >= 500:
+            raise Transient(f"HTTP {status} {response.reason or ''}".strip())
+        if 400 <= status < 500 and status not in PASS_THROUGH:
+            message = _api_message(response)
+            raise self._error(
+                f"HTTP {status} {response.reason or ''}{': ' + message if message else ''}",
+                endpoint,
+                fix=("check the credentials in the connection (401), the app's access level "
+                     "(403) or the request (400); this is not retried"),
+            )
+        return response
+
+    def send(  # type: ignore[override]
+        self, request: requests.PreparedRequest, stream: bool = False,
+        timeout: float | tuple[float, float] | None = None, verify: bool | str = True,
+        cert: Any = None, proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        for prefix, target in self.redirect.items():
+            if request.url and request.url.startswith(prefix):
+                request.url = target + request.url[len(prefix):]
+                break
+        path = urlsplit(request.url or "").path
+        endpoint = f"{request.method} {path}"
+        scope = self.scope(path)
+
+        def attempt() -> requests.Response:
+            self._respect_block(scope, endpoint)
+            try:
+                response = super(PolicyAdapter, self).send(
+                    request, stream=stream, timeout=timeout or self.timeout, verify=verify,
+                    cert=cert, proxies=proxies)
+            except requests.Timeout as exc:
+                raise Transient(f"timeout ({type(exc).__name__})") from exc
+            except requests.ConnectionError as exc:
+                raise Transient(f"connection error ({type(exc).__name__})") from exc
+            return self._classify(response, scope, endpoint)
+
+        try:
+            response = self.policy.run(attempt)
+        except Transient as exc:
+            raise self._error(
+                f"{exc.reason}, still after {self.policy.attempts} attempts", endpoint,
+                fix="the platform is failing or unreachable; try again later "
+                    "(max_retries and timeout are set in the connection's extra)",
+            ) from None
+        rate_headers = {k.lower(): v for k, v in response.headers.items()
+                        if k.lower().startswith(("x-rate-limit-", "x-ratelimit-"))}
+        if self.on_page is not None and (200 <= response.status_code < 300
+                                         or response.status_code in PASS_THROUGH):
+            self.on_page(request, response, rate_headers)
+        if self.hide_rate_limit_headers:
+            # prawcore paces and sleeps on these headers with time.sleep; this policy owns waits.
+            for name in rate_headers:
+                del response.headers[name]
+        return response
