@@ -1,0 +1,263 @@
+"""The Reddit connector: PRAW's ``Reddit`` over the policy transport, capturing every raw page.
+
+PRAW parses responses into objects and keeps no bytes, so the pages are captured underneath
+it: the ``requests.Session`` handed to prawcore's ``Requestor`` (``requestor_kwargs``) carries a
+:class:`PolicyAdapter` whose ``on_page`` hook lands each answer from ``oauth_url`` verbatim
+before prawcore reads it. PRAW is still what pages through the listings (``after``) and what
+authenticates (client credentials, read-only; or the password grant when the connection has
+``extra.username``/``extra.password``, which inbox mentions need). Records are then assembled
+from the landed pages alone, as on replay.
+
+The policy owns waiting and retrying: a ``Requestor`` subclass lets the policy's
+``ConnectorError`` through unwrapped, and the adapter hides the rate-limit headers from
+prawcore's own pacer (which would sleep on them with ``time.sleep``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from maturity.connectors import reddit_normalise as rn
+from maturity.connectors.base import Pseudonymise, Target, from_epoch
+from maturity.connectors.incremental import bounds, prior_context
+from maturity.connectors.ratelimit import RetryPolicy, reddit_rate_limit
+from maturity.connectors.transport import PolicyAdapter
+from maturity.errors import ConnectorError
+from maturity.platforms import REDDIT
+
+if TYPE_CHECKING:
+    import praw
+    import requests
+
+    from maturity.connectors.landing import AccountLanding, Landing
+    from maturity.connectors.settings import RedditSettings
+    from maturity.evidence import Window
+    from maturity.records import CollectionBatch, Cursor
+
+ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (name, re.compile(pattern), route) for name, pattern, route in (
+        (rn.ABOUT, r"^/user/[^/]+/about/?$", "/user/:name/about"),
+        (rn.SUBMITTED, r"^/user/[^/]+/submitted/?$", "/user/:name/submitted"),
+        (rn.COMMENTS, r"^/user/[^/]+/comments/?$", "/user/:name/comments"),
+        (rn.MODERATORS, r"^/r/[^/]+/about/moderators/?$", "/r/:subreddit/about/moderators"),
+        (rn.SUB_NEW, r"^/r/[^/]+/new/?$", "/r/:subreddit/new"),
+        (rn.SUB_COMMENTS, r"^/r/[^/]+/comments/?$", "/r/:subreddit/comments"),
+        (rn.TREE, r"^/comments/[^/]+/?$", "/comments/:id"),
+        (rn.MENTIONS, r"^/message/mentions/?$", "/message/mentions"),
+    )
+)
+PAGE = 100
+
+
+def route_of(path: str) -> tuple[str, str]:
+    for name, pattern, route in ROUTES:
+        if pattern.match(path):
+            return name, route
+    return "other", path
+
+
+def _requestor_class() -> type[Any]:
+    from prawcore.exceptions import RequestException
+    from prawcore.requestor import Requestor
+
+    class PolicyRequestor(Requestor):  # type: ignore[misc]
+        """prawcore's Requestor, except that a policy decision is not wrapped or retried."""
+
+        def request(self, *args: Any, timeout: float | None = None,
+                    **kwargs: Any) -> requests.Response:
+            try:
+                return super().request(*args, timeout=timeout, **kwargs)  # type: ignore[no-any-return]
+            except RequestException as exc:
+                if isinstance(exc.original_exception, ConnectorError):
+                    raise exc.original_exception from None
+                raise
+
+    return PolicyRequestor
+
+
+class RedditConnector:
+    platform = REDDIT
+
+    def __init__(
+        self, settings: RedditSettings, pseudonymise: Pseudonymise, *,
+        sleep: Callable[[float], None] | None = None, clock: Callable[[], float] | None = None,
+    ) -> None:
+        import praw
+        import requests
+
+        self.settings = settings
+        self.pseudonymise = pseudonymise
+        self._landing: AccountLanding | None = None
+        self.notes: list[str] = []
+        self.adapter = PolicyAdapter(
+            platform=REDDIT, policy=RetryPolicy.from_settings(settings, sleep=sleep, clock=clock),
+            read_rate_limit=reddit_rate_limit, timeout=settings.timeout,
+            secrets=settings.secrets, scope=lambda path: "*", hide_rate_limit_headers=True,
+            on_page=self._on_page,
+        )
+        session = requests.Session()
+        session.mount("http://", self.adapter)
+        session.mount("https://", self.adapter)
+        auth: dict[str, str] = {}
+        if settings.user_auth:
+            auth = {"username": settings.username or "", "password": settings.password or ""}
+        self.reddit: praw.Reddit = praw.Reddit(
+            client_id=settings.client_id, client_secret=settings.client_secret,
+            user_agent=settings.user_agent, oauth_url=settings.oauth_url,
+            reddit_url=settings.reddit_url, check_for_updates=False,
+            timeout=int(settings.timeout), requestor_class=_requestor_class(),
+            requestor_kwargs={"session": session}, **auth,
+        )
+        if not settings.user_auth:
+            self.reddit.read_only = True
+
+    def close(self) -> None:
+        self.reddit._core.close()
+
+    def prepare(self, targets: Sequence[Target], window: Window, landing: Landing) -> None:
+        """Nothing is shared between Reddit accounts."""
+
+    # -- capture -------------------------------------------------------------------------------
+    def _on_page(self, request: requests.PreparedRequest, response: requests.Response,
+                 rate_headers: dict[str, str]) -> None:
+        url = request.url or ""
+        if self._landing is None or not url.startswith(self.settings.oauth_url):
+            return
+        endpoint, route = route_of(urlsplit(url).path)
+        if endpoint == "other":
+            return
+        self._landing.land(endpoint=endpoint, route=route, url=url,
+                           status=response.status_code, headers=rate_headers,
+                           body=response.content)
+
+    def _fatal(self, endpoint: str, exc: Exception) -> ConnectorError:
+        status = getattr(getattr(exc, "response", None), "status_code", "?")
+        return ConnectorError(
+            f"HTTP {status} from Reddit ({type(exc).__name__})",
+            where=f"reddit account {self.adapter.account}, {endpoint}",
+            fix="the account or subreddit may be private, banned or gone, or the app lacks "
+                "access; this is not retried",
+        )
+
+    # -- listings ------------------------------------------------------------------------------
+    def _walk(self, listing: Iterable[Any], lower: datetime | None, cap: int) -> list[Any]:
+        """Page a newest-first listing until an item is older than ``lower``."""
+        items = []
+        for item in listing:
+            items.append(item)
+            if (lower is not None and from_epoch(item.created_utc) < lower) or len(items) >= cap:
+                break
+        return items
+
+    def _listing(self, name: str, endpoint: str, make: Callable[[], Iterable[Any]],
+                 plan: Mapping[str, Any], optional: bool = False) -> list[Any]:
+        from prawcore.exceptions import Forbidden, NotFound
+
+        lower = datetime.fromisoformat(plan["lower"]) if plan.get("lower") else None
+        try:
+            return self._walk(make(), lower, self.settings.listing_cap)
+        except (Forbidden, NotFound) as exc:
+            if optional:
+                self.notes.append(f"{endpoint}: not readable ({type(exc).__name__}); skipped")
+                return []
+            raise self._fatal(endpoint, exc) from None
+
+    def _user(self, handle: str, plans: Mapping[str, Any]) -> list[Any]:
+        redditor = self.reddit.redditor(handle)
+        kw = {"limit": None, "request_limit": PAGE}
+        submissions = self._listing("submissions", rn.SUBMITTED,
+                                    lambda: redditor.submissions.new(**kw), plans["submissions"])
+        self._listing("comments", rn.COMMENTS, lambda: redditor.comments.new(**kw),
+                      plans["comments"])
+        return submissions
+
+    def _trees(self, submissions: Sequence[Any], window: Window, plan: Mapping[str, Any]) -> None:
+        from prawcore.exceptions import Forbidden, NotFound
+
+        lower = datetime.fromisoformat(plan["lower"])
+        for sub in submissions:
+            at = from_epoch(sub.created_utc)
+            if not (lower <= at < window.end) or not getattr(sub, "num_comments", 0):
+                continue
+            submission = self.reddit.submission(id=sub.id)
+            submission.comment_sort = "new"
+            submission.comment_limit = self.settings.comment_limit
+            try:
+                submission._fetch()
+            except (Forbidden, NotFound):
+                self.notes.append(f"comments of {sub.id}: not readable; skipped")
+
+    def _subreddit(self, name: str, plans: Mapping[str, Any]) -> None:
+        from prawcore.exceptions import Forbidden, NotFound
+
+        subreddit = self.reddit.subreddit(name)
+        try:
+            list(subreddit.moderator())
+        except (Forbidden, NotFound):
+            self.notes.append(f"r/{name} moderators: not readable; moderators count as "
+                              "third parties")
+        kw = {"limit": None, "request_limit": PAGE}
+        self._listing("subreddit_posts", rn.SUB_NEW, lambda: subreddit.new(**kw),
+                      plans["subreddit_posts"])
+        self._listing("subreddit_comments", rn.SUB_COMMENTS, lambda: subreddit.comments(**kw),
+                      plans["subreddit_comments"])
+
+    def _mentions(self, plans: dict[str, Any], window: Window, cursor: Cursor | None) -> None:
+        if not self.settings.mentions:
+            return
+        if not self.settings.user_auth:
+            self.notes.append("mentions: not authorised (needs extra.username and "
+                              "extra.password of the organisation's account); skipped")
+            return
+        plans["mentions"] = self._plan(window, cursor)
+        self._listing("mentions", rn.MENTIONS,
+                      lambda: self.reddit.inbox.mentions(limit=None, request_limit=PAGE),
+                      plans["mentions"], optional=True)
+
+    def _plan(self, window: Window, cursor: Cursor | None) -> dict[str, Any]:
+        b = bounds(window, cursor, self.settings.overlap_seconds, ids_allowed=False)
+        return b.as_context(cap=self.settings.listing_cap)
+
+    # -- one account ---------------------------------------------------------------------------
+    def _status(self, target: Target, window: Window, seen_before: bool) -> str:
+        from prawcore.exceptions import Forbidden, NotFound
+
+        try:
+            self.reddit.redditor(target.account.handle)._fetch()
+        except (NotFound, Forbidden):
+            pass  # the 403/404 page is landed; the snapshot reads the status from it
+        pages = self._landing.pages if self._landing else []
+        return rn.snapshot(pages, target, window, seen_before).status
+
+    def collect(
+        self, target: Target, window: Window, cursors: Mapping[str, Cursor], landing: Landing
+    ) -> CollectionBatch:
+        handle = target.account.handle
+        self.adapter.account = f"u/{handle}"
+        self.notes = []
+        al = landing.account(REDDIT, target.org_id, handle, window)
+        self._landing = al
+        names = ("submissions", "comments", "subreddit_posts", "subreddit_comments", "mentions")
+        context: dict[str, Any] = {"subreddit": target.account.subreddit,
+                                   "prior": prior_context(dict(cursors), names)}
+        try:
+            if self._status(target, window, bool(context["prior"])) == "active":
+                plans = {n: self._plan(window, cursors.get(n)) for n in names[:2]}
+                plans["trees"] = plans["submissions"]
+                submissions = self._user(handle, plans)
+                self._trees(submissions, window, plans["trees"])
+                if target.account.subreddit:
+                    plans.update({n: self._plan(window, cursors.get(n)) for n in names[2:4]})
+                    self._subreddit(target.account.subreddit, plans)
+                self._mentions(plans, window, cursors.get("mentions"))
+                context["plans"] = plans
+        finally:
+            self._landing = None
+        context["notes"] = list(self.notes)
+        al.commit(context)
+        return rn.assemble(al.pages, context, target, window, self.pseudonymise)
+
