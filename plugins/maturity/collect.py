@@ -1,0 +1,188 @@
+"""One collection run over a registry and a window, without a scheduler.
+
+Airflow maps one task per account onto the same functions; the CLI calls
+:func:`collect_registry` or :func:`replay`. An account that fails is reported in
+:attr:`CollectionRun.failures` and the others go on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from maturity.errors import MaturityError
+from maturity.platforms import REDDIT, X
+
+if TYPE_CHECKING:
+    from maturity.connectors.base import Assembler, Connector, Pseudonymise, Target
+    from maturity.connectors.settings import RedditSettings, XSettings
+    from maturity.evidence import Window
+    from maturity.records import CollectionBatch, Cursor
+    from maturity.registry import Registry
+
+log = logging.getLogger(__name__)
+
+CursorsLookup = Callable[[str, str, str], Mapping[str, "Cursor"]]
+"""``(platform, org_id, handle) -> {endpoint: Cursor}``, e.g. ``Warehouse.read_cursor``."""
+
+
+@dataclass(frozen=True)
+class AccountIssue:
+    platform: str
+    org_id: str
+    handle: str
+    message: str
+
+
+class CollectionRun(list["CollectionBatch"]):
+    """The batches of a run, one per account that succeeded, plus what went wrong or was left."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures: list[AccountIssue] = []
+        self.notes: list[AccountIssue] = []
+
+
+def targets(registry: Registry, platforms: Sequence[str] = (X, REDDIT)) -> list[Target]:
+    from maturity.connectors.base import Target
+
+    out = []
+    for org in registry.organisations:
+        for account in org.accounts:
+            if account.platform in platforms:
+                own = frozenset(a.handle for a in org.accounts if a.platform == account.platform)
+                out.append(Target(org.id, account, own))
+    return out
+
+
+def _connector(
+    platform: str, settings: XSettings | RedditSettings | None, pseudonymise: Pseudonymise,
+    sleep: Callable[[float], None] | None, clock: Callable[[], float] | None,
+) -> Connector | None:
+    if settings is None:
+        return None
+    if platform == X:
+        from maturity.connectors.settings import XSettings
+        from maturity.connectors.x import XConnector
+
+        assert isinstance(settings, XSettings)
+        return XConnector(settings, pseudonymise, sleep=sleep, clock=clock)
+    from maturity.connectors.reddit import RedditConnector
+    from maturity.connectors.settings import RedditSettings
+
+    assert isinstance(settings, RedditSettings)
+    return RedditConnector(settings, pseudonymise, sleep=sleep, clock=clock)
+
+
+def _collect_platform(
+    connector: Connector, platform_targets: Sequence[Target], window: Window, landing: Any,
+    cursors_lookup: CursorsLookup, run: CollectionRun,
+    on_batch: Callable[[CollectionBatch], None] | None,
+) -> None:
+    try:
+        connector.prepare(platform_targets, window, landing)
+    except MaturityError as exc:
+        for t in platform_targets:
+            run.failures.append(AccountIssue(t.account.platform, t.org_id, t.account.handle,
+                                             exc.render()))
+        return
+    for target in platform_targets:
+        account = target.account
+        try:
+            cursors = dict(cursors_lookup(account.platform, target.org_id, account.handle))
+            batch = connector.collect(target, window, cursors, landing)
+            if on_batch is not None:
+                on_batch(batch)
+        except MaturityError as exc:
+            log.warning("collecting %s:%s failed: %s", account.platform, account.handle, exc)
+            run.failures.append(AccountIssue(account.platform, target.org_id, account.handle,
+                                             exc.render()))
+            continue
+        run.append(batch)
+        for note in getattr(connector, "notes", ()):
+            run.notes.append(AccountIssue(account.platform, target.org_id, account.handle, note))
+
+
+def collect_registry(
+    registry: Registry,
+    window: Window,
+    *,
+    landing_dir: Path,
+    x_settings: XSettings | None,
+    reddit_settings: RedditSettings | None,
+    pseudonymiser: Pseudonymise,
+    cursors_lookup: CursorsLookup | None = None,
+    on_batch: Callable[[CollectionBatch], None] | None = None,
+    sleep: Callable[[float], None] | None = None,
+    clock: Callable[[], float] | None = None,
+) -> CollectionRun:
+    """Collect every X and Reddit account of ``registry`` over ``window``, landing raw pages.
+
+    A platform without settings is skipped with a note per account. ``on_batch`` is called
+    with each batch as soon as it is complete (the CLI writes it to the warehouse there).
+    """
+    from maturity.connectors.landing import Landing
+
+    secrets = tuple(s for st in (x_settings, reddit_settings) if st for s in st.secrets)
+    landing = Landing(Path(landing_dir), secrets=secrets)
+    lookup: CursorsLookup = cursors_lookup or (lambda platform, org_id, handle: {})
+    run = CollectionRun()
+    all_targets = targets(registry)
+    for platform, settings in ((X, x_settings), (REDDIT, reddit_settings)):
+        platform_targets = [t for t in all_targets if t.account.platform == platform]
+        if not platform_targets:
+            continue
+        connector = _connector(platform, settings, pseudonymiser, sleep, clock)
+        if connector is None:
+            for t in platform_targets:
+                run.notes.append(AccountIssue(platform, t.org_id, t.account.handle,
+                                              f"no {platform} connection configured; skipped"))
+            continue
+        try:
+            _collect_platform(connector, platform_targets, window, landing, lookup, run,
+                              on_batch)
+        finally:
+            connector.close()
+    return run
+
+
+def _assemblers() -> dict[str, Assembler]:
+    from maturity.connectors import reddit_normalise, x_normalise
+
+    return {X: x_normalise.assemble, REDDIT: reddit_normalise.assemble}
+
+
+def replay(
+    landing_dir: Path, registry: Registry, window: Window, pseudonymiser: Pseudonymise,
+    *, on_batch: Callable[[CollectionBatch], None] | None = None,
+) -> CollectionRun:
+    """Rebuild every account's batch for ``window`` from the landing alone: no network."""
+    from maturity.connectors.landing import read_manifest
+
+    assemblers = _assemblers()
+    run = CollectionRun()
+    for target in targets(registry, tuple(assemblers)):
+        account = target.account
+        try:
+            landed = read_manifest(Path(landing_dir), account.platform, target.org_id,
+                                   account.handle, window)
+            if landed is None:
+                run.failures.append(AccountIssue(
+                    account.platform, target.org_id, account.handle,
+                    f"nothing landed for this account and window under {landing_dir}"))
+                continue
+            pages, context = landed
+            batch = assemblers[account.platform](pages, context, target, window, pseudonymiser)
+            if on_batch is not None:
+                on_batch(batch)
+        except MaturityError as exc:
+            run.failures.append(AccountIssue(account.platform, target.org_id, account.handle,
+                                             exc.render()))
+            continue
+        run.append(batch)
+        for note in context.get("notes") or ():
+            run.notes.append(AccountIssue(account.platform, target.org_id, account.handle, note))
+    return run
