@@ -1,0 +1,1 @@
+"""Demo inputs shipped with the package: evidence, registry and an example sector rubric."""
