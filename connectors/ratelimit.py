@@ -97,7 +97,7 @@ class RetryPolicy:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, Transient) and exc.wait is not None:
             return exc.wait
-        backoff = wait_exponential_jitter(initial=self.backoff_seconds,
+        backoff = wait_exponential_jitter(multiplier=self.backoff_seconds,
                                           max=self.backoff_max_seconds,
                                           jitter=self.backoff_seconds)
         return float(backoff(state))
