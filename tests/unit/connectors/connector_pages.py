@@ -70,7 +70,7 @@ def token() -> dict[str, Any]:
 def r_about(name: str, **extra: Any) -> dict[str, Any]:
     return {"kind": "t2", "data": {"id": "u" + name, "name": name,
                                    "created_utc": 1_300_000_000.0, "icon_img": "",
-                                   "subreddit": {"title": name.title(), "subscribers": 50,
+                                   "subreddit": {"display_name": f"u_{name}", "title": name.title(), "subscribers": 50,
                                                  "public_description": "we help"},
                                    **extra}}
 
@@ -78,7 +78,8 @@ def r_about(name: str, **extra: Any) -> dict[str, Any]:
 def submission(sid: str, hours: float, author: str, **extra: Any) -> dict[str, Any]:
     return {"kind": "t3", "data": {"id": sid, "name": f"t3_{sid}", "author": author,
                                    "created_utc": at(hours).timestamp(), "num_comments": 0,
-                                   "score": 3, "is_self": True, "selftext": "", **extra}}
+                                   "score": 3, "is_self": True, "selftext": "",
+                                   "subreddit": "acmehelp", **extra}}
 
 
 def comment(cid: str, hours: float, author: str, parent: str, link: str,
@@ -86,7 +87,7 @@ def comment(cid: str, hours: float, author: str, parent: str, link: str,
     return {"kind": "t1", "data": {"id": cid, "name": f"t1_{cid}", "author": author,
                                    "created_utc": at(hours).timestamp(), "parent_id": parent,
                                    "link_id": link, "body": "text", "score": 1, "replies": "",
-                                   **extra}}
+                                   "subreddit": "acmehelp", **extra}}
 
 
 def listing(children: list[dict[str, Any]], after: str | None = None) -> dict[str, Any]:
