@@ -37,7 +37,10 @@ from maturity.records import PageRef
 
 MANIFEST = "manifest.json"
 SHARED_ORG = "_shared"
-_SECRET_PARAM = re.compile(r"token|secret|password|passwd|key|auth|signature|code", re.IGNORECASE)
+_SECRET_PARAM = re.compile(
+    r"(access|refresh|bearer|auth|id|oauth)_?token|secret|passw|api_?key|^key$|signature|^code$"
+    r"|authori[sz]ation", re.IGNORECASE)
+"""Query keys that carry credentials; paging tokens (``pagination_token``) are kept."""
 _RATE_LIMIT_HEADER = re.compile(r"^x-?rate-?limit-", re.IGNORECASE)
 _SAFE = re.compile(r"[^A-Za-z0-9_.@\-]")
 

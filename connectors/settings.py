@@ -181,6 +181,8 @@ S = TypeVar("S", XSettings, RedditSettings)
 def _value(conn: Connection, row: Row) -> Any:
     if row.source == "extra":
         return conn.extra.get(row.key or row.setting)
+    if row.source == "host" and conn.host and conn.port:
+        return f"{conn.host}:{conn.port}"  # the URI form keeps the port apart from the host
     return getattr(conn, row.source)
 
 
