@@ -1,0 +1,144 @@
+"""Where the warehouse is: a SQLAlchemy URL from an argument, the environment or the default.
+
+In order: an explicit URL; ``MATURITY_WAREHOUSE_URL`` (a plain SQLAlchemy URL); the Airflow
+connection ``maturity_warehouse`` (``AIRFLOW_CONN_MATURITY_WAREHOUSE``, JSON or URI form); and
+otherwise the embedded SQLite file ``$MATURITY_HOME/warehouse.sqlite`` (``MATURITY_HOME``
+defaults to ``./var``). Setting the environment variable and the connection to different
+warehouses is refused rather than guessed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from maturity.connections import Connection, env_var_name, get_connection
+from maturity.errors import ConfigError
+
+CONN_ID = "maturity_warehouse"
+URL_ENV = "MATURITY_WAREHOUSE_URL"
+HOME_ENV = "MATURITY_HOME"
+DEFAULT_HOME = "var"
+DEFAULT_FILE = "warehouse.sqlite"
+
+#: Connection type -> SQLAlchemy driver. PostgreSQL always goes through psycopg 3.
+DRIVERS: Mapping[str, str] = {
+    "postgres": "postgresql+psycopg",
+    "sqlite": "sqlite",
+}
+
+#: Drivers a URL may name, mapped to the one the product uses.
+_DRIVER_ALIASES: Mapping[str, str] = {
+    "postgres": "postgresql+psycopg",
+    "postgresql": "postgresql+psycopg",
+    "postgresql+psycopg": "postgresql+psycopg",
+    "sqlite": "sqlite",
+    "sqlite+pysqlite": "sqlite",
+}
+
+#: Connection extras that are libpq parameters and so belong in the URL's query.
+_LIBPQ_EXTRAS = frozenset(
+    {
+        "sslmode",
+        "sslrootcert",
+        "sslcert",
+        "sslkey",
+        "sslcrl",
+        "options",
+        "connect_timeout",
+        "application_name",
+        "target_session_attrs",
+        "channel_binding",
+        "gssencmode",
+    }
+)
+
+
+def masked(url: URL | str) -> str:
+    """The URL as text with its password replaced by ``***``; safe for logs and errors."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except ArgumentError:
+        return "<unparseable warehouse URL>"
+    return parsed.render_as_string(hide_password=True)
+
+
+def default_url(env: Mapping[str, str] | None = None) -> URL:
+    env = os.environ if env is None else env
+    home = Path(env.get(HOME_ENV) or DEFAULT_HOME)
+    return URL.create("sqlite", database=str(home / DEFAULT_FILE))
+
+
+def normalise(url: URL | str, *, where: str = "warehouse URL") -> URL:
+    """Parse ``url`` and pin the driver the product uses for its dialect."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except ArgumentError:
+        raise ConfigError(
+            "the warehouse URL cannot be parsed",
+            where=where,
+            fix="write it as postgresql://user:password@host:5432/db or sqlite:///path/file",
+        ) from None
+    driver = _DRIVER_ALIASES.get(parsed.drivername)
+    if driver is None:
+        raise ConfigError(
+            f"unsupported database '{parsed.drivername}' in {masked(parsed)}",
+            where=where,
+            fix="use PostgreSQL (postgresql://...) or SQLite (sqlite:///path)",
+        )
+    return parsed.set(drivername=driver)
+
+
+def from_connection(conn: Connection) -> URL:
+    """The SQLAlchemy URL of an Airflow connection of type ``postgres`` or ``sqlite``."""
+    where = env_var_name(conn.conn_id)
+    driver = DRIVERS.get(conn.conn_type)
+    if driver is None:
+        raise ConfigError(
+            f"connection '{conn.conn_id}' has conn_type '{conn.conn_type}'",
+            where=where,
+            fix=f"use conn_type {' or '.join(sorted(DRIVERS))}",
+        )
+    if driver == "sqlite":
+        # Airflow's sqlite connection keeps the database file in `host`.
+        path = conn.host or conn.schema
+        if not path:
+            raise ConfigError(
+                f"connection '{conn.conn_id}' names no SQLite file",
+                where=f"{where} (host)",
+                fix="put the file path in host, e.g. sqlite://%2Fdata%2Fwarehouse.sqlite",
+            )
+        return URL.create("sqlite", database=path)
+    query = {k: str(v) for k, v in conn.extra.items() if k in _LIBPQ_EXTRAS}
+    return URL.create(
+        driver,
+        username=conn.login,
+        password=conn.password,
+        host=conn.host,
+        port=conn.port,
+        database=conn.schema,
+        query=query,
+    )
+
+
+def resolve_url(url: URL | str | None = None, env: Mapping[str, str] | None = None) -> URL:
+    """The warehouse URL, by the precedence in this module's docstring."""
+    if url is not None:
+        return normalise(url)
+    env = os.environ if env is None else env
+    plain = env.get(URL_ENV, "").strip()
+    conn = get_connection(CONN_ID, env)
+    from_env = normalise(plain, where=URL_ENV) if plain else None
+    from_conn = from_connection(conn) if conn is not None else None
+    if from_env is not None and from_conn is not None and from_env != from_conn:
+        raise ConfigError(
+            f"{URL_ENV} ({masked(from_env)}) and {env_var_name(CONN_ID)} "
+            f"({masked(from_conn)}) name different warehouses",
+            where=URL_ENV,
+            fix=f"unset one of {URL_ENV} and {env_var_name(CONN_ID)}",
+        )
+    return from_env or from_conn or default_url(env)
