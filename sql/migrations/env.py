@@ -1,0 +1,64 @@
+"""Alembic environment for the warehouse.
+
+``maturity.warehouse.migrations`` runs Alembic programmatically and hands its connection in
+through ``config.attributes["connection"]``, so a migration runs inside the caller's
+transaction. Run by hand (``alembic -c sql/alembic.ini upgrade head``), it resolves the
+warehouse the way the product does: ``sqlalchemy.url`` if set, else the environment.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from maturity.warehouse.schema import metadata
+
+config = context.config
+target_metadata = metadata
+
+
+def _configure(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_type=True,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_offline() -> None:
+    from maturity.warehouse.url import resolve_url
+
+    url = resolve_url(config.get_main_option("sqlalchemy.url") or None)
+    context.configure(
+        url=url,
+        target_metadata=target_metadata,
+        literal_binds=True,
+        dialect_opts={"paramstyle": "named"},
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _configure(connection)
+        return
+    from maturity.warehouse.engine import make_engine
+    from maturity.warehouse.url import resolve_url
+
+    engine = make_engine(resolve_url(config.get_main_option("sqlalchemy.url") or None))
+    try:
+        with engine.begin() as conn:
+            _configure(conn)
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
