@@ -1,0 +1,157 @@
+"""Normalised records (``maturity.records``) to rows and back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from maturity.records import AccountSnapshot, Cursor, InboundMessage, PageRef, Post, ReplyLink
+
+Row = dict[str, Any]
+
+_SNAPSHOT_FIELDS = (
+    "platform",
+    "org_id",
+    "handle",
+    "function",
+    "observed_at",
+    "status",
+    "platform_user_id",
+    "display_name",
+    "description",
+    "url",
+    "profile_image_url",
+    "banner_url",
+    "verified",
+    "created_at",
+    "followers",
+    "following",
+    "post_count",
+    "pinned_post_id",
+)
+_POST_FIELDS = (
+    "platform",
+    "post_id",
+    "org_id",
+    "handle",
+    "created_at",
+    "kind",
+    "conversation_id",
+    "in_reply_to_post_id",
+    "in_reply_to_author",
+    "like_count",
+    "repost_count",
+    "reply_count",
+    "quote_count",
+)
+_POST_LISTS = ("urls", "hashtags", "mentions")
+_INBOUND_FIELDS = (
+    "platform",
+    "message_id",
+    "org_id",
+    "handle",
+    "author",
+    "created_at",
+    "kind",
+    "conversation_id",
+    "in_reply_to_post_id",
+)
+_REPLY_FIELDS = (
+    "platform",
+    "org_id",
+    "inbound_id",
+    "reply_post_id",
+    "handle",
+    "inbound_at",
+    "replied_at",
+)
+
+
+def _page_columns(ref: PageRef | None) -> Row:
+    if ref is None:
+        return {"page_path": None, "page_sha256": None, "page_endpoint": None}
+    return {"page_path": ref.path, "page_sha256": ref.sha256, "page_endpoint": ref.endpoint}
+
+
+def _page_from(row: Mapping[Any, Any]) -> PageRef | None:
+    if row["page_sha256"] is None:
+        return None
+    return PageRef(path=row["page_path"], sha256=row["page_sha256"], endpoint=row["page_endpoint"])
+
+
+def snapshot_row(s: AccountSnapshot) -> Row:
+    return {
+        **{f: getattr(s, f) for f in _SNAPSHOT_FIELDS},
+        "handle_lower": s.handle.lower(),
+        **_page_columns(s.source),
+    }
+
+
+def snapshot_from_row(row: Mapping[Any, Any]) -> AccountSnapshot:
+    return AccountSnapshot(**{f: row[f] for f in _SNAPSHOT_FIELDS}, source=_page_from(row))
+
+
+def post_row(p: Post) -> Row:
+    return {
+        **{f: getattr(p, f) for f in _POST_FIELDS},
+        **{f: list(getattr(p, f)) for f in _POST_LISTS},
+        **_page_columns(p.source),
+    }
+
+
+def post_from_row(row: Mapping[Any, Any]) -> Post:
+    fields: dict[str, Any] = {f: row[f] for f in _POST_FIELDS}
+    fields.update({f: tuple(row[f]) for f in _POST_LISTS})
+    return Post(**fields, source=_page_from(row))
+
+
+def inbound_row(m: InboundMessage) -> Row:
+    return {**{f: getattr(m, f) for f in _INBOUND_FIELDS}, **_page_columns(m.source)}
+
+
+def inbound_from_row(row: Mapping[Any, Any]) -> InboundMessage:
+    return InboundMessage(**{f: row[f] for f in _INBOUND_FIELDS}, source=_page_from(row))
+
+
+def reply_row(r: ReplyLink) -> Row:
+    return {f: getattr(r, f) for f in _REPLY_FIELDS}
+
+
+def reply_from_row(row: Mapping[Any, Any]) -> ReplyLink:
+    return ReplyLink(**{f: row[f] for f in _REPLY_FIELDS})
+
+
+def cursor_row(c: Cursor) -> Row:
+    return {
+        "platform": c.platform,
+        "org_id": c.org_id,
+        "handle_lower": c.handle.lower(),
+        "endpoint": c.endpoint,
+        "handle": c.handle,
+        "newest_id": c.newest_id,
+        "newest_at": c.newest_at,
+        "truncated": c.truncated,
+    }
+
+
+def cursor_from_row(row: Mapping[Any, Any]) -> Cursor:
+    return Cursor(
+        platform=row["platform"],
+        org_id=row["org_id"],
+        handle=row["handle"],
+        endpoint=row["endpoint"],
+        newest_id=row["newest_id"],
+        newest_at=row["newest_at"],
+        truncated=bool(row["truncated"]),
+    )
+
+
+def page_row(ref: PageRef, platform: str, org_id: str, handle: str) -> Row:
+    return {
+        "sha256": ref.sha256,
+        "path": ref.path,
+        "endpoint": ref.endpoint,
+        "platform": platform,
+        "org_id": org_id,
+        "handle": handle,
+    }

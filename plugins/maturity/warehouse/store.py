@@ -1,0 +1,186 @@
+"""The warehouse: one object that owns the engine and opens one transaction per write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from maturity.assessment import Assessment
+from maturity.errors import WarehouseError
+from maturity.evidence import OrgEvidence
+from maturity.records import CollectionBatch, Cursor
+from maturity.warehouse import migrations, reads, writes
+from maturity.warehouse.engine import make_engine
+from maturity.warehouse.org import OrgRow
+from maturity.warehouse.reads import AssessmentSummary, ExplainData, RecordSet
+from maturity.warehouse.runs import RunInfo
+from maturity.warehouse.url import CONN_ID, URL_ENV, masked, resolve_url
+
+#: PostgreSQL advisory lock key that serialises concurrent ``migrate()`` calls.
+_MIGRATION_LOCK = 0x6D61747572697479 & 0x7FFFFFFFFFFFFFFF
+
+_CONNECT_FIX = (
+    f"check that the database server runs and accepts connections, and that {URL_ENV} or "
+    f"the Airflow connection '{CONN_ID}' points at it"
+)
+_WRITE_FIX = (
+    "check that the warehouse is migrated (Warehouse.migrate) and writable; nothing of this "
+    "write was kept, so it is safe to run again"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WarehouseStatus:
+    url: str
+    """Masked: never shows the password."""
+    dialect: str
+    revision: str | None
+    head: str | None
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.revision == self.head
+
+
+class Warehouse:
+    """The SQL warehouse (embedded SQLite or PostgreSQL), by URL."""
+
+    def __init__(self, url: URL | str) -> None:
+        self.url: URL = resolve_url(url)
+        self.engine: Engine = make_engine(self.url)
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str] | None = None) -> Warehouse:
+        """The warehouse the environment names (see :mod:`maturity.warehouse.url`)."""
+        return cls(resolve_url(None, env))
+
+    @property
+    def url_masked(self) -> str:
+        return masked(self.url)
+
+    def __repr__(self) -> str:
+        return f"Warehouse({self.url_masked!r})"
+
+    def __enter__(self) -> Warehouse:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.dispose()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- errors and transactions ---------------------------------------------------------
+
+    def _reason(self, exc: SQLAlchemyError) -> str:
+        orig = exc.orig if isinstance(exc, DBAPIError) else None
+        first = (str(orig) if orig is not None else str(exc)).strip().splitlines()
+        reason = first[0] if first else type(exc).__name__
+        password = self.url.password
+        return reason.replace(str(password), "***") if password else reason
+
+    def _error(self, what: str, exc: SQLAlchemyError, fix: str) -> WarehouseError:
+        return WarehouseError(f"{what}: {self._reason(exc)}", where=self.url_masked, fix=fix)
+
+    @contextmanager
+    def _transaction(self, what: str) -> Iterator[Connection]:
+        """One transaction; a database failure becomes a ``WarehouseError`` after rollback."""
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except DBAPIError as exc:
+            fix = _CONNECT_FIX if exc.connection_invalidated or _is_connect(exc) else _WRITE_FIX
+            raise self._error(what, exc, fix) from None
+        except SQLAlchemyError as exc:
+            raise self._error(what, exc, _WRITE_FIX) from None
+
+    # -- schema --------------------------------------------------------------------------
+
+    def check(self) -> WarehouseStatus:
+        """Connect and report the schema revision; ``WarehouseError`` if unreachable."""
+        with self._transaction("cannot connect to the warehouse") as connection:
+            connection.execute(text("SELECT 1"))
+            revision = migrations.current_revision(connection)
+        return WarehouseStatus(
+            self.url_masked, self.url.get_backend_name(), revision, migrations.head_revision()
+        )
+
+    def migrate(self) -> None:
+        """Upgrade to the newest schema (``alembic upgrade head``), in one transaction.
+
+        Idempotent: at head it does nothing. On PostgreSQL an advisory lock keeps two
+        concurrent callers from migrating at once.
+        """
+        with self._transaction("migrating the warehouse failed") as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                )
+            migrations.upgrade(connection)
+
+    # -- writes --------------------------------------------------------------------------
+
+    def write_organisations(self, orgs: Sequence[OrgRow]) -> None:
+        """Upsert organisations and their accounts (the registry), in one transaction."""
+        with self._transaction("writing organisations failed") as connection:
+            writes.write_organisations(connection, orgs)
+
+    def write_assessment(
+        self, org: OrgRow, evidence: OrgEvidence, assessment: Assessment, run: RunInfo
+    ) -> None:
+        """Write one organisation's window in one transaction: organisation, run (kept as
+        first written), the window's metric values and facts (replacing the set), the
+        assessment (upserted on its key) and its criterion results and next steps (replaced).
+        """
+        writes.validate_assessment(org, evidence, assessment, run)
+        what = f"writing the assessment of {org.org_id} for {evidence.window.key} failed"
+        with self._transaction(what) as connection:
+            writes.write_assessment(connection, org, evidence, assessment, run)
+
+    def write_collection(self, batch: CollectionBatch) -> None:
+        """Write one account's collected records and cursors in one transaction."""
+        writes.validate_batch(batch)
+        what = f"writing the collection of {batch.platform}:{batch.handle} failed"
+        with self._transaction(what) as connection:
+            writes.write_collection(connection, batch)
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def list_organisations(self) -> list[OrgRow]:
+        with self._transaction("reading organisations failed") as connection:
+            return reads.list_organisations(connection)
+
+    def latest_assessment(
+        self, org_id: str, as_of: datetime | None = None, rubric_version: str | None = None
+    ) -> ExplainData | None:
+        with self._transaction(f"reading the assessment of {org_id} failed") as connection:
+            return reads.latest_assessment(connection, org_id, as_of, rubric_version)
+
+    def assessment_history(self, org_id: str) -> list[AssessmentSummary]:
+        with self._transaction(f"reading the history of {org_id} failed") as connection:
+            return reads.assessment_history(connection, org_id)
+
+    def read_cursor(self, platform: str, org_id: str, handle: str) -> dict[str, Cursor]:
+        with self._transaction(f"reading cursors of {platform}:{handle} failed") as connection:
+            return reads.read_cursor(connection, platform, org_id, handle)
+
+    def read_records(self, org_id: str, window_start: datetime, window_end: datetime) -> RecordSet:
+        with self._transaction(f"reading records of {org_id} failed") as connection:
+            return reads.read_records(connection, org_id, window_start, window_end)
+
+
+def _is_connect(exc: DBAPIError) -> bool:
+    """True when the failure happened while connecting (no statement was run)."""
+    return exc.statement is None
