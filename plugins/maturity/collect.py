@@ -164,7 +164,9 @@ def replay(
 
     assemblers = _assemblers()
     run = CollectionRun()
-    for target in targets(registry, tuple(assemblers)):
+    order = tuple(assemblers)
+    # Platform by platform, like collect_registry, so a replay lists batches in the same order.
+    for target in sorted(targets(registry, order), key=lambda t: order.index(t.account.platform)):
         account = target.account
         try:
             landed = read_manifest(Path(landing_dir), account.platform, target.org_id,
