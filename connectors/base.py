@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from maturity.connectors.landing import Landing, LandedPage
+    from maturity.connectors.landing import LandedPage, Landing
     from maturity.evidence import Window
     from maturity.records import CollectionBatch, Cursor
     from maturity.registry import Account
@@ -54,8 +54,12 @@ class Assembler(Protocol):
     """Pure: landed pages + manifest context → records. Used live and on replay."""
 
     def __call__(
-        self, pages: Sequence[LandedPage], context: Mapping[str, Any], target: Target,
-        window: Window, pseudonymise: Pseudonymise,
+        self,
+        pages: Sequence[LandedPage],
+        context: Mapping[str, Any],
+        target: Target,
+        window: Window,
+        pseudonymise: Pseudonymise,
     ) -> CollectionBatch: ...
 
 

@@ -26,15 +26,22 @@ class Bounds:
     since_id: str | None = None
 
     def as_context(self, **extra: Any) -> dict[str, Any]:
-        return {"lower": self.lower.isoformat() if self.lower else None,
-                "since_id": self.since_id, **extra}
+        return {
+            "lower": self.lower.isoformat() if self.lower else None,
+            "since_id": self.since_id,
+            **extra,
+        }
 
 
-def bounds(window: Window, cursor: Cursor | None, overlap_seconds: float,
-           *, ids_allowed: bool = True) -> Bounds:
+def bounds(
+    window: Window, cursor: Cursor | None, overlap_seconds: float, *, ids_allowed: bool = True
+) -> Bounds:
     overlap = timedelta(seconds=overlap_seconds)
-    inside = (cursor is not None and cursor.newest_at is not None
-              and window.start <= cursor.newest_at < window.end)
+    inside = (
+        cursor is not None
+        and cursor.newest_at is not None
+        and window.start <= cursor.newest_at < window.end
+    )
     if not inside or cursor is None or cursor.newest_at is None:
         return Bounds(window.start - overlap, window.end)
     if overlap_seconds == 0 and ids_allowed and cursor.newest_id:

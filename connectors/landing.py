@@ -39,7 +39,9 @@ MANIFEST = "manifest.json"
 SHARED_ORG = "_shared"
 _SECRET_PARAM = re.compile(
     r"(access|refresh|bearer|auth|id|oauth)_?token|secret|passw|api_?key|^key$|signature|^code$"
-    r"|authori[sz]ation", re.IGNORECASE)
+    r"|authori[sz]ation",
+    re.IGNORECASE,
+)
 """Query keys that carry credentials; paging tokens (``pagination_token``) are kept."""
 _RATE_LIMIT_HEADER = re.compile(r"^x-?rate-?limit-", re.IGNORECASE)
 _SAFE = re.compile(r"[^A-Za-z0-9_.@\-]")
@@ -72,7 +74,8 @@ def safe_params(url: str, secrets: Iterable[str] = ()) -> dict[str, str]:
     """The query parameters of ``url``, without anything that looks or is known to be secret."""
     hidden = {s for s in secrets if s}
     return {
-        k: v for k, v in sorted(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+        k: v
+        for k, v in sorted(parse_qsl(urlsplit(url).query, keep_blank_values=True))
         if not _SECRET_PARAM.search(k) and v not in hidden
     }
 
@@ -135,12 +138,23 @@ class AccountLanding:
 
     @property
     def directory(self) -> Path:
-        return (self.root / _segment(self.platform) / _segment(self.org_id)
-                / _segment(self.handle) / window_dir(self.window))
+        return (
+            self.root
+            / _segment(self.platform)
+            / _segment(self.org_id)
+            / _segment(self.handle)
+            / window_dir(self.window)
+        )
 
     def land(
-        self, *, endpoint: str, route: str, url: str, status: int,
-        headers: Mapping[str, str], body: bytes,
+        self,
+        *,
+        endpoint: str,
+        route: str,
+        url: str,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes,
     ) -> LandedPage:
         """Write one page and its envelope; return it with its :class:`PageRef`."""
         for secret in self.secrets:
@@ -155,15 +169,23 @@ class AccountLanding:
         sha = hashlib.sha256(body).hexdigest()
         page_path = self.directory / _segment(endpoint) / f"{seq:04d}-{sha[:12]}.json"
         envelope = Envelope(
-            platform=self.platform, endpoint=endpoint, route=route, path=urlsplit(url).path,
-            params=safe_params(url, self.secrets), fetched_at=self.clock().isoformat(),
-            status=status, rate_limit=rate_limit_headers(headers), sha256=sha, size=len(body),
+            platform=self.platform,
+            endpoint=endpoint,
+            route=route,
+            path=urlsplit(url).path,
+            params=safe_params(url, self.secrets),
+            fetched_at=self.clock().isoformat(),
+            status=status,
+            rate_limit=rate_limit_headers(headers),
+            sha256=sha,
+            size=len(body),
         )
         write_atomic(page_path, body)
         meta = json.dumps(envelope.__dict__, indent=1, sort_keys=True).encode()
         write_atomic(page_path.with_suffix(".meta.json"), meta)
-        ref = PageRef(path=page_path.relative_to(self.root).as_posix(), sha256=sha,
-                      endpoint=endpoint)
+        ref = PageRef(
+            path=page_path.relative_to(self.root).as_posix(), sha256=sha, endpoint=endpoint
+        )
         page = LandedPage(ref=ref, envelope=envelope, body=body)
         self.pages.append(page)
         return page
@@ -175,10 +197,14 @@ class AccountLanding:
     def commit(self, context: Mapping[str, Any]) -> None:
         """Write the manifest: this run's pages, in order, and the assembler's context."""
         manifest = {
-            "platform": self.platform, "org_id": self.org_id, "handle": self.handle,
+            "platform": self.platform,
+            "org_id": self.org_id,
+            "handle": self.handle,
             "window": {"start": self.window.start.isoformat(), "end": self.window.end.isoformat()},
-            "pages": [{"path": p.ref.path, "sha256": p.ref.sha256, "endpoint": p.ref.endpoint}
-                      for p in self.pages],
+            "pages": [
+                {"path": p.ref.path, "sha256": p.ref.sha256, "endpoint": p.ref.endpoint}
+                for p in self.pages
+            ],
             "context": dict(context),
         }
         data = json.dumps(manifest, indent=1, sort_keys=True, default=str).encode()
@@ -194,8 +220,7 @@ class Landing:
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
     def account(self, platform: str, org_id: str, handle: str, window: Window) -> AccountLanding:
-        return AccountLanding(self.root, platform, org_id, handle, window, self.clock,
-                              self.secrets)
+        return AccountLanding(self.root, platform, org_id, handle, window, self.clock, self.secrets)
 
     def shared(self, platform: str, name: str, window: Window) -> AccountLanding:
         return self.account(platform, SHARED_ORG, name, window)
@@ -207,12 +232,18 @@ def read_page(root: Path, ref: Mapping[str, str]) -> LandedPage:
         body = path.read_bytes()
         meta = json.loads(path.with_suffix(".meta.json").read_bytes())
     except FileNotFoundError as exc:
-        raise InputError(f"landed page {ref['path']} is missing", where=str(root),
-                         fix="replay a complete landing directory") from exc
+        raise InputError(
+            f"landed page {ref['path']} is missing",
+            where=str(root),
+            fix="replay a complete landing directory",
+        ) from exc
     sha = hashlib.sha256(body).hexdigest()
     if sha != ref["sha256"] or sha != meta.get("sha256"):
-        raise InputError(f"landed page {ref['path']} does not match its SHA-256; it was changed",
-                         where=str(path), fix="restore the page from a backup or collect again")
+        raise InputError(
+            f"landed page {ref['path']} does not match its SHA-256; it was changed",
+            where=str(path),
+            fix="restore the page from a backup or collect again",
+        )
     return LandedPage(PageRef(ref["path"], sha, ref["endpoint"]), Envelope(**meta), body)
 
 
@@ -220,14 +251,14 @@ def read_manifest(
     root: Path, platform: str, org_id: str, handle: str, window: Window
 ) -> tuple[list[LandedPage], dict[str, Any]] | None:
     """The pages and context of the last complete run for this account and window, if any."""
-    directory = (root / _segment(platform) / _segment(org_id) / _segment(handle)
-                 / window_dir(window))
+    directory = root / _segment(platform) / _segment(org_id) / _segment(handle) / window_dir(window)
     try:
         manifest = json.loads((directory / MANIFEST).read_bytes())
     except FileNotFoundError:
         return None
     except json.JSONDecodeError as exc:
-        raise InputError(f"the landing manifest is not valid JSON ({exc.msg})",
-                         where=str(directory / MANIFEST)) from None
+        raise InputError(
+            f"the landing manifest is not valid JSON ({exc.msg})", where=str(directory / MANIFEST)
+        ) from None
     pages = [read_page(root, ref) for ref in manifest["pages"]]
     return pages, dict(manifest.get("context") or {})

@@ -44,9 +44,11 @@ def _number(headers: Mapping[str, str], name: str) -> float | None:
 
 
 def x_rate_limit(headers: Mapping[str, str], now: float) -> RateLimit:
-    return RateLimit(_number(headers, "x-rate-limit-limit"),
-                     _number(headers, "x-rate-limit-remaining"),
-                     _number(headers, "x-rate-limit-reset"))
+    return RateLimit(
+        _number(headers, "x-rate-limit-limit"),
+        _number(headers, "x-rate-limit-remaining"),
+        _number(headers, "x-rate-limit-reset"),
+    )
 
 
 def reddit_rate_limit(headers: Mapping[str, str], now: float) -> RateLimit:
@@ -57,7 +59,7 @@ def reddit_rate_limit(headers: Mapping[str, str], now: float) -> RateLimit:
     return RateLimit(limit, remaining, now + reset if reset is not None else None)
 
 
-class Transient(Exception):  # noqa: N818 - an internal signal, not an error users see
+class Transient(Exception):
     """A failure worth another attempt: after ``wait`` seconds, or after backoff when None."""
 
     def __init__(self, reason: str, *, wait: float | None = None) -> None:
@@ -78,11 +80,20 @@ class RetryPolicy:
 
     @classmethod
     def from_settings(
-        cls, settings: Policy, *, sleep: Callable[[float], None] | None = None,
+        cls,
+        settings: Policy,
+        *,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> RetryPolicy:
-        return cls(settings.max_retries, settings.backoff_seconds, settings.backoff_max_seconds,
-                   settings.max_rate_limit_wait, sleep or time.sleep, clock or time.time)
+        return cls(
+            settings.max_retries,
+            settings.backoff_seconds,
+            settings.backoff_max_seconds,
+            settings.max_rate_limit_wait,
+            sleep or time.sleep,
+            clock or time.time,
+        )
 
     @property
     def attempts(self) -> int:
@@ -97,9 +108,11 @@ class RetryPolicy:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, Transient) and exc.wait is not None:
             return exc.wait
-        backoff = wait_exponential_jitter(multiplier=self.backoff_seconds,
-                                          max=self.backoff_max_seconds,
-                                          jitter=self.backoff_seconds)
+        backoff = wait_exponential_jitter(
+            multiplier=self.backoff_seconds,
+            max=self.backoff_max_seconds,
+            jitter=self.backoff_seconds,
+        )
         return float(backoff(state))
 
     def run(self, attempt: Callable[[], T]) -> T:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -39,7 +40,8 @@ if TYPE_CHECKING:
     from maturity.records import CollectionBatch, Cursor
 
 ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
-    (name, re.compile(pattern), route) for name, pattern, route in (
+    (name, re.compile(pattern), route)
+    for name, pattern, route in (
         (rn.ABOUT, r"^/user/[^/]+/about/?$", "/user/:name/about"),
         (rn.SUBMITTED, r"^/user/[^/]+/submitted/?$", "/user/:name/submitted"),
         (rn.COMMENTS, r"^/user/[^/]+/comments/?$", "/user/:name/comments"),
@@ -67,8 +69,9 @@ def _requestor_class() -> type[Any]:
     class PolicyRequestor(Requestor):  # type: ignore[misc]
         """prawcore's Requestor, except that a policy decision is not wrapped or retried."""
 
-        def request(self, *args: Any, timeout: float | None = None,
-                    **kwargs: Any) -> requests.Response:
+        def request(
+            self, *args: Any, timeout: float | None = None, **kwargs: Any
+        ) -> requests.Response:
             try:
                 return super().request(*args, timeout=timeout, **kwargs)  # type: ignore[no-any-return]
             except RequestException as exc:
@@ -83,8 +86,12 @@ class RedditConnector:
     platform = REDDIT
 
     def __init__(
-        self, settings: RedditSettings, pseudonymise: Pseudonymise, *,
-        sleep: Callable[[float], None] | None = None, clock: Callable[[], float] | None = None,
+        self,
+        settings: RedditSettings,
+        pseudonymise: Pseudonymise,
+        *,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         import praw
         import requests
@@ -94,45 +101,63 @@ class RedditConnector:
         self._landing: AccountLanding | None = None
         self.notes: list[str] = []
         self.adapter = PolicyAdapter(
-            platform=REDDIT, policy=RetryPolicy.from_settings(settings, sleep=sleep, clock=clock),
-            read_rate_limit=reddit_rate_limit, timeout=settings.timeout,
-            secrets=settings.secrets, scope=lambda path: "*", hide_rate_limit_headers=True,
+            platform=REDDIT,
+            policy=RetryPolicy.from_settings(settings, sleep=sleep, clock=clock),
+            read_rate_limit=reddit_rate_limit,
+            timeout=settings.timeout,
+            secrets=settings.secrets,
+            scope=lambda path: "*",
+            hide_rate_limit_headers=True,
             on_page=self._on_page,
         )
-        session = requests.Session()
+        session = self._session = requests.Session()
         session.mount("http://", self.adapter)
         session.mount("https://", self.adapter)
         auth: dict[str, str] = {}
         if settings.user_auth:
             auth = {"username": settings.username or "", "password": settings.password or ""}
         self.reddit: praw.Reddit = praw.Reddit(
-            client_id=settings.client_id, client_secret=settings.client_secret,
-            user_agent=settings.user_agent, oauth_url=settings.oauth_url,
-            reddit_url=settings.reddit_url, check_for_updates=False,
-            timeout=int(settings.timeout), requestor_class=_requestor_class(),
-            requestor_kwargs={"session": session}, **auth,
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            user_agent=settings.user_agent,
+            oauth_url=settings.oauth_url,
+            reddit_url=settings.reddit_url,
+            check_for_updates=False,
+            timeout=int(settings.timeout),
+            requestor_class=_requestor_class(),
+            requestor_kwargs={"session": session},
+            **auth,
         )
         if not settings.user_auth:
             self.reddit.read_only = True
 
     def close(self) -> None:
-        self.reddit._core.close()
+        self._session.close()
 
     def prepare(self, targets: Sequence[Target], window: Window, landing: Landing) -> None:
         """Nothing is shared between Reddit accounts."""
 
     # -- capture -------------------------------------------------------------------------------
-    def _on_page(self, request: requests.PreparedRequest, response: requests.Response,
-                 rate_headers: dict[str, str]) -> None:
+    def _on_page(
+        self,
+        request: requests.PreparedRequest,
+        response: requests.Response,
+        rate_headers: dict[str, str],
+    ) -> None:
         url = request.url or ""
         if self._landing is None or not url.startswith(self.settings.oauth_url):
             return
         endpoint, route = route_of(urlsplit(url).path)
         if endpoint == "other":
             return
-        self._landing.land(endpoint=endpoint, route=route, url=url,
-                           status=response.status_code, headers=rate_headers,
-                           body=response.content)
+        self._landing.land(
+            endpoint=endpoint,
+            route=route,
+            url=url,
+            status=response.status_code,
+            headers=rate_headers,
+            body=response.content,
+        )
 
     def _fatal(self, endpoint: str, exc: Exception) -> ConnectorError:
         status = getattr(getattr(exc, "response", None), "status_code", "?")
@@ -140,7 +165,7 @@ class RedditConnector:
             f"HTTP {status} from Reddit ({type(exc).__name__})",
             where=f"reddit account {self.adapter.account}, {endpoint}",
             fix="the account or subreddit may be private, banned or gone, or the app lacks "
-                "access; this is not retried",
+            "access; this is not retried",
         )
 
     # -- listings ------------------------------------------------------------------------------
@@ -153,8 +178,14 @@ class RedditConnector:
                 break
         return items
 
-    def _listing(self, name: str, endpoint: str, make: Callable[[], Iterable[Any]],
-                 plan: Mapping[str, Any], optional: bool = False) -> list[Any]:
+    def _listing(
+        self,
+        name: str,
+        endpoint: str,
+        make: Callable[[], Iterable[Any]],
+        plan: Mapping[str, Any],
+        optional: bool = False,
+    ) -> list[Any]:
         from prawcore.exceptions import Forbidden, NotFound
 
         lower = datetime.fromisoformat(plan["lower"]) if plan.get("lower") else None
@@ -168,11 +199,16 @@ class RedditConnector:
 
     def _user(self, handle: str, plans: Mapping[str, Any]) -> list[Any]:
         redditor = self.reddit.redditor(handle)
-        kw = {"limit": None, "request_limit": PAGE}
-        submissions = self._listing("submissions", rn.SUBMITTED,
-                                    lambda: redditor.submissions.new(**kw), plans["submissions"])
-        self._listing("comments", rn.COMMENTS, lambda: redditor.comments.new(**kw),
-                      plans["comments"])
+        kw: dict[str, Any] = {"limit": None, "request_limit": PAGE}
+        submissions = self._listing(
+            "submissions",
+            rn.SUBMITTED,
+            lambda: redditor.submissions.new(**kw),
+            plans["submissions"],
+        )
+        self._listing(
+            "comments", rn.COMMENTS, lambda: redditor.comments.new(**kw), plans["comments"]
+        )
         return submissions
 
     def _trees(self, submissions: Sequence[Any], window: Window, plan: Mapping[str, Any]) -> None:
@@ -198,25 +234,37 @@ class RedditConnector:
         try:
             list(subreddit.moderator())
         except (Forbidden, NotFound):
-            self.notes.append(f"r/{name} moderators: not readable; moderators count as "
-                              "third parties")
-        kw = {"limit": None, "request_limit": PAGE}
-        self._listing("subreddit_posts", rn.SUB_NEW, lambda: subreddit.new(**kw),
-                      plans["subreddit_posts"])
-        self._listing("subreddit_comments", rn.SUB_COMMENTS, lambda: subreddit.comments(**kw),
-                      plans["subreddit_comments"])
+            self.notes.append(
+                f"r/{name} moderators: not readable; moderators count as third parties"
+            )
+        kw: dict[str, Any] = {"limit": None, "request_limit": PAGE}
+        self._listing(
+            "subreddit_posts", rn.SUB_NEW, lambda: subreddit.new(**kw), plans["subreddit_posts"]
+        )
+        self._listing(
+            "subreddit_comments",
+            rn.SUB_COMMENTS,
+            lambda: subreddit.comments(**kw),
+            plans["subreddit_comments"],
+        )
 
     def _mentions(self, plans: dict[str, Any], window: Window, cursor: Cursor | None) -> None:
         if not self.settings.mentions:
             return
         if not self.settings.user_auth:
-            self.notes.append("mentions: not authorised (needs extra.username and "
-                              "extra.password of the organisation's account); skipped")
+            self.notes.append(
+                "mentions: not authorised (needs extra.username and "
+                "extra.password of the organisation's account); skipped"
+            )
             return
         plans["mentions"] = self._plan(window, cursor)
-        self._listing("mentions", rn.MENTIONS,
-                      lambda: self.reddit.inbox.mentions(limit=None, request_limit=PAGE),
-                      plans["mentions"], optional=True)
+        self._listing(
+            "mentions",
+            rn.MENTIONS,
+            lambda: self.reddit.inbox.mentions(limit=None, request_limit=PAGE),
+            plans["mentions"],
+            optional=True,
+        )
 
     def _plan(self, window: Window, cursor: Cursor | None) -> dict[str, Any]:
         b = bounds(window, cursor, self.settings.overlap_seconds, ids_allowed=False)
@@ -226,10 +274,9 @@ class RedditConnector:
     def _status(self, target: Target, window: Window, seen_before: bool) -> str:
         from prawcore.exceptions import Forbidden, NotFound
 
-        try:
+        # A 403/404 page is landed too; the snapshot reads the status from it.
+        with suppress(NotFound, Forbidden):
             self.reddit.redditor(target.account.handle)._fetch()
-        except (NotFound, Forbidden):
-            pass  # the 403/404 page is landed; the snapshot reads the status from it
         pages = self._landing.pages if self._landing else []
         return rn.snapshot(pages, target, window, seen_before).status
 
@@ -242,8 +289,10 @@ class RedditConnector:
         al = landing.account(REDDIT, target.org_id, handle, window)
         self._landing = al
         names = ("submissions", "comments", "subreddit_posts", "subreddit_comments", "mentions")
-        context: dict[str, Any] = {"subreddit": target.account.subreddit,
-                                   "prior": prior_context(dict(cursors), names)}
+        context: dict[str, Any] = {
+            "subreddit": target.account.subreddit,
+            "prior": prior_context(dict(cursors), names),
+        }
         try:
             if self._status(target, window, bool(context["prior"])) == "active":
                 plans = {n: self._plan(window, cursors.get(n)) for n in names[:2]}
@@ -260,4 +309,3 @@ class RedditConnector:
         context["notes"] = list(self.notes)
         al.commit(context)
         return rn.assemble(al.pages, context, target, window, self.pseudonymise)
-

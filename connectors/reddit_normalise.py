@@ -41,8 +41,13 @@ SUB_COMMENTS = "subreddit_comments"
 MODERATORS = "subreddit_moderators"
 TREE = "submission_comments"
 MENTIONS = "inbox_mentions"
-LISTINGS = {SUBMITTED: "submissions", COMMENTS: "comments", SUB_NEW: "subreddit_posts",
-            SUB_COMMENTS: "subreddit_comments", MENTIONS: "mentions"}
+LISTINGS = {
+    SUBMITTED: "submissions",
+    COMMENTS: "comments",
+    SUB_NEW: "subreddit_posts",
+    SUB_COMMENTS: "subreddit_comments",
+    MENTIONS: "mentions",
+}
 """Paged listings and the cursor each one keeps."""
 DELETED = "[deleted]"
 _USER_MENTION = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_-]{3,20})")
@@ -96,23 +101,32 @@ class People:
         return self.label(author) if author else None
 
 
-def snapshot(pages: Sequence[LandedPage], target: Target, window: Window,
-              seen_before: bool) -> AccountSnapshot:
-    base = {"platform": REDDIT, "org_id": target.org_id, "handle": target.account.handle,
-            "function": target.account.function, "observed_at": window.end}
+def snapshot(
+    pages: Sequence[LandedPage], target: Target, window: Window, seen_before: bool
+) -> AccountSnapshot:
+    base = {
+        "platform": REDDIT,
+        "org_id": target.org_id,
+        "handle": target.account.handle,
+        "function": target.account.function,
+        "observed_at": window.end,
+    }
     about = [p for p in pages if p.ref.endpoint == ABOUT]
     if not about:
         return AccountSnapshot(**base, status="deleted" if seen_before else "not_found")
     page = about[-1]
     if page.envelope.status != 200:
-        return AccountSnapshot(**base, status="deleted" if seen_before else "not_found",
-                               source=page.ref)
+        return AccountSnapshot(
+            **base, status="deleted" if seen_before else "not_found", source=page.ref
+        )
     data = page.json().get("data") or {}
     if data.get("is_suspended"):
         return AccountSnapshot(**base, status="suspended", source=page.ref)
     profile = data.get("subreddit") or {}
     return AccountSnapshot(
-        **base, status="active", platform_user_id=f"t2_{data['id']}" if data.get("id") else None,
+        **base,
+        status="active",
+        platform_user_id=f"t2_{data['id']}" if data.get("id") else None,
         display_name=profile.get("title") or data.get("name"),
         description=profile.get("public_description") or None,
         url=f"https://www.reddit.com/user/{data.get('name', target.account.handle)}",
@@ -120,7 +134,8 @@ def snapshot(pages: Sequence[LandedPage], target: Target, window: Window,
         banner_url=profile.get("banner_img") or None,
         verified=data.get("verified"),
         created_at=from_epoch(data["created_utc"]) if data.get("created_utc") else None,
-        followers=profile.get("subscribers"), source=page.ref,
+        followers=profile.get("subscribers"),
+        source=page.ref,
     )
 
 
@@ -128,22 +143,29 @@ def _mentions(text: str, people: People) -> tuple[str, ...]:
     return tuple(dict.fromkeys(people.label(m) for m in _USER_MENTION.findall(text or "")))
 
 
-def _to_post(item: Mapping[str, Any], handle: str, people: People, target: Target,
-             ref: PageRef) -> Post:
+def _to_post(
+    item: Mapping[str, Any], handle: str, people: People, target: Target, ref: PageRef
+) -> Post:
     is_comment = str(item["name"]).startswith("t1_")
     text = item.get("body") if is_comment else item.get("selftext")
     url = item.get("url")
     parent = item.get("parent_id") if is_comment else None
     return Post(
-        platform=REDDIT, post_id=item["name"], org_id=target.org_id, handle=handle,
-        created_at=from_epoch(item["created_utc"]), kind="reply" if is_comment else "original",
+        platform=REDDIT,
+        post_id=item["name"],
+        org_id=target.org_id,
+        handle=handle,
+        created_at=from_epoch(item["created_utc"]),
+        kind="reply" if is_comment else "original",
         conversation_id=item.get("link_id") if is_comment else item["name"],
-        in_reply_to_post_id=parent, in_reply_to_author=people.of_item(parent),
+        in_reply_to_post_id=parent,
+        in_reply_to_author=people.of_item(parent),
         urls=(url,) if url and not is_comment and not item.get("is_self") else (),
         mentions=_mentions(str(text or ""), people),
         like_count=int(item.get("score") or 0),
         repost_count=int(item.get("num_crossposts") or 0),
-        reply_count=int(item.get("num_comments") or 0), source=ref,
+        reply_count=int(item.get("num_comments") or 0),
+        source=ref,
     )
 
 
@@ -152,16 +174,21 @@ def _context_link(item: Mapping[str, Any]) -> str | None:
     return f"t3_{match.group(1)}" if match else item.get("link_id")
 
 
-def _to_inbound(item: Mapping[str, Any], kind: InboundKind, people: People,
-                target: Target, ref: PageRef) -> InboundMessage:
+def _to_inbound(
+    item: Mapping[str, Any], kind: InboundKind, people: People, target: Target, ref: PageRef
+) -> InboundMessage:
     name = str(item["name"])
     return InboundMessage(
-        platform=REDDIT, message_id=name, org_id=target.org_id, handle=target.account.handle,
+        platform=REDDIT,
+        message_id=name,
+        org_id=target.org_id,
+        handle=target.account.handle,
         author=people.label(str(item.get("author") or DELETED)),
-        created_at=from_epoch(item["created_utc"]), kind=kind,
-        conversation_id=(_context_link(item) if name.startswith(("t1_", "t4_"))
-                         else name),
-        in_reply_to_post_id=item.get("parent_id"), source=ref,
+        created_at=from_epoch(item["created_utc"]),
+        kind=kind,
+        conversation_id=(_context_link(item) if name.startswith(("t1_", "t4_")) else name),
+        in_reply_to_post_id=item.get("parent_id"),
+        source=ref,
     )
 
 
@@ -184,21 +211,30 @@ def _inbound_kind(endpoint: str, item: Mapping[str, Any], org_items: set[str]) -
     return "reply" if item.get("parent_id") in org_items else "comment"
 
 
-def _take(item: Mapping[str, Any], endpoint: str, ref: PageRef, people: People,
-          target: Target, org_items: set[str], out: _Collected) -> None:
+def _take(
+    item: Mapping[str, Any],
+    endpoint: str,
+    ref: PageRef,
+    people: People,
+    target: Target,
+    org_items: set[str],
+    out: _Collected,
+) -> None:
     author = str(item.get("author") or DELETED)
     voice = people.org_voice(author) if author != DELETED else None
     if endpoint in {SUBMITTED, COMMENTS} or voice is not None:
         if item["name"] not in out.posts:
-            out.posts[item["name"]] = _to_post(item, voice or target.account.handle, people,
-                                               target, ref)
+            out.posts[item["name"]] = _to_post(
+                item, voice or target.account.handle, people, target, ref
+            )
     elif item["name"] not in out.inbound:
         kind = _inbound_kind(endpoint, item, org_items)
         out.inbound[item["name"]] = _to_inbound(item, kind, people, target, ref)
 
 
-def _truncated(pages: Sequence[LandedPage], endpoint: str, lower: datetime | None,
-               plan: Mapping[str, Any]) -> bool:
+def _truncated(
+    pages: Sequence[LandedPage], endpoint: str, lower: datetime | None, plan: Mapping[str, Any]
+) -> bool:
     own = [p for p in pages if p.ref.endpoint == endpoint]
     if not own:
         return False
@@ -210,25 +246,46 @@ def _truncated(pages: Sequence[LandedPage], endpoint: str, lower: datetime | Non
     return not reached and len(items) >= int(plan["cap"]) - 100
 
 
-def _cursor(target: Target, name: str, items: Sequence[Mapping[str, Any]],
-            prior: Mapping[str, Any] | None, truncated: bool) -> Cursor:
+def _cursor(
+    target: Target,
+    name: str,
+    items: Sequence[Mapping[str, Any]],
+    prior: Mapping[str, Any] | None,
+    truncated: bool,
+) -> Cursor:
     candidates = [(from_epoch(i["created_utc"]), str(i["name"])) for i in items]
     if prior and prior.get("newest_id") and prior.get("newest_at"):
         candidates.append((parse_time(prior["newest_at"]), str(prior["newest_id"])))
     newest = max(candidates) if candidates else None
-    return Cursor(platform=REDDIT, org_id=target.org_id, handle=target.account.handle,
-                  endpoint=name, newest_id=newest[1] if newest else None,
-                  newest_at=newest[0] if newest else None, truncated=truncated)
+    return Cursor(
+        platform=REDDIT,
+        org_id=target.org_id,
+        handle=target.account.handle,
+        endpoint=name,
+        newest_id=newest[1] if newest else None,
+        newest_at=newest[0] if newest else None,
+        truncated=truncated,
+    )
 
 
-def _people(pages: Sequence[LandedPage], context: Mapping[str, Any], target: Target,
-            pseudonymise: Pseudonymise) -> People:
-    moderators = {str(m.get("name", "")).lower()
-                  for p in pages if p.ref.endpoint == MODERATORS and p.envelope.status == 200
-                  for m in (p.json().get("data") or {}).get("children") or []}
-    people = People(own={h.lower(): h for h in target.own_handles | {target.account.handle}},
-                    moderators=moderators, subreddit=context.get("subreddit"),
-                    pseudonymise=pseudonymise)
+def _people(
+    pages: Sequence[LandedPage],
+    context: Mapping[str, Any],
+    target: Target,
+    pseudonymise: Pseudonymise,
+) -> People:
+    moderators = {
+        str(m.get("name", "")).lower()
+        for p in pages
+        if p.ref.endpoint == MODERATORS and p.envelope.status == 200
+        for m in (p.json().get("data") or {}).get("children") or []
+    }
+    people = People(
+        own={h.lower(): h for h in target.own_handles | {target.account.handle}},
+        moderators=moderators,
+        subreddit=context.get("subreddit"),
+        pseudonymise=pseudonymise,
+    )
     for page in pages:
         if page.envelope.status == 200 and page.ref.endpoint not in {ABOUT, MODERATORS}:
             for item in children(page.json()):
@@ -237,14 +294,20 @@ def _people(pages: Sequence[LandedPage], context: Mapping[str, Any], target: Tar
 
 
 def assemble(
-    pages: Sequence[LandedPage], context: Mapping[str, Any], target: Target, window: Window,
+    pages: Sequence[LandedPage],
+    context: Mapping[str, Any],
+    target: Target,
+    window: Window,
     pseudonymise: Pseudonymise,
 ) -> CollectionBatch:
     prior = context.get("prior") or {}
     plans: Mapping[str, Any] = context.get("plans") or {}
     people = _people(pages, context, target, pseudonymise)
-    org_items = {name for name, author in people.authors.items()
-                 if author != DELETED and people.org_voice(author)}
+    org_items = {
+        name
+        for name, author in people.authors.items()
+        if author != DELETED and people.org_voice(author)
+    }
     out = _Collected()
     seen: dict[str, list[dict[str, Any]]] = {}
     for page in pages:
@@ -266,14 +329,27 @@ def assemble(
         if plan is None:
             continue
         lower = parse_time(plan["lower"]) if plan.get("lower") else None
-        cursors.append(_cursor(target, name, seen.get(endpoint, []), prior.get(name),
-                               _truncated(pages, endpoint, lower, plan)))
+        cursors.append(
+            _cursor(
+                target,
+                name,
+                seen.get(endpoint, []),
+                prior.get(name),
+                _truncated(pages, endpoint, lower, plan),
+            )
+        )
     posts = sorted(out.posts.values(), key=lambda p: (p.created_at, p.post_id))
     inbound = sorted(out.inbound.values(), key=lambda m: (m.created_at, m.message_id))
     return CollectionBatch(
-        platform=REDDIT, org_id=target.org_id, handle=target.account.handle,
-        window_start=window.start, window_end=window.end,
+        platform=REDDIT,
+        org_id=target.org_id,
+        handle=target.account.handle,
+        window_start=window.start,
+        window_end=window.end,
         snapshots=(snapshot(pages, target, window, bool(prior)),),
-        posts=tuple(posts), inbound=tuple(inbound), reply_links=link_replies(inbound, posts),
-        cursors=tuple(cursors), pages=tuple(p.ref for p in pages),
+        posts=tuple(posts),
+        inbound=tuple(inbound),
+        reply_links=link_replies(inbound, posts),
+        cursors=tuple(cursors),
+        pages=tuple(p.ref for p in pages),
     )

@@ -20,17 +20,27 @@ def link_replies(inbound: Iterable[InboundMessage], posts: Iterable[Post]) -> tu
     links = []
     for msg in inbound:
         candidates = [
-            p for p in replies.get(msg.message_id, ())
+            p
+            for p in replies.get(msg.message_id, ())
             if p.created_at >= msg.created_at
-            and (p.conversation_id is None or msg.conversation_id is None
-                 or p.conversation_id == msg.conversation_id)
+            and (
+                p.conversation_id is None
+                or msg.conversation_id is None
+                or p.conversation_id == msg.conversation_id
+            )
         ]
         if not candidates:
             continue
         first = min(candidates, key=lambda p: (p.created_at, p.post_id))
-        links.append(ReplyLink(
-            platform=msg.platform, org_id=msg.org_id, inbound_id=msg.message_id,
-            reply_post_id=first.post_id, handle=first.handle, inbound_at=msg.created_at,
-            replied_at=first.created_at,
-        ))
+        links.append(
+            ReplyLink(
+                platform=msg.platform,
+                org_id=msg.org_id,
+                inbound_id=msg.message_id,
+                reply_post_id=first.post_id,
+                handle=first.handle,
+                inbound_at=msg.created_at,
+                replied_at=first.created_at,
+            )
+        )
     return tuple(sorted(links, key=lambda link: (link.inbound_at, link.inbound_id)))

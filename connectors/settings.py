@@ -69,12 +69,19 @@ class Policy:
     """Re-fetch this much before the window (or the cursor) to catch late-indexed items."""
 
     def _check(self, conn_id: str) -> None:
-        for name, low in (("timeout", 0.001), ("max_retries", 0), ("backoff_seconds", 0),
-                          ("backoff_max_seconds", 0), ("max_rate_limit_wait", 0),
-                          ("overlap_seconds", 0)):
+        for name, low in (
+            ("timeout", 0.001),
+            ("max_retries", 0),
+            ("backoff_seconds", 0),
+            ("backoff_max_seconds", 0),
+            ("max_rate_limit_wait", 0),
+            ("overlap_seconds", 0),
+        ):
             if getattr(self, name) < low:
-                raise ConfigError(f"setting '{name}' must be at least {low}",
-                                  where=f"{env_var_name(conn_id)} (extra.{name})")
+                raise ConfigError(
+                    f"setting '{name}' must be at least {low}",
+                    where=f"{env_var_name(conn_id)} (extra.{name})",
+                )
 
 
 @dataclass(frozen=True)
@@ -96,8 +103,10 @@ class XSettings(Policy):
                 fix="put the app's OAuth 2.0 bearer token in the connection's password",
             )
         if not 5 <= self.page_size <= 100:
-            raise ConfigError("page_size must be between 5 and 100 (X's max_results)",
-                              where=f"{env_var_name(self.conn_id)} (extra.page_size)")
+            raise ConfigError(
+                "page_size must be between 5 and 100 (X's max_results)",
+                where=f"{env_var_name(self.conn_id)} (extra.page_size)",
+            )
         self._check(self.conn_id)
 
     @property
@@ -122,15 +131,21 @@ class RedditSettings(Policy):
     def __post_init__(self) -> None:
         where = env_var_name(self.conn_id)
         if not self.client_id:
-            raise ConfigError("the Reddit connection has no client id", where=f"{where} (login)",
-                              fix="put the app's client id in the connection's login")
+            raise ConfigError(
+                "the Reddit connection has no client id",
+                where=f"{where} (login)",
+                fix="put the app's client id in the connection's login",
+            )
         if not self.client_secret:
-            raise ConfigError("the Reddit connection has no client secret",
-                              where=f"{where} (password)",
-                              fix="put the app's client secret in the connection's password")
+            raise ConfigError(
+                "the Reddit connection has no client secret",
+                where=f"{where} (password)",
+                fix="put the app's client secret in the connection's password",
+            )
         if bool(self.username) != bool(self.password):
-            raise ConfigError("give both extra.username and extra.password, or neither",
-                              where=f"{where} (extra)")
+            raise ConfigError(
+                "give both extra.username and extra.password, or neither", where=f"{where} (extra)"
+            )
         self._check(self.conn_id)
 
     @property
@@ -192,8 +207,11 @@ def settings_from_connection(cls: type[S], rows: tuple[Row, ...], conn: Connecti
     known = {r.key or r.setting for r in rows if r.source == "extra"}
     unknown = sorted(set(conn.extra) - known)
     if unknown:
-        raise ConfigError(f"connection '{conn.conn_id}' has unknown extra key(s) {unknown}",
-                          where=f"{where} (extra)", fix=f"use only {sorted(known)}")
+        raise ConfigError(
+            f"connection '{conn.conn_id}' has unknown extra key(s) {unknown}",
+            where=f"{where} (extra)",
+            fix=f"use only {sorted(known)}",
+        )
     values: dict[str, Any] = {"conn_id": conn.conn_id}
     for row in rows:
         raw = _value(conn, row)
@@ -203,8 +221,9 @@ def settings_from_connection(cls: type[S], rows: tuple[Row, ...], conn: Connecti
             values[row.setting] = row.parse(raw)
         except (TypeError, ValueError) as exc:
             label = f"extra.{row.key}" if row.source == "extra" else row.source
-            raise ConfigError(f"connection '{conn.conn_id}': {label} {exc}",
-                              where=f"{where} ({label})") from None
+            raise ConfigError(
+                f"connection '{conn.conn_id}': {label} {exc}", where=f"{where} ({label})"
+            ) from None
     names = {f.name for f in fields(cls)}
     return cls(**{k: v for k, v in values.items() if k in names})
 

@@ -94,8 +94,7 @@ class PolicyAdapter(HTTPAdapter):
         return f"{self.platform} account {self.account}, {endpoint}"
 
     def _error(self, what: str, endpoint: str, fix: str | None = None) -> ConnectorError:
-        return ConnectorError(self.redact(what), where=self.redact(self._where(endpoint)),
-                              fix=fix)
+        return ConnectorError(self.redact(what), where=self.redact(self._where(endpoint)), fix=fix)
 
     def _cap_error(self, endpoint: str, reset_at: float) -> ConnectorError:
         reset = datetime.fromtimestamp(reset_at, UTC).isoformat(timespec="seconds")
@@ -105,7 +104,7 @@ class PolicyAdapter(HTTPAdapter):
             f"{self.policy.max_rate_limit_wait:.0f} s this run waits)",
             endpoint,
             fix="run again after the reset; a reset this far away is usually a usage cap of "
-                "the API plan (or raise max_rate_limit_wait in the connection's extra)",
+            "the API plan (or raise max_rate_limit_wait in the connection's extra)",
         )
 
     # -- one attempt ---------------------------------------------------------------------------
@@ -142,19 +141,25 @@ class PolicyAdapter(HTTPAdapter):
             raise self._error(
                 f"HTTP {status} {response.reason or ''}{': ' + message if message else ''}",
                 endpoint,
-                fix=("check the credentials in the connection (401), the app's access level "
-                     "(403) or the request (400); this is not retried"),
+                fix=(
+                    "check the credentials in the connection (401), the app's access level "
+                    "(403) or the request (400); this is not retried"
+                ),
             )
         return response
 
     def send(  # type: ignore[override]
-        self, request: requests.PreparedRequest, stream: bool = False,
-        timeout: float | tuple[float, float] | None = None, verify: bool | str = True,
-        cert: Any = None, proxies: Mapping[str, str] | None = None,
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | None = None,
+        verify: bool | str = True,
+        cert: Any = None,
+        proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
         for prefix, target in self.redirect.items():
             if request.url and request.url.startswith(prefix):
-                request.url = target + request.url[len(prefix):]
+                request.url = target + request.url[len(prefix) :]
                 break
         path = urlsplit(request.url or "").path
         endpoint = f"{request.method} {path}"
@@ -164,8 +169,13 @@ class PolicyAdapter(HTTPAdapter):
             self._respect_block(scope, endpoint)
             try:
                 response = super(PolicyAdapter, self).send(
-                    request, stream=stream, timeout=timeout or self.timeout, verify=verify,
-                    cert=cert, proxies=proxies)
+                    request,
+                    stream=stream,
+                    timeout=timeout or self.timeout,
+                    verify=verify,
+                    cert=cert,
+                    proxies=proxies,
+                )
             except requests.Timeout as exc:
                 raise Transient(f"timeout ({type(exc).__name__})") from exc
             except requests.ConnectionError as exc:
@@ -176,14 +186,19 @@ class PolicyAdapter(HTTPAdapter):
             response = self.policy.run(attempt)
         except Transient as exc:
             raise self._error(
-                f"{exc.reason}, still after {self.policy.attempts} attempts", endpoint,
+                f"{exc.reason}, still after {self.policy.attempts} attempts",
+                endpoint,
                 fix="the platform is failing or unreachable; try again later "
-                    "(max_retries and timeout are set in the connection's extra)",
+                "(max_retries and timeout are set in the connection's extra)",
             ) from None
-        rate_headers = {k.lower(): v for k, v in response.headers.items()
-                        if k.lower().startswith(("x-rate-limit-", "x-ratelimit-"))}
-        if self.on_page is not None and (200 <= response.status_code < 300
-                                         or response.status_code in PASS_THROUGH):
+        rate_headers = {
+            k.lower(): v
+            for k, v in response.headers.items()
+            if k.lower().startswith(("x-rate-limit-", "x-ratelimit-"))
+        }
+        if self.on_page is not None and (
+            200 <= response.status_code < 300 or response.status_code in PASS_THROUGH
+        ):
             self.on_page(request, response, rate_headers)
         if self.hide_rate_limit_headers:
             # prawcore paces and sleeps on these headers with time.sleep; this policy owns waits.

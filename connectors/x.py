@@ -10,6 +10,7 @@ tweepy's ``wait_on_rate_limit`` stays off: it recurses without bound; the policy
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from maturity.connectors import x_normalise as xn
@@ -22,7 +23,6 @@ from maturity.platforms import X
 
 if TYPE_CHECKING:
     import requests
-    import tweepy
 
     from maturity.connectors.landing import AccountLanding, LandedPage, Landing
     from maturity.connectors.settings import XSettings
@@ -32,20 +32,43 @@ if TYPE_CHECKING:
 TWEEPY_HOSTS = ("https://api.twitter.com", "https://api.x.com")
 """Hosts tweepy may call (4.x hard-codes the first in ``BaseClient.request``)."""
 LOOKUP_BATCH = 100
-USER_FIELDS = ["created_at", "description", "entities", "pinned_tweet_id", "profile_image_url",
-               "protected", "public_metrics", "url", "verified"]
-TWEET_FIELDS = ["author_id", "conversation_id", "created_at", "entities", "in_reply_to_user_id",
-                "public_metrics", "referenced_tweets"]
-ROUTES = {xn.USERS: "/2/users/by", xn.TWEETS: "/2/users/:id/tweets",
-          xn.MENTIONS: "/2/users/:id/mentions"}
+USER_FIELDS = [
+    "created_at",
+    "description",
+    "entities",
+    "pinned_tweet_id",
+    "profile_image_url",
+    "protected",
+    "public_metrics",
+    "url",
+    "verified",
+]
+TWEET_FIELDS = [
+    "author_id",
+    "conversation_id",
+    "created_at",
+    "entities",
+    "in_reply_to_user_id",
+    "public_metrics",
+    "referenced_tweets",
+]
+ROUTES = {
+    xn.USERS: "/2/users/by",
+    xn.TWEETS: "/2/users/:id/tweets",
+    xn.MENTIONS: "/2/users/:id/mentions",
+}
 
 
 class XConnector:
     platform = X
 
     def __init__(
-        self, settings: XSettings, pseudonymise: Pseudonymise, *,
-        sleep: Callable[[float], None] | None = None, clock: Callable[[], float] | None = None,
+        self,
+        settings: XSettings,
+        pseudonymise: Pseudonymise,
+        *,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         import requests
         import tweepy
@@ -53,12 +76,18 @@ class XConnector:
         self.settings = settings
         self.pseudonymise = pseudonymise
         self.adapter = PolicyAdapter(
-            platform=X, policy=RetryPolicy.from_settings(settings, sleep=sleep, clock=clock),
-            read_rate_limit=x_rate_limit, timeout=settings.timeout, secrets=settings.secrets,
+            platform=X,
+            policy=RetryPolicy.from_settings(settings, sleep=sleep, clock=clock),
+            read_rate_limit=x_rate_limit,
+            timeout=settings.timeout,
+            secrets=settings.secrets,
             redirect={host: settings.base_url for host in TWEEPY_HOSTS},
         )
-        self.client = tweepy.Client(bearer_token=settings.bearer_token,
-                                    return_type=requests.Response, wait_on_rate_limit=False)
+        self.client = tweepy.Client(
+            bearer_token=settings.bearer_token,
+            return_type=requests.Response,
+            wait_on_rate_limit=False,
+        )
         self.client.user_agent = settings.user_agent
         for host in TWEEPY_HOSTS:
             self.client.session.mount(host, self.adapter)
@@ -76,50 +105,69 @@ class XConnector:
             response: requests.Response = fn()
         except tweepy.HTTPException as exc:
             raise ConnectorError(
-                self.adapter.redact(f"HTTP {exc.response.status_code} from X on {endpoint} "
-                                    f"({'; '.join(exc.api_messages) or exc.response.reason})"),
+                self.adapter.redact(
+                    f"HTTP {exc.response.status_code} from X on {endpoint} "
+                    f"({'; '.join(exc.api_messages) or exc.response.reason})"
+                ),
                 where=f"x account @{handle}, GET {ROUTES[endpoint]}",
                 fix="the account may have become protected or suspended during the run, or the "
-                    "app lacks access to this endpoint; this is not retried",
+                "app lacks access to this endpoint; this is not retried",
             ) from None
         return response
 
     @staticmethod
     def _land(al: AccountLanding, endpoint: str, response: requests.Response) -> LandedPage:
-        return al.land(endpoint=endpoint, route=ROUTES[endpoint], url=response.url,
-                       status=response.status_code, headers=response.headers,
-                       body=response.content)
+        return al.land(
+            endpoint=endpoint,
+            route=ROUTES[endpoint],
+            url=response.url,
+            status=response.status_code,
+            headers=response.headers,
+            body=response.content,
+        )
 
     # -- the shared lookup ---------------------------------------------------------------------
     def prepare(self, targets: Sequence[Target], window: Window, landing: Landing) -> None:
         """Resolve every handle (and the organisations' other handles), 100 per request."""
-        self._resolve({h for t in targets for h in (t.own_handles | {t.account.handle})},
-                      window, landing)
+        self._resolve(
+            {h for t in targets for h in (t.own_handles | {t.account.handle})}, window, landing
+        )
 
     def _resolve(self, handles: set[str], window: Window, landing: Landing) -> None:
         todo = sorted({h.lower() for h in handles} - set(self._lookup))
         shared = landing.shared(X, "users", window)
         for i in range(0, len(todo), LOOKUP_BATCH):
-            chunk = todo[i:i + LOOKUP_BATCH]
-            response = self._call(xn.USERS, "", lambda c=chunk: self.client.get_users(
-                usernames=c, user_fields=USER_FIELDS))
+            chunk = todo[i : i + LOOKUP_BATCH]
+            response = self._call(
+                xn.USERS,
+                "",
+                partial(self.client.get_users, usernames=chunk, user_fields=USER_FIELDS),
+            )
             page = self._land(shared, xn.USERS, response)
             for handle in chunk:
                 self._lookup[handle] = page
 
     # -- one account ---------------------------------------------------------------------------
-    def _timeline(self, al: AccountLanding, endpoint: str, user_id: str, handle: str,
-                  params: Mapping[str, Any]) -> None:
-        method = self.client.get_users_tweets if endpoint == xn.TWEETS \
+    def _timeline(
+        self,
+        al: AccountLanding,
+        endpoint: str,
+        user_id: str,
+        handle: str,
+        params: Mapping[str, Any],
+    ) -> None:
+        method = (
+            self.client.get_users_tweets
+            if endpoint == xn.TWEETS
             else self.client.get_users_mentions
-        cap_pages = self.settings.posts_cap if endpoint == xn.TWEETS \
-            else self.settings.mentions_cap
+        )
+        cap_pages = self.settings.posts_cap if endpoint == xn.TWEETS else self.settings.mentions_cap
         token: str | None = None
         for _ in range(cap_pages // self.settings.page_size + 2):
-            response = self._call(endpoint, handle, lambda t=token: method(
-                user_id, pagination_token=t, **params))
-            token = (self._land(al, endpoint, response).json().get("meta") or {}) \
-                .get("next_token")
+            response = self._call(
+                endpoint, handle, partial(method, user_id, pagination_token=token, **params)
+            )
+            token = (self._land(al, endpoint, response).json().get("meta") or {}).get("next_token")
             if not token:
                 return
 
@@ -129,7 +177,8 @@ class XConnector:
 
     def _params(self, plan: Mapping[str, Any], window: Window, mentions: bool) -> dict[str, Any]:
         params: dict[str, Any] = {
-            "max_results": self.settings.page_size, "tweet_fields": TWEET_FIELDS,
+            "max_results": self.settings.page_size,
+            "tweet_fields": TWEET_FIELDS,
             "end_time": window.end,
         }
         if plan["since_id"]:
@@ -147,25 +196,35 @@ class XConnector:
         own = sorted(target.own_handles | {handle})
         self._resolve(set(own), window, landing)
         al = landing.account(X, target.org_id, handle, window)
-        lookup_pages = list({p.ref.path: p for p in (self._lookup[h.lower()] for h in own)}
-                            .values())
+        lookup_pages = list(
+            {p.ref.path: p for p in (self._lookup[h.lower()] for h in own)}.values()
+        )
         for page in lookup_pages:
             al.include(page)
         own_ids = {uid: h for h in own if (uid := xn.user_id_of(lookup_pages, h))}
-        context: dict[str, Any] = {"own_ids": own_ids,
-                                   "prior": prior_context(dict(cursors), ("posts", "mentions"))}
+        context: dict[str, Any] = {
+            "own_ids": own_ids,
+            "prior": prior_context(dict(cursors), ("posts", "mentions")),
+        }
         snap = xn.snapshot(lookup_pages, target, window, seen_before=bool(context["prior"]))
         user_id = snap.platform_user_id
         if snap.status == "active" and user_id:
             plans = {"posts": self._plan(window, cursors.get("posts"), self.settings.posts_cap)}
             if self.settings.mentions:
-                plans["mentions"] = self._plan(window, cursors.get("mentions"),
-                                               self.settings.mentions_cap)
+                plans["mentions"] = self._plan(
+                    window, cursors.get("mentions"), self.settings.mentions_cap
+                )
             context["plans"] = plans
-            self._timeline(al, xn.TWEETS, user_id, handle, self._params(plans["posts"], window,
-                                                                       mentions=False))
+            self._timeline(
+                al, xn.TWEETS, user_id, handle, self._params(plans["posts"], window, mentions=False)
+            )
             if "mentions" in plans:
-                self._timeline(al, xn.MENTIONS, user_id, handle,
-                               self._params(plans["mentions"], window, mentions=True))
+                self._timeline(
+                    al,
+                    xn.MENTIONS,
+                    user_id,
+                    handle,
+                    self._params(plans["mentions"], window, mentions=True),
+                )
         al.commit(context)
         return xn.assemble(al.pages, context, target, window, self.pseudonymise)

@@ -36,8 +36,9 @@ CURSOR_ENDPOINT = {TWEETS: "posts", MENTIONS: "mentions"}
 class Authors:
     """Who a platform user id is: one of the organisation's handles, or a pseudonym."""
 
-    def __init__(self, own_ids: Mapping[str, str], own_handles: Iterable[str],
-                 pseudonymise: Pseudonymise) -> None:
+    def __init__(
+        self, own_ids: Mapping[str, str], own_handles: Iterable[str], pseudonymise: Pseudonymise
+    ) -> None:
         self.own_ids = dict(own_ids)
         self.own_handles = {h.lower(): h for h in own_handles}
         self.pseudonymise = pseudonymise
@@ -75,8 +76,13 @@ def snapshot(
 ) -> AccountSnapshot:
     """The account as the lookup pages describe it; ``observed_at`` is the window's end."""
     account = target.account
-    base = {"platform": X, "org_id": target.org_id, "handle": account.handle,
-            "function": account.function, "observed_at": window.end}
+    base = {
+        "platform": X,
+        "org_id": target.org_id,
+        "handle": account.handle,
+        "function": account.function,
+        "observed_at": window.end,
+    }
     for page in pages:
         body = page.json()
         for user in body.get("data") or []:
@@ -84,15 +90,20 @@ def snapshot(
                 continue
             metrics = user.get("public_metrics") or {}
             return AccountSnapshot(
-                **base, status="protected" if user.get("protected") else "active",
-                platform_user_id=str(user["id"]), display_name=user.get("name"),
-                description=user.get("description"), url=_profile_url(user),
-                profile_image_url=user.get("profile_image_url"), verified=user.get("verified"),
+                **base,
+                status="protected" if user.get("protected") else "active",
+                platform_user_id=str(user["id"]),
+                display_name=user.get("name"),
+                description=user.get("description"),
+                url=_profile_url(user),
+                profile_image_url=user.get("profile_image_url"),
+                verified=user.get("verified"),
                 created_at=parse_time(user["created_at"]) if user.get("created_at") else None,
                 followers=metrics.get("followers_count"),
                 following=metrics.get("following_count"),
                 post_count=metrics.get("tweet_count"),
-                pinned_post_id=user.get("pinned_tweet_id"), source=page.ref,
+                pinned_post_id=user.get("pinned_tweet_id"),
+                source=page.ref,
             )
         status = _lookup_status(body.get("errors") or [], account.handle)
         if status is not None:
@@ -100,8 +111,7 @@ def snapshot(
                 status = "deleted"
             return AccountSnapshot(**base, status=status, source=page.ref)
     source = pages[0].ref if pages else None
-    return AccountSnapshot(**base, status="deleted" if seen_before else "not_found",
-                           source=source)
+    return AccountSnapshot(**base, status="deleted" if seen_before else "not_found", source=source)
 
 
 def user_id_of(pages: Sequence[LandedPage], handle: str) -> str | None:
@@ -133,9 +143,13 @@ def to_post(tweet: Mapping[str, Any], target: Target, authors: Authors, ref: Pag
     metrics = tweet.get("public_metrics") or {}
     reply_to_user = tweet.get("in_reply_to_user_id")
     return Post(
-        platform=X, post_id=str(tweet["id"]), org_id=target.org_id,
-        handle=target.account.handle, created_at=parse_time(tweet["created_at"]),
-        kind=_kind(refs), conversation_id=tweet.get("conversation_id"),
+        platform=X,
+        post_id=str(tweet["id"]),
+        org_id=target.org_id,
+        handle=target.account.handle,
+        created_at=parse_time(tweet["created_at"]),
+        kind=_kind(refs),
+        conversation_id=tweet.get("conversation_id"),
         in_reply_to_post_id=refs.get("replied_to"),
         in_reply_to_author=authors.by_id(str(reply_to_user)) if reply_to_user else None,
         urls=tuple(str(u.get("expanded_url") or u.get("url")) for u in entities.get("urls") or []),
@@ -158,11 +172,16 @@ def to_inbound(
     refs = _references(tweet)
     to_org = refs.get("replied_to") and str(tweet.get("in_reply_to_user_id")) in authors.own_ids
     return InboundMessage(
-        platform=X, message_id=str(tweet["id"]), org_id=target.org_id,
-        handle=target.account.handle, author=authors.by_id(author_id),
-        created_at=parse_time(tweet["created_at"]), kind="reply" if to_org else "mention",
+        platform=X,
+        message_id=str(tweet["id"]),
+        org_id=target.org_id,
+        handle=target.account.handle,
+        author=authors.by_id(author_id),
+        created_at=parse_time(tweet["created_at"]),
+        kind="reply" if to_org else "mention",
         conversation_id=tweet.get("conversation_id"),
-        in_reply_to_post_id=refs.get("replied_to"), source=ref,
+        in_reply_to_post_id=refs.get("replied_to"),
+        source=ref,
     )
 
 
@@ -171,8 +190,9 @@ def _in_range(tweet: Mapping[str, Any], lower: str | None, window: Window) -> bo
     return at < window.end and (lower is None or at >= parse_time(lower))
 
 
-def _items(pages: Sequence[LandedPage], endpoint: str, lower: str | None,
-           window: Window) -> list[tuple[dict[str, Any], PageRef]]:
+def _items(
+    pages: Sequence[LandedPage], endpoint: str, lower: str | None, window: Window
+) -> list[tuple[dict[str, Any], PageRef]]:
     seen: set[str] = set()
     out = []
     for page in pages:
@@ -186,8 +206,9 @@ def _items(pages: Sequence[LandedPage], endpoint: str, lower: str | None,
     return out
 
 
-def _truncated(pages: Sequence[LandedPage], endpoint: str, count: int,
-               plan: Mapping[str, Any]) -> bool:
+def _truncated(
+    pages: Sequence[LandedPage], endpoint: str, count: int, plan: Mapping[str, Any]
+) -> bool:
     """The history cap was reached: paging ended while the cap, not the window, was the limit."""
     own = [p for p in pages if p.ref.endpoint == endpoint]
     if not own or (own[-1].json().get("meta") or {}).get("next_token"):
@@ -196,21 +217,35 @@ def _truncated(pages: Sequence[LandedPage], endpoint: str, count: int,
     return max(fetched, count) >= int(plan["cap"]) - int(plan["page_size"])
 
 
-def _cursor(target: Target, endpoint: str, ids_at: Sequence[tuple[str, str]],
-            prior: Mapping[str, Any] | None, truncated: bool) -> Cursor:
+def _cursor(
+    target: Target,
+    endpoint: str,
+    ids_at: Sequence[tuple[str, str]],
+    prior: Mapping[str, Any] | None,
+    truncated: bool,
+) -> Cursor:
     # Ids order by time, then as numbers (X ids are numeric strings of growing length).
     candidates = [(parse_time(at), len(i), i) for i, at in ids_at]
     if prior and prior.get("newest_id") and prior.get("newest_at"):
         old = str(prior["newest_id"])
         candidates.append((parse_time(prior["newest_at"]), len(old), old))
     newest = max(candidates) if candidates else None
-    return Cursor(platform=X, org_id=target.org_id, handle=target.account.handle,
-                  endpoint=endpoint, newest_id=newest[2] if newest else None,
-                  newest_at=newest[0] if newest else None, truncated=truncated)
+    return Cursor(
+        platform=X,
+        org_id=target.org_id,
+        handle=target.account.handle,
+        endpoint=endpoint,
+        newest_id=newest[2] if newest else None,
+        newest_at=newest[0] if newest else None,
+        truncated=truncated,
+    )
 
 
 def assemble(
-    pages: Sequence[LandedPage], context: Mapping[str, Any], target: Target, window: Window,
+    pages: Sequence[LandedPage],
+    context: Mapping[str, Any],
+    target: Target,
+    window: Window,
     pseudonymise: Pseudonymise,
 ) -> CollectionBatch:
     prior = context.get("prior") or {}
@@ -235,10 +270,15 @@ def assemble(
         ids_at = [(str(t["id"]), str(t["created_at"])) for t, _ in items]
         cursors.append(_cursor(target, name, ids_at, prior.get(name), truncated))
     return CollectionBatch(
-        platform=X, org_id=target.org_id, handle=target.account.handle,
-        window_start=window.start, window_end=window.end, snapshots=(snap,),
+        platform=X,
+        org_id=target.org_id,
+        handle=target.account.handle,
+        window_start=window.start,
+        window_end=window.end,
+        snapshots=(snap,),
         posts=tuple(sorted(posts, key=lambda p: (p.created_at, p.post_id))),
         inbound=tuple(sorted(inbound, key=lambda m: (m.created_at, m.message_id))),
-        reply_links=link_replies(inbound, posts), cursors=tuple(cursors),
+        reply_links=link_replies(inbound, posts),
+        cursors=tuple(cursors),
         pages=tuple(p.ref for p in pages),
     )

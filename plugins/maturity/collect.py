@@ -59,8 +59,11 @@ def targets(registry: Registry, platforms: Sequence[str] = (X, REDDIT)) -> list[
 
 
 def _connector(
-    platform: str, settings: XSettings | RedditSettings | None, pseudonymise: Pseudonymise,
-    sleep: Callable[[float], None] | None, clock: Callable[[], float] | None,
+    platform: str,
+    settings: XSettings | RedditSettings | None,
+    pseudonymise: Pseudonymise,
+    sleep: Callable[[float], None] | None,
+    clock: Callable[[], float] | None,
 ) -> Connector | None:
     if settings is None:
         return None
@@ -78,16 +81,21 @@ def _connector(
 
 
 def _collect_platform(
-    connector: Connector, platform_targets: Sequence[Target], window: Window, landing: Any,
-    cursors_lookup: CursorsLookup, run: CollectionRun,
+    connector: Connector,
+    platform_targets: Sequence[Target],
+    window: Window,
+    landing: Any,
+    cursors_lookup: CursorsLookup,
+    run: CollectionRun,
     on_batch: Callable[[CollectionBatch], None] | None,
 ) -> None:
     try:
         connector.prepare(platform_targets, window, landing)
     except MaturityError as exc:
         for t in platform_targets:
-            run.failures.append(AccountIssue(t.account.platform, t.org_id, t.account.handle,
-                                             exc.render()))
+            run.failures.append(
+                AccountIssue(t.account.platform, t.org_id, t.account.handle, exc.render())
+            )
         return
     for target in platform_targets:
         account = target.account
@@ -98,8 +106,9 @@ def _collect_platform(
                 on_batch(batch)
         except MaturityError as exc:
             log.warning("collecting %s:%s failed: %s", account.platform, account.handle, exc)
-            run.failures.append(AccountIssue(account.platform, target.org_id, account.handle,
-                                             exc.render()))
+            run.failures.append(
+                AccountIssue(account.platform, target.org_id, account.handle, exc.render())
+            )
             continue
         run.append(batch)
         for note in getattr(connector, "notes", ()):
@@ -138,12 +147,17 @@ def collect_registry(
         connector = _connector(platform, settings, pseudonymiser, sleep, clock)
         if connector is None:
             for t in platform_targets:
-                run.notes.append(AccountIssue(platform, t.org_id, t.account.handle,
-                                              f"no {platform} connection configured; skipped"))
+                run.notes.append(
+                    AccountIssue(
+                        platform,
+                        t.org_id,
+                        t.account.handle,
+                        f"no {platform} connection configured; skipped",
+                    )
+                )
             continue
         try:
-            _collect_platform(connector, platform_targets, window, landing, lookup, run,
-                              on_batch)
+            _collect_platform(connector, platform_targets, window, landing, lookup, run, on_batch)
         finally:
             connector.close()
     return run
@@ -156,8 +170,12 @@ def _assemblers() -> dict[str, Assembler]:
 
 
 def replay(
-    landing_dir: Path, registry: Registry, window: Window, pseudonymiser: Pseudonymise,
-    *, on_batch: Callable[[CollectionBatch], None] | None = None,
+    landing_dir: Path,
+    registry: Registry,
+    window: Window,
+    pseudonymiser: Pseudonymise,
+    *,
+    on_batch: Callable[[CollectionBatch], None] | None = None,
 ) -> CollectionRun:
     """Rebuild every account's batch for ``window`` from the landing alone: no network."""
     from maturity.connectors.landing import read_manifest
@@ -169,20 +187,27 @@ def replay(
     for target in sorted(targets(registry, order), key=lambda t: order.index(t.account.platform)):
         account = target.account
         try:
-            landed = read_manifest(Path(landing_dir), account.platform, target.org_id,
-                                   account.handle, window)
+            landed = read_manifest(
+                Path(landing_dir), account.platform, target.org_id, account.handle, window
+            )
             if landed is None:
-                run.failures.append(AccountIssue(
-                    account.platform, target.org_id, account.handle,
-                    f"nothing landed for this account and window under {landing_dir}"))
+                run.failures.append(
+                    AccountIssue(
+                        account.platform,
+                        target.org_id,
+                        account.handle,
+                        f"nothing landed for this account and window under {landing_dir}",
+                    )
+                )
                 continue
             pages, context = landed
             batch = assemblers[account.platform](pages, context, target, window, pseudonymiser)
             if on_batch is not None:
                 on_batch(batch)
         except MaturityError as exc:
-            run.failures.append(AccountIssue(account.platform, target.org_id, account.handle,
-                                             exc.render()))
+            run.failures.append(
+                AccountIssue(account.platform, target.org_id, account.handle, exc.render())
+            )
             continue
         run.append(batch)
         for note in context.get("notes") or ():

@@ -62,7 +62,9 @@ class Pseudonymiser:
         """A fixed, public key for demos and tests on generated data. Never for real people."""
         log.warning(
             "PSEUDONYMS USE THE PUBLIC DEMO KEY: anyone can re-identify authors. "
-            "Set %s or the '%s' connection before collecting real data.", KEY_ENV, KEY_CONN_ID,
+            "Set %s or the '%s' connection before collecting real data.",
+            KEY_ENV,
+            KEY_CONN_ID,
         )
         return cls(_DEMO_KEY, demo=True)
 

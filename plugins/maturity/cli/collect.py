@@ -27,15 +27,35 @@ def _summary(run: CollectionRun) -> Table:
     from rich.table import Table
 
     table = Table(title="Collection")
-    for column in ("platform", "org", "account", "status", "posts", "inbound", "reply links",
-                   "pages", "truncated"):
-        table.add_column(column, justify="right" if column in {"posts", "inbound", "pages",
-                                                                 "reply links"} else "left")
+    for column in (
+        "platform",
+        "org",
+        "account",
+        "status",
+        "posts",
+        "inbound",
+        "reply links",
+        "pages",
+        "truncated",
+    ):
+        table.add_column(
+            column,
+            justify="right" if column in {"posts", "inbound", "pages", "reply links"} else "left",
+        )
     for b in run:
         status = b.snapshots[0].status if b.snapshots else "?"
         truncated = ", ".join(c.endpoint for c in b.cursors if c.truncated) or "-"
-        table.add_row(b.platform, b.org_id, b.handle, status, str(len(b.posts)),
-                      str(len(b.inbound)), str(len(b.reply_links)), str(len(b.pages)), truncated)
+        table.add_row(
+            b.platform,
+            b.org_id,
+            b.handle,
+            status,
+            str(len(b.posts)),
+            str(len(b.inbound)),
+            str(len(b.reply_links)),
+            str(len(b.pages)),
+            truncated,
+        )
     for f in run.failures:
         table.add_row(f.platform, f.org_id, f.handle, "[red]failed[/]", "", "", "", "", "")
     return table
@@ -44,23 +64,43 @@ def _summary(run: CollectionRun) -> Table:
 @handle_errors
 def collect_command(
     registry: Annotated[Path, typer.Argument(help="The organisation registry (YAML or JSON).")],
-    start: Annotated[datetime, typer.Option("--start", formats=_FORMATS,
-                                            help="Window start, inclusive (UTC unless given).")],
-    end: Annotated[datetime, typer.Option("--end", formats=_FORMATS,
-                                          help="Window end, exclusive (UTC unless given).")],
-    landing: Annotated[Path | None, typer.Option(
-        "--landing", help="Landing directory. Default: $MATURITY_HOME/landing.")] = None,
-    replay: Annotated[Path | None, typer.Option(
-        "--replay", help="Rebuild the records from this landing directory; no API calls.")] = None,
+    start: Annotated[
+        datetime,
+        typer.Option(
+            "--start", formats=_FORMATS, help="Window start, inclusive (UTC unless given)."
+        ),
+    ],
+    end: Annotated[
+        datetime,
+        typer.Option("--end", formats=_FORMATS, help="Window end, exclusive (UTC unless given)."),
+    ],
+    landing: Annotated[
+        Path | None,
+        typer.Option("--landing", help="Landing directory. Default: $MATURITY_HOME/landing."),
+    ] = None,
+    replay: Annotated[
+        Path | None,
+        typer.Option(
+            "--replay", help="Rebuild the records from this landing directory; no API calls."
+        ),
+    ] = None,
     warehouse: WarehouseOption = None,
-    no_warehouse: Annotated[bool, typer.Option(
-        "--no-warehouse", help="Do not write the batches; only land pages and print.")] = False,
-    platform: Annotated[list[str] | None, typer.Option(
-        "--platform", help="Only these platforms (x, reddit); repeat for more.")] = None,
-    demo_pseudonym_key: Annotated[bool, typer.Option(
-        "--demo-pseudonym-key",
-        help="Use the public demo pseudonym key. Only for generated data: it lets anyone "
-             "re-identify authors.")] = False,
+    no_warehouse: Annotated[
+        bool,
+        typer.Option("--no-warehouse", help="Do not write the batches; only land pages and print."),
+    ] = False,
+    platform: Annotated[
+        list[str] | None,
+        typer.Option("--platform", help="Only these platforms (x, reddit); repeat for more."),
+    ] = None,
+    demo_pseudonym_key: Annotated[
+        bool,
+        typer.Option(
+            "--demo-pseudonym-key",
+            help="Use the public demo pseudonym key. Only for generated data: it lets anyone "
+            "re-identify authors.",
+        ),
+    ] = False,
 ) -> None:
     """Collect the registry's X and Reddit accounts for the window [START, END)."""
     from rich.console import Console
@@ -78,17 +118,26 @@ def collect_command(
     try:
         window = Window(_utc(start), _utc(end))
     except ValueError as exc:
-        raise InputError(str(exc), where="--start/--end",
-                         fix="give an --end after --start") from None
+        raise InputError(
+            str(exc), where="--start/--end", fix="give an --end after --start"
+        ) from None
     chosen = tuple(platform or (X, REDDIT))
     unknown = sorted(set(chosen) - {X, REDDIT})
     if unknown:
-        raise InputError(f"no connector for platform(s) {unknown}", where="--platform",
-                         fix="use x and/or reddit")
+        raise InputError(
+            f"no connector for platform(s) {unknown}", where="--platform", fix="use x and/or reddit"
+        )
     reg = load_registry(registry)
-    reg = reg.model_copy(update={"organisations": tuple(
-        o.model_copy(update={"accounts": tuple(a for a in o.accounts if a.platform in chosen)})
-        for o in reg.organisations)})
+    reg = reg.model_copy(
+        update={
+            "organisations": tuple(
+                o.model_copy(
+                    update={"accounts": tuple(a for a in o.accounts if a.platform in chosen)}
+                )
+                for o in reg.organisations
+            )
+        }
+    )
     pseudonymiser = pseudonymiser_from_environment(allow_demo_key=demo_pseudonym_key)
 
     wh = None
@@ -103,11 +152,14 @@ def collect_command(
     else:
         used = {a.platform for o in reg.organisations for a in o.accounts}
         run = collect_registry(
-            reg, window, landing_dir=landing or default_landing_root(),
+            reg,
+            window,
+            landing_dir=landing or default_landing_root(),
             x_settings=load_x_settings() if X in used else None,
             reddit_settings=load_reddit_settings() if REDDIT in used else None,
             pseudonymiser=pseudonymiser,
-            cursors_lookup=wh.read_cursor if wh is not None else None, on_batch=on_batch,
+            cursors_lookup=wh.read_cursor if wh is not None else None,
+            on_batch=on_batch,
         )
     console = Console()
     console.print(_summary(run))
@@ -118,6 +170,9 @@ def collect_command(
     if run.failures:
         for f in run.failures:
             console.print(f"[red]failed[/] {f.platform}:{f.handle}: {f.message}")
-        raise ConnectorError(f"{len(run.failures)} of {len(run) + len(run.failures)} accounts "
-                             "failed; the others were collected", where="maturity collect",
-                             fix="see the messages above")
+        raise ConnectorError(
+            f"{len(run.failures)} of {len(run) + len(run.failures)} accounts "
+            "failed; the others were collected",
+            where="maturity collect",
+            fix="see the messages above",
+        )

@@ -11,9 +11,9 @@ import pytest
 
 pytest.importorskip("maturity.connectors.emulator.server")
 
-from maturity.collect import CollectionRun, collect_registry, replay  # noqa: E402
-from maturity.connectors.emulator.server import Emulator  # noqa: E402
-from maturity.connectors.emulator.world import (  # noqa: E402
+from maturity.collect import CollectionRun, collect_registry, replay
+from maturity.connectors.emulator.server import Emulator
+from maturity.connectors.emulator.world import (
     Account,
     Inbound,
     InboundKind,
@@ -23,10 +23,10 @@ from maturity.connectors.emulator.world import (  # noqa: E402
     Response,
     World,
 )
-from maturity.connectors.settings import RedditSettings, XSettings  # noqa: E402
-from maturity.evidence import Window  # noqa: E402
-from maturity.pseudonym import Pseudonymiser  # noqa: E402
-from maturity.registry import Registry  # noqa: E402
+from maturity.connectors.settings import RedditSettings, XSettings
+from maturity.evidence import Window
+from maturity.pseudonym import Pseudonymiser
+from maturity.registry import Registry
 
 pytestmark = pytest.mark.integration
 START = datetime(2025, 3, 1, tzinfo=UTC)
@@ -41,34 +41,77 @@ def t(hours: float) -> datetime:
 
 def _x(handle: str, status: str = "active") -> Account:
     return Account(
-        platform=Platform.X, handle=handle, created_at=datetime(2015, 1, 1, tzinfo=UTC),
+        platform=Platform.X,
+        handle=handle,
+        created_at=datetime(2015, 1, 1, tzinfo=UTC),
         status=status,  # type: ignore[arg-type]
         posts=(Post(created_at=t(5), text="hello", key=f"{handle}-p1"),),
-        inbound=(Inbound(author="bob_b", created_at=t(10), text=f"@{handle} help",
-                         response=Response(delay=timedelta(hours=2), text="sure")),
-                 Inbound(author="carol_c", created_at=t(20), kind=InboundKind.REPLY,
-                         target=f"{handle}-p1", text="nice")))
+        inbound=(
+            Inbound(
+                author="bob_b",
+                created_at=t(10),
+                text=f"@{handle} help",
+                response=Response(delay=timedelta(hours=2), text="sure"),
+            ),
+            Inbound(
+                author="carol_c",
+                created_at=t(20),
+                kind=InboundKind.REPLY,
+                target=f"{handle}-p1",
+                text="nice",
+            ),
+        ),
+    )
 
 
-WORLD = World(seed=1, start=START, end=END, organisations=(
-    Organisation(id="acme", name="Acme", accounts=(
-        _x("acme"),
-        Account(platform=Platform.REDDIT, handle="AcmeCo",
-                created_at=datetime(2015, 1, 1, tzinfo=UTC),
-                posts=(Post(created_at=t(6), text="we are here", title="Hi", key="r1"),),
-                inbound=(Inbound(author="dave_d", created_at=t(8), kind=InboundKind.REPLY,
-                                 target="r1", text="q?",
-                                 response=Response(delay=timedelta(hours=1), text="a")),)),
-    )),
-    Organisation(id="beta", name="Beta", accounts=(_x("betaorg"),)),
-    Organisation(id="gone", name="Gone", accounts=(_x("goneorg", status="suspended"),)),
-))
-REGISTRY = Registry.model_validate({"organisations": [
-    {"id": "acme", "name": "Acme", "accounts": [{"platform": "x", "handle": "acme"},
-                                                {"platform": "reddit", "handle": "AcmeCo"}]},
-    {"id": "beta", "name": "Beta", "accounts": [{"platform": "x", "handle": "betaorg"}]},
-    {"id": "gone", "name": "Gone", "accounts": [{"platform": "x", "handle": "goneorg"}]},
-]})
+WORLD = World(
+    seed=1,
+    start=START,
+    end=END,
+    organisations=(
+        Organisation(
+            id="acme",
+            name="Acme",
+            accounts=(
+                _x("acme"),
+                Account(
+                    platform=Platform.REDDIT,
+                    handle="AcmeCo",
+                    created_at=datetime(2015, 1, 1, tzinfo=UTC),
+                    posts=(Post(created_at=t(6), text="we are here", title="Hi", key="r1"),),
+                    inbound=(
+                        Inbound(
+                            author="dave_d",
+                            created_at=t(8),
+                            kind=InboundKind.REPLY,
+                            target="r1",
+                            text="q?",
+                            response=Response(delay=timedelta(hours=1), text="a"),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        Organisation(id="beta", name="Beta", accounts=(_x("betaorg"),)),
+        Organisation(id="gone", name="Gone", accounts=(_x("goneorg", status="suspended"),)),
+    ),
+)
+REGISTRY = Registry.model_validate(
+    {
+        "organisations": [
+            {
+                "id": "acme",
+                "name": "Acme",
+                "accounts": [
+                    {"platform": "x", "handle": "acme"},
+                    {"platform": "reddit", "handle": "AcmeCo"},
+                ],
+            },
+            {"id": "beta", "name": "Beta", "accounts": [{"platform": "x", "handle": "betaorg"}]},
+            {"id": "gone", "name": "Gone", "accounts": [{"platform": "x", "handle": "goneorg"}]},
+        ]
+    }
+)
 
 
 @dataclass
@@ -97,27 +140,43 @@ def emu(clock: FakeTime) -> Iterator[Emulator]:
         yield emulator
 
 
-def run(emu: Emulator, landing: Path, clock: FakeTime, bearer: str | None = None,
-        **x: object) -> CollectionRun:
-    xs = XSettings(bearer_token=bearer or emu.bearer_token, base_url=emu.x_base_url,
-                   max_retries=2, **x)  # type: ignore[arg-type]
-    rs = RedditSettings(client_id=emu.reddit_client_id, client_secret=emu.reddit_client_secret,
-                        oauth_url=emu.reddit_oauth_url, reddit_url=emu.reddit_www_url,
-                        max_retries=2)
-    return collect_registry(REGISTRY, WINDOW, landing_dir=landing, x_settings=xs,
-                            reddit_settings=rs, pseudonymiser=Pseudonymiser(KEY),
-                            sleep=clock.sleep, clock=clock)
+def run(
+    emu: Emulator, landing: Path, clock: FakeTime, bearer: str | None = None, **x: object
+) -> CollectionRun:
+    xs = XSettings(
+        bearer_token=bearer or emu.bearer_token, base_url=emu.x_base_url, max_retries=2, **x
+    )  # type: ignore[arg-type]
+    rs = RedditSettings(
+        client_id=emu.reddit_client_id,
+        client_secret=emu.reddit_client_secret,
+        oauth_url=emu.reddit_oauth_url,
+        reddit_url=emu.reddit_www_url,
+        max_retries=2,
+    )
+    return collect_registry(
+        REGISTRY,
+        WINDOW,
+        landing_dir=landing,
+        x_settings=xs,
+        reddit_settings=rs,
+        pseudonymiser=Pseudonymiser(KEY),
+        sleep=clock.sleep,
+        clock=clock,
+    )
 
 
 def test_collect_through_the_emulator_then_replay_gives_the_same_records(
-    emu: Emulator, tmp_path: Path, clock: FakeTime,
+    emu: Emulator,
+    tmp_path: Path,
+    clock: FakeTime,
 ) -> None:
     result = run(emu, tmp_path, clock)
     assert result.failures == []
     by_handle = {b.handle: b for b in result}
     assert by_handle["goneorg"].snapshots[0].status == "suspended"
     acme = by_handle["acme"]
-    assert acme.snapshots[0].status == "active" and len(acme.posts) == 2
+    assert acme.snapshots[0].status == "active"
+    assert len(acme.posts) == 2
     assert {m.kind for m in acme.inbound} == {"mention", "reply"}
     assert [link.delay_seconds for link in acme.reply_links] == [7200.0]
     reddit = by_handle["AcmeCo"]
@@ -137,18 +196,23 @@ def test_collect_through_the_emulator_then_replay_gives_the_same_records(
 
 
 def test_server_errors_and_a_near_rate_limit_are_ridden_out(
-    emu: Emulator, tmp_path: Path, clock: FakeTime,
+    emu: Emulator,
+    tmp_path: Path,
+    clock: FakeTime,
 ) -> None:
     emu.inject("server_error", route="GET /2/users/:id/tweets", at=(1,))
     emu.exhaust("GET /2/users/:id/mentions", reset_in=60)
     result = run(emu, tmp_path, clock)
-    assert result.failures == [] and len(result) == 4
+    assert result.failures == []
+    assert len(result) == 4
     assert any(55 <= s <= 62 for s in clock.sleeps)  # waited for the reset
     assert emu.calls["GET /2/users/:id/tweets"] >= 3
 
 
 def test_a_far_rate_limit_reset_fails_those_accounts_fast_and_the_rest_go_on(
-    emu: Emulator, tmp_path: Path, clock: FakeTime,
+    emu: Emulator,
+    tmp_path: Path,
+    clock: FakeTime,
 ) -> None:
     emu.exhaust("GET /2/users/:id/mentions", reset_in=5 * 86_400)
     result = run(emu, tmp_path, clock)
@@ -160,7 +224,9 @@ def test_a_far_rate_limit_reset_fails_those_accounts_fast_and_the_rest_go_on(
 
 
 def test_a_rejected_token_is_fatal_without_showing_it(
-    emu: Emulator, tmp_path: Path, clock: FakeTime,
+    emu: Emulator,
+    tmp_path: Path,
+    clock: FakeTime,
 ) -> None:
     wrong = "not-the-right-bearer-token-000"
     result = run(emu, tmp_path, clock, bearer=wrong)

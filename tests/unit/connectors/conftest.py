@@ -9,10 +9,10 @@ import responses
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from connector_pages import END, KEY, START  # noqa: E402
+from connector_pages import END, KEY, START
 
-from maturity.evidence import Window  # noqa: E402
-from maturity.pseudonym import Pseudonymiser  # noqa: E402
+from maturity.evidence import Window
+from maturity.pseudonym import Pseudonymiser
 
 
 @pytest.fixture

@@ -28,19 +28,35 @@ def iso(moment: datetime) -> str:
 
 # -- X ---------------------------------------------------------------------------------------
 def x_user(uid: str, username: str, **extra: Any) -> dict[str, Any]:
-    return {"id": uid, "username": username, "name": username.title(),
-            "created_at": "2012-05-01T08:00:00.000Z", "description": "Official account",
-            "verified": False, "protected": False, "profile_image_url": "https://img.test/a.png",
-            "public_metrics": {"followers_count": 1200, "following_count": 30,
-                               "tweet_count": 5400, "listed_count": 3},
-            **extra}
+    return {
+        "id": uid,
+        "username": username,
+        "name": username.title(),
+        "created_at": "2012-05-01T08:00:00.000Z",
+        "description": "Official account",
+        "verified": False,
+        "protected": False,
+        "profile_image_url": "https://img.test/a.png",
+        "public_metrics": {
+            "followers_count": 1200,
+            "following_count": 30,
+            "tweet_count": 5400,
+            "listed_count": 3,
+        },
+        **extra,
+    }
 
 
 def tweet(tid: str, hours: float, author: str, **extra: Any) -> dict[str, Any]:
-    return {"id": tid, "text": f"tweet {tid}", "created_at": iso(at(hours)), "author_id": author,
-            "conversation_id": extra.pop("conversation_id", tid),
-            "public_metrics": {"like_count": 2, "retweet_count": 1, "reply_count": 0,
-                               "quote_count": 0}, **extra}
+    return {
+        "id": tid,
+        "text": f"tweet {tid}",
+        "created_at": iso(at(hours)),
+        "author_id": author,
+        "conversation_id": extra.pop("conversation_id", tid),
+        "public_metrics": {"like_count": 2, "retweet_count": 1, "reply_count": 0, "quote_count": 0},
+        **extra,
+    }
 
 
 def x_page(tweets: list[dict[str, Any]], next_token: str | None = None) -> dict[str, Any]:
@@ -63,31 +79,65 @@ def r_url(path: str) -> re.Pattern[str]:
 
 
 def token() -> dict[str, Any]:
-    return {"access_token": "access-tok", "expires_in": 3600, "scope": "*",
-            "token_type": "bearer"}
+    return {"access_token": "access-tok", "expires_in": 3600, "scope": "*", "token_type": "bearer"}
 
 
 def r_about(name: str, **extra: Any) -> dict[str, Any]:
-    return {"kind": "t2", "data": {"id": "u" + name, "name": name,
-                                   "created_utc": 1_300_000_000.0, "icon_img": "",
-                                   "subreddit": {"display_name": f"u_{name}", "title": name.title(), "subscribers": 50,
-                                                 "public_description": "we help"},
-                                   **extra}}
+    return {
+        "kind": "t2",
+        "data": {
+            "id": "u" + name,
+            "name": name,
+            "created_utc": 1_300_000_000.0,
+            "icon_img": "",
+            "subreddit": {
+                "display_name": f"u_{name}",
+                "title": name.title(),
+                "subscribers": 50,
+                "public_description": "we help",
+            },
+            **extra,
+        },
+    }
 
 
 def submission(sid: str, hours: float, author: str, **extra: Any) -> dict[str, Any]:
-    return {"kind": "t3", "data": {"id": sid, "name": f"t3_{sid}", "author": author,
-                                   "created_utc": at(hours).timestamp(), "num_comments": 0,
-                                   "score": 3, "is_self": True, "selftext": "",
-                                   "subreddit": "acmehelp", **extra}}
+    return {
+        "kind": "t3",
+        "data": {
+            "id": sid,
+            "name": f"t3_{sid}",
+            "author": author,
+            "created_utc": at(hours).timestamp(),
+            "num_comments": 0,
+            "score": 3,
+            "is_self": True,
+            "selftext": "",
+            "subreddit": "acmehelp",
+            **extra,
+        },
+    }
 
 
-def comment(cid: str, hours: float, author: str, parent: str, link: str,
-            **extra: Any) -> dict[str, Any]:
-    return {"kind": "t1", "data": {"id": cid, "name": f"t1_{cid}", "author": author,
-                                   "created_utc": at(hours).timestamp(), "parent_id": parent,
-                                   "link_id": link, "body": "text", "score": 1, "replies": "",
-                                   "subreddit": "acmehelp", **extra}}
+def comment(
+    cid: str, hours: float, author: str, parent: str, link: str, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "kind": "t1",
+        "data": {
+            "id": cid,
+            "name": f"t1_{cid}",
+            "author": author,
+            "created_utc": at(hours).timestamp(),
+            "parent_id": parent,
+            "link_id": link,
+            "body": "text",
+            "score": 1,
+            "replies": "",
+            "subreddit": "acmehelp",
+            **extra,
+        },
+    }
 
 
 def listing(children: list[dict[str, Any]], after: str | None = None) -> dict[str, Any]:

@@ -19,29 +19,42 @@ SECRET = "sekrit-token-0123456789"
 def land(tmp_path: Path, window: Window, body: bytes = BODY, **kw: object):  # type: ignore[no-untyped-def]
     account = Landing(tmp_path, secrets=(SECRET,)).account("x", "acme-org", "acme", window)
     page = account.land(
-        endpoint="users_tweets", route="/2/users/:id/tweets",
+        endpoint="users_tweets",
+        route="/2/users/:id/tweets",
         url=f"https://api.x.test/2/users/10/tweets?max_results=100&access_token={SECRET}"
-            f"&pagination_token=abc&other={SECRET}",
-        status=200, headers={"x-rate-limit-remaining": "5", "x-rate-limit-reset": "99",
-                             "Authorization": f"Bearer {SECRET}", "set-cookie": "a=b"},
-        body=body, **kw)
+        f"&pagination_token=abc&other={SECRET}",
+        status=200,
+        headers={
+            "x-rate-limit-remaining": "5",
+            "x-rate-limit-reset": "99",
+            "Authorization": f"Bearer {SECRET}",
+            "set-cookie": "a=b",
+        },
+        body=body,
+        **kw,
+    )
     return account, page
 
 
 def test_page_is_verbatim_content_addressed_with_a_clean_envelope(
     tmp_path: Path, window: Window
 ) -> None:
-    account, page = land(tmp_path, window)
+    _account, page = land(tmp_path, window)
     sha = hashlib.sha256(BODY).hexdigest()
-    assert page.ref.sha256 == sha and page.ref.endpoint == "users_tweets"
-    assert page.ref.path == (f"x/acme-org/acme/20250310T000000Z_20250311T000000Z/"
-                             f"users_tweets/0001-{sha[:12]}.json")
+    assert page.ref.sha256 == sha
+    assert page.ref.endpoint == "users_tweets"
+    assert page.ref.path == (
+        f"x/acme-org/acme/20250310T000000Z_20250311T000000Z/users_tweets/0001-{sha[:12]}.json"
+    )
     assert (tmp_path / page.ref.path).read_bytes() == BODY
     meta = json.loads((tmp_path / page.ref.path).with_suffix(".meta.json").read_text())
     assert meta["params"] == {"max_results": "100", "pagination_token": "abc"}
     assert meta["rate_limit"] == {"x-rate-limit-remaining": "5", "x-rate-limit-reset": "99"}
     assert (meta["route"], meta["path"], meta["status"]) == (
-        "/2/users/:id/tweets", "/2/users/10/tweets", 200)
+        "/2/users/:id/tweets",
+        "/2/users/10/tweets",
+        200,
+    )
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert SECRET.encode() not in path.read_bytes(), path
@@ -54,7 +67,10 @@ def test_a_body_carrying_a_secret_is_refused(tmp_path: Path, window: Window) -> 
 
 
 def test_writes_are_atomic(tmp_path: Path, window: Window) -> None:
-    with mock.patch("os.replace", side_effect=OSError("disk full")), pytest.raises(OSError):
+    with (
+        mock.patch("os.replace", side_effect=OSError("disk full")),
+        pytest.raises(OSError, match="disk full"),
+    ):
         land(tmp_path, window)
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # no partial or temp file
 
@@ -64,7 +80,8 @@ def test_manifest_replays_the_pages_and_detects_tampering(tmp_path: Path, window
     assert read_manifest(tmp_path, "x", "acme-org", "acme", window) is None  # not committed
     account.commit({"plans": {"posts": {"lower": None}}})
     pages, context = read_manifest(tmp_path, "x", "acme-org", "acme", window) or ([], {})
-    assert [p.body for p in pages] == [BODY] and context == {"plans": {"posts": {"lower": None}}}
+    assert [p.body for p in pages] == [BODY]
+    assert context == {"plans": {"posts": {"lower": None}}}
     (tmp_path / page.ref.path).write_bytes(BODY.replace(b"1", b"2"))
     with pytest.raises(InputError, match="SHA-256"):
         read_manifest(tmp_path, "x", "acme-org", "acme", window)

@@ -20,7 +20,9 @@ KEY_B = "key-b-0123456789abcdef"
 def test_stable_per_key_and_shaped_like_anon_base32() -> None:
     first = Pseudonymiser(KEY_A)("x", "12345")
     assert first == Pseudonymiser(KEY_A)("x", "12345")
-    assert first.startswith("anon:") and len(first) == 31 and is_pseudonym(first)
+    assert first.startswith("anon:")
+    assert len(first) == 31
+    assert is_pseudonym(first)
     assert set(first[5:]) <= set("abcdefghijklmnopqrstuvwxyz234567")
 
 
@@ -41,7 +43,8 @@ def test_short_keys_and_missing_keys_are_refused() -> None:
 def test_key_from_env_or_from_the_airflow_connection() -> None:
     by_env = pseudonymiser_from_environment({KEY_ENV: KEY_A})
     by_conn = pseudonymiser_from_environment(
-        {"AIRFLOW_CONN_MATURITY_PSEUDONYM": f'{{"conn_type": "generic", "password": "{KEY_A}"}}'})
+        {"AIRFLOW_CONN_MATURITY_PSEUDONYM": f'{{"conn_type": "generic", "password": "{KEY_A}"}}'}
+    )
     assert by_env("x", "1") == by_conn("x", "1") == Pseudonymiser(KEY_A)("x", "1")
     assert KEY_A not in repr(by_env)
 
@@ -49,4 +52,5 @@ def test_key_from_env_or_from_the_airflow_connection() -> None:
 def test_the_demo_key_is_explicit_and_loud(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
         demo = pseudonymiser_from_environment({}, allow_demo_key=True)
-    assert demo.demo and "DEMO KEY" in caplog.text
+    assert demo.demo
+    assert "DEMO KEY" in caplog.text

@@ -43,10 +43,19 @@ MakeConnector = Callable[..., XConnector]
 @pytest.fixture
 def make(pseudo: Pseudonymiser, sleeps: list[float]) -> MakeConnector:
     def build(**settings: object) -> XConnector:
-        values: dict[str, object] = {"bearer_token": BEARER, "base_url": X_BASE,
-                                     "overlap_seconds": 3600, "max_retries": 2, **settings}
-        return XConnector(XSettings(**values), pseudo, sleep=sleeps.append,  # type: ignore[arg-type]
-                          clock=lambda: NOW)
+        values: dict[str, object] = {
+            "bearer_token": BEARER,
+            "base_url": X_BASE,
+            "overlap_seconds": 3600,
+            "max_retries": 2,
+            **settings,
+        }
+        return XConnector(
+            XSettings(**values),
+            pseudo,
+            sleep=sleeps.append,  # type: ignore[arg-type]
+            clock=lambda: NOW,
+        )
 
     return build
 
@@ -59,8 +68,11 @@ def params(call: responses.Call) -> dict[str, list[str]]:
     return parse_qs(urlsplit(call.request.url).query)
 
 
-def lookup(rsps: responses.RequestsMock, *users: dict[str, object],
-           errors: list[dict[str, str]] | None = None) -> None:
+def lookup(
+    rsps: responses.RequestsMock,
+    *users: dict[str, object],
+    errors: list[dict[str, str]] | None = None,
+) -> None:
     body: dict[str, object] = {"data": list(users)} if users else {}
     if errors:
         body["errors"] = errors
@@ -71,15 +83,36 @@ def test_pages_through_next_token_and_links_replies(
     rsps: responses.RequestsMock, make: MakeConnector, window: Window, tmp_path: Path
 ) -> None:
     lookup(rsps, x_user(ORG_ID, "acme"))
-    rsps.get(TWEETS, json=x_page([tweet("205", 5, ORG_ID, referenced_tweets=[
-        {"type": "replied_to", "id": "105"}], in_reply_to_user_id=THIRD, conversation_id="105",
-        entities={"mentions": [{"start": 0, "end": 5, "username": "bob", "id": THIRD}],
-                  "hashtags": [{"tag": "help"}],
-                  "urls": [{"url": "https://t.co/x", "expanded_url": "https://acme.test/faq"}]})],
-        next_token="p2"))
-    rsps.get(TWEETS, json=x_page([tweet("201", 1, ORG_ID)]),
-             match=[responses.matchers.query_param_matcher({"pagination_token": "p2"},
-                                                           strict_match=False)])
+    rsps.get(
+        TWEETS,
+        json=x_page(
+            [
+                tweet(
+                    "205",
+                    5,
+                    ORG_ID,
+                    referenced_tweets=[{"type": "replied_to", "id": "105"}],
+                    in_reply_to_user_id=THIRD,
+                    conversation_id="105",
+                    entities={
+                        "mentions": [{"start": 0, "end": 5, "username": "bob", "id": THIRD}],
+                        "hashtags": [{"tag": "help"}],
+                        "urls": [
+                            {"url": "https://t.co/x", "expanded_url": "https://acme.test/faq"}
+                        ],
+                    },
+                )
+            ],
+            next_token="p2",
+        ),
+    )
+    rsps.get(
+        TWEETS,
+        json=x_page([tweet("201", 1, ORG_ID)]),
+        match=[
+            responses.matchers.query_param_matcher({"pagination_token": "p2"}, strict_match=False)
+        ],
+    )
     rsps.get(MENTIONS, json=x_page([tweet("105", 4, THIRD, conversation_id="105")]))
     batch = make().collect(target(), window, {}, Landing(tmp_path))
 
@@ -87,14 +120,16 @@ def test_pages_through_next_token_and_links_replies(
     assert "pagination_token" not in params(rsps.calls[1])
     assert params(rsps.calls[2])["pagination_token"] == ["p2"]
     reply = batch.posts[1]
-    assert reply.kind == "reply" and reply.in_reply_to_post_id == "105"
-    assert reply.urls == ("https://acme.test/faq",) and reply.hashtags == ("help",)
+    assert reply.kind == "reply"
+    assert reply.in_reply_to_post_id == "105"
+    assert reply.urls == ("https://acme.test/faq",)
+    assert reply.hashtags == ("help",)
     assert [m.message_id for m in batch.inbound] == ["105"]
     link = batch.reply_links[0]
     assert (link.inbound_id, link.reply_post_id, link.delay_seconds) == ("105", "205", 3600.0)
-    assert batch.snapshots[0].status == "active" and batch.snapshots[0].followers == 1200
-    assert {c.endpoint: c.newest_id for c in batch.cursors} == {"posts": "205",
-                                                                  "mentions": "105"}
+    assert batch.snapshots[0].status == "active"
+    assert batch.snapshots[0].followers == 1200
+    assert {c.endpoint: c.newest_id for c in batch.cursors} == {"posts": "205", "mentions": "105"}
 
 
 def test_tweepy_host_is_redirected_with_the_bearer_and_a_timeout(
@@ -119,12 +154,14 @@ def test_window_overlap_and_fields_are_requested(
     users, posts, mentions = (params(c) for c in rsps.calls)
     assert users["usernames"] == ["acme"]
     assert {"pinned_tweet_id", "public_metrics", "verified"} <= set(
-        users["user.fields"][0].split(","))
+        users["user.fields"][0].split(",")
+    )
     assert posts["start_time"] == ["2025-03-09T23:00:00Z"]  # one hour of overlap
     assert posts["end_time"] == ["2025-03-11T00:00:00Z"]
     assert posts["max_results"] == ["100"]
     assert {"referenced_tweets", "entities", "conversation_id", "in_reply_to_user_id"} <= set(
-        posts["tweet.fields"][0].split(","))
+        posts["tweet.fields"][0].split(",")
+    )
     assert mentions["expansions"] == ["author_id"]
 
 
@@ -135,9 +172,11 @@ def test_since_id_cursor_replaces_start_time_without_overlap(
     rsps.get(TWEETS, json=x_page([tweet("301", 10, ORG_ID)]))
     cursor = Cursor("x", "acme-org", "acme", "posts", "300", at(6))
     batch = make(overlap_seconds=0, mentions=False).collect(
-        target(), window, {"posts": cursor}, Landing(tmp_path))
+        target(), window, {"posts": cursor}, Landing(tmp_path)
+    )
     sent = params(rsps.calls[1])
-    assert sent["since_id"] == ["300"] and "start_time" not in sent
+    assert sent["since_id"] == ["300"]
+    assert "start_time" not in sent
     assert batch.cursors[0].newest_id == "301"
 
 
@@ -157,27 +196,43 @@ def test_overlap_duplicates_are_dropped_by_id(
 ) -> None:
     lookup(rsps, x_user(ORG_ID, "acme"))
     rsps.get(TWEETS, json=x_page([tweet("203", 3, ORG_ID), tweet("202", 2, ORG_ID)], "n"))
-    rsps.get(TWEETS, json=x_page([tweet("202", 2, ORG_ID), tweet("201", -0.5, ORG_ID)]),
-             match=[responses.matchers.query_param_matcher({"pagination_token": "n"},
-                                                           strict_match=False)])
+    rsps.get(
+        TWEETS,
+        json=x_page([tweet("202", 2, ORG_ID), tweet("201", -0.5, ORG_ID)]),
+        match=[
+            responses.matchers.query_param_matcher({"pagination_token": "n"}, strict_match=False)
+        ],
+    )
     batch = make(mentions=False).collect(target(), window, {}, Landing(tmp_path))
     assert [p.post_id for p in batch.posts] == ["201", "202", "203"]
 
 
 @pytest.mark.parametrize(("pages", "truncated"), [(3, True), (1, False)])
 def test_history_cap_sets_the_truncation_flag(
-    rsps: responses.RequestsMock, make: MakeConnector, window: Window, tmp_path: Path,
-    pages: int, truncated: bool,
+    rsps: responses.RequestsMock,
+    make: MakeConnector,
+    window: Window,
+    tmp_path: Path,
+    pages: int,
+    truncated: bool,
 ) -> None:
     lookup(rsps, x_user(ORG_ID, "acme"))
     for n in range(pages):
         tweets = [tweet(str(1000 - n * 10 - i), 20 - n - i / 10, ORG_ID) for i in range(10)]
         token = f"t{n + 1}" if n + 1 < pages else None
-        match = ([responses.matchers.query_param_matcher({"pagination_token": f"t{n}"},
-                                                         strict_match=False)] if n else [])
+        match = (
+            [
+                responses.matchers.query_param_matcher(
+                    {"pagination_token": f"t{n}"}, strict_match=False
+                )
+            ]
+            if n
+            else []
+        )
         rsps.get(TWEETS, json=x_page(tweets, token), match=match)
     batch = make(mentions=False, page_size=10, posts_cap=30).collect(
-        target(), window, {}, Landing(tmp_path))
+        target(), window, {}, Landing(tmp_path)
+    )
     assert len(batch.posts) == pages * 10
     assert batch.cursors[0].truncated is truncated
 
@@ -194,21 +249,42 @@ def test_lookup_resolves_up_to_100_handles_per_request(
     assert sizes == [100, 50]
 
 
-@pytest.mark.parametrize(("user", "errors", "status"), [
-    (x_user(ORG_ID, "acme", protected=True), None, "protected"),
-    (None, [{"value": "acme", "detail": "User has been suspended: [acme].",
-             "title": "Forbidden"}], "suspended"),
-    (None, [{"value": "acme", "detail": "Could not find user with usernames: [acme].",
-             "title": "Not Found Error"}], "not_found"),
-])
+@pytest.mark.parametrize(
+    ("user", "errors", "status"),
+    [
+        (x_user(ORG_ID, "acme", protected=True), None, "protected"),
+        (
+            None,
+            [{"value": "acme", "detail": "User has been suspended: [acme].", "title": "Forbidden"}],
+            "suspended",
+        ),
+        (
+            None,
+            [
+                {
+                    "value": "acme",
+                    "detail": "Could not find user with usernames: [acme].",
+                    "title": "Not Found Error",
+                }
+            ],
+            "not_found",
+        ),
+    ],
+)
 def test_protected_suspended_and_missing_accounts_are_recorded_without_timelines(
-    rsps: responses.RequestsMock, make: MakeConnector, window: Window, tmp_path: Path,
-    user: dict[str, object] | None, errors: list[dict[str, str]] | None, status: str,
+    rsps: responses.RequestsMock,
+    make: MakeConnector,
+    window: Window,
+    tmp_path: Path,
+    user: dict[str, object] | None,
+    errors: list[dict[str, str]] | None,
+    status: str,
 ) -> None:
     lookup(rsps, *([user] if user else []), errors=errors)
     batch = make().collect(target(), window, {}, Landing(tmp_path))
     assert batch.snapshots[0].status == status
-    assert batch.posts == () and len(rsps.calls) == 1
+    assert batch.posts == ()
+    assert len(rsps.calls) == 1
 
 
 def test_an_account_seen_before_and_now_missing_is_deleted(
@@ -221,24 +297,54 @@ def test_an_account_seen_before_and_now_missing_is_deleted(
 
 
 def test_third_parties_are_pseudonymised_and_no_raw_id_reaches_a_record(
-    rsps: responses.RequestsMock, make: MakeConnector, window: Window, tmp_path: Path,
+    rsps: responses.RequestsMock,
+    make: MakeConnector,
+    window: Window,
+    tmp_path: Path,
     pseudo: Pseudonymiser,
 ) -> None:
     raw = {"98765432101", "55501", "carol_smith", "dave99"}
     lookup(rsps, x_user(ORG_ID, "acme"), x_user("11", "acmehelp"))
-    rsps.get(TWEETS, json=x_page([
-        tweet("205", 5, ORG_ID, in_reply_to_user_id="98765432101",
-              referenced_tweets=[{"type": "replied_to", "id": "105"}],
-              entities={"mentions": [{"username": "carol_smith", "id": "98765432101"},
-                                     {"username": "dave99"},
-                                     {"username": "acmehelp", "id": "11"}]}),
-    ]))
-    rsps.get(MENTIONS, json={**x_page([
-        tweet("105", 4, "98765432101", in_reply_to_user_id=ORG_ID,
-              referenced_tweets=[{"type": "replied_to", "id": "100"}]),
-        tweet("106", 4.5, "55501"),
-        tweet("107", 4.6, "11"),  # the organisation's other account: not inbound
-    ]), "includes": {"users": [{"id": "98765432101", "username": "carol_smith"}]}})
+    rsps.get(
+        TWEETS,
+        json=x_page(
+            [
+                tweet(
+                    "205",
+                    5,
+                    ORG_ID,
+                    in_reply_to_user_id="98765432101",
+                    referenced_tweets=[{"type": "replied_to", "id": "105"}],
+                    entities={
+                        "mentions": [
+                            {"username": "carol_smith", "id": "98765432101"},
+                            {"username": "dave99"},
+                            {"username": "acmehelp", "id": "11"},
+                        ]
+                    },
+                ),
+            ]
+        ),
+    )
+    rsps.get(
+        MENTIONS,
+        json={
+            **x_page(
+                [
+                    tweet(
+                        "105",
+                        4,
+                        "98765432101",
+                        in_reply_to_user_id=ORG_ID,
+                        referenced_tweets=[{"type": "replied_to", "id": "100"}],
+                    ),
+                    tweet("106", 4.5, "55501"),
+                    tweet("107", 4.6, "11"),  # the organisation's other account: not inbound
+                ]
+            ),
+            "includes": {"users": [{"id": "98765432101", "username": "carol_smith"}]},
+        },
+    )
     batch = make().collect(target(own=("acme", "acmehelp")), window, {}, Landing(tmp_path))
 
     strings = all_strings(batch)
@@ -246,7 +352,8 @@ def test_third_parties_are_pseudonymised_and_no_raw_id_reaches_a_record(
     assert not any(r in s for r in raw for s in strings if "/" not in s)
     post = batch.posts[0]
     assert post.in_reply_to_author == pseudo("x", "98765432101")
-    assert post.mentions == (pseudo("x", "98765432101"), pseudo("x", "username:dave99"),
-                             "acmehelp")
+    assert post.mentions == (pseudo("x", "98765432101"), pseudo("x", "username:dave99"), "acmehelp")
     assert [(m.message_id, m.kind, m.author) for m in batch.inbound] == [
-        ("105", "reply", pseudo("x", "98765432101")), ("106", "mention", pseudo("x", "55501"))]
+        ("105", "reply", pseudo("x", "98765432101")),
+        ("106", "mention", pseudo("x", "55501")),
+    ]
