@@ -105,6 +105,15 @@ def _from_json(conn_id: str, raw: str) -> Connection:
     )
 
 
+def _scalar(value: str) -> Any:
+    """Query values that are JSON scalars (numbers, true/false, null) become those, as in Airflow."""
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        return value
+    return parsed if not isinstance(parsed, (dict, list)) else value
+
+
 def _from_uri(conn_id: str, uri: str) -> Connection:
     where = env_var_name(conn_id)
     schemes = uri.count("://")
@@ -123,7 +132,13 @@ def _from_uri(conn_id: str, uri: str) -> Connection:
         port = parts.port
     except ValueError:
         raise ConfigError(f"connection '{conn_id}' has an invalid port", where=where) from None
-    host = unquote(parts.hostname or "") or None
+    # urlsplit lower-cases ``hostname``; a host may be a case-sensitive path (SQLite file).
+    hostport = parts.netloc.rpartition("@")[2]
+    if hostport.startswith("["):
+        raw_host = hostport[1 : hostport.index("]")]
+    else:
+        raw_host = hostport.rsplit(":", 1)[0] if parts.port is not None else hostport
+    host = unquote(raw_host) or None
     if host and protocol:
         host = f"{protocol}://{host}"
     extra: dict[str, Any] = {}
@@ -137,7 +152,7 @@ def _from_uri(conn_id: str, uri: str) -> Connection:
                     f"connection '{conn_id}': __extra__ is not valid JSON", where=where
                 ) from None
         else:
-            extra = query
+            extra = {k: _scalar(v) for k, v in query.items()}
     schema = unquote(parts.path[1:]) if parts.path else None
     return Connection(
         conn_id=conn_id,

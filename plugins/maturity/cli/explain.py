@@ -89,7 +89,7 @@ def _print_header(console: Console, data: object, lang: str) -> None:
 
     a = data.assessment  # type: ignore[attr-defined]
     run = data.run  # type: ignore[attr-defined]
-    name = getattr(data, "org_name", a.org_id)
+    name = data.organisation.name  # type: ignore[attr-defined]
     en = lang == "en"
     console.print(f"[bold]{name}[/] ({a.org_id})")
     console.print(
