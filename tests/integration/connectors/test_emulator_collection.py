@@ -81,6 +81,12 @@ WORLD = World(
                     posts=(Post(created_at=t(6), text="we are here", title="Hi", key="r1"),),
                     inbound=(
                         Inbound(
+                            author="erin_e",
+                            created_at=t(30),
+                            text="ask u/AcmeCo",
+                            kind=InboundKind.MENTION,
+                        ),
+                        Inbound(
                             author="dave_d",
                             created_at=t(8),
                             kind=InboundKind.REPLY,
@@ -192,7 +198,7 @@ def test_collect_through_the_emulator_then_replay_gives_the_same_records(
             assert not any(s.encode() in path.read_bytes() for s in secrets), path
     for batch in result:
         text = repr(batch)
-        assert not any(name in text for name in ("bob_b", "carol_c", "dave_d"))
+        assert not any(name in text for name in ("bob_b", "carol_c", "dave_d", "erin_e"))
 
 
 def test_server_errors_and_a_near_rate_limit_are_ridden_out(
@@ -233,3 +239,43 @@ def test_a_rejected_token_is_fatal_without_showing_it(
     assert {f.handle for f in result.failures} == {"acme", "betaorg", "goneorg"}
     assert all("HTTP 401" in f.message and wrong not in f.message for f in result.failures)
     assert [b.handle for b in result] == ["AcmeCo"]
+
+
+def test_reddit_mentions_with_the_password_grant(
+    emu: Emulator, tmp_path: Path, clock: FakeTime
+) -> None:
+    rs = RedditSettings(
+        client_id=emu.reddit_client_id,
+        client_secret=emu.reddit_client_secret,
+        oauth_url=emu.reddit_oauth_url,
+        reddit_url=emu.reddit_www_url,
+        username="AcmeCo",
+        password=emu.reddit_password,
+    )
+    reddit_only = Registry.model_validate(
+        {
+            "organisations": [
+                {
+                    "id": "acme",
+                    "name": "Acme",
+                    "accounts": [{"platform": "reddit", "handle": "AcmeCo"}],
+                }
+            ]
+        }
+    )
+    result = collect_registry(
+        reddit_only,
+        WINDOW,
+        landing_dir=tmp_path,
+        x_settings=None,
+        reddit_settings=rs,
+        pseudonymiser=Pseudonymiser(KEY),
+        sleep=clock.sleep,
+        clock=clock,
+    )
+    assert result.failures == []
+    assert result.notes == []
+    mentions = [m for m in result[0].inbound if m.kind == "mention"]
+    assert len(mentions) == 1
+    assert mentions[0].author == Pseudonymiser(KEY)("reddit", "u:erin_e")
+    assert emu.calls["GET /message/mentions"] == 1
