@@ -66,6 +66,10 @@ def _interval(criterion: Criterion, v: MetricValue, value: float) -> tuple[float
     return value, value
 
 
+def _on(platform: str) -> str:
+    return "over all platforms" if platform == ALL else f"on {platform}"
+
+
 def check_value(criterion: Criterion, v: MetricValue, threshold: float) -> PlatformCheck:
     """Decide one metric value against one threshold."""
     want = f"{criterion.comparator} {_fmt(threshold)}"
@@ -78,7 +82,7 @@ def check_value(criterion: Criterion, v: MetricValue, threshold: float) -> Platf
             threshold,
             None,
             None,
-            f"no data on {v.platform}; needs {want}",
+            f"no data {_on(v.platform)}; needs {want}",
         )
     value = float(v.value)
     low, high = _interval(criterion, v, value)
@@ -91,7 +95,7 @@ def check_value(criterion: Criterion, v: MetricValue, threshold: float) -> Platf
             threshold,
             low,
             high,
-            f"{_fmt(value)} on {v.platform} from n={v.n}, below the minimum sample of "
+            f"{_fmt(value)} {_on(v.platform)} from n={v.n}, below the minimum sample of "
             f"{criterion.min_sample}; needs {want}",
         )
     status = decide(criterion.comparator, threshold, low, high)
@@ -109,7 +113,7 @@ def check_value(criterion: Criterion, v: MetricValue, threshold: float) -> Platf
         threshold,
         low,
         high,
-        f"{_fmt(value)} on {v.platform}{span}, n={v.n}, {verdict} {want}",
+        f"{_fmt(value)} {_on(v.platform)}{span}, n={v.n}, {verdict} {want}",
     )
 
 

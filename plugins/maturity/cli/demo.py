@@ -24,7 +24,7 @@ def demo_command(warehouse: WarehouseOption = None, lang: Lang = "en") -> None:
     orgs = load_evidence_file(evidence_path)
     wh = open_warehouse(warehouse)
     rows = assess_inputs(orgs, rubric, wh, input_digest=file_digest(evidence_path))
-    console = Console()
+    console = Console(width=max(Console().width, 120))
     title = (
         "Demo: Social Business maturity of fictional organisations"
         if lang == "en"
@@ -47,8 +47,9 @@ def _command_name() -> str:
     import shutil
     import sys
 
-    exe = sys.argv[0]
-    if os.path.isabs(exe) and shutil.which("maturity") != exe:
-        rel = os.path.relpath(exe)
-        return rel if not rel.startswith("..") else exe
-    return "maturity"
+    exe = os.path.abspath(sys.argv[0])
+    on_path = shutil.which("maturity")
+    if on_path and os.path.abspath(on_path) == exe:
+        return "maturity"
+    rel = os.path.relpath(exe)
+    return rel if not rel.startswith("..") else exe

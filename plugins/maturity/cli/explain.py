@@ -44,8 +44,8 @@ def _evidence_lines(r: CriterionResult, lang: str) -> list[str]:
     declared = "declared" if lang == "en" else "verklaard"
     lines = [r.reason]
     for f in r.facts:
-        src = f", source: {f.source}" if f.source else ""
-        lines.append(f"[{declared}] {f.declared_by}, {f.declared_at.isoformat()}{src}")
+        if f.source:
+            lines.append(f"[{declared}] source: {f.source}")
     refs = [ref for v in r.metric_values for ref in v.refs]
     lines += [f"  ↳ {_ref_text(ref)}" for ref in refs[:MAX_REFS]]
     if len(refs) > MAX_REFS:
@@ -152,7 +152,7 @@ def explain_command(
         if (the_rubric.rubric, the_rubric.version) == (a.rubric_id, a.rubric_version)
         else None
     )
-    console = Console()
+    console = Console(width=max(Console().width, 120))
     _print_header(console, data, lang)
     if used is None:
         console.print(

@@ -164,12 +164,7 @@ def summary_table(
     table.add_column(h["next"])
     for name, a in rows:
         step = a.next_steps[0] if a.next_steps else None
-        step_txt = (
-            f"{label_of(rubric, step.criterion_id, lang)}: "
-            f"{advice_of(rubric, step.criterion_id, lang) or step.gap}"
-            if step
-            else "—"
-        )
+        step_txt = label_of(rubric, step.criterion_id, lang) if step else "—"
         platforms = ", ".join(a.platforms_covered) or "—"
         if a.platforms_missing:
             platforms += f" (−{', '.join(a.platforms_missing)})"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import evidence, fact, mv
+from scoring_builders import evidence, fact, mv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

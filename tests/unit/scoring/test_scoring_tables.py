@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import evidence, fact, mv
+from scoring_builders import evidence, fact, mv
 
 from maturity.assessment import Status
 from maturity.phases import Phase
