@@ -14,7 +14,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from maturity.errors import InputError
 from maturity.evidence import DeclaredFact, EvidenceRef, MetricValue, OrgEvidence, Window
@@ -61,15 +69,24 @@ class MetricIn(_Model):
             raise ValueError(f"unknown platform '{v}'; use 'all' or one of {list(KNOWN_PLATFORMS)}")
         return v
 
-    @model_validator(mode="after")
-    def _range(self) -> MetricIn:
-        if self.value is None:
-            return self
-        if METRICS_BY_ID[self.metric].kind == "proportion" and not 0 <= self.value <= 1:
-            raise ValueError(f"value {self.value} is not a proportion between 0 and 1")
-        if self.value < 0:
-            raise ValueError(f"value {self.value} cannot be negative")
-        return self
+    @field_validator("value")
+    @classmethod
+    def _range(cls, v: float | None, info: ValidationInfo) -> float | None:
+        metric = info.data.get("metric")
+        if v is None or metric is None:
+            return v
+        if METRICS_BY_ID[metric].kind == "proportion" and not 0 <= v <= 1:
+            raise ValueError(f"value {v} is not a proportion between 0 and 1")
+        if v < 0:
+            raise ValueError(f"value {v} cannot be negative")
+        return v
+
+    @field_validator("ci")
+    @classmethod
+    def _ci(cls, v: tuple[float, float] | None) -> tuple[float, float] | None:
+        if v is not None and v[0] > v[1]:
+            raise ValueError(f"interval [{v[0]}, {v[1]}] has its low end above its high end")
+        return v
 
 
 class FactIn(_Model):

@@ -60,6 +60,12 @@ class Account(BaseModel):
             raise ValueError(f"handle '{v}' has characters a handle cannot have")
         return v
 
+    @model_validator(mode="after")
+    def _subreddit_on_reddit(self) -> Account:
+        if self.subreddit is not None and self.platform != "reddit":
+            raise ValueError(f"'subreddit' only applies to reddit accounts, not {self.platform}")
+        return self
+
     @property
     def key(self) -> str:
         return f"{self.platform}:{self.handle.lower()}"
@@ -134,8 +140,13 @@ def load_registry(path: str | Path) -> Registry:
         err = exc.errors()[0]
         loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
         msg = str(err["msg"]).removeprefix("Value error, ")
+        org = ""
+        orgs = doc.data.get("organisations")
+        if len(loc) > 1 and loc[0] == "organisations" and isinstance(loc[1], int):
+            entry = orgs[loc[1]] if isinstance(orgs, list) and loc[1] < len(orgs) else None
+            org = f"organisation '{entry.get('id', '?')}', " if isinstance(entry, dict) else ""
         raise InputError(
-            f"field '{dotted_path(loc)}': {msg}",
+            f"{org}field '{dotted_path(loc)}': {msg}",
             where=doc.where(loc),
             fix="see docs/registry.md for the registry format",
         ) from None

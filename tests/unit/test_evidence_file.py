@@ -165,7 +165,7 @@ CASES = [
         "negative value",
         "value: 2\n",
         "value: -2\n",
-        "metric: presence.accounts_total",
+        "value: -2",
         ["organisation 'gemeente-a'", "metrics[1]", "cannot be negative"],
     ),
     (

@@ -172,8 +172,9 @@ CASES = [
     ),
     (
         "duplicate account",
-        "platform: reddit\n        handle: u/GemeenteA",
-        "platform: x\n        handle: gemeentea",
+        "platform: reddit\n        handle: u/GemeenteA\n        function: service\n"
+        "        subreddit: gemeentea",
+        "platform: x\n        handle: gemeentea\n        function: service",
         "id: gemeente-a",
         ["organisations[0]", "account x:gemeentea is listed twice"],
     ),
@@ -225,3 +226,16 @@ def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
 def test_the_top_level_must_be_a_mapping(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="must be a mapping with 'organisations'"):
         load_registry(write(tmp_path, "[1, 2]\n"))
+
+
+def test_subreddit_only_on_reddit_accounts(tmp_path: Path) -> None:
+    p = tmp_path / "reg.yaml"
+    p.write_text(
+        "organisations:\n  - id: org-a\n    name: A\n    accounts:\n"
+        "      - {platform: x, handle: a, subreddit: a}\n"
+    )
+    with pytest.raises(InputError) as exc:
+        load_registry(p)
+    assert "organisation 'org-a'" in str(exc.value)
+    assert "'subreddit' only applies to reddit accounts, not x" in str(exc.value)
+    assert f"{p}:5" in str(exc.value)

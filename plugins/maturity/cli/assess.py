@@ -17,10 +17,11 @@ if TYPE_CHECKING:
     from maturity.warehouse import Warehouse
 
 
-def file_digest(*paths: Path) -> str:
+def file_digest(*paths: Path, salt: str = "") -> str:
+    """A digest of the inputs of a run; ``salt`` carries what is not a file (the rubric id)."""
     import hashlib
 
-    h = hashlib.sha256()
+    h = hashlib.sha256(salt.encode())
     for p in paths:
         h.update(p.read_bytes())
     return h.hexdigest()
@@ -92,7 +93,9 @@ def assess_command(
     the_rubric = resolve_rubric(rubric)
     orgs = load_evidence_file(input)  # validated whole before anything is written
     wh = open_warehouse(warehouse)
-    digest = file_digest(input, *([rubric] if rubric else []))
+    digest = file_digest(
+        input, *([rubric] if rubric else []), salt=f"{the_rubric.rubric}@{the_rubric.version}"
+    )
     rows = assess_inputs(orgs, the_rubric, wh, input_digest=digest)
     console = Console()
     title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"

@@ -23,7 +23,12 @@ def demo_command(warehouse: WarehouseOption = None, lang: Lang = "en") -> None:
     rubric = resolve_rubric(None)
     orgs = load_evidence_file(evidence_path)
     wh = open_warehouse(warehouse)
-    rows = assess_inputs(orgs, rubric, wh, input_digest=file_digest(evidence_path))
+    rows = assess_inputs(
+        orgs,
+        rubric,
+        wh,
+        input_digest=file_digest(evidence_path, salt=f"{rubric.rubric}@{rubric.version}"),
+    )
     console = Console(width=max(Console().width, 120))
     title = (
         "Demo: Social Business maturity of fictional organisations"

@@ -59,13 +59,26 @@ def _entries(doc: Document, name: str) -> list[tuple[dict[str, Any], _Origin]]:
     return out
 
 
-def _resolve_base(doc: Document) -> Path:
+def _resolve_base(doc: Document, seen: tuple[Path, ...]) -> Path:
     ref = doc.data["extends"]
     if ref == "default":
         return DEFAULT_RUBRIC_PATH
     base = (doc.path.parent / str(ref)).resolve()
     if base == doc.path.resolve():
         raise InputError("a rubric cannot extend itself", where=doc.where(("extends",)))
+    if base in seen:
+        chain = " -> ".join(str(p) for p in (*seen, base))
+        raise InputError(
+            f"'extends' forms a cycle: {chain}",
+            where=doc.where(("extends",)),
+            fix="make the chain of 'extends' end at a rubric without 'extends'",
+        )
+    if not base.is_file():
+        raise InputError(
+            f"the rubric it extends, {base}, does not exist",
+            where=doc.where(("extends",)),
+            fix="write 'extends: default' or a path relative to this file",
+        )
     return base
 
 
@@ -78,7 +91,7 @@ def _merge(
 ) -> list[tuple[dict[str, Any], _Origin]]:
     by_id = {str(e["id"]): (e, o) for e, o in base}
     unknown = sorted(remove - set(by_id))
-    if unknown:
+    if unknown and name == "criteria":
         raise InputError(
             f"'remove' names ids the base rubric does not have: {unknown}",
             where=doc.where(("remove",)),
@@ -99,21 +112,31 @@ def _merge(
 _Entries = list[tuple[dict[str, Any], _Origin]]
 
 
-def _collect(path: Path, depth: int = 0) -> tuple[Document, dict[str, Any], _Entries, _Entries]:
+def _collect(
+    path: Path, seen: tuple[Path, ...] = ()
+) -> tuple[Document, dict[str, Any], _Entries, _Entries]:
     doc = load_document(path)
     if not isinstance(doc.data, dict):
         raise InputError("a rubric file must be a mapping at the top level", where=str(path))
-    if depth > 8:
-        raise InputError("rubric 'extends' chain is longer than 8 files", where=str(path))
     goals = _entries(doc, "goals")
     criteria = _entries(doc, "criteria")
     if "extends" not in doc.data:
         header = {k: v for k, v in doc.data.items() if k not in {"goals", "criteria"}}
         return doc, header, goals, criteria
-    _, base_header, base_goals, base_criteria = _collect(_resolve_base(doc), depth + 1)
+    seen = (*seen, doc.path.resolve())
+    _, base_header, base_goals, base_criteria = _collect(_resolve_base(doc, seen), seen)
+    if not doc.data.get("rubric") or doc.data.get("rubric") == base_header.get("rubric"):
+        raise InputError(
+            "a rubric that extends another needs its own 'rubric' id",
+            where=doc.where(("rubric",)),
+            fix=f"add for example 'rubric: {base_header.get('rubric', 'base')}-sector' so its "
+            "results are never mistaken for the base rubric's",
+        )
     remove = doc.data.get("remove", []) or []
     if not isinstance(remove, list):
-        raise InputError("'remove' must be a list of criterion ids", where=doc.where(("remove",)))
+        raise InputError("'remove' must be a list of ids", where=doc.where(("remove",)))
+    removed = {str(r) for r in remove}
+    goal_ids = {str(e["id"]) for e, _ in base_goals}
     header = {**base_header}
     header.update(
         {k: v for k, v in doc.data.items() if k not in {"goals", "criteria", "extends", "remove"}}
@@ -121,31 +144,47 @@ def _collect(path: Path, depth: int = 0) -> tuple[Document, dict[str, Any], _Ent
     return (
         doc,
         header,
-        _merge(base_goals, goals, set(), doc, "goals"),
-        _merge(base_criteria, criteria, {str(r) for r in remove}, doc, "criteria"),
+        _merge(base_goals, goals, removed & goal_ids, doc, "goals"),
+        _merge(base_criteria, criteria, removed - goal_ids, doc, "criteria"),
     )
+
+
+_SINGULAR = {"criteria": "criterion", "goals": "goal"}
+
+
+def _field_path(loc: tuple[object, ...]) -> tuple[str | int, ...]:
+    """The data path of a pydantic error location, without the union member names it adds."""
+    out: list[str | int] = []
+    for part in loc:
+        is_field = isinstance(part, str) and "[" not in part and part not in _TYPE_NAMES
+        if isinstance(part, int) or is_field:
+            out.append(part)
+    return tuple(out)
+
+
+_TYPE_NAMES = frozenset({"float", "int", "str", "bool", "dict", "list", "function-after"})
 
 
 def _raise_validation(
     exc: ValidationError, doc: Document, origins: dict[str, list[_Origin]], data: dict[str, Any]
 ) -> None:
     err = exc.errors()[0]
-    loc = tuple(err["loc"])
+    loc = _field_path(tuple(err["loc"]))
     msg = str(err["msg"]).removeprefix("Value error, ")
-    if loc and loc[0] in origins and len(loc) > 1 and isinstance(loc[1], int):
-        origin = origins[str(loc[0])][loc[1]]
-        entry_id = data[str(loc[0])][loc[1]].get("id", "?")
-        field = tuple(p for p in loc[2:] if isinstance(p, (str, int)))
+    if len(loc) > 1 and loc[0] in origins and isinstance(loc[1], int):
+        name = str(loc[0])
+        origin = origins[name][loc[1]]
+        entry_id = data[name][loc[1]].get("id", "?")
+        field = loc[2:]
         field_txt = dotted_path(field) or "(entry)"
         raise InputError(
-            f"{loc[0][:-1] if str(loc[0]).endswith('s') else loc[0]} '{entry_id}', field "
-            f"'{field_txt}': {msg}",
+            f"{_SINGULAR[name]} '{entry_id}', field '{field_txt}': {msg}",
             where=origin.where(field),
             fix="see docs/rubric.md for the fields of a criterion and their ranges",
         ) from None
     raise InputError(
-        f"field '{dotted_path(tuple(loc))}': {msg}",
-        where=doc.where(tuple(loc)),
+        f"field '{dotted_path(loc)}': {msg}",
+        where=doc.where(loc),
         fix="see docs/rubric.md for the layout of a rubric file",
     ) from None
 
@@ -167,13 +206,13 @@ def _check_coverage(rubric: Rubric, doc: Document, origins: dict[str, list[_Orig
         if not crit:
             raise InputError(
                 f"phase {int(phase)} ({phase.label()}) has no criteria",
-                where=str(doc.path),
+                where=doc.where(("criteria",)),
                 fix="give every phase at least one criterion with role 'gate'",
             )
         if not any(c.role == "gate" for c in crit):
             raise InputError(
                 f"phase {int(phase)} ({phase.label()}) has no criterion with role 'gate'",
-                where=str(doc.path),
+                where=doc.where(("criteria",)),
                 fix="mark at least one criterion of the phase as role: gate",
             )
     for i, goal in enumerate(rubric.goals):

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from maturity.metrics.dictionary import METRICS_BY_ID
 from maturity.phases import Phase
@@ -34,6 +41,28 @@ class Goal(BaseModel):
     text: Text
     source: Literal["seed", "altimeter"] = "seed"
 
+    @model_validator(mode="after")
+    def _prefix_matches_phase(self) -> Goal:
+        if int(self.id[1]) != int(self.phase):
+            raise ValueError(
+                f"goal id '{self.id}' starts with p{self.id[1]} but phase is "
+                f"{int(self.phase)}; use the prefix p{int(self.phase)}"
+            )
+        return self
+
+
+def _check_range(kind: object, metric: object, platform: str, value: float) -> None:
+    where = f"threshold {value:g} for {platform} is out of range"
+    if kind == "declared" and not 0.0 <= value <= 1.0:
+        raise ValueError(
+            f"{where}: declared facts are true (1), false (0) or a share, so use 0 to 1"
+        )
+    if isinstance(metric, str) and metric in METRICS_BY_ID:
+        if METRICS_BY_ID[metric].kind == "proportion" and not 0.0 <= value <= 1.0:
+            raise ValueError(f"{where}: metric '{metric}' is a proportion, so use 0 to 1")
+        if value < 0:
+            raise ValueError(f"{where}: metric '{metric}' cannot be negative")
+
 
 class Criterion(BaseModel):
     """One testable condition of a phase.
@@ -61,9 +90,20 @@ class Criterion(BaseModel):
     advice: Text
     goals: tuple[str, ...] = Field(min_length=1)
 
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, v: str | None) -> str | None:
+        if v is not None and v not in METRICS_BY_ID:
+            raise ValueError(
+                f"unknown metric '{v}'; the metric dictionary (docs/metrics.md) lists the valid ids"
+            )
+        return v
+
     @field_validator("threshold")
     @classmethod
-    def _platform_keys(cls, v: float | dict[str, float]) -> float | dict[str, float]:
+    def _threshold(
+        cls, v: float | dict[str, float], info: ValidationInfo
+    ) -> float | dict[str, float]:
         if isinstance(v, dict):
             if not v:
                 raise ValueError("a per-platform threshold needs at least one platform")
@@ -72,39 +112,18 @@ class Criterion(BaseModel):
                 raise ValueError(
                     f"unknown platform(s) {unknown}; use {[*KNOWN_PLATFORMS, DEFAULT_PLATFORM]}"
                 )
+        values = v.items() if isinstance(v, dict) else [(DEFAULT_PLATFORM, v)]
+        kind, metric = info.data.get("kind"), info.data.get("metric")
+        for platform, value in values:
+            _check_range(kind, metric, platform, float(value))
         return v
 
     @model_validator(mode="after")
-    def _source_and_range(self) -> Criterion:
-        if self.kind == "observed":
-            if not self.metric or self.fact:
-                raise ValueError("an observed criterion names a 'metric' and no 'fact'")
-            if self.metric not in METRICS_BY_ID:
-                raise ValueError(
-                    f"unknown metric '{self.metric}'; the metric dictionary "
-                    "(docs/metrics.md) lists the valid ids"
-                )
-            kind = METRICS_BY_ID[self.metric].kind
-            for platform, value in self.thresholds().items():
-                if kind == "proportion" and not 0.0 <= value <= 1.0:
-                    raise ValueError(
-                        f"threshold {value} for {platform} is out of range: metric "
-                        f"'{self.metric}' is a proportion, so use a number from 0 to 1"
-                    )
-                if value < 0:
-                    raise ValueError(
-                        f"threshold {value} for {platform} is out of range: metric "
-                        f"'{self.metric}' cannot be negative"
-                    )
-        else:
-            if not self.fact or self.metric:
-                raise ValueError("a declared criterion names a 'fact' and no 'metric'")
-            for platform, value in self.thresholds().items():
-                if not 0.0 <= value <= 1.0:
-                    raise ValueError(
-                        f"threshold {value} for {platform} is out of range: declared facts "
-                        "are true (1) or false (0) or a share, so use a number from 0 to 1"
-                    )
+    def _source(self) -> Criterion:
+        if self.kind == "observed" and (not self.metric or self.fact):
+            raise ValueError("an observed criterion names a 'metric' and no 'fact'")
+        if self.kind == "declared" and (not self.fact or self.metric):
+            raise ValueError("a declared criterion names a 'fact' and no 'metric'")
         return self
 
     def thresholds(self) -> dict[str, float]:

@@ -34,11 +34,11 @@ def _custom(tmp_path: Path, body: str) -> Path:
         (
             "criteria:\n  - id: engagement.response_rate\n    metric: responsiveness.nope\n",
             ["unknown metric 'responsiveness.nope'", "engagement.response_rate",
-             "sector.yaml:5", "metric"],
+             "sector.yaml:6", "field 'metric'"],
         ),
         (
             "criteria:\n  - id: engagement.response_rate\n    threshold: 1.5\n",
-            ["out of range", "engagement.response_rate", "sector.yaml:5", "threshold"],
+            ["out of range", "engagement.response_rate", "sector.yaml:6", "field 'threshold'"],
         ),
         (
             "criteria:\n  - {id: presence.x1, phase: 2}\n  - {id: presence.x1, phase: 2}\n",
