@@ -1,0 +1,208 @@
+"""The evidence refs of every metric value: example items, their pages, and the query.
+
+Built lazily, once per sample set and scope, and shared by the metrics reading that set.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+
+from maturity.evidence import EvidenceRef
+from maturity.metrics import samples as s
+from maturity.metrics.examples import Candidates, RefCache, example_refs
+from maturity.metrics.interaction import followers_known
+from maturity.metrics.naming import org_has_stems
+from maturity.metrics.organisation import secondary_accounts
+from maturity.metrics.prepared import Prepared
+from maturity.metrics.presence import DORMANT_DAYS
+from maturity.metrics.queries import DIALECTS, Account, QueryContext, query
+from maturity.metrics.scopes import ACCOUNT, PLATFORM, BoolArray, IntArray
+from maturity.metrics.values import ScopeValues
+
+_POST_SETS = {
+    s.POSTS: None,
+    s.POSTS_WEEKS: None,
+    s.POSTS_GAPS: None,
+    s.POSTS_WITH_LINK: "has_link",
+    s.POSTS_FOLLOWED: "followed",
+    s.THREADS_REPLIED: "third_party_reply",
+    s.THREADS_STARTED: "original",
+}
+_INBOUND_SETS = {
+    s.INBOUND: None,
+    s.ANSWERED: "answered",
+    s.AFTER_HOURS: "after_hours",
+    s.WEEKEND: "weekend",
+}
+
+
+class EvidenceBuilder:
+    def __init__(self, prep: Prepared, k: int, dialect: str) -> None:
+        self.prep = prep
+        self.k = k
+        self.dialect = DIALECTS[dialect]
+        self._examples: dict[str, dict[int, tuple[EvidenceRef, ...]]] = {}
+        self._queries: dict[tuple[str, int], str] = {}
+        self._cache: RefCache = {}
+        self._masks = self._account_masks()
+        sc = prep.scopes
+        self._scope_accounts: dict[int, IntArray] = {}
+        self._registered = [
+            Account(p, h, sub if isinstance(sub, str) and sub else None)
+            for p, h, sub in zip(
+                sc.accounts["platform"],
+                sc.accounts["handle_lower"],
+                sc.accounts["subreddit"],
+                strict=True,
+            )
+        ]
+        cutoff = max(prep.window.start, prep.window.end - timedelta(days=DORMANT_DAYS))
+        self._dormant_since = cutoff
+
+    # -- which accounts a sample set takes -------------------------------------------------
+
+    def _account_masks(self) -> dict[str, tuple[BoolArray, BoolArray]]:
+        """Sample set → (accounts its SQL lists, accounts that are its units)."""
+        prep = self.prep
+        acc = prep.accounts
+        function = prep.scopes.accounts["function"].to_numpy(dtype=object)
+        every = np.ones(prep.scopes.n_accounts, dtype=bool)
+        readable, observed = prep.readable, acc["observed"].to_numpy(dtype=bool)
+        stems = org_has_stems(prep.scopes)
+        leaders, employees = (function == "leadership") & stems, (function == "employee") & stems
+        answered = prep.inbound["acc"].to_numpy()[prep.inbound["answered"].to_numpy(dtype=bool)]
+        answering = np.bincount(answered, minlength=len(every)) > 0
+        _, secondary = secondary_accounts(prep)
+        followed = readable & (followers_known(prep) > 0)
+        return {
+            s.ACCOUNTS_OBSERVED: (every, observed),
+            s.ACCOUNTS_READABLE: (every, readable),
+            s.ACCOUNTS_CREATED: (every, readable & ~np.isnan(acc["created_at_us"].to_numpy())),
+            s.ACCOUNTS_VERIFIED: (every, readable & ~np.isnan(acc["verified"].to_numpy())),
+            s.ACCOUNTS_NAMED: (stems, readable & stems),
+            s.ACCOUNTS_DORMANCY: (every, readable),
+            s.LEADERSHIP: (leaders, observed & leaders),
+            s.EMPLOYEES: (employees, observed & employees),
+            s.SECONDARY: (secondary, secondary),
+            s.ANSWERING_ACCOUNTS: (readable, answering),
+            s.POSTS_FOLLOWED: (followed, followed),
+        }
+
+    def _listed(self, sample: str) -> BoolArray:
+        mask = self._masks.get(sample)
+        return mask[0] if mask is not None else self.prep.readable
+
+    # -- examples ---------------------------------------------------------------------------
+
+    def _candidates(self, sample: str) -> Candidates:
+        prep = self.prep
+        if sample in _POST_SETS:
+            column = _POST_SETS[sample]
+            if column == "followed":
+                keep = self._masks[s.POSTS_FOLLOWED][1][prep.posts["acc"].to_numpy()]
+            else:
+                keep = (
+                    np.ones(len(prep.posts), bool)
+                    if column is None
+                    else (prep.posts[column].to_numpy(dtype=bool))
+                )
+            rows = np.flatnonzero(keep)
+            return Candidates.of(prep.posts.iloc[rows], "post", rows)
+        if sample in _INBOUND_SETS:
+            column = _INBOUND_SETS[sample]
+            keep = (
+                np.ones(len(prep.inbound), bool)
+                if column is None
+                else (prep.inbound[column].to_numpy(dtype=bool))
+            )
+            rows = np.flatnonzero(keep)
+            return Candidates.of(prep.inbound.iloc[rows], "inbound", rows)
+        return self._account_candidates(self._masks[sample][1])
+
+    def _account_candidates(self, units: BoolArray) -> Candidates:
+        rows = np.flatnonzero(units)
+        sc, acc = self.prep.scopes, self.prep.accounts
+        frame = pd.DataFrame(
+            {
+                "acc": rows,
+                "t": np.zeros(len(rows), dtype=np.int64),
+                "item_id": sc.accounts["handle"].to_numpy(dtype=object)[rows],
+                "platform": sc.accounts["platform"].to_numpy(dtype=object)[rows],
+                "handle": sc.accounts["handle"].to_numpy(dtype=object)[rows],
+                **{
+                    c: acc[c].to_numpy(dtype=object)[rows]
+                    for c in ("page_path", "page_sha256", "page_endpoint")
+                },
+            }
+        )
+        return Candidates.of(frame, "account", rows)
+
+    def examples(self, sample: str, scope: int) -> tuple[EvidenceRef, ...]:
+        if sample not in self._examples:
+            self._examples[sample] = example_refs(
+                self._candidates(sample), self.prep.scopes, self.k, self._cache
+            )
+        return self._examples[sample].get(scope, ())
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def _accounts_of_scope(self, scope: int) -> IntArray:
+        found = self._scope_accounts.get(scope)
+        if found is None:
+            sc = self.prep.scopes
+            if sc.level[scope] == ACCOUNT:
+                found = np.array([scope], dtype=np.int64)
+            elif sc.level[scope] == PLATFORM:
+                found = np.flatnonzero(sc.acc_pscope == scope)
+            else:
+                found = np.flatnonzero(sc.acc_oscope == scope)
+            self._scope_accounts[scope] = found
+        return found
+
+    def _label(self, scope: int) -> str:
+        sc = self.prep.scopes
+        if sc.level[scope] == ACCOUNT:
+            return f"platform {sc.scope_platform[scope]}, account {sc.account_handle(scope)}"
+        if sc.level[scope] == PLATFORM:
+            return f"platform {sc.scope_platform[scope]}"
+        return "all platforms"
+
+    def query(self, sample: str, scope: int, note: str = "") -> str:
+        key = (sample, scope)
+        if note or key not in self._queries:
+            sc = self.prep.scopes
+            org = sc.orgs[int(sc.scope_org[scope])]
+            accounts = self._accounts_of_scope(scope)
+            org_accounts = self._accounts_of_scope(
+                sc.n_accounts + sc.n_platforms + int(sc.scope_org[scope])
+            )
+            listed = self._listed(sample)
+            context = QueryContext(
+                dialect=self.dialect,
+                window=self.prep.window,
+                org_id=org.id,
+                timezone=org.timezone,
+                accounts=tuple(self._registered[a] for a in accounts if listed[a]),
+                own=tuple(self._registered[a] for a in org_accounts),
+                dormant_since=self._dormant_since,
+            )
+            text = query(sample, context, self._label(scope), note)
+            if note:
+                return text
+            self._queries[key] = text
+        return self._queries[key]
+
+    def refs(self, values: ScopeValues, scope: int) -> tuple[EvidenceRef, ...]:
+        sc = self.prep.scopes
+        note = ""
+        if values.denominator is not None:
+            note = (
+                "denominator: followers at window end x own posts, summed over accounts = "
+                f"{values.denominator[scope]:,.0f}"
+            )
+        sql = self.query(values.sample, scope, note)
+        ref = EvidenceRef("query", sql, sc.scope_platform[scope], sc.account_handle(scope))
+        return (*self.examples(values.sample, scope), ref)

@@ -1,0 +1,86 @@
+"""Responsiveness: how many inbound messages get a reply, and how fast.
+
+The sample is every inbound message created in the window to a readable account; it is answered
+when the organisation's first reply (its reply link) came before the window end. Rates and
+shares are pooled over the messages of a scope: ``response_rate = answered / inbound``,
+``within_1h_share`` and ``within_24h_share`` count answered messages with a delay of at most 1
+or 24 hours over *all* inbound messages. Median and P90 first response (hours) are over the
+answered messages, with a distribution-free 95% interval. After-hours and weekend shares count
+messages answered within 24 hours over the messages received outside business hours (weekdays
+09:00-17:00 in the organisation's timezone) or on Saturday and Sunday.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from maturity.metrics import samples as s
+from maturity.metrics.prepared import Prepared
+from maturity.metrics.quantiles import SortedGroups
+from maturity.metrics.scopes import FloatArray, IntArray
+from maturity.metrics.values import ScopeValues, counted, share
+
+SECONDS_PER_HOUR = 3600.0
+
+
+def _acc(prep: Prepared) -> IntArray:
+    return np.asarray(prep.inbound["acc"].to_numpy(dtype=np.int64))
+
+
+def _flag(prep: Prepared, column: str) -> FloatArray:
+    return np.asarray(prep.inbound[column].to_numpy(dtype=np.float64))
+
+
+def inbound_messages(prep: Prepared) -> ScopeValues:
+    count = prep.scopes.count(_acc(prep))
+    return counted(count, count, s.INBOUND)
+
+
+def _share_of_inbound(prep: Prepared, column: str) -> ScopeValues:
+    acc = _acc(prep)
+    return share(prep.scopes.count(acc, _flag(prep, column)), prep.scopes.count(acc), s.INBOUND)
+
+
+def answered_delays(prep: Prepared) -> SortedGroups:
+    """Answered messages' delays in hours, sorted within every scope."""
+    answered = prep.inbound["answered"].to_numpy(dtype=bool)
+    acc = _acc(prep)[answered]
+    hours = prep.inbound["delay_s"].to_numpy(dtype=np.float64)[answered] / SECONDS_PER_HOUR
+    scope, rows = prep.scopes.expand(acc)
+    return SortedGroups.of(scope, hours[rows], prep.scopes.n)
+
+
+def first_response(groups: SortedGroups, q: float) -> ScopeValues:
+    quantile = groups.quantile(q)
+    return ScopeValues(
+        quantile.value.copy(),
+        quantile.n.copy(),
+        s.ANSWERED,
+        ci_low=quantile.low,
+        ci_high=quantile.high,
+    )
+
+
+def _answered_within_24h_of(prep: Prepared, column: str, sample: str) -> ScopeValues:
+    acc = _acc(prep)
+    received = _flag(prep, column)
+    answered = received * _flag(prep, "within_24h")
+    return share(prep.scopes.count(acc, answered), prep.scopes.count(acc, received), sample)
+
+
+def compute(prep: Prepared) -> dict[str, ScopeValues]:
+    delays = answered_delays(prep)
+    return {
+        "responsiveness.inbound_messages": inbound_messages(prep),
+        "responsiveness.response_rate": _share_of_inbound(prep, "answered"),
+        "responsiveness.first_response_median_hours": first_response(delays, 0.5),
+        "responsiveness.first_response_p90_hours": first_response(delays, 0.9),
+        "responsiveness.within_1h_share": _share_of_inbound(prep, "within_1h"),
+        "responsiveness.within_24h_share": _share_of_inbound(prep, "within_24h"),
+        "responsiveness.after_hours_response_share": _answered_within_24h_of(
+            prep, "after_hours", s.AFTER_HOURS
+        ),
+        "responsiveness.weekend_response_share": _answered_within_24h_of(
+            prep, "weekend", s.WEEKEND
+        ),
+    }

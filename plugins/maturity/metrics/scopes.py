@@ -1,0 +1,197 @@
+"""Scopes: the levels a metric value is given for, and how rows roll up into them.
+
+Every registered account of every organisation is one *account scope*; every (organisation,
+platform) with a registered account is one *platform scope*; every organisation has one *all*
+scope (``platform = 'all'``). Scope ids are positions in one array laid out as
+``[accounts | platform scopes | organisations]``, so a per-scope statistic is one numpy array
+and rolling per-account sums up to platforms and organisations is two ``bincount`` calls.
+Aggregates are therefore *pooled*: a platform's response rate is its answered messages over its
+inbound messages, never a mean of account rates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from maturity.platforms import ALL, REDDIT
+from maturity.registry import Organisation
+
+ACCOUNT, PLATFORM, ORG = 0, 1, 2
+LEVEL_NAMES = ("account", "platform", ALL)
+
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
+
+
+def codes_of(values: pd.Series) -> tuple[IntArray, list[str]]:
+    """Integer codes (-1 for missing) and the distinct values they stand for."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        return codes, [str(c) for c in values.cat.categories]
+    codes, uniques = pd.factorize(values)
+    return codes.astype(np.int64), [str(u) for u in uniques]
+
+
+def reddit_alias(subreddit: str) -> str:
+    """The handle the Reddit connector gives posts made in an account's own subreddit."""
+    return f"r/{subreddit.lower()}"
+
+
+class Scopes:
+    """The accounts of a set of organisations and the scopes built on them."""
+
+    def __init__(self, orgs: Sequence[Organisation]) -> None:
+        self.orgs: tuple[Organisation, ...] = tuple(orgs)
+        rows: list[tuple[int, str, str, str, str, str | None]] = [
+            (i, org.id, a.platform, a.handle, a.function, a.subreddit)
+            for i, org in enumerate(self.orgs)
+            for a in sorted(org.accounts, key=lambda a: (a.platform, a.handle.lower()))
+        ]
+        columns = ["org", "org_id", "platform", "handle", "function", "subreddit"]
+        self.accounts = pd.DataFrame(rows, columns=columns).astype(
+            {
+                "org": "int64",
+                "org_id": "str",
+                "platform": "str",
+                "handle": "str",
+                "function": "str",
+                "subreddit": "str",
+            }
+        )
+        self.accounts["handle_lower"] = self.accounts["handle"].str.lower()
+        self.n_accounts = len(self.accounts)
+        pairs = sorted({(i, p) for i, _, p, *_ in rows})
+        self.platform_pairs: tuple[tuple[int, str], ...] = tuple(pairs)
+        self.n_platforms = len(pairs)
+        self.n_orgs = len(self.orgs)
+        self.n = self.n_accounts + self.n_platforms + self.n_orgs
+        pair_index = {pair: self.n_accounts + k for k, pair in enumerate(pairs)}
+        self.acc_org: IntArray = self.accounts["org"].to_numpy(dtype=np.int64)
+        self.acc_pscope: IntArray = np.array(
+            [
+                pair_index[(i, p)]
+                for i, p in zip(self.acc_org, self.accounts["platform"], strict=True)
+            ],
+            dtype=np.int64,
+        )
+        self.acc_oscope: IntArray = self.acc_org + self.n_accounts + self.n_platforms
+        self.level: IntArray = np.repeat(
+            np.array([ACCOUNT, PLATFORM, ORG], dtype=np.int64),
+            [self.n_accounts, self.n_platforms, self.n_orgs],
+        )
+        self.scope_org: IntArray = np.concatenate(
+            [
+                self.acc_org,
+                np.array([i for i, _ in pairs], dtype=np.int64),
+                np.arange(self.n_orgs, dtype=np.int64),
+            ]
+        )
+        self.scope_platform: tuple[str, ...] = (
+            *self.accounts["platform"],
+            *(p for _, p in pairs),
+            *([ALL] * self.n_orgs),
+        )
+        self._lookup = self._build_lookup()
+        self._by_org = self._group_by_org()
+
+    def _group_by_org(self) -> dict[int, list[int]]:
+        by_org: dict[int, list[int]] = {i: [] for i in range(self.n_orgs)}
+        for k, (i, _) in enumerate(self.platform_pairs):
+            by_org[i].append(self.n_accounts + k)
+        for a, i in enumerate(self.acc_org.tolist()):
+            by_org[i].append(a)
+        return by_org
+
+    def _build_lookup(self) -> dict[tuple[str, str, str], int]:
+        lookup: dict[tuple[str, str, str], int] = {}
+        acc = self.accounts
+        for k, (org_id, platform, handle, sub) in enumerate(
+            zip(acc["org_id"], acc["platform"], acc["handle_lower"], acc["subreddit"], strict=True)
+        ):
+            lookup[(org_id, platform, handle)] = k
+            if platform == REDDIT and isinstance(sub, str) and sub:
+                lookup.setdefault((org_id, platform, reddit_alias(sub)), k)
+        return lookup
+
+    # -- mapping rows to accounts ---------------------------------------------------------------
+
+    def account_of(self, org_id: pd.Series, platform: pd.Series, handle: pd.Series) -> IntArray:
+        """The account (position) each row belongs to, or -1 when it is not registered.
+
+        Handles compare case-insensitively; a Reddit ``r/<subreddit>`` handle maps to the
+        account that registered that subreddit.
+        """
+        oc, ocats = codes_of(org_id)
+        pc, pcats = codes_of(platform)
+        hc, hcats = codes_of(handle)
+        out = np.full(len(oc), -1, dtype=np.int64)
+        valid = (oc >= 0) & (pc >= 0) & (hc >= 0)
+        if not valid.any():
+            return out
+        n_p, n_h = max(len(pcats), 1), max(len(hcats), 1)
+        key = (oc[valid] * n_p + pc[valid]) * n_h + hc[valid]
+        inverse, uniques = pd.factorize(key)
+        found = np.array(
+            [
+                self._lookup.get(
+                    (ocats[u // (n_p * n_h)], pcats[(u // n_h) % n_p], hcats[u % n_h].lower()), -1
+                )
+                for u in uniques.tolist()
+            ],
+            dtype=np.int64,
+        )
+        out[valid] = found[inverse]
+        return out
+
+    def org_of(self, org_id: pd.Series) -> IntArray:
+        """The organisation (position) of each row, or -1 when it is not being assessed."""
+        codes, cats = codes_of(org_id)
+        index = {org.id: i for i, org in enumerate(self.orgs)}
+        table = np.array([index.get(c, -1) for c in cats] + [-1], dtype=np.int64)
+        return table[codes]
+
+    # -- rolling up ------------------------------------------------------------------------------
+
+    def rollup(self, per_account: np.ndarray[Any, Any]) -> FloatArray:
+        """Per-account sums → per-scope sums (accounts, then platforms, then organisations)."""
+        values = np.asarray(per_account, dtype=np.float64)
+        platforms = np.bincount(
+            self.acc_pscope - self.n_accounts, values, minlength=self.n_platforms
+        )
+        orgs = np.bincount(self.acc_org, values, minlength=self.n_orgs)
+        return np.concatenate([values, platforms, orgs])
+
+    def count(self, acc: IntArray, weights: np.ndarray[Any, Any] | None = None) -> FloatArray:
+        """Per-scope counts (or sums of ``weights``) of rows that belong to account ``acc``."""
+        per_account = np.bincount(acc, weights, minlength=self.n_accounts).astype(np.float64)
+        return self.rollup(per_account)
+
+    def expand(self, acc: IntArray) -> tuple[IntArray, IntArray]:
+        """Each row once per scope it belongs to: ``(scope ids, row positions)``."""
+        rows = np.arange(len(acc), dtype=np.int64)
+        scopes = np.concatenate([acc, self.acc_pscope[acc], self.acc_oscope[acc]])
+        return scopes, np.concatenate([rows, rows, rows])
+
+    def scope_max(self, per_account: FloatArray) -> FloatArray:
+        """Per-scope maximum of a per-account value (NaN where a scope has none)."""
+        out = np.full(self.n, -np.inf)
+        scopes, rows = self.expand(np.arange(self.n_accounts, dtype=np.int64))
+        values = per_account[rows]
+        ok = ~np.isnan(values)
+        np.maximum.at(out, scopes[ok], values[ok])
+        out[np.isinf(out)] = np.nan
+        return out
+
+    # -- describing scopes -----------------------------------------------------------------------
+
+    def account_handle(self, scope: int) -> str | None:
+        return str(self.accounts["handle"].iat[scope]) if scope < self.n_accounts else None
+
+    def scopes_of_org(self, org: int) -> list[int]:
+        """The org's scopes in output order: all, its platforms, its accounts."""
+        return [self.n_accounts + self.n_platforms + org, *self._by_org[org]]
