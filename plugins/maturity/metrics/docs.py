@@ -35,8 +35,12 @@ def render() -> str:
         "",
     ]
     for family, title in FAMILIES.items():
-        lines += [f"## {title}", "", "| id | kind | unit | definition | denominator | sample "
-                  "(n) | window | census |", "|---|---|---|---|---|---|---|---|"]
+        lines += [
+            f"## {title}",
+            "",
+            "| id | kind | unit | definition | denominator | sample (n) | window | census |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         for m in (m for m in METRICS if m.family == family):
             lines.append(
                 f"| `{m.id}` | {m.kind} | {_cell(m.unit)} | {_cell(m.definition)} | "

@@ -156,8 +156,7 @@ def _field_path(loc: tuple[object, ...]) -> tuple[str | int, ...]:
     """The data path of a pydantic error location, without the union member names it adds."""
     out: list[str | int] = []
     for part in loc:
-        is_field = isinstance(part, str) and "[" not in part and part not in _TYPE_NAMES
-        if isinstance(part, int) or is_field:
+        if isinstance(part, int) or (isinstance(part, str) and "[" not in part and part not in _TYPE_NAMES):
             out.append(part)
     return tuple(out)
 
