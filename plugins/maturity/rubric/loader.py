@@ -152,13 +152,13 @@ def _collect(
 _SINGULAR = {"criteria": "criterion", "goals": "goal"}
 
 
+def _is_data_key(part: object) -> bool:
+    return isinstance(part, str) and "[" not in part and part not in _TYPE_NAMES
+
+
 def _field_path(loc: tuple[object, ...]) -> tuple[str | int, ...]:
     """The data path of a pydantic error location, without the union member names it adds."""
-    out: list[str | int] = []
-    for part in loc:
-        if isinstance(part, int) or (isinstance(part, str) and "[" not in part and part not in _TYPE_NAMES):
-            out.append(part)
-    return tuple(out)
+    return tuple(p for p in loc if isinstance(p, int) or (isinstance(p, str) and _is_data_key(p)))
 
 
 _TYPE_NAMES = frozenset({"float", "int", "str", "bool", "dict", "list", "function-after"})
