@@ -127,8 +127,12 @@ def collect_registry(
     on_batch: Callable[[CollectionBatch], None] | None = None,
     sleep: Callable[[float], None] | None = None,
     clock: Callable[[], float] | None = None,
+    only: Callable[[Target], bool] | None = None,
 ) -> CollectionRun:
     """Collect every X and Reddit account of ``registry`` over ``window``, landing raw pages.
+
+    ``only`` narrows the run to some accounts while every account of an organisation still
+    counts as its own (so mentions between them keep their handles).
 
     A platform without settings is skipped with a note per account. ``on_batch`` is called
     with each batch as soon as it is complete (the CLI writes it to the warehouse there).
@@ -139,7 +143,7 @@ def collect_registry(
     landing = Landing(Path(landing_dir), secrets=secrets)
     lookup: CursorsLookup = cursors_lookup or (lambda platform, org_id, handle: {})
     run = CollectionRun()
-    all_targets = targets(registry)
+    all_targets = [t for t in targets(registry) if only is None or only(t)]
     for platform, settings in ((X, x_settings), (REDDIT, reddit_settings)):
         platform_targets = [t for t in all_targets if t.account.platform == platform]
         if not platform_targets:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from maturity.evidence_file import OrgInput
     from maturity.rubric import Rubric
     from maturity.warehouse import Warehouse
+    from maturity.warehouse.runs import RunTrigger
 
 
 def file_digest(*paths: Path, salt: str = "") -> str:
@@ -33,7 +34,7 @@ def assess_inputs(
     warehouse: Warehouse,
     *,
     input_digest: str,
-    trigger: str = "cli",
+    trigger: RunTrigger = "cli",
 ) -> list[tuple[str, Assessment]]:
     """Score every organisation and write each in its own transaction."""
     from maturity.cli.resolve import code_version

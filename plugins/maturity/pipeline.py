@@ -1,0 +1,401 @@
+"""The assessment pipeline, one organisation and one window at a time.
+
+    collect (per account) → validate → load → metrics → score
+
+Airflow maps one task per account or organisation onto these functions; ``maturity assess
+--registry`` runs them in a loop. Each step is idempotent for its window: it reads what the
+previous step left (the landing, the warehouse), writes on natural keys, and returns a small
+JSON-able summary (keys, counts, paths) that fits in an XCom.
+
+Two windows are in play. The *collection window* is the scheduler's data interval: what is
+fetched, validated and loaded. The *assessment window* is the trailing ``lookback_days``
+ending with it: what metrics and scoring read, so a weekly schedule still judges a quarter of
+behaviour. Neither ever depends on the wall clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cached_property
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from maturity.errors import ConfigError, ConnectorError, InputError
+from maturity.evidence import OrgEvidence, Window
+
+if TYPE_CHECKING:
+    from maturity.collect import CollectionRun
+    from maturity.connectors.settings import RedditSettings, XSettings
+    from maturity.metrics.compute import SqlDialect
+    from maturity.pseudonym import Pseudonymiser
+    from maturity.registry import Organisation, Registry
+    from maturity.rubric import Rubric
+    from maturity.warehouse import OrgRow, RunInfo, Warehouse
+    from maturity.warehouse.runs import RunKind, RunTrigger
+
+DEFAULT_LOOKBACK_DAYS = 91
+Summary = dict[str, Any]
+
+
+def demo_registry_path() -> Path:
+    return Path(str(files("maturity.demo").joinpath("registry.yaml")))
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    """Where the pipeline reads and writes; built from the environment the Airflow way."""
+
+    registry_path: Path
+    landing_dir: Path
+    warehouse_url: str | None = None
+    rubric_path: Path | None = None
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS
+    allow_demo_pseudonym_key: bool = False
+    trigger: RunTrigger = "cli"
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.lookback_days < 7:
+            raise ConfigError(
+                f"lookback of {self.lookback_days} days is too short to judge behaviour",
+                where="MATURITY_LOOKBACK_DAYS",
+                fix="use at least 7 days; the default is 91 (13 weeks)",
+            )
+
+    @classmethod
+    def from_environment(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        registry_path: Path | None = None,
+        trigger: RunTrigger = "cli",
+    ) -> PipelineSettings:
+        """``MATURITY_REGISTRY``, ``MATURITY_LANDING_DIR`` (else ``$MATURITY_HOME/landing``),
+        ``MATURITY_WAREHOUSE_URL`` / ``AIRFLOW_CONN_MATURITY_WAREHOUSE``, ``MATURITY_RUBRIC``,
+        ``MATURITY_LOOKBACK_DAYS`` and ``MATURITY_DEMO_PSEUDONYM_KEY=1``."""
+        from maturity.connectors.landing import default_landing_root
+
+        environ = dict(os.environ if env is None else env)
+        lookback = environ.get("MATURITY_LOOKBACK_DAYS") or str(DEFAULT_LOOKBACK_DAYS)
+        if not lookback.isdigit():
+            raise ConfigError(
+                f"'{lookback}' is not a whole number of days", where="MATURITY_LOOKBACK_DAYS"
+            )
+        registry = registry_path or Path(environ.get("MATURITY_REGISTRY") or demo_registry_path())
+        landing = environ.get("MATURITY_LANDING_DIR")
+        rubric = environ.get("MATURITY_RUBRIC")
+        return cls(
+            registry_path=Path(registry),
+            landing_dir=Path(landing) if landing else default_landing_root(environ),
+            warehouse_url=environ.get("MATURITY_WAREHOUSE_URL") or None,
+            rubric_path=Path(rubric) if rubric else None,
+            lookback_days=int(lookback),
+            allow_demo_pseudonym_key=environ.get("MATURITY_DEMO_PSEUDONYM_KEY") == "1",
+            trigger=trigger,
+            env=environ,
+        )
+
+    # -- what the settings open -------------------------------------------------------------
+
+    @cached_property
+    def registry(self) -> Registry:
+        from maturity.registry import load_registry
+
+        return load_registry(self.registry_path)
+
+    @cached_property
+    def rubric(self) -> Rubric:
+        from maturity.rubric import load_default_rubric, load_rubric
+
+        return load_rubric(self.rubric_path) if self.rubric_path else load_default_rubric()
+
+    @cached_property
+    def warehouse(self) -> Warehouse:
+        from maturity.warehouse import Warehouse
+
+        wh = (
+            Warehouse(self.warehouse_url)
+            if self.warehouse_url
+            else Warehouse.from_environment(self.env)
+        )
+        wh.check()
+        wh.migrate()
+        return wh
+
+    @cached_property
+    def pseudonymiser(self) -> Pseudonymiser:
+        from maturity.pseudonym import pseudonymiser_from_environment
+
+        return pseudonymiser_from_environment(
+            self.env, allow_demo_key=self.allow_demo_pseudonym_key
+        )
+
+    def x_settings(self) -> XSettings:
+        from maturity.connectors.settings import load_x_settings
+
+        return load_x_settings(self.env)
+
+    def reddit_settings(self) -> RedditSettings:
+        from maturity.connectors.settings import load_reddit_settings
+
+        return load_reddit_settings(self.env)
+
+    def organisation(self, org_id: str) -> Organisation:
+        try:
+            return self.registry.get(org_id)
+        except KeyError:
+            known = ", ".join(o.id for o in self.registry.organisations[:10])
+            raise InputError(
+                f"unknown organisation '{org_id}'",
+                where=str(self.registry_path),
+                fix=f"use an organisation of the registry: {known}",
+            ) from None
+
+    def assessment_window(self, window: Window) -> Window:
+        """The trailing window that metrics and scoring read, ending with ``window``."""
+        start = min(window.start, window.end - timedelta(days=self.lookback_days))
+        return Window(start, window.end)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _only_org(registry: Registry, org_id: str) -> Registry:
+    return registry.model_copy(
+        update={"organisations": tuple(o for o in registry.organisations if o.id == org_id)}
+    )
+
+
+def _org_row(org: Organisation) -> OrgRow:
+    from maturity.warehouse import AccountRow, OrgRow
+
+    return OrgRow(
+        org_id=org.id,
+        name=org.name,
+        sector=org.sector,
+        timezone=org.timezone,
+        accounts=tuple(
+            AccountRow(a.platform, a.handle, a.function, a.subreddit) for a in org.accounts
+        ),
+    )
+
+
+def _run(settings: PipelineSettings, kind: RunKind, org: Organisation, window: Window) -> RunInfo:
+    """A run whose id depends only on what it ran on: the organisation's entry, the rubric
+    and the window. The same window run twice writes under the same run id."""
+    from maturity.cli.resolve import code_version
+    from maturity.warehouse import RunInfo, deterministic_run_id
+
+    rubric = settings.rubric
+    digest = hashlib.sha256(
+        json.dumps(
+            {
+                "org": org.model_dump(mode="json"),
+                "rubric": [rubric.rubric, rubric.version],
+                "lookback": settings.lookback_days,
+            },
+            sort_keys=True,
+        ).encode()
+    ).hexdigest()
+    run_id = deterministic_run_id(kind, window, rubric.version, digest)
+    return RunInfo(
+        run_id=run_id,
+        kind=kind,
+        trigger=settings.trigger,
+        code_version=code_version(),
+        rubric_id=rubric.rubric,
+        rubric_version=rubric.version,
+        window_start=window.start,
+        window_end=window.end,
+        input_digest=digest,
+        started_at=window.end,
+    )
+
+
+def _replay(settings: PipelineSettings, org_id: str, window: Window) -> CollectionRun:
+    from maturity.collect import replay
+
+    return replay(
+        settings.landing_dir, _only_org(settings.registry, org_id), window, settings.pseudonymiser
+    )
+
+
+# -- the steps --------------------------------------------------------------------------------
+
+
+def collect_account(
+    settings: PipelineSettings, org_id: str, platform: str, handle: str, window: Window
+) -> Summary:
+    """Fetch one account's pages for the collection window and land them verbatim."""
+    from maturity.collect import collect_registry
+    from maturity.platforms import REDDIT, X
+
+    org = settings.organisation(org_id)
+    if not any(a.platform == platform and a.handle == handle for a in org.accounts):
+        raise InputError(
+            f"{platform}:{handle} is not an account of '{org_id}'",
+            where=str(settings.registry_path),
+        )
+    run = collect_registry(
+        _only_org(settings.registry, org_id),
+        window,
+        landing_dir=settings.landing_dir,
+        x_settings=settings.x_settings() if platform == X else None,
+        reddit_settings=settings.reddit_settings() if platform == REDDIT else None,
+        pseudonymiser=settings.pseudonymiser,
+        cursors_lookup=settings.warehouse.read_cursor,
+        only=lambda t: t.account.platform == platform and t.account.handle == handle,
+    )
+    if run.failures:
+        raise ConnectorError(run.failures[0].message, where=f"{platform}:{handle} ({org_id})")
+    batch = run[0] if run else None
+    return {
+        "org_id": org_id,
+        "platform": platform,
+        "handle": handle,
+        "status": batch.snapshots[0].status if batch and batch.snapshots else "unknown",
+        "pages": len(batch.pages) if batch else 0,
+        "posts": len(batch.posts) if batch else 0,
+        "inbound": len(batch.inbound) if batch else 0,
+        "notes": [n.message for n in run.notes],
+    }
+
+
+def validate_org(settings: PipelineSettings, org_id: str, window: Window) -> Summary:
+    """Re-normalise the landed pages and run the record quality gates; quarantine failures."""
+    from maturity.quality import validate_batch
+
+    org = settings.organisation(org_id)
+    run = _replay(settings, org_id, window)
+    results = [validate_batch(b) for b in run]
+    wh = settings.warehouse
+    wh.write_organisations([_org_row(org)])
+    wh.write_validation(
+        org_id, window, _run(settings, "collect", org, window).run_id, batch_results=results
+    )
+    return {
+        "org_id": org_id,
+        "batches": len(results),
+        "passed": sum(r.success for r in results),
+        "quarantined": [f"{r.platform}:{r.handle}" for r in results if not r.success],
+        "not_landed": [f"{f.platform}:{f.handle}" for f in run.failures],
+    }
+
+
+def load_org(settings: PipelineSettings, org_id: str, window: Window) -> Summary:
+    """Write the batches that passed the gates; quarantined ones stay in the landing only."""
+    org = settings.organisation(org_id)
+    wh = settings.warehouse
+    quarantined = {
+        (q.platform, q.handle.lower()) for q in wh.quarantined(org_id, window.start, window.end)
+    }
+    wh.write_organisations([_org_row(org)])
+    loaded = 0
+    for batch in _replay(settings, org_id, window):
+        if (batch.platform, batch.handle.lower()) in quarantined:
+            continue
+        wh.write_collection(batch)
+        loaded += 1
+    return {"org_id": org_id, "loaded": loaded, "skipped_quarantined": len(quarantined)}
+
+
+def _facts(settings: PipelineSettings, org: Organisation) -> tuple[Any, ...]:
+    from maturity.questionnaire import load_questionnaire
+
+    if org.questionnaire is None:
+        return ()
+    return load_questionnaire(org.questionnaire, settings.rubric, org.id).facts
+
+
+def metrics_org(settings: PipelineSettings, org_id: str, window: Window) -> Summary:
+    """Compute every metric over the assessment window from the warehouse's records, run the
+    metric quality gates, and store the passing values with the declared facts."""
+    from maturity.metrics.compute import compute_metrics
+    from maturity.quality import validate_metric_values
+
+    org = settings.organisation(org_id)
+    wh = settings.warehouse
+    aw = settings.assessment_window(window)
+    records = wh.read_records(org_id, aw.start, aw.end)
+    dialect: SqlDialect = "postgresql" if wh.url.get_backend_name() == "postgresql" else "sqlite"
+    values = compute_metrics(
+        org,
+        aw,
+        records.snapshots,
+        records.posts,
+        records.inbound,
+        records.reply_links,
+        sql_dialect=dialect,
+    )
+    checked = validate_metric_values(org_id, aw, values)
+    run = _run(settings, "assess", org, aw)
+    wh.write_validation(org_id, aw, run.run_id, metric_result=checked)
+    evidence = OrgEvidence(
+        org_id,
+        aw,
+        metrics=checked.passed,
+        facts=_facts(settings, org),
+        platforms_expected=org.platforms,
+    )
+    wh.write_evidence(_org_row(org), evidence, run)
+    return {
+        "org_id": org_id,
+        "window": aw.key,
+        "values": len(checked.passed),
+        "rejected": len(checked.rejected),
+        "facts": len(evidence.facts),
+    }
+
+
+def quarantined_in(wh: Warehouse, org_id: str, aw: Window) -> int:
+    """Quarantined batches and rejected metric sets of the collection windows inside ``aw``."""
+    return len(wh.quarantined(org_id, aw.start, aw.end))
+
+
+def score_org(settings: PipelineSettings, org_id: str, window: Window) -> Summary:
+    """Score the stored evidence of the assessment window and write the assessment."""
+    from dataclasses import replace
+
+    from maturity.scoring import score
+
+    org = settings.organisation(org_id)
+    wh = settings.warehouse
+    aw = settings.assessment_window(window)
+    stored = wh.read_evidence(org_id, aw)
+    evidence = replace(
+        stored, platforms_expected=org.platforms, quarantined_batches=quarantined_in(wh, org_id, aw)
+    )
+    assessment = score(settings.rubric, evidence)
+    wh.write_assessment(_org_row(org), evidence, assessment, _run(settings, "assess", org, aw))
+    return {
+        "org_id": org_id,
+        "window": aw.key,
+        "verdict": assessment.verdict,
+        "phase": int(assessment.phase) if assessment.phase else None,
+        "maturity_index": assessment.maturity_index,
+        "confidence": assessment.confidence,
+    }
+
+
+def assess_org(settings: PipelineSettings, org_id: str, window: Window) -> Summary:
+    """Every step for one organisation, in order: what ``maturity assess --registry`` runs."""
+    org = settings.organisation(org_id)
+    collected = [
+        collect_account(settings, org_id, a.platform, a.handle, window)
+        for a in org.accounts
+        if a.platform in ("x", "reddit")
+    ]
+    return {
+        "org_id": org_id,
+        "collect": collected,
+        "validate": validate_org(settings, org_id, window),
+        "load": load_org(settings, org_id, window),
+        "metrics": metrics_org(settings, org_id, window),
+        "score": score_org(settings, org_id, window),
+    }
