@@ -135,7 +135,11 @@ def rubric_facts(rubric: Rubric) -> dict[str, Criterion]:
 def _fact(
     fact_id: str, raw: _Answer | bool | float | None, q: _Questionnaire, where: str
 ) -> DeclaredFact | None:
-    answer = raw if isinstance(raw, _Answer) else _Answer(value=raw)
+    try:
+        answer = raw if isinstance(raw, _Answer) else _Answer(value=raw)
+    except ValidationError as exc:
+        msg = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise InputError(f"answer '{fact_id}': {msg}", where=where) from None
     if answer.value is None:
         return None
     by = answer.declared_by or q.declared_by

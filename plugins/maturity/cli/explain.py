@@ -135,17 +135,20 @@ def explain_command(
 
     when = _as_of(as_of)
     wh = open_warehouse(warehouse)
-    data = wh.latest_assessment(org, as_of=when)
-    if data is None:
-        known = [o.org_id for o in wh.list_organisations()]
-        hint = ", ".join(known[:10]) + (" …" if len(known) > 10 else "") if known else "none yet"
-        raise InputError(
-            f"unknown organisation '{org}'"
-            + (f" or no assessment on or before {as_of}" if as_of else ""),
-            where=f"warehouse {wh.url_masked}",
-            fix=f"use one of the assessed organisations: {hint}",
-        )
     the_rubric = resolve_rubric(rubric)
+    data = wh.latest_assessment(
+        org, as_of=when, rubric_version=the_rubric.version, rubric_id=the_rubric.rubric
+    )
+    if data is None and rubric is None:
+        data = wh.latest_assessment(org, as_of=when)
+    if data is None:
+        raise InputError(
+            f"no assessment of '{org}'"
+            + (f" on or before {as_of}" if as_of else "")
+            + (f" under rubric {the_rubric.rubric} {the_rubric.version}" if rubric else ""),
+            where=f"warehouse {wh.url_masked}",
+            fix="run `maturity assess` (or `maturity rescore --rubric FILE`) for it first",
+        )
     a = data.assessment
     used = (
         the_rubric

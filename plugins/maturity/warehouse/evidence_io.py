@@ -61,11 +61,11 @@ def read_evidence(connection: Connection, org_id: str, window: Window) -> OrgEvi
 
 
 def stored_windows(connection: Connection, org_id: str | None = None) -> list[tuple[str, Window]]:
-    """Every (organisation, window) that has stored evidence, oldest first."""
-    m = t.metric_value
-    f = t.declared_fact
+    """Every (organisation, window) with stored evidence or an assessment, oldest first."""
+    m, f, a = t.metric_value, t.declared_fact, t.assessment
     query = select(m.c.org_id, m.c.window_start, m.c.window_end).union(
-        select(f.c.org_id, f.c.window_start, f.c.window_end)
+        select(f.c.org_id, f.c.window_start, f.c.window_end),
+        select(a.c.org_id, a.c.window_start, a.c.window_end),
     )
     rows = connection.execute(query).all()
     out = sorted(

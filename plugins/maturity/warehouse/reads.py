@@ -170,6 +170,7 @@ def latest_assessment(
     org_id: str,
     as_of: datetime | None = None,
     rubric_version: str | None = None,
+    rubric_id: str | None = None,
 ) -> ExplainData | None:
     """The assessment of the latest window ending at or before ``as_of`` (default: any).
 
@@ -194,6 +195,8 @@ def latest_assessment(
         query = query.where(a.c.window_end <= to_utc(as_of))
     if rubric_version is not None:
         query = query.where(a.c.rubric_version == rubric_version)
+    if rubric_id is not None:
+        query = query.where(a.c.rubric_id == rubric_id)
     head = connection.execute(query).mappings().first()
     if head is None:
         return None

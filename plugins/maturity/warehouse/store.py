@@ -178,10 +178,14 @@ class Warehouse:
             return reads.list_organisations(connection)
 
     def latest_assessment(
-        self, org_id: str, as_of: datetime | None = None, rubric_version: str | None = None
+        self,
+        org_id: str,
+        as_of: datetime | None = None,
+        rubric_version: str | None = None,
+        rubric_id: str | None = None,
     ) -> ExplainData | None:
         with self._transaction(f"reading the assessment of {org_id} failed") as connection:
-            return reads.latest_assessment(connection, org_id, as_of, rubric_version)
+            return reads.latest_assessment(connection, org_id, as_of, rubric_version, rubric_id)
 
     def assessment_history(self, org_id: str) -> list[AssessmentSummary]:
         with self._transaction(f"reading the history of {org_id} failed") as connection:

@@ -16,8 +16,15 @@ from maturity.cli import app
 pytestmark = pytest.mark.integration
 
 DEMO = Path(str(files("maturity.demo").joinpath("evidence.yaml")))
-TABLES = ("organisation", "run", "metric_value", "declared_fact", "assessment",
-          "criterion_result", "next_step")
+TABLES = (
+    "organisation",
+    "run",
+    "metric_value",
+    "declared_fact",
+    "assessment",
+    "criterion_result",
+    "next_step",
+)
 
 
 @pytest.fixture
@@ -33,8 +40,10 @@ def _dump(url: URL) -> dict[str, list[tuple]]:
     engine = create_engine(url)
     try:
         with engine.connect() as c:
-            return {t: sorted(map(tuple, c.execute(text(f"SELECT * FROM {t}"))), key=repr)
-                    for t in TABLES}
+            return {
+                t: sorted(map(tuple, c.execute(text(f"SELECT * FROM {t}"))), key=repr)
+                for t in TABLES
+            }
     finally:
         engine.dispose()
 
@@ -65,26 +74,39 @@ def test_assess_writes_every_org_and_a_rerun_changes_nothing(
 def test_explain_shows_phase_criteria_evidence_and_next_steps(
     runner: CliRunner, warehouse_url: URL
 ) -> None:
-    assert runner.invoke(app, ["assess", "-i", str(DEMO), "--warehouse",
-                               _url(warehouse_url)]).exit_code == 0
-    out = runner.invoke(app, ["explain", "gemeente-heidedorp", "--warehouse",
-                              _url(warehouse_url)])
+    assert (
+        runner.invoke(
+            app, ["assess", "-i", str(DEMO), "--warehouse", _url(warehouse_url)]
+        ).exit_code
+        == 0
+    )
+    out = runner.invoke(app, ["explain", "gemeente-heidedorp", "--warehouse", _url(warehouse_url)])
     assert out.exit_code == 0, out.output
     text_out = out.output
     assert "Phase: 1 Planning" in text_out
     assert "planning.accounts_exist" in text_out  # a criterion id
     assert "Next steps" in text_out
     assert "social-business-maturity 2026.11.0" in text_out
-    nl = runner.invoke(app, ["explain", "gemeente-heidedorp", "--lang", "nl", "--warehouse",
-                             _url(warehouse_url)])
+    nl = runner.invoke(
+        app, ["explain", "gemeente-heidedorp", "--lang", "nl", "--warehouse", _url(warehouse_url)]
+    )
     assert "Volgende stappen" in nl.output
     assert "Fase: 1 Planning" in nl.output
 
 
 def test_explain_as_of_before_any_window(runner: CliRunner, warehouse_url: URL) -> None:
     runner.invoke(app, ["assess", "-i", str(DEMO), "--warehouse", _url(warehouse_url)])
-    out = runner.invoke(app, ["explain", "gemeente-heidedorp", "--as-of", "2020-01-01",
-                              "--warehouse", _url(warehouse_url)])
+    out = runner.invoke(
+        app,
+        [
+            "explain",
+            "gemeente-heidedorp",
+            "--as-of",
+            "2020-01-01",
+            "--warehouse",
+            _url(warehouse_url),
+        ],
+    )
     assert out.exit_code == 2
     assert "2020-01-01" in out.output
 
@@ -107,7 +129,9 @@ def test_bad_evidence_file_writes_nothing(
     # corrupt the LAST organisation only: nothing of the valid ones may be written either
     last = list(re.finditer(r"metric: ([a-z_.]+)", text_in))[-1]
     bad = tmp_path / "bad.yaml"
-    bad.write_text(text_in[: last.start(1)] + "activity.no_such_metric_xyz" + text_in[last.end(1) :])
+    bad.write_text(
+        text_in[: last.start(1)] + "activity.no_such_metric_xyz" + text_in[last.end(1) :]
+    )
     out = runner.invoke(app, ["assess", "-i", str(bad), "--warehouse", _url(warehouse_url)])
     assert out.exit_code == 2, out.output
     assert "unknown metric 'activity.no_such_metric_xyz'" in out.output
@@ -118,8 +142,9 @@ def test_bad_evidence_file_writes_nothing(
 def test_malformed_evidence_yaml(runner: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("format: maturity-evidence/1\nwindow: {start: 2026-01-01\n")
-    out = runner.invoke(app, ["assess", "-i", str(bad), "--warehouse",
-                              f"sqlite:///{tmp_path / 'w.sqlite'}"])
+    out = runner.invoke(
+        app, ["assess", "-i", str(bad), "--warehouse", f"sqlite:///{tmp_path / 'w.sqlite'}"]
+    )
     assert out.exit_code == 2
     assert "malformed YAML" in out.output
 
@@ -135,9 +160,13 @@ def test_unreachable_warehouse_masks_the_password(runner: CliRunner) -> None:
 
 def test_warehouse_from_airflow_connection_env(tmp_path: Path) -> None:
     db = tmp_path / "Conn Warehouse.sqlite"
-    runner = CliRunner(env={"COLUMNS": "240", "AIRFLOW_CONN_MATURITY_WAREHOUSE":
-                            f'{{"conn_type": "sqlite", "host": "{db}"}}',
-                            "MATURITY_WAREHOUSE_URL": None})
+    runner = CliRunner(
+        env={
+            "COLUMNS": "240",
+            "AIRFLOW_CONN_MATURITY_WAREHOUSE": f'{{"conn_type": "sqlite", "host": "{db}"}}',
+            "MATURITY_WAREHOUSE_URL": None,
+        }
+    )
     out = runner.invoke(app, ["assess", "-i", str(DEMO)])
     assert out.exit_code == 0, out.output
     assert db.exists()

@@ -33,8 +33,12 @@ def _custom(tmp_path: Path, body: str) -> Path:
         ("criteria: [\n", ["malformed YAML", "sector.yaml:"]),
         (
             "criteria:\n  - id: engagement.response_rate\n    metric: responsiveness.nope\n",
-            ["unknown metric 'responsiveness.nope'", "engagement.response_rate",
-             "sector.yaml:6", "field 'metric'"],
+            [
+                "unknown metric 'responsiveness.nope'",
+                "engagement.response_rate",
+                "sector.yaml:6",
+                "field 'metric'",
+            ],
         ),
         (
             "criteria:\n  - id: engagement.response_rate\n    threshold: 1.5\n",

@@ -1,0 +1,61 @@
+"""`maturity rescore`: past windows under another rubric, side by side, without collecting."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL
+from typer.testing import CliRunner
+
+from maturity.cli import app
+
+pytestmark = pytest.mark.integration
+
+DEMO = Path(str(files("maturity.demo").joinpath("evidence.yaml")))
+STRICT = Path(str(files("maturity.demo").joinpath("rubric-municipality-strict.yaml")))
+runner = CliRunner(env={"COLUMNS": "240", "NO_COLOR": "1"})
+
+
+def _rows(url: URL, sql: str) -> list[tuple]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as c:
+            return sorted(map(tuple, c.execute(text(sql))), key=repr)
+    finally:
+        engine.dispose()
+
+
+def test_rescore_keeps_both_versions_and_is_idempotent(warehouse_url: URL) -> None:
+    url = warehouse_url.render_as_string(hide_password=False)
+    assert runner.invoke(app, ["assess", "-i", str(DEMO), "--warehouse", url]).exit_code == 0
+    before = _rows(warehouse_url, "SELECT org_id, rubric_id, phase FROM assessment")
+    out = runner.invoke(app, ["rescore", "--rubric", str(STRICT), "--warehouse", url])
+    assert out.exit_code == 0, out.output
+    after = _rows(warehouse_url, "SELECT org_id, rubric_id, phase FROM assessment")
+    rubrics = {r[1] for r in after}
+    assert rubrics == {"social-business-maturity", "social-business-maturity-municipality-strict"}
+    assert len(after) == 2 * len(before)
+    assert set(before) <= set(after)  # the earlier results are untouched
+    # the stricter rubric never places an organisation higher
+    default = {r[0]: r[2] or 0 for r in after if r[1] == "social-business-maturity"}
+    strict = {r[0]: r[2] or 0 for r in after if r[1] != "social-business-maturity"}
+    assert all(strict[o] <= default[o] for o in default)
+    assert any(strict[o] < default[o] for o in default)
+    dump = _rows(warehouse_url, "SELECT * FROM criterion_result")
+    again = runner.invoke(app, ["rescore", "--rubric", str(STRICT), "--warehouse", url])
+    assert again.exit_code == 0
+    assert _rows(warehouse_url, "SELECT * FROM criterion_result") == dump
+
+    explained = runner.invoke(
+        app, ["explain", "gemeente-grachtenburg", "--rubric", str(STRICT), "--warehouse", url]
+    )
+    assert "municipality-strict" in explained.output
+
+
+def test_rescore_with_nothing_stored_is_bad_input(tmp_path: Path) -> None:
+    out = runner.invoke(app, ["rescore", "--warehouse", f"sqlite:///{tmp_path / 'w.sqlite'}"])
+    assert out.exit_code == 2
+    assert "no stored evidence" in out.output
