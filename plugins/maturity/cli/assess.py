@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -70,21 +71,59 @@ def assess_inputs(
     return results
 
 
+_DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
+
+
 @handle_errors
 def assess_command(
     input: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--input",
             "-i",
-            help="Metrics-and-facts file (YAML or JSON); docs/evidence-file.md describes it.",
+            help="Metrics-and-facts file (YAML or JSON) to score; docs/evidence-file.md.",
         ),
-    ],
+    ] = None,
+    registry: Annotated[
+        Path | None,
+        typer.Option(
+            "--registry",
+            help="Organisation registry: collect, validate, load, compute and score every "
+            "organisation over --start/--end; docs/registry.md.",
+        ),
+    ] = None,
+    start: Annotated[
+        datetime | None,
+        typer.Option("--start", formats=_DATE_FORMATS, help="With --registry: window start."),
+    ] = None,
+    end: Annotated[
+        datetime | None,
+        typer.Option("--end", formats=_DATE_FORMATS, help="With --registry: window end."),
+    ] = None,
     rubric: RubricOption = None,
     warehouse: WarehouseOption = None,
     lang: Lang = "en",
 ) -> None:
-    """Score organisations from a metrics-and-facts file and write the results to the warehouse."""
+    """Score organisations and write the results to the warehouse.
+
+    Either from a metrics-and-facts file (--input), or through the whole pipeline for the
+    organisations of a registry (--registry with --start and --end).
+    """
+    from maturity.errors import InputError
+
+    if (input is None) == (registry is None):
+        raise InputError(
+            "give exactly one of --input and --registry",
+            fix="--input FILE scores given evidence; --registry FILE collects it",
+        )
+    if registry is not None:
+        _assess_registry(registry, start, end, rubric, warehouse, lang)
+    else:
+        assert input is not None
+        _assess_file(input, rubric, warehouse, lang)
+
+
+def _assess_file(input: Path, rubric: Path | None, warehouse: str | None, lang: str) -> None:
     from rich.console import Console
 
     from maturity.cli.render import summary_table
@@ -98,7 +137,75 @@ def assess_command(
         input, *([rubric] if rubric else []), salt=f"{the_rubric.rubric}@{the_rubric.version}"
     )
     rows = assess_inputs(orgs, the_rubric, wh, input_digest=digest)
-    console = Console()
+    console = Console(width=max(Console().width, 120))
     title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"
     console.print(summary_table(rows, the_rubric, lang, title))
     console.print(f"Written to {wh.url_masked} ({len(rows)} organisations).")
+
+
+def _assess_registry(
+    registry: Path,
+    start: datetime | None,
+    end: datetime | None,
+    rubric: Path | None,
+    warehouse: str | None,
+    lang: str,
+) -> None:
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from maturity.cli.render import summary_table
+    from maturity.errors import InputError, MaturityError
+    from maturity.evidence import Window
+    from maturity.pipeline import PipelineSettings, assess_org
+
+    if start is None or end is None:
+        raise InputError("--registry needs --start and --end", where="--start/--end")
+    try:
+        window = Window(_utc(start), _utc(end))
+    except ValueError as exc:
+        raise InputError(
+            str(exc), where="--start/--end", fix="give an --end after --start"
+        ) from None
+    settings = PipelineSettings.from_environment(registry_path=registry)
+    settings = replace(
+        settings,
+        warehouse_url=warehouse or settings.warehouse_url,
+        rubric_path=rubric or settings.rubric_path,
+    )
+    failures: list[str] = []
+    for org in settings.registry.organisations:
+        try:
+            assess_org(settings, org.id, window)
+        except MaturityError as exc:
+            failures.append(f"{org.id}: {exc.render()}")
+    wh = settings.warehouse
+    rows = []
+    for org in settings.registry.organisations:
+        data = wh.latest_assessment(
+            org.id,
+            as_of=window.end,
+            rubric_version=settings.rubric.version,
+            rubric_id=settings.rubric.rubric,
+        )
+        if data is not None and data.assessment.window.end == window.end:
+            rows.append((org.name, data.assessment))
+    console = Console(width=max(Console().width, 120))
+    title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"
+    console.print(summary_table(rows, settings.rubric, lang, title))
+    console.print(f"Written to {wh.url_masked} ({len(rows)} organisations).")
+    if failures:
+        for f in failures:
+            console.print(f"[red]failed[/] {f}")
+        raise MaturityError(
+            f"{len(failures)} of {len(settings.registry.organisations)} "
+            "organisations failed; the others were assessed",
+            fix="see the messages above; rerunning the same window is safe",
+        )
+
+
+def _utc(value: datetime) -> datetime:
+    from datetime import UTC
+
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
