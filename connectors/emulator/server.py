@@ -223,6 +223,8 @@ class Emulator:
     @property
     def url(self) -> str:
         host = self._address[0]
+        if host in ("", "0.0.0.0"):  # listening everywhere; loopback reaches it
+            host = "127.0.0.1"
         return f"http://{host}:{self.port}"
 
     @property
@@ -306,9 +308,9 @@ class Emulator:
         """``AIRFLOW_CONN_X_DEFAULT`` / ``AIRFLOW_CONN_REDDIT_DEFAULT`` pointing here."""
         import json
 
-        x = {"conn_type": "http", "host": self.x_base_url, "password": self.bearer_token}
+        x = {"conn_type": "x", "host": self.x_base_url, "password": self.bearer_token}
         reddit = {
-            "conn_type": "http",
+            "conn_type": "reddit",
             "host": self.reddit_oauth_url,
             "login": self.reddit_client_id,
             "password": self.reddit_client_secret,
