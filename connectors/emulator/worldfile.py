@@ -440,10 +440,6 @@ def _check_reddit_inbound(
             problems.append(Problem((*path, "subreddit"), "a Reddit post needs a subreddit"))
         if not msg.title:
             problems.append(Problem((*path, "title"), "a Reddit post needs a title"))
-    if msg.kind == InboundKind.MENTION and msg.target is None and msg.subreddit is None:
-        problems.append(
-            Problem((*path, "subreddit"), "a Reddit mention needs a target or a subreddit")
-        )
 
 
 def _check_response(
