@@ -158,14 +158,25 @@ def emulator_world_command(
     seed: SeedOption = 1,
     days: DaysOption = 91,
     end: EndOption = None,
+    registry: Annotated[
+        Path | None,
+        typer.Option(
+            "--registry",
+            help="Also write the organisation registry of the world (YAML, or .json).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Generate a world (every maturity phase, fictional organisations) and write it to a file."""
     from collections import Counter
 
     from maturity.connectors.emulator import dump_world
+    from maturity.connectors.emulator.registry import dump_registry
 
     world = _world(None, orgs, seed, days, end)
     path = dump_world(world, out)
+    if registry is not None:
+        typer.echo(f"Wrote {dump_registry(world, registry)}: the registry of this world.")
     phases = Counter(org.phase for org in world.organisations)
     posts = sum(len(a.posts) for a in world.accounts())
     inbound = sum(len(a.inbound) for a in world.accounts())

@@ -30,6 +30,26 @@ def test_emulator_world_writes_the_same_world_for_the_same_seed(tmp_path: Path) 
     assert world.end.isoformat() == "2026-11-02T00:00:00+00:00"
 
 
+def test_emulator_world_can_write_the_matching_registry(tmp_path: Path) -> None:
+    from maturity.registry import load_registry
+
+    out, reg = tmp_path / "w.yaml", tmp_path / "registry.yaml"
+    args = ["emulator-world", str(out), "--orgs", "12", "--registry", str(reg)]
+    result = runner.invoke(app, [*args, "--seed", "2", "--end", "2026-11-02"])
+    assert result.exit_code == 0, result.output
+    registry = load_registry(reg)
+    world = load_world(out)
+    assert [o.id for o in registry.organisations] == [o.id for o in world.organisations]
+    for org, entry in zip(world.organisations, registry.organisations, strict=True):
+        assert [(a.platform, a.handle, a.function) for a in entry.accounts] == [
+            (a.platform.value, a.handle, a.function.value) for a in org.accounts
+        ]
+    moderators = {m.lower() for s in world.subreddits for m in s.moderators}
+    own = [a for o in registry.organisations for a in o.accounts if a.subreddit]
+    assert own
+    assert all(a.handle.lower() in moderators for a in own)
+
+
 def test_emulator_prints_urls_and_connections(tmp_path: Path) -> None:
     result = runner.invoke(app, ["emulator", "--orgs", "2", "--seconds", "0.2"])
     assert result.exit_code == 0, result.output
