@@ -13,6 +13,7 @@ Reddit's OAuth API and token endpoint (everything else) and the control API (``/
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import struct
@@ -42,7 +43,27 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], app: EmulatorApp) -> None:
         self.app = app
         self.stopping = threading.Event()
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End kept-alive connections so that their handler threads finish."""
+        with self._open_lock:
+            open_now = list(self._open)
+        for sock in open_now:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -187,6 +208,7 @@ class Emulator:
         server.stopping.set()
         server.shutdown()
         server.server_close()
+        server.close_connections()
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
