@@ -37,7 +37,11 @@ lint: $(STAMP)  ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP)  ## mypy
+typecheck: $(STAMP)  ## mypy --strict over the whole maturity namespace
+	@rm -rf var/typecheck && mkdir -p var/typecheck/maturity
+	@for f in plugins/maturity/*; do ln -s "$(CURDIR)/$$f" var/typecheck/maturity/; done
+	@ln -s "$(CURDIR)/connectors" var/typecheck/maturity/connectors
+	@ln -s "$(CURDIR)/sql" var/typecheck/maturity/sql
 	$(BIN)/mypy
 
 format: $(STAMP)  ## apply ruff formatting and fixes
