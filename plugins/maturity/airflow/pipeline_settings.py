@@ -1,0 +1,48 @@
+"""``PipelineSettings`` whose credentials and warehouse come from Airflow connections.
+
+``maturity.pipeline`` reads connections from ``AIRFLOW_CONN_*`` only, so that the CLI works
+without Airflow. Inside Airflow a connection may also live in a secrets backend or the metadata
+database; these settings ask the hooks first and fall back to the environment, so both ways of
+configuring a connection work in a task. Imported inside tasks only (it imports the pipeline).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from airflow.sdk.exceptions import AirflowNotFoundException
+
+from maturity.airflow.hooks import RedditHook, WarehouseHook, XHook
+from maturity.pipeline import PipelineSettings
+
+if TYPE_CHECKING:
+    from maturity.connectors.settings import RedditSettings, XSettings
+
+
+@dataclass(frozen=True)
+class AirflowPipelineSettings(PipelineSettings):
+    def x_settings(self) -> XSettings:
+        try:
+            return XHook().get_conn()
+        except AirflowNotFoundException:
+            return super().x_settings()
+
+    def reddit_settings(self) -> RedditSettings:
+        try:
+            return RedditHook().get_conn()
+        except AirflowNotFoundException:
+            return super().reddit_settings()
+
+
+def airflow_pipeline_settings(registry: str | Path) -> AirflowPipelineSettings:
+    """The environment's settings for ``registry``, run by Airflow, with the warehouse of the
+    ``maturity_warehouse`` connection when Airflow knows it."""
+    base = PipelineSettings.from_environment(registry_path=Path(registry), trigger="airflow")
+    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+    url = WarehouseHook().connection_url()
+    if url is not None:
+        fields["warehouse_url"] = url.render_as_string(hide_password=False)
+    return AirflowPipelineSettings(**fields)
