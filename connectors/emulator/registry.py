@@ -11,8 +11,9 @@ import yaml
 from maturity.connectors.emulator.world import Platform, World
 
 
-def registry_data(world: World) -> dict[str, Any]:
-    """The registry as plain data; Reddit accounts name the subreddit they moderate."""
+def registry_data(world: World, questionnaires: dict[str, str] | None = None) -> dict[str, Any]:
+    """The registry as plain data; Reddit accounts name the subreddit they moderate, and an
+    organisation with an entry in ``questionnaires`` points at that (relative) path."""
     moderated: dict[str, str] = {}
     for sub in world.subreddits:
         for name in sub.moderators:
@@ -30,18 +31,35 @@ def registry_data(world: World) -> dict[str, Any]:
             if acc.platform == Platform.REDDIT and own is not None:
                 entry["subreddit"] = own
             accounts.append(entry)
-        orgs.append(
-            {"id": org.id, "name": org.name, "sector": org.kind.value, "accounts": accounts}
-        )
+        entry_org: dict[str, Any] = {
+            "id": org.id,
+            "name": org.name,
+            "sector": org.kind.value,
+            "accounts": accounts,
+        }
+        if questionnaires and org.id in questionnaires:
+            entry_org["questionnaire"] = questionnaires[org.id]
+        orgs.append(entry_org)
     return {"organisations": orgs}
 
 
-def dump_registry(world: World, path: str | Path) -> Path:
-    """Write the registry of ``world`` as YAML (or JSON for ``.json``)."""
+def dump_registry(world: World, path: str | Path, *, with_questionnaires: bool = False) -> Path:
+    """Write the registry of ``world`` as YAML (or JSON for ``.json``).
+
+    ``with_questionnaires`` also writes each organisation's generated questionnaire into a
+    ``questionnaires/`` folder beside the registry and points the registry at it.
+    """
     import json
 
     p = Path(path)
-    data = registry_data(world)
+    paths: dict[str, str] = {}
+    if with_questionnaires:
+        from maturity.connectors.emulator.questionnaires import dump_questionnaires
+        from maturity.rubric import load_default_rubric
+
+        written = dump_questionnaires(world, p.parent / "questionnaires", load_default_rubric())
+        paths = {org_id: str(q.relative_to(p.parent)) for org_id, q in written.items()}
+    data = registry_data(world, paths)
     if p.suffix.lower() == ".json":
         p.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     else:

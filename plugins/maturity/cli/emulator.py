@@ -176,7 +176,8 @@ def emulator_world_command(
     world = _world(None, orgs, seed, days, end)
     path = dump_world(world, out)
     if registry is not None:
-        typer.echo(f"Wrote {dump_registry(world, registry)}: the registry of this world.")
+        written = dump_registry(world, registry, with_questionnaires=True)
+        typer.echo(f"Wrote {written}: the registry of this world, with its questionnaires.")
     phases = Counter(org.phase for org in world.organisations)
     posts = sum(len(a.posts) for a in world.accounts())
     inbound = sum(len(a.inbound) for a in world.accounts())
