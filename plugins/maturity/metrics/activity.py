@@ -18,6 +18,7 @@ import pandas as pd
 
 from maturity.metrics import samples as s
 from maturity.metrics.local_time import US_PER_DAY, US_PER_HOUR
+from maturity.metrics.ordering import sort_within_groups, value_order
 from maturity.metrics.prepared import Prepared
 from maturity.metrics.scopes import BoolArray, FloatArray, IntArray
 from maturity.metrics.values import ScopeValues, counted, ratio, share
@@ -54,17 +55,17 @@ def active_weeks_share(prep: Prepared) -> ScopeValues:
     n_weeks, _ = weeks(prep)
     week = (prep.posts["t"].to_numpy() - prep.start_us) // US_PER_WEEK
     scope, rows = prep.scopes.expand(_acc(prep))
-    distinct = np.unique(scope * n_weeks + week[rows])
+    distinct = pd.unique(scope * n_weeks + week[rows])
     active = np.bincount(distinct // n_weeks, minlength=prep.scopes.n).astype(np.float64)
     return share(active, _weeks_n(prep), s.POSTS_WEEKS)
 
 
 def gap_regularity(prep: Prepared) -> ScopeValues:
     n_scopes = prep.scopes.n
+    t_all = prep.posts["t"].to_numpy()
     scope, rows = prep.scopes.expand(_acc(prep))
-    t = prep.posts["t"].to_numpy()[rows]
-    order = np.lexsort((t, scope))
-    scope, t = scope[order], t[order]
+    scope, rows = sort_within_groups(scope, rows, value_order(t_all))
+    t = t_all[rows]
     same = scope[1:] == scope[:-1]
     gaps = ((t[1:] - t[:-1]) / US_PER_HOUR)[same]
     gap_scope = scope[1:][same]
@@ -97,11 +98,20 @@ def campaign_tags(prep: Prepared) -> ScopeValues:
     tag, tags = pd.factorize(prep.hashtags["tag"])
     scope, rows = sc.expand(_acc(prep)[post])
     n_tags, n_weeks = max(len(tags), 1), int(week.max(initial=0)) + 1
-    used = np.unique((scope * n_tags + tag[rows]) * n_weeks + week[rows])
-    pairs, weeks_used = np.unique(used // n_weeks, return_counts=True)
+    used = pd.unique((scope * n_tags + tag[rows]) * n_weeks + week[rows])
+    pair_of, pairs = pd.factorize(used // n_weeks)
+    weeks_used = np.bincount(pair_of, minlength=len(pairs))
     campaign = pairs[weeks_used >= CAMPAIGN_MIN_WEEKS] // n_tags
     value = np.bincount(campaign, minlength=sc.n).astype(np.float64)
     return counted(value, sc.count(_acc(prep)), s.POSTS)
+
+
+def content_mix(prep: Prepared) -> dict[str, ScopeValues]:
+    return {
+        "activity.original_share": _mix(prep, "original"),
+        "activity.reply_share": _mix(prep, "third_party_reply"),
+        "activity.repost_share": _mix(prep, "repost"),
+    }
 
 
 def compute(prep: Prepared) -> dict[str, ScopeValues]:
@@ -109,9 +119,7 @@ def compute(prep: Prepared) -> dict[str, ScopeValues]:
         "activity.posts_per_week": posts_per_week(prep),
         "activity.active_weeks_share": active_weeks_share(prep),
         "activity.gap_regularity": gap_regularity(prep),
-        "activity.original_share": _mix(prep, "original"),
-        "activity.reply_share": _mix(prep, "third_party_reply"),
-        "activity.repost_share": _mix(prep, "repost"),
+        **content_mix(prep),
         "activity.utm_link_share": utm_link_share(prep),
         "activity.campaign_tags": campaign_tags(prep),
     }

@@ -12,13 +12,15 @@ import pandas as pd
 
 from maturity.evidence import EvidenceRef
 from maturity.metrics import samples as s
-from maturity.metrics.examples import Candidates, RefCache, example_refs
+from maturity.metrics.endpoints import RecordKind
+from maturity.metrics.examples import ItemTable, RefCache, example_refs
 from maturity.metrics.interaction import followers_known
 from maturity.metrics.naming import org_has_stems
 from maturity.metrics.organisation import secondary_accounts
 from maturity.metrics.prepared import Prepared
 from maturity.metrics.presence import DORMANT_DAYS
 from maturity.metrics.queries import DIALECTS, Account, QueryContext, query
+from maturity.metrics.responsiveness import received_when
 from maturity.metrics.scopes import ACCOUNT, PLATFORM, BoolArray, IntArray
 from maturity.metrics.values import ScopeValues
 
@@ -30,6 +32,12 @@ _POST_SETS = {
     s.POSTS_FOLLOWED: "followed",
     s.THREADS_REPLIED: "third_party_reply",
     s.THREADS_STARTED: "original",
+}
+#: Sample sets with the same items as another one share its examples.
+_SAME_ITEMS = {
+    s.POSTS_WEEKS: s.POSTS,
+    s.POSTS_GAPS: s.POSTS,
+    s.ACCOUNTS_DORMANCY: s.ACCOUNTS_READABLE,
 }
 _INBOUND_SETS = {
     s.INBOUND: None,
@@ -47,6 +55,7 @@ class EvidenceBuilder:
         self._examples: dict[str, dict[int, tuple[EvidenceRef, ...]]] = {}
         self._queries: dict[tuple[str, int], str] = {}
         self._cache: RefCache = {}
+        self._tables: dict[RecordKind, ItemTable] = {}
         self._masks = self._account_masks()
         sc = prep.scopes
         self._scope_accounts: dict[int, IntArray] = {}
@@ -97,55 +106,59 @@ class EvidenceBuilder:
 
     # -- examples ---------------------------------------------------------------------------
 
-    def _candidates(self, sample: str) -> Candidates:
+    def _table(self, record: RecordKind) -> ItemTable:
+        table = self._tables.get(record)
+        if table is None:
+            prep = self.prep
+            frame = {"post": prep.posts, "inbound": prep.inbound}.get(record)
+            table = ItemTable.of(self._accounts_frame() if frame is None else frame, record)
+            self._tables[record] = table
+        return table
+
+    def _accounts_frame(self) -> pd.DataFrame:
+        sc, acc = self.prep.scopes, self.prep.accounts
+        return pd.DataFrame(
+            {
+                "acc": np.arange(sc.n_accounts),
+                "t": np.zeros(sc.n_accounts, dtype=np.int64),
+                "item_id": sc.accounts["handle"],
+                "platform": sc.accounts["platform"],
+                "handle": sc.accounts["handle"],
+                "page_path": acc["page_path"],
+                "page_sha256": acc["page_sha256"],
+                "page_endpoint": acc["page_endpoint"],
+            }
+        )
+
+    def _rows(self, sample: str) -> tuple[RecordKind, IntArray]:
+        """The table a sample set's items come from, and which of its rows."""
         prep = self.prep
         if sample in _POST_SETS:
             column = _POST_SETS[sample]
+            if column is None:
+                return "post", np.arange(len(prep.posts), dtype=np.int64)
             if column == "followed":
                 keep = self._masks[s.POSTS_FOLLOWED][1][prep.posts["acc"].to_numpy()]
             else:
-                keep = (
-                    np.ones(len(prep.posts), bool)
-                    if column is None
-                    else (prep.posts[column].to_numpy(dtype=bool))
-                )
-            rows = np.flatnonzero(keep)
-            return Candidates.of(prep.posts.iloc[rows], "post", rows)
+                keep = prep.posts[column].to_numpy(dtype=bool)
+            return "post", np.flatnonzero(keep)
         if sample in _INBOUND_SETS:
             column = _INBOUND_SETS[sample]
-            keep = (
-                np.ones(len(prep.inbound), bool)
-                if column is None
-                else (prep.inbound[column].to_numpy(dtype=bool))
-            )
-            rows = np.flatnonzero(keep)
-            return Candidates.of(prep.inbound.iloc[rows], "inbound", rows)
-        return self._account_candidates(self._masks[sample][1])
-
-    def _account_candidates(self, units: BoolArray) -> Candidates:
-        rows = np.flatnonzero(units)
-        sc, acc = self.prep.scopes, self.prep.accounts
-        frame = pd.DataFrame(
-            {
-                "acc": rows,
-                "t": np.zeros(len(rows), dtype=np.int64),
-                "item_id": sc.accounts["handle"].to_numpy(dtype=object)[rows],
-                "platform": sc.accounts["platform"].to_numpy(dtype=object)[rows],
-                "handle": sc.accounts["handle"].to_numpy(dtype=object)[rows],
-                **{
-                    c: acc[c].to_numpy(dtype=object)[rows]
-                    for c in ("page_path", "page_sha256", "page_endpoint")
-                },
-            }
-        )
-        return Candidates.of(frame, "account", rows)
+            if column is None:
+                return "inbound", np.arange(len(prep.inbound), dtype=np.int64)
+            flags = received_when(prep)
+            keep = flags[column] if column in flags else prep.inbound[column].to_numpy(bool)
+            return "inbound", np.flatnonzero(keep)
+        return "account", np.flatnonzero(self._masks[sample][1])
 
     def examples(self, sample: str, scope: int) -> tuple[EvidenceRef, ...]:
-        if sample not in self._examples:
-            self._examples[sample] = example_refs(
-                self._candidates(sample), self.prep.scopes, self.k, self._cache
+        key = _SAME_ITEMS.get(sample, sample)
+        if key not in self._examples:
+            record, rows = self._rows(key)
+            self._examples[key] = example_refs(
+                self._table(record), rows, self.prep.scopes, self.k, self._cache
             )
-        return self._examples[sample].get(scope, ())
+        return self._examples[key].get(scope, ())
 
     # -- queries ----------------------------------------------------------------------------
 

@@ -3,12 +3,13 @@
 The examples of a scope are its K most recent items (ties broken by item id); accounts, which
 have no time, come in handle order. They are chosen for every scope of a sample set at once:
 the K most recent of a platform or organisation are among the K most recent of its accounts,
-so only those few candidates are sorted.
+so only those few candidates are sorted. A table's rows are ordered by time once and every
+sample set taken from it reuses that order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -16,15 +17,18 @@ import pandas as pd
 
 from maturity.evidence import EvidenceRef
 from maturity.metrics.endpoints import RecordKind, endpoint_of
+from maturity.metrics.ordering import value_order
 from maturity.metrics.scopes import IntArray, Scopes
 
 ObjectArray = np.ndarray[Any, np.dtype[np.object_]]
+RefCache = dict[tuple[str, int], tuple[EvidenceRef, EvidenceRef | None]]
 
 
 @dataclass(frozen=True, slots=True)
-class Candidates:
-    """The items of one sample set: their account, recency and where they came from."""
+class ItemTable:
+    """Items (posts, messages or accounts): account, recency and where each came from."""
 
+    record: RecordKind
     acc: IntArray
     t: IntArray
     item: ObjectArray
@@ -33,19 +37,26 @@ class Candidates:
     page_path: ObjectArray
     page_sha256: ObjectArray
     page_endpoint: ObjectArray
-    row: IntArray
-    """Position in the table the candidates were taken from (for reusing refs)."""
-    record: RecordKind
+    rank: IntArray = field(init=False)
+    """Each row's position in time order."""
+    order: IntArray = field(init=False)
+
+    def __post_init__(self) -> None:
+        order = value_order(self.t)
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order), dtype=np.int64)
+        object.__setattr__(self, "order", order)
+        object.__setattr__(self, "rank", rank)
 
     @classmethod
-    def of(cls, frame: pd.DataFrame, record: RecordKind, rows: IntArray) -> Candidates:
-        """Candidates from ``frame`` (columns acc, t, item_id, platform, handle, page_*),
-        which holds rows ``rows`` of its source table."""
+    def of(cls, frame: pd.DataFrame, record: RecordKind) -> ItemTable:
+        """From a frame with columns acc, t, item_id, platform, handle and page_*."""
 
         def col(name: str) -> ObjectArray:
             return np.asarray(frame[name].to_numpy(dtype=object))
 
         return cls(
+            record=record,
             acc=np.asarray(frame["acc"].to_numpy(dtype=np.int64)),
             t=np.asarray(frame["t"].to_numpy(dtype=np.int64)),
             item=col("item_id"),
@@ -54,35 +65,30 @@ class Candidates:
             page_path=col("page_path"),
             page_sha256=col("page_sha256"),
             page_endpoint=col("page_endpoint"),
-            row=rows,
-            record=record,
         )
 
 
-def _per_account_candidates(acc: IntArray, t: IntArray, k: int) -> IntArray:
+def _per_account_candidates(table: ItemTable, rows: IntArray, k: int) -> IntArray:
     """Rows at least as recent as their account's K-th most recent row."""
-    order = np.lexsort((t, acc))
-    acc_sorted, t_sorted = acc[order], t[order]
-    first = np.r_[True, acc_sorted[1:] != acc_sorted[:-1]]
-    starts = np.flatnonzero(first)
-    ends = np.r_[starts[1:], len(order)]
-    kth = t_sorted[np.maximum(ends - k, starts)]
-    threshold = np.repeat(kth, ends - starts)
-    return np.sort(order[t_sorted >= threshold])
+    n = max(len(table.t), 1)
+    keys = np.sort(table.acc[rows] * n + table.rank[rows])
+    acc_sorted, ordered = keys // n, table.order[keys % n]
+    t_sorted = table.t[ordered]
+    starts = np.flatnonzero(np.r_[True, acc_sorted[1:] != acc_sorted[:-1]])
+    ends = np.r_[starts[1:], len(ordered)]
+    threshold = np.repeat(t_sorted[np.maximum(ends - k, starts)], ends - starts)
+    return np.sort(ordered[t_sorted >= threshold])
 
 
-RefCache = dict[tuple[str, int], tuple[EvidenceRef, EvidenceRef | None]]
-
-
-def _item_refs(c: Candidates, r: int, cache: RefCache) -> tuple[EvidenceRef, EvidenceRef | None]:
-    """The item ref of candidate ``r`` and its page ref, made once per record and reused."""
-    key = (c.record, int(c.row[r]))
+def _item_refs(table: ItemTable, r: int, cache: RefCache) -> tuple[EvidenceRef, EvidenceRef | None]:
+    """The item ref of row ``r`` and its page ref, made once per record and reused."""
+    key = (table.record, r)
     refs = cache.get(key)
     if refs is None:
-        platform, handle = str(c.platform[r]), str(c.handle[r])
-        endpoint = endpoint_of(platform, _text(c.page_endpoint[r]), c.record)
-        item = EvidenceRef("item", str(c.item[r]), platform, handle, endpoint)
-        path, sha = _text(c.page_path[r]), _text(c.page_sha256[r])
+        platform, handle = str(table.platform[r]), str(table.handle[r])
+        endpoint = endpoint_of(platform, _text(table.page_endpoint[r]), table.record)
+        item = EvidenceRef("item", str(table.item[r]), platform, handle, endpoint)
+        path, sha = _text(table.page_path[r]), _text(table.page_sha256[r])
         page = EvidenceRef("page", path, platform, handle, endpoint, sha) if path else None
         refs = cache[key] = (item, page)
     return refs
@@ -100,27 +106,24 @@ def _assemble(items: list[EvidenceRef], pages: list[EvidenceRef]) -> tuple[Evide
 
 
 def example_refs(
-    c: Candidates, scopes: Scopes, k: int, cache: RefCache
+    table: ItemTable, rows: IntArray, scopes: Scopes, k: int, cache: RefCache
 ) -> dict[int, tuple[EvidenceRef, ...]]:
-    """Scope id → up to ``k`` item refs (most recent first) and the pages they came from."""
-    if len(c.acc) == 0 or k <= 0:
+    """Scope id → up to ``k`` item refs of ``table[rows]`` (most recent first) and their pages."""
+    if len(rows) == 0 or k <= 0:
         return {}
-    rows = _per_account_candidates(c.acc, c.t, k)
-    scope, which = scopes.expand(c.acc[rows])
-    picked = pd.DataFrame(
-        {
-            "scope": scope,
-            "t": c.t[rows][which],
-            "item": c.item[rows][which].astype(str),
-            "row": rows[which],
-        }
-    )
-    picked = picked.sort_values(["scope", "t", "item"], ascending=[True, False, True])
-    picked = picked.groupby("scope", sort=False).head(k)
+    candidates = _per_account_candidates(table, rows, k)
+    scope, which = scopes.expand(table.acc[candidates])
+    chosen = candidates[which]
+    item_rank, _ = pd.factorize(table.item[chosen].astype(str), sort=True)
+    order = np.lexsort((item_rank, -table.t[chosen], scope))
+    scope, chosen = scope[order], chosen[order]
+    starts = np.flatnonzero(np.r_[True, scope[1:] != scope[:-1]])
+    position = np.arange(len(scope)) - np.repeat(starts, np.diff(np.r_[starts, len(scope)]))
+    keep = position < k
     items: dict[int, list[EvidenceRef]] = {}
     pages: dict[int, list[EvidenceRef]] = {}
-    for s, r in zip(picked["scope"].tolist(), picked["row"].tolist(), strict=True):
-        item, page = _item_refs(c, r, cache)
+    for s, r in zip(scope[keep].tolist(), chosen[keep].tolist(), strict=True):
+        item, page = _item_refs(table, r, cache)
         items.setdefault(s, []).append(item)
         if page is not None:
             pages.setdefault(s, []).append(page)

@@ -24,7 +24,6 @@ from maturity.metrics.scopes import BoolArray, FloatArray, IntArray
 from maturity.metrics.values import ScopeValues, as_n, ratio, share
 
 COMMUNITY_MIN_REPLIERS = 2
-_THREAD_KEYS = ["org", "platform", "conversation_id"]
 
 
 def _acc(prep: Prepared) -> IntArray:
@@ -57,14 +56,37 @@ def engagement_per_follower(prep: Prepared) -> ScopeValues:
     return ScopeValues(value, as_n(sc.rollup(posts)), s.POSTS_FOLLOWED, denominator=denominator)
 
 
+def _coalesce(*columns: str, prep: Prepared) -> pd.Series:
+    out = pd.Series(prep.posts[columns[0]].to_numpy(dtype=object))
+    for column in columns[1:]:
+        out = out.fillna(pd.Series(prep.posts[column].to_numpy(dtype=object)))
+    return out
+
+
+def thread_of(prep: Prepared) -> IntArray:
+    """Per post: its thread (conversation, else the replied-to post, else itself) as a code,
+    distinct per platform."""
+
+    def make() -> IntArray:
+        thread, _ = pd.factorize(
+            _coalesce("conversation_id", "in_reply_to_post_id", "item_id", prep=prep)
+        )
+        platform, names = pd.factorize(prep.posts["platform"].to_numpy(dtype=object))
+        key, _ = pd.factorize(thread.astype(np.int64) * max(len(names), 1) + platform)
+        return np.asarray(key, dtype=np.int64)
+
+    codes: IntArray = prep.memo("thread_of", make)
+    return codes
+
+
 def conversation_depth(prep: Prepared) -> ScopeValues:
     sc = prep.scopes
     turns = np.flatnonzero(prep.posts["turn"].to_numpy(dtype=bool))
-    thread = prep.posts["thread"].to_numpy(dtype=np.int64)[turns]
+    thread = thread_of(prep)[turns]
     third_party = prep.posts["third_party_reply"].to_numpy(dtype=np.float64)[turns]
     scope, rows = sc.expand(_acc(prep)[turns])
     n_threads = int(thread.max(initial=0)) + 1
-    groups, group_of = np.unique(scope * n_threads + thread[rows], return_inverse=True)
+    group_of, groups = pd.factorize(scope * n_threads + thread[rows])
     turn_count = np.bincount(group_of).astype(np.float64)
     replied = np.bincount(group_of, third_party[rows]) > 0
     group_scope = groups[replied] // n_threads
@@ -74,24 +96,28 @@ def conversation_depth(prep: Prepared) -> ScopeValues:
 
 
 def community_threads(prep: Prepared) -> BoolArray:
-    """Per original post (in ``posts`` order): at least two distinct third-party repliers."""
-    originals = prep.posts.loc[prep.posts["original"], ["org", "platform", "started_thread"]]
-    started = originals.rename(columns={"started_thread": "conversation_id"})
-    inbound = prep.thread_inbound
-    inbound = inbound[inbound["conversation_id"].isin(pd.unique(started["conversation_id"]))]
-    repliers = (
-        inbound.drop_duplicates([*_THREAD_KEYS, "author"])
-        .groupby(_THREAD_KEYS, sort=False)
-        .size()
-        .rename("repliers")
-        .reset_index()
+    """Per original post (in ``posts`` order): at least two distinct third-party repliers.
+
+    Threads are keyed by (organisation and platform, conversation id), as integers: the
+    conversation ids of posts and messages are factorised together once.
+    """
+    posts, inbound = prep.posts, prep.thread_inbound
+    original = posts["original"].to_numpy(dtype=bool)
+    started = _coalesce("conversation_id", "item_id", prep=prep).to_numpy(dtype=object)[original]
+    codes, uniques = pd.factorize(
+        np.concatenate([started, inbound["conversation_id"].to_numpy(dtype=object)])
     )
-    joined = started.astype({"platform": object, "conversation_id": object}).merge(
-        repliers.astype({"platform": object, "conversation_id": object}),
-        how="left",
-        on=_THREAD_KEYS,
-    )
-    return np.asarray(joined["repliers"].fillna(0).to_numpy() >= COMMUNITY_MIN_REPLIERS)
+    n_codes = len(uniques) + 1
+    post_key = prep.scopes.acc_pscope[_acc(prep)[original]] * n_codes + codes[: len(started)]
+    message_code = codes[len(started) :]
+    pscope = inbound["pscope"].to_numpy(dtype=np.int64)
+    ok = (pscope >= 0) & (message_code >= 0)
+    author = inbound["author"].to_numpy(dtype=np.int64)[ok]
+    n_authors = int(author.max(initial=0)) + 1
+    thread = pscope[ok] * n_codes + message_code[ok]
+    thread_of, threads = pd.factorize(pd.unique(thread * n_authors + author) // n_authors)
+    repliers = np.bincount(thread_of, minlength=len(threads))
+    return np.isin(post_key, threads[repliers >= COMMUNITY_MIN_REPLIERS])
 
 
 def community_reply_share(prep: Prepared) -> ScopeValues:

@@ -48,7 +48,7 @@ def functions_with_accounts(prep: Prepared) -> ScopeValues:
     n_functions = max(len(names), 1)
     accounts = np.flatnonzero(ok)
     scope, rows = sc.expand(accounts)
-    distinct = np.unique(scope * n_functions + code[accounts][rows])
+    distinct = pd.unique(scope * n_functions + code[accounts][rows])
     value = np.bincount(distinct // n_functions, minlength=sc.n).astype(np.float64)
     return counted(value, sc.rollup(_observed(prep)), s.ACCOUNTS_OBSERVED, ORG_LEVELS)
 
@@ -84,7 +84,7 @@ def response_time_spread(prep: Prepared) -> ScopeValues:
     medians = SortedGroups.of(acc, hours, sc.n_accounts).quantile(0.5).value
     accounts = np.flatnonzero(~np.isnan(medians))
     scope, rows = sc.expand(accounts)
-    groups = SortedGroups.of(scope, medians[accounts][rows], sc.n)
+    groups = SortedGroups.of_rows(scope, accounts[rows], medians, sc.n)
     value = ratio(groups.quantile(0.9).value, groups.quantile(0.5).value)
     return ScopeValues(value, as_n(groups.n), s.ANSWERING_ACCOUNTS, ORG_LEVELS)
 

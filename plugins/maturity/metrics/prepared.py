@@ -13,7 +13,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from maturity.metrics.frames import UTC_US, RecordFrames
 from maturity.metrics.scopes import BoolArray, IntArray, Scopes, codes_of
 from maturity.registry import Organisation
 
+ObjectArray = np.ndarray[Any, np.dtype[np.object_]]
 US = 1_000_000
 ACTIVE = "active"
 
@@ -60,14 +62,19 @@ class Prepared:
     """``post`` (row in ``posts``), ``account`` mentioned (-1 when not an own account)."""
     inbound: pd.DataFrame
     thread_inbound: pd.DataFrame
-    """Inbound messages of the assessed organisations in the window, any account: ``org``,
-    ``platform``, ``conversation_id``, ``author`` (for community replies)."""
+    """Inbound messages of the assessed organisations in the window, to any of their accounts:
+    ``pscope`` (their organisation and platform), ``conversation_id``, ``author`` (a code)."""
     left_out: pd.DataFrame
     """Per organisation: records left out and why (``org``, ``what``, ``count``)."""
+    readable: BoolArray
+    """Per account: its latest snapshot at or before window end is ``active``."""
+    derived: dict[str, Any] = field(default_factory=dict)
+    """Columns derived on first use (by the family that needs them), kept for the others."""
 
-    @property
-    def readable(self) -> BoolArray:
-        return np.asarray(self.accounts["readable"].to_numpy(dtype=bool))
+    def memo(self, name: str, make: Callable[[], Any]) -> Any:
+        if name not in self.derived:
+            self.derived[name] = make()
+        return self.derived[name]
 
 
 # -- accounts ---------------------------------------------------------------------------------
@@ -127,27 +134,35 @@ def _left_out(scopes: Scopes, org_ids: pd.Series, drop: BoolArray, what: str) ->
     return pd.DataFrame({"org": nz, "what": what, "count": counts[nz]})
 
 
-def _thread_key(platform: pd.Series, thread: pd.Series) -> IntArray:
-    pc, _ = codes_of(platform)
-    tc, _uniques = pd.factorize(thread)
-    key = tc.astype(np.int64) * (int(pc.max(initial=0)) + 1) + pc
-    codes, _ = pd.factorize(key)
-    return np.asarray(codes, dtype=np.int64)
+def frame_of(columns: dict[str, np.ndarray[Any, Any]]) -> pd.DataFrame:
+    """A frame of numpy columns; object columns stay ``object`` (no per-row string checks)."""
+    return pd.DataFrame(
+        {
+            name: pd.Series(values, dtype=object, copy=False) if values.dtype == object else values
+            for name, values in columns.items()
+        }
+    )
+
+
+def objects(values: pd.Series) -> ObjectArray:
+    """A column as an object array; a categorical one shares its category strings."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = np.asarray([*values.cat.categories.astype(object), None], dtype=object)
+        return np.asarray(categories[values.cat.codes.to_numpy()])
+    return np.asarray(values.to_numpy(dtype=object))
 
 
 def _post_columns(sub: pd.DataFrame, acc: IntArray, scopes: Scopes) -> pd.DataFrame:
     kind = sub["kind"]
     self_target = scopes.account_of(sub["org_id"], sub["platform"], sub["in_reply_to_author"])
     is_reply = (kind == "reply").to_numpy(dtype=bool)
-    thread = sub["conversation_id"].fillna(sub["in_reply_to_post_id"]).fillna(sub["post_id"])
-    started = sub["conversation_id"].fillna(sub["post_id"])
     engagement = (
         sub["like_count"].to_numpy()
         + sub["repost_count"].to_numpy()
         + sub["reply_count"].to_numpy()
         + sub["quote_count"].to_numpy()
     )
-    return pd.DataFrame(
+    return frame_of(
         {
             "acc": acc,
             "t": micros(sub["created_at"]),
@@ -159,11 +174,11 @@ def _post_columns(sub: pd.DataFrame, acc: IntArray, scopes: Scopes) -> pd.DataFr
             "engagement": engagement.astype(np.float64),
             "has_link": (sub["n_urls"].to_numpy() > 0),
             "has_utm": sub["has_utm"].to_numpy(dtype=bool) & (sub["n_urls"].to_numpy() > 0),
-            "thread": _thread_key(sub["platform"], thread),
-            "started_thread": started.to_numpy(dtype=object),
-            "item_id": sub["post_id"].to_numpy(dtype=object),
-            "platform": sub["platform"].astype("str").to_numpy(dtype=object),
-            "handle": sub["handle"].astype("str").to_numpy(dtype=object),
+            "item_id": objects(sub["post_id"]),
+            "conversation_id": objects(sub["conversation_id"]),
+            "in_reply_to_post_id": objects(sub["in_reply_to_post_id"]),
+            "platform": objects(sub["platform"]),
+            "handle": objects(sub["handle"]),
             "org": scopes.acc_org[acc],
             "page_path": sub["page_path"].to_numpy(dtype=object),
             "page_sha256": sub["page_sha256"].to_numpy(dtype=object),
@@ -219,11 +234,13 @@ def _link_positions(sub: pd.DataFrame, links: pd.DataFrame) -> IntArray:
     out = np.full(len(sub), -1, dtype=np.int64)
     if links.empty or sub.empty:
         return out
-    link_platform = links["platform"].astype("str").to_numpy(dtype=object)
-    msg_platform = sub["platform"].astype("str").to_numpy(dtype=object)
-    for name in np.unique(msg_platform).tolist():
-        on_links = np.flatnonzero(link_platform == name)
-        on_msgs = np.flatnonzero(msg_platform == name)
+    link_codes, link_names = codes_of(links["platform"])
+    msg_codes, msg_names = codes_of(sub["platform"])
+    for k, name in enumerate(msg_names):
+        if name not in link_names:
+            continue
+        on_links = np.flatnonzero(link_codes == link_names.index(name))
+        on_msgs = np.flatnonzero(msg_codes == k)
         if len(on_links) == 0:
             continue
         index = pd.Index(links["inbound_id"].to_numpy(dtype=object)[on_links])
@@ -251,12 +268,13 @@ def _answered(
     return answered, delay
 
 
-def _local_times(t: IntArray, org: IntArray, scopes: Scopes, window: Window) -> IntArray:
+def local_times(t: IntArray, org: IntArray, scopes: Scopes, window: Window) -> IntArray:
+    """Local wall-clock epoch microseconds of UTC ``t``, in each row's organisation's zone."""
     local = t.copy()
-    zones = np.array([o.timezone for o in scopes.orgs], dtype=object)
-    row_zone = zones[org] if len(org) else np.zeros(0, dtype=object)
-    for tz in np.unique(row_zone).tolist():
-        idx = np.flatnonzero(row_zone == tz)
+    zone_of_org, zones = pd.factorize(pd.Series([o.timezone for o in scopes.orgs], dtype=object))
+    row_zone = zone_of_org[org]
+    for k, tz in enumerate(zones.tolist()):
+        idx = np.flatnonzero(row_zone == k)
         local[idx] = local_time.local_micros(t[idx], tz, window.start, window.end)
     return local
 
@@ -272,12 +290,12 @@ def _inbound(
     m = frames.inbound
     sub = m.iloc[_in_window(micros(m["created_at"]), start_us, end_us)]
     org = scopes.org_of(sub["org_id"])
+    author, _ = codes_of(sub["author"])
     threads = pd.DataFrame(
         {
-            "org": org,
-            "platform": sub["platform"].astype("str").to_numpy(dtype=object),
+            "pscope": scopes.platform_scope_of(org, sub["platform"]),
             "conversation_id": sub["conversation_id"].to_numpy(dtype=object),
-            "author": sub["author"].astype("str").to_numpy(dtype=object),
+            "author": author,
         }
     ).iloc[np.flatnonzero(org >= 0)]
     acc = scopes.account_of(sub["org_id"], sub["platform"], sub["handle"])
@@ -295,8 +313,7 @@ def _inbound(
     sub, acc = sub.iloc[np.flatnonzero(keep)], acc[keep]
     t = micros(sub["created_at"])
     answered, delay = _answered(sub, frames.reply_links, scopes, end_us)
-    local = _local_times(t, scopes.acc_org[acc], scopes, window)
-    frame = pd.DataFrame(
+    frame = frame_of(
         {
             "acc": acc,
             "t": t,
@@ -304,11 +321,9 @@ def _inbound(
             "delay_s": delay,
             "within_1h": answered & (delay <= 3600),
             "within_24h": answered & (delay <= 86400),
-            "after_hours": ~local_time.business_hours(local),
-            "weekend": local_time.weekend(local),
-            "item_id": sub["message_id"].to_numpy(dtype=object),
-            "platform": sub["platform"].astype("str").to_numpy(dtype=object),
-            "handle": sub["handle"].astype("str").to_numpy(dtype=object),
+            "item_id": objects(sub["message_id"]),
+            "platform": objects(sub["platform"]),
+            "handle": objects(sub["handle"]),
             "page_path": sub["page_path"].to_numpy(dtype=object),
             "page_sha256": sub["page_sha256"].to_numpy(dtype=object),
             "page_endpoint": sub["page_endpoint"].to_numpy(dtype=object),
@@ -336,4 +351,5 @@ def prepare(orgs: tuple[Organisation, ...], window: Window, frames: RecordFrames
         inbound=inbound,
         thread_inbound=threads,
         left_out=pd.concat([*post_notes, *inbound_notes], ignore_index=True),
+        readable=readable,
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from maturity.metrics.ordering import sort_within_groups, value_order
 from maturity.wilson import Z95
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
@@ -38,10 +39,19 @@ class SortedGroups:
 
     @classmethod
     def of(cls, groups: IntArray, values: FloatArray, n_groups: int) -> SortedGroups:
-        order = np.lexsort((values, groups))
+        """Group ``values`` (one group per value) and sort each group."""
+        rows = np.arange(len(values), dtype=np.int64)
+        return cls.of_rows(groups, rows, values, n_groups)
+
+    @classmethod
+    def of_rows(
+        cls, groups: IntArray, rows: IntArray, values: FloatArray, n_groups: int
+    ) -> SortedGroups:
+        """Group ``values[rows]`` by ``groups`` (a row may be in many groups, once each)."""
+        _, sorted_rows = sort_within_groups(groups, rows, value_order(values))
         counts = np.bincount(groups, minlength=n_groups).astype(np.int64)
         start = np.cumsum(counts) - counts
-        return cls(values[order], start, counts)
+        return cls(values[sorted_rows], start, counts)
 
     def at_rank(self, rank: IntArray, has: np.ndarray[Any, np.dtype[np.bool_]]) -> FloatArray:
         """The value at 0-based ``rank`` within each group (NaN for empty groups)."""

@@ -15,9 +15,10 @@ steps, from :mod:`maturity.metrics.local_time`, the same steps the computation u
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Final
 
 from maturity.evidence import Window
@@ -31,15 +32,21 @@ def literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+@lru_cache(maxsize=4096)
+def _sqlite_timestamp(at: datetime) -> str:
+    return literal(at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"))
+
+
 class Dialect:
     name = "sqlite"
 
     def timestamp(self, at: datetime) -> str:
-        return literal(at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"))
+        return _sqlite_timestamp(at)
 
     def json_nonempty(self, column: str) -> str:
         return f"json_array_length({column}) > 0"
 
+    @lru_cache(maxsize=1024)  # noqa: B019 - dialects are module-level singletons
     def _local(self, column: str, tz: str, window: Window) -> str:
         steps, offsets = local_time.offsets(tz, window.start, window.end)
         shifts = [literal(f"{off // local_time.US_PER_SECOND:+d} seconds") for off in offsets]
@@ -117,8 +124,9 @@ class QueryContext:
         return f"{column} >= {self.start} AND {column} < {self.end}"
 
 
+@lru_cache(maxsize=65536)
 def accounts_filter(
-    alias: str, accounts: Sequence[Account], *, column: str | None = None, aliases: bool = False
+    alias: str, accounts: tuple[Account, ...], *, column: str | None = None, aliases: bool = False
 ) -> str:
     """``(<alias>.platform = 'x' AND lower(<alias>.handle) IN (...)) OR ...``; ``1 = 0`` if none."""
     handles: dict[str, list[str]] = {}
@@ -250,7 +258,7 @@ def _inbound(q: QueryContext, *, answered: bool = False, extra: str = "") -> str
 
 def _answering_accounts(q: QueryContext) -> str:
     return (
-        "SELECT m.platform, lower(m.handle) AS handle_lower, COUNT(*) AS answered\n"
+        "SELECT m.platform, MIN(m.handle) AS handle, COUNT(*) AS answered\n"
         "FROM inbound_message AS m\n"
         "JOIN reply_link AS r ON r.platform = m.platform AND r.inbound_id = m.message_id"
         f" AND r.org_id = m.org_id AND r.replied_at >= r.inbound_at AND r.replied_at < {q.end}\n"
@@ -258,7 +266,7 @@ def _answering_accounts(q: QueryContext) -> str:
         f"  AND {q.in_window('m.created_at')}\n"
         f"  AND {accounts_filter('m', q.accounts)}\n"
         "GROUP BY m.platform, lower(m.handle)\n"
-        "ORDER BY m.platform, handle_lower"
+        "ORDER BY m.platform, lower(m.handle)"
     )
 
 
@@ -296,10 +304,15 @@ BUILDERS: Final[dict[str, Callable[[QueryContext], str]]] = {
 }
 
 
+@lru_cache(maxsize=64)
+def _window_label(window: Window) -> str:
+    return f"window [{window.start.isoformat()}, {window.end.isoformat()})"
+
+
 def query(sample: str, q: QueryContext, scope_label: str, note: str = "") -> str:
     """The SQL of ``sample`` for one scope, headed by a comment saying what it returns."""
     header = (
         f"/* {s.DESCRIPTIONS[sample]}; organisation {q.org_id}, {scope_label}; "
-        f"window [{q.window.start.isoformat()}, {q.window.end.isoformat()}) */\n"
+        f"{_window_label(q.window)} */\n"
     )
     return header + (f"/* {note} */\n" if note else "") + BUILDERS[sample](q)

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from maturity.metrics import local_time
 from maturity.metrics import samples as s
-from maturity.metrics.prepared import Prepared
+from maturity.metrics.prepared import Prepared, local_times
 from maturity.metrics.quantiles import SortedGroups
-from maturity.metrics.scopes import FloatArray, IntArray
+from maturity.metrics.scopes import BoolArray, FloatArray, IntArray
 from maturity.metrics.values import ScopeValues, counted, share
 
 SECONDS_PER_HOUR = 3600.0
@@ -47,7 +48,7 @@ def answered_delays(prep: Prepared) -> SortedGroups:
     acc = _acc(prep)[answered]
     hours = prep.inbound["delay_s"].to_numpy(dtype=np.float64)[answered] / SECONDS_PER_HOUR
     scope, rows = prep.scopes.expand(acc)
-    return SortedGroups.of(scope, hours[rows], prep.scopes.n)
+    return SortedGroups.of_rows(scope, rows, hours, prep.scopes.n)
 
 
 def first_response(groups: SortedGroups, q: float) -> ScopeValues:
@@ -61,9 +62,26 @@ def first_response(groups: SortedGroups, q: float) -> ScopeValues:
     )
 
 
+def received_when(prep: Prepared) -> dict[str, BoolArray]:
+    """Per inbound message: received ``after_hours`` and at the ``weekend``, local time."""
+
+    def make() -> dict[str, BoolArray]:
+        inbound = prep.inbound
+        acc = _acc(prep)
+        t = inbound["t"].to_numpy(dtype=np.int64)
+        local = local_times(t, prep.scopes.acc_org[acc], prep.scopes, prep.window)
+        return {
+            "after_hours": ~local_time.business_hours(local),
+            "weekend": local_time.weekend(local),
+        }
+
+    flags: dict[str, BoolArray] = prep.memo("received_when", make)
+    return flags
+
+
 def _answered_within_24h_of(prep: Prepared, column: str, sample: str) -> ScopeValues:
     acc = _acc(prep)
-    received = _flag(prep, column)
+    received = received_when(prep)[column].astype(np.float64)
     answered = received * _flag(prep, "within_24h")
     return share(prep.scopes.count(acc, answered), prep.scopes.count(acc, received), sample)
 

@@ -91,12 +91,17 @@ class Scopes:
                 np.arange(self.n_orgs, dtype=np.int64),
             ]
         )
+        self.scope_account: tuple[str | None, ...] = (
+            *self.accounts["handle"].tolist(),
+            *([None] * (self.n_platforms + self.n_orgs)),
+        )
         self.scope_platform: tuple[str, ...] = (
             *self.accounts["platform"],
             *(p for _, p in pairs),
             *([ALL] * self.n_orgs),
         )
         self._lookup = self._build_lookup()
+        self._handles = frozenset(h for _, _, h in self._lookup)
         self._by_org = self._group_by_org()
 
     def _group_by_org(self) -> dict[int, list[int]]:
@@ -130,7 +135,9 @@ class Scopes:
         pc, pcats = codes_of(platform)
         hc, hcats = codes_of(handle)
         out = np.full(len(oc), -1, dtype=np.int64)
-        valid = (oc >= 0) & (pc >= 0) & (hc >= 0)
+        # a loop over distinct handles, not rows: most (pseudonyms) are no one's account
+        known = np.array([h.lower() in self._handles for h in hcats] + [False], dtype=bool)
+        valid = (oc >= 0) & (pc >= 0) & known[hc]
         if not valid.any():
             return out
         n_p, n_h = max(len(pcats), 1), max(len(hcats), 1)
@@ -154,6 +161,16 @@ class Scopes:
         index = {org.id: i for i, org in enumerate(self.orgs)}
         table = np.array([index.get(c, -1) for c in cats] + [-1], dtype=np.int64)
         return table[codes]
+
+    def platform_scope_of(self, org: IntArray, platform: pd.Series) -> IntArray:
+        """The platform scope of each row's organisation and platform (-1 when none)."""
+        codes, names = codes_of(platform)
+        table = np.full((self.n_orgs + 1, len(names) + 1), -1, dtype=np.int64)
+        column = {name: k for k, name in enumerate(names)}
+        for k, (i, p) in enumerate(self.platform_pairs):
+            if p in column:
+                table[i, column[p]] = self.n_accounts + k
+        return np.asarray(table[org, codes])
 
     # -- rolling up ------------------------------------------------------------------------------
 
@@ -190,7 +207,7 @@ class Scopes:
     # -- describing scopes -----------------------------------------------------------------------
 
     def account_handle(self, scope: int) -> str | None:
-        return str(self.accounts["handle"].iat[scope]) if scope < self.n_accounts else None
+        return self.scope_account[scope]
 
     def scopes_of_org(self, org: int) -> list[int]:
         """The org's scopes in output order: all, its platforms, its accounts."""
