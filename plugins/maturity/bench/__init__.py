@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m maturity.bench.metrics_bench``."""
