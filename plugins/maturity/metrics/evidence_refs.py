@@ -54,6 +54,7 @@ class EvidenceBuilder:
         self.dialect = DIALECTS[dialect]
         self._examples: dict[str, dict[int, tuple[EvidenceRef, ...]]] = {}
         self._queries: dict[tuple[str, int], str] = {}
+        self._contexts: dict[tuple[int, int], QueryContext] = {}
         self._cache: RefCache = {}
         self._tables: dict[RecordKind, ItemTable] = {}
         self._masks = self._account_masks()
@@ -183,30 +184,40 @@ class EvidenceBuilder:
             return f"platform {sc.scope_platform[scope]}"
         return "all platforms"
 
-    def query(self, sample: str, scope: int, note: str = "") -> str:
-        key = (sample, scope)
-        if note or key not in self._queries:
+    def _context(self, sample: str, scope: int) -> QueryContext:
+        """The query context of a scope for the accounts a sample set lists (shared by the
+        sample sets that list the same accounts)."""
+        listed = self._listed(sample)
+        key = (id(listed), scope)
+        context = self._contexts.get(key)
+        if context is None:
             sc = self.prep.scopes
-            org = sc.orgs[int(sc.scope_org[scope])]
-            accounts = self._accounts_of_scope(scope)
-            org_accounts = self._accounts_of_scope(
-                sc.n_accounts + sc.n_platforms + int(sc.scope_org[scope])
-            )
-            listed = self._listed(sample)
+            org_index = int(sc.scope_org[scope])
+            org = sc.orgs[org_index]
+            org_scope = sc.n_accounts + sc.n_platforms + org_index
             context = QueryContext(
                 dialect=self.dialect,
                 window=self.prep.window,
                 org_id=org.id,
                 timezone=org.timezone,
-                accounts=tuple(self._registered[a] for a in accounts if listed[a]),
-                own=tuple(self._registered[a] for a in org_accounts),
+                accounts=tuple(
+                    self._registered[a] for a in self._accounts_of_scope(scope) if listed[a]
+                ),
+                own=tuple(self._registered[a] for a in self._accounts_of_scope(org_scope)),
                 dormant_since=self._dormant_since,
             )
-            text = query(sample, context, self._label(scope), note)
-            if note:
-                return text
+            self._contexts[key] = context
+        return context
+
+    def query(self, sample: str, scope: int, note: str = "") -> str:
+        if note:
+            return query(sample, self._context(sample, scope), self._label(scope), note)
+        key = (sample, scope)
+        text = self._queries.get(key)
+        if text is None:
+            text = query(sample, self._context(sample, scope), self._label(scope))
             self._queries[key] = text
-        return self._queries[key]
+        return text
 
     def refs(self, values: ScopeValues, scope: int) -> tuple[EvidenceRef, ...]:
         sc = self.prep.scopes
