@@ -302,7 +302,32 @@ def load_org(settings: PipelineSettings, org_id: str, window: Window) -> Summary
             continue
         wh.write_collection(batch)
         loaded += 1
-    return {"org_id": org_id, "loaded": loaded, "skipped_quarantined": len(quarantined)}
+    links = link_across_accounts(wh, org_id, window)
+    return {
+        "org_id": org_id,
+        "loaded": loaded,
+        "skipped_quarantined": len(quarantined),
+        "reply_links": links,
+    }
+
+
+#: How far back an inbound message may be and still be answered in a later collection window.
+REPLY_HORIZON = timedelta(days=14)
+
+
+def link_across_accounts(wh: Warehouse, org_id: str, window: Window) -> int:
+    """Link each inbound message to the organisation's first reply from *any* of its accounts.
+
+    A batch only sees one account, but a hub-and-spoke organisation answers a mention of its
+    main account from its service account. Messages up to ``REPLY_HORIZON`` before the window
+    are included, so a reply in this window to last week's message is found too.
+    """
+    from maturity.connectors.replies import link_replies
+
+    records = wh.read_records(org_id, window.start - REPLY_HORIZON, window.end)
+    links = link_replies(records.inbound, records.posts)
+    wh.write_reply_links(links)
+    return len(links)
 
 
 def _facts(settings: PipelineSettings, org: Organisation) -> tuple[Any, ...]:

@@ -82,6 +82,7 @@ class EvidenceBuilder:
         every = np.ones(prep.scopes.n_accounts, dtype=bool)
         readable, observed = prep.readable, acc["observed"].to_numpy(dtype=bool)
         stems = org_has_stems(prep.scopes)
+        organisational = ~np.isin(function, ("leadership", "employee"))
         leaders, employees = (function == "leadership") & stems, (function == "employee") & stems
         answered = prep.inbound["acc"].to_numpy()[prep.inbound["answered"].to_numpy(dtype=bool)]
         answering = np.bincount(answered, minlength=len(every)) > 0
@@ -92,7 +93,8 @@ class EvidenceBuilder:
             s.ACCOUNTS_READABLE: (every, readable),
             s.ACCOUNTS_CREATED: (every, readable & ~np.isnan(acc["created_at_us"].to_numpy())),
             s.ACCOUNTS_VERIFIED: (every, readable & ~np.isnan(acc["verified"].to_numpy())),
-            s.ACCOUNTS_NAMED: (stems, readable & stems),
+            s.ACCOUNTS_ORGANISATIONAL: (organisational, readable & organisational),
+            s.ACCOUNTS_NAMED: (stems & organisational, readable & stems & organisational),
             s.ACCOUNTS_DORMANCY: (every, readable),
             s.LEADERSHIP: (leaders, observed & leaders),
             s.EMPLOYEES: (employees, observed & employees),

@@ -2,8 +2,10 @@
 
 Read from each account's latest snapshot at or before the window end. ``accounts_total`` counts
 readable (``active``) accounts over the observed registered ones; every other presence metric
-looks at readable accounts only. Profile fields are name, bio, avatar, banner and website link;
-an avatar counts as filled unless it is the platform's default picture.
+looks at readable accounts only. Profile fields are name, bio, avatar, banner and website link,
+each checked only on platforms whose API exposes it; an avatar counts as filled unless it is
+the platform's default picture. Completeness and naming consistency leave out personal
+(leadership and employee) accounts: they speak for a person, not for the organisation.
 """
 
 from __future__ import annotations
@@ -19,6 +21,16 @@ from maturity.metrics.scopes import BoolArray
 from maturity.metrics.values import ORG_LEVELS, ScopeValues, as_n, counted, share
 
 PROFILE_FIELDS = ("display_name", "description", "profile_image_url", "banner_url", "url")
+#: The profile fields each platform's API exposes. A field the API cannot return (X API v2 has
+#: no banner; Reddit and Bluesky profiles have no website field) is not checked at all, so an
+#: account is never marked down for what cannot be seen.
+PLATFORM_FIELDS: dict[str, frozenset[str]] = {
+    "x": frozenset({"display_name", "description", "profile_image_url", "url"}),
+    "reddit": frozenset({"display_name", "description", "profile_image_url", "banner_url"}),
+    "bluesky": frozenset({"display_name", "description", "profile_image_url", "banner_url"}),
+}
+#: Personal accounts speak for a person, not for the organisation's presence.
+PERSONAL_FUNCTIONS = ("leadership", "employee")
 DEFAULT_AVATARS = r"default_profile_images|avatar_default"
 DORMANT_DAYS = 90
 
@@ -58,19 +70,33 @@ def account_age_days(prep: Prepared) -> ScopeValues:
     return ScopeValues(prep.scopes.scope_max(age), as_n(prep.scopes.rollup(ok)), s.ACCOUNTS_CREATED)
 
 
+def _organisational(prep: Prepared) -> BoolArray:
+    functions = prep.scopes.accounts["function"].to_numpy()
+    return np.asarray(~np.isin(functions, PERSONAL_FUNCTIONS))
+
+
 def profile_completeness(prep: Prepared) -> ScopeValues:
     acc = prep.accounts
-    readable = _flag(prep, "readable")
+    platforms = prep.scopes.accounts["platform"].to_numpy()
+    counted_accounts = _flag(prep, "readable") & _organisational(prep)
     filled = np.zeros(len(acc))
+    checked = np.zeros(len(acc))
     for name in PROFILE_FIELDS:
+        exposed = np.asarray(
+            [name in PLATFORM_FIELDS.get(p, frozenset(PROFILE_FIELDS)) for p in platforms],
+            dtype=bool,
+        )
         ok = _filled(acc[name])
         if name == "profile_image_url":
             default = acc[name].fillna("").str.contains(DEFAULT_AVATARS, regex=True)
             ok = ok & ~default.to_numpy(dtype=bool)
-        filled += ok
+        filled += ok & exposed
+        checked += exposed
     rollup = prep.scopes.rollup
     return share(
-        rollup(filled * readable), rollup(len(PROFILE_FIELDS) * readable), s.ACCOUNTS_READABLE
+        rollup(filled * counted_accounts),
+        rollup(checked * counted_accounts),
+        s.ACCOUNTS_ORGANISATIONAL,
     )
 
 
@@ -83,7 +109,7 @@ def verified_share(prep: Prepared) -> ScopeValues:
 
 def naming_consistency(prep: Prepared) -> ScopeValues:
     acc = prep.accounts
-    sample = _flag(prep, "readable") & org_has_stems(prep.scopes)
+    sample = _flag(prep, "readable") & _organisational(prep) & org_has_stems(prep.scopes)
     named = names_stem(prep.scopes, prep.scopes.accounts["handle"], acc["display_name"])
     rollup = prep.scopes.rollup
     return share(rollup(sample & named), rollup(sample), s.ACCOUNTS_NAMED)

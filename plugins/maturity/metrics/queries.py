@@ -285,6 +285,7 @@ BUILDERS: Final[dict[str, Callable[[QueryContext], str]]] = {
     s.ACCOUNTS_CREATED: lambda q: _latest_snapshots(q, f"{ACTIVE} AND s.created_at IS NOT NULL"),
     s.ACCOUNTS_VERIFIED: lambda q: _latest_snapshots(q, f"{ACTIVE} AND s.verified IS NOT NULL"),
     s.ACCOUNTS_NAMED: lambda q: _latest_snapshots(q, ACTIVE),
+    s.ACCOUNTS_ORGANISATIONAL: lambda q: _latest_snapshots(q, ACTIVE),
     s.ACCOUNTS_DORMANCY: lambda q: _latest_snapshots(q, ACTIVE, _own_posts_of_snapshot(q)),
     s.LEADERSHIP: _latest_snapshots,
     s.EMPLOYEES: _latest_snapshots,

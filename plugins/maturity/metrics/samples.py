@@ -13,6 +13,7 @@ from typing import Final
 
 ACCOUNTS_OBSERVED: Final = "accounts_observed"
 ACCOUNTS_READABLE: Final = "accounts_readable"
+ACCOUNTS_ORGANISATIONAL: Final = "accounts_organisational"
 ACCOUNTS_CREATED: Final = "accounts_created"
 ACCOUNTS_VERIFIED: Final = "accounts_verified"
 ACCOUNTS_NAMED: Final = "accounts_named"
@@ -38,7 +39,9 @@ DESCRIPTIONS: Final[dict[str, str]] = {
     ACCOUNTS_READABLE: "readable (active) accounts, latest snapshot at or before window end",
     ACCOUNTS_CREATED: "readable accounts with a known creation date",
     ACCOUNTS_VERIFIED: "readable accounts whose verification mark is known",
-    ACCOUNTS_NAMED: "readable accounts of an organisation with name stems",
+    ACCOUNTS_ORGANISATIONAL: "readable accounts that speak for the organisation (not "
+    "leadership or employee accounts); n counts the profile fields their APIs expose",
+    ACCOUNTS_NAMED: "readable organisational accounts of an organisation with name stems",
     ACCOUNTS_DORMANCY: "readable accounts, with their own posts in the last 90 days",
     LEADERSHIP: "registered leadership accounts of an organisation with name stems",
     EMPLOYEES: "registered employee accounts of an organisation with name stems",

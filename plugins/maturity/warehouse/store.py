@@ -15,10 +15,12 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from maturity.assessment import Assessment
 from maturity.errors import WarehouseError
 from maturity.evidence import OrgEvidence, Window
-from maturity.records import CollectionBatch, Cursor
-from maturity.warehouse import evidence_io, migrations, reads, writes
+from maturity.quality.results import BatchValidation, MetricValidation
+from maturity.records import CollectionBatch, Cursor, ReplyLink
+from maturity.warehouse import evidence_io, migrations, quality_reads, quality_writes, reads, writes
 from maturity.warehouse.engine import make_engine
 from maturity.warehouse.org import OrgRow
+from maturity.warehouse.quality_rows import QuarantinedMetricRow, QuarantineRow, ValidationRow
 from maturity.warehouse.reads import AssessmentSummary, ExplainData, RecordSet
 from maturity.warehouse.runs import RunInfo
 from maturity.warehouse.url import CONN_ID, URL_ENV, masked, resolve_url
@@ -156,6 +158,11 @@ class Warehouse:
         with self._transaction(what) as connection:
             writes.write_collection(connection, batch)
 
+    def write_reply_links(self, links: Sequence[ReplyLink]) -> None:
+        """Upsert reply links across an organisation's accounts, in one transaction."""
+        with self._transaction("writing reply links failed") as connection:
+            writes.write_reply_links(connection, links)
+
     def write_evidence(self, org: OrgRow, evidence: OrgEvidence, run: RunInfo) -> None:
         """Replace the window's metric values and declared facts, in one transaction."""
         with self._transaction(f"writing the evidence of {org.org_id} failed") as connection:
@@ -198,6 +205,66 @@ class Warehouse:
     def read_records(self, org_id: str, window_start: datetime, window_end: datetime) -> RecordSet:
         with self._transaction(f"reading records of {org_id} failed") as connection:
             return reads.read_records(connection, org_id, window_start, window_end)
+
+    # -- quality gates -------------------------------------------------------------------
+
+    def write_validation(
+        self,
+        org_id: str,
+        window: Window,
+        run_id: str,
+        batch_results: Sequence[BatchValidation] = (),
+        metric_result: MetricValidation | None = None,
+    ) -> None:
+        """Store quality gate results of one organisation and window, in one transaction.
+
+        For every batch result, that account's record validation rows and quarantine row are
+        replaced (a failed batch gets a ``quarantined_batch`` row, a passing one loses it);
+        with ``metric_result``, the window's metric validation rows and quarantined values
+        are. Rerunning with the same results changes nothing.
+        """
+        quality_writes.validate(org_id, window, batch_results, metric_result)
+        what = f"writing the validation of {org_id} for {window.key} failed"
+        with self._transaction(what) as connection:
+            quality_writes.write_validation(
+                connection, org_id, window, run_id, batch_results, metric_result
+            )
+
+    def write_validated_collection(
+        self, batch: CollectionBatch, validation: BatchValidation, run_id: str
+    ) -> None:
+        """One account's batch through the gate, in one transaction: its validation rows and
+        quarantine (as ``write_validation``), and its records and cursors only if it passed."""
+        quality_writes.check_batch(batch, validation)
+        writes.validate_batch(batch)
+        what = f"writing the validated collection of {batch.platform}:{batch.handle} failed"
+        with self._transaction(what) as connection:
+            quality_writes.write_validation(
+                connection, batch.org_id, validation.window, run_id, (validation,), None
+            )
+            if validation.success:
+                writes.write_collection(connection, batch)
+
+    def quarantined(
+        self, org_id: str, window_start: datetime, window_end: datetime
+    ) -> list[QuarantineRow]:
+        """Quarantined batches of the collection windows inside ``[window_start, window_end]``."""
+        with self._transaction(f"reading quarantined batches of {org_id} failed") as connection:
+            return quality_reads.quarantined(connection, org_id, window_start, window_end)
+
+    def quarantined_metrics(
+        self, org_id: str, window_start: datetime, window_end: datetime
+    ) -> list[QuarantinedMetricRow]:
+        """Metric values left out by the metric gate, of the windows inside the given one."""
+        with self._transaction(f"reading quarantined metrics of {org_id} failed") as connection:
+            return quality_reads.quarantined_metrics(connection, org_id, window_start, window_end)
+
+    def validation_results(
+        self, org_id: str, window_start: datetime, window_end: datetime
+    ) -> list[ValidationRow]:
+        """Stored expectation results of the windows inside the given one."""
+        with self._transaction(f"reading validation results of {org_id} failed") as connection:
+            return quality_reads.validation_results(connection, org_id, window_start, window_end)
 
 
 def _is_connect(exc: DBAPIError) -> bool:

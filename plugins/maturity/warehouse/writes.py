@@ -16,7 +16,14 @@ from sqlalchemy import Connection, and_, or_
 from maturity.assessment import Assessment
 from maturity.errors import InputError
 from maturity.evidence import OrgEvidence
-from maturity.records import AccountSnapshot, CollectionBatch, InboundMessage, PageRef, Post
+from maturity.records import (
+    AccountSnapshot,
+    CollectionBatch,
+    InboundMessage,
+    PageRef,
+    Post,
+    ReplyLink,
+)
 from maturity.warehouse import assessment_rows as ar
 from maturity.warehouse import record_rows as rr
 from maturity.warehouse import schema as t
@@ -241,3 +248,8 @@ def write_collection(connection: Connection, batch: CollectionBatch) -> None:
         connection, t.reply_link, dedupe(t.reply_link, (rr.reply_row(r) for r in batch.reply_links))
     )
     _save_cursors(connection, batch)
+
+
+def write_reply_links(connection: Connection, links: Sequence[ReplyLink]) -> None:
+    """Upsert reply links on their natural key (platform, inbound message)."""
+    upsert(connection, t.reply_link, dedupe(t.reply_link, (rr.reply_row(r) for r in links)))

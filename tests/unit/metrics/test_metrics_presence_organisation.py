@@ -111,14 +111,16 @@ def vn(values, metric, platform="all", handle=None):  # type: ignore[no-untyped-
         ("presence.accounts_total", "reddit", (1, 1)),
         ("presence.platforms_active", "all", (2, 6)),
         ("presence.platforms_active", "reddit", (1, 1)),
-        # fields filled: Acme 5, AcmeCare 2 (default avatar, blank banner), JaneDoe 2,
-        # acme_official 1; of 4 x 5 fields
-        ("presence.profile_completeness", "all", (0.5, 20)),
-        ("presence.profile_completeness", "x", (0.6, 15)),
+        # organisational readable accounts only (JaneDoe is personal), and only the fields
+        # each API exposes: X name/bio/avatar/url, Reddit name/bio/avatar/banner.
+        # Acme 4 of 4, AcmeCare 2 of 4 (default avatar, no url), acme_official 1 of 4
+        ("presence.profile_completeness", "all", (7 / 12, 12)),
+        ("presence.profile_completeness", "x", (0.75, 8)),
+        ("presence.profile_completeness", "reddit", (0.25, 4)),
         # verified known for Acme (yes) and AcmeCare (no) only
         ("presence.verified_share", "all", (0.5, 2)),
-        # 'acme' in handle or display name: all but JaneDoe
-        ("presence.naming_consistency", "all", (0.75, 4)),
+        # 'acme' in handle or display name: every organisational account (JaneDoe is personal)
+        ("presence.naming_consistency", "all", (1.0, 3)),
         ("presence.naming_consistency", "reddit", (1.0, 1)),
         # no posts in the window except two: Acme and acme_official are dormant
         ("presence.dormant_share", "all", (0.5, 4)),
@@ -149,7 +151,7 @@ def test_account_age_is_the_oldest_readable_account(values) -> None:  # type: ig
 
 
 def test_per_account_presence(values) -> None:  # type: ignore[no-untyped-def]
-    assert vn(values, "presence.profile_completeness", "x", "AcmeCare") == (0.4, 5)
+    assert vn(values, "presence.profile_completeness", "x", "AcmeCare") == (0.5, 4)
     assert vn(values, "presence.accounts_total", "x", "AcmeJobs") == (0, 1)
     assert vn(values, "presence.profile_completeness", "x", "AcmeJobs") == (None, 0)
     assert vn(values, "presence.accounts_total", "reddit", "AcmeNews") == (None, 0)

@@ -250,7 +250,9 @@ def _query(v: MetricValue) -> str:
 def _expected_rows(v: MetricValue, values: Sequence[MetricValue]) -> int:
     """How many rows the query of ``v`` returns, from ``v.n`` and the dictionary's units."""
     if v.metric_id == "presence.profile_completeness":
-        return v.n // 5
+        # rows are the organisational readable accounts, the same units as naming consistency
+        # (every test organisation has name stems)
+        return pick(values, "presence.naming_consistency", v.platform, v.account).n
     if v.metric_id in ("activity.posts_per_week", "activity.active_weeks_share"):
         return pick(values, "activity.original_share", v.platform, v.account).n
     if v.metric_id == "activity.gap_regularity":
