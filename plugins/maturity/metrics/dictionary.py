@@ -95,8 +95,10 @@ METRICS: tuple[MetricDefinition, ...] = (
         "presence",
         "proportion",
         "share",
-        "Share of profile fields filled in (name, bio, avatar, banner, website link) over all "
-        "readable accounts.",
+        "Share of profile fields filled in (name, bio, avatar, banner, website link) over the "
+        "readable accounts that speak for the organisation (not leadership or employee "
+        "accounts), counting only the fields each platform's API exposes (X: no banner; "
+        "Reddit and Bluesky: no website link).",
         "profile fields checked",
         "profile fields checked",
         "snapshot at window end",
@@ -116,10 +118,10 @@ METRICS: tuple[MetricDefinition, ...] = (
         "presence",
         "proportion",
         "share",
-        "Share of accounts whose handle or display name contains the organisation's "
-        "canonical name stem.",
-        "readable accounts",
-        "readable accounts",
+        "Share of the organisation's own (not leadership or employee) accounts whose handle "
+        "or display name contains one of its name stems.",
+        "readable organisational accounts",
+        "readable organisational accounts",
         "snapshot at window end",
     ),
     _m(
