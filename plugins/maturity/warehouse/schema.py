@@ -329,3 +329,60 @@ landing_page = Table(
     Column("org_id", String(), ForeignKey("organisation.org_id"), nullable=False),
     Column("handle", String(), nullable=False),
 )
+
+# -- quality gates ----------------------------------------------------------------------------
+# Not keyed to ``organisation`` by a foreign key: a batch may be validated (and quarantined)
+# before the registry is written, and a quarantine must be recordable whatever else fails.
+
+QUALITY_SUBJECTS = ("records", "metrics")
+
+validation_result = Table(
+    "validation_result",
+    metadata,
+    Column("org_id", String(), primary_key=True),
+    *_window(),
+    Column("subject", String(), primary_key=True),
+    Column("platform", String(), primary_key=True),
+    Column("handle", String(), primary_key=True),
+    Column("suite", String(), primary_key=True),
+    Column("expectation_type", String(), primary_key=True),
+    Column("kwargs_digest", String(), primary_key=True),
+    Column("check_name", String(), nullable=False),
+    Column("column_name", String(), nullable=True),
+    Column("kwargs", Json, nullable=False),
+    Column("success", Boolean(), nullable=False),
+    Column("element_count", Integer(), nullable=True),
+    Column("unexpected_count", Integer(), nullable=True),
+    Column("observed", Json, nullable=False),
+    Column("exception", Text(), nullable=True),
+    Column("run_id", String(), nullable=False),
+    CheckConstraint(_in("subject", QUALITY_SUBJECTS), name="subject"),
+)
+
+quarantined_batch = Table(
+    "quarantined_batch",
+    metadata,
+    Column("org_id", String(), primary_key=True),
+    *_window(),
+    Column("platform", String(), primary_key=True),
+    Column("handle", String(), primary_key=True),
+    Column("reason", Text(), nullable=False),
+    Column("failed", Json, nullable=False),
+    Column("pages", Json, nullable=False),
+    Column("record_counts", Json, nullable=False),
+    Column("run_id", String(), nullable=False),
+)
+
+quarantined_metric = Table(
+    "quarantined_metric",
+    metadata,
+    Column("org_id", String(), primary_key=True),
+    *_window(),
+    Column("metric_id", String(), primary_key=True),
+    Column("platform", String(), primary_key=True),
+    Column("account", String(), primary_key=True),
+    Column("value", Double(), nullable=True),
+    Column("n", Integer(), nullable=False),
+    Column("failed", Json, nullable=False),
+    Column("run_id", String(), nullable=False),
+)
