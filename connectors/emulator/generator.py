@@ -385,6 +385,7 @@ class _AccountDraft:
     url: str | None = None
     location: str = ""
     profile_image_url: str | None = None
+    banner_url: str | None = None
     verified: bool = False
     status: AccountStatus = AccountStatus.ACTIVE
     followers: int = 0
@@ -407,6 +408,7 @@ class _AccountDraft:
             url=self.url,
             location=self.location,
             profile_image_url=self.profile_image_url,
+            banner_url=self.banner_url,
             verified=self.verified,
             status=self.status,
             followers=self.followers,
@@ -823,6 +825,13 @@ class _OrgBuilder:
             description=f"Officieel account van {name.display}.",
             followers=followers // 20,
         )
+        if r.random() < p.complete:
+            acc.profile_image_url = (
+                f"https://styles.redditmedia.com/t5_{r.randrange(10**6, 10**7):x}/avatar.png"
+            )
+            acc.banner_url = (
+                f"https://styles.redditmedia.com/t5_{r.randrange(10**6, 10**7):x}/banner.png"
+            )
         if p.phase == 2 and r.random() < 0.1:
             acc.status = AccountStatus.SUSPENDED if r.random() < 0.5 else AccountStatus.DELETED
         mods = [f"{self.person()}_mod"[:20] for _ in range(2)]

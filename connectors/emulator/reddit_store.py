@@ -43,6 +43,7 @@ class RUser:
     display_name: str = ""
     description: str = ""
     icon_img: str | None = None
+    banner_img: str | None = None
     verified: bool = False
     followers: int = 0
     submitted: list[int] = field(default_factory=list)
@@ -214,6 +215,7 @@ class RedditStore:
             display_name=acc.display_name,
             description=acc.description,
             icon_img=acc.profile_image_url,
+            banner_img=acc.banner_url,
             verified=acc.verified,
             followers=acc.followers,
         )
@@ -588,6 +590,7 @@ class RedditStore:
                 "public_description": user.description,
                 "subscribers": user.followers,
                 "icon_img": icon,
+                "banner_img": user.banner_img or "",
                 "url": f"/user/{user.name}/",
                 "subreddit_type": "user",
                 "name": profile.fullname,

@@ -161,6 +161,8 @@ class Account:
     url: str | None = None
     location: str = ""
     profile_image_url: str | None = None
+    banner_url: str | None = None
+    """Reddit only: the profile banner (X API v2 exposes no banner)."""
     verified: bool = False
     status: AccountStatus = AccountStatus.ACTIVE
     followers: Count = 0
