@@ -1,0 +1,170 @@
+"""The demo through real Airflow: the assessment DAG, once, against the emulator.
+
+``python -m maturity.airflow.demo_run`` (or :func:`run_demo`):
+
+1. prepares a local ``AIRFLOW_HOME`` (``$MATURITY_HOME/airflow-demo``; SQLite metadata, migrated
+   in this process, the product's pools);
+2. starts the API emulator on loopback with a generated world (every maturity phase) and writes
+   a registry of that world's organisations and accounts;
+3. points ``AIRFLOW_CONN_X_DEFAULT`` / ``AIRFLOW_CONN_REDDIT_DEFAULT`` at the emulator and
+   ``AIRFLOW_CONN_MATURITY_WAREHOUSE`` at the embedded SQLite warehouse;
+4. runs ``social_maturity_assessment`` once with ``DAG.test()`` for a fixed data interval, the
+   world's whole period, so every run of the demo writes the same rows;
+5. prints the phase table from the warehouse.
+
+It must run in a fresh process: Airflow reads its configuration when first imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from maturity.airflow import names
+
+if TYPE_CHECKING:
+    from maturity.connectors.emulator import World
+
+WORLD_END = datetime(2026, 11, 2, tzinfo=UTC)
+WORLD_DAYS = 91
+WORLD_ORGS = 12
+WORLD_SEED = 7
+
+
+def registry_for_world(world: World) -> dict[str, Any]:
+    """A registry (docs/registry.md) listing every organisation and account of ``world``."""
+    moderated = {m.lower(): s.name for s in world.subreddits for m in s.moderators}
+    organisations = []
+    for org in world.organisations:
+        accounts = []
+        for a in org.accounts:
+            entry: dict[str, Any] = {
+                "platform": str(a.platform),
+                "handle": a.handle,
+                "function": str(a.function),
+            }
+            if str(a.platform) == "reddit" and a.handle.lower() in moderated:
+                entry["subreddit"] = moderated[a.handle.lower()]
+            accounts.append(entry)
+        organisations.append(
+            {"id": org.id, "name": org.name, "sector": str(org.kind), "accounts": accounts}
+        )
+    return {"organisations": organisations}
+
+
+def write_registry(registry: Mapping[str, Any], path: Path) -> Path:
+    import yaml
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "# Organisations and accounts of a generated emulator world (maturity.airflow.demo_run)\n"
+        + yaml.safe_dump(dict(registry), sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
+    return path
+
+
+def demo_environment(
+    maturity_home: Path, registry: Path, connections: Mapping[str, str]
+) -> dict[str, str]:
+    """The product's settings for the demo run (read by the DAG file and by every task)."""
+    env = {
+        **connections,
+        "MATURITY_HOME": str(maturity_home),
+        "MATURITY_REGISTRY": str(registry),
+        "AIRFLOW_CONN_MATURITY_WAREHOUSE": json.dumps(
+            {"conn_type": "sqlite", "host": str(maturity_home / "warehouse.sqlite")}
+        ),
+        # One run collects the world's whole period; the pipeline scores the same 91 days.
+        "MATURITY_INTERVAL_DAYS": str(WORLD_DAYS),
+        "MATURITY_LOOKBACK_DAYS": str(WORLD_DAYS),
+        "MATURITY_RETRY_DELAY": "2",
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+    }
+    if not os.environ.get("MATURITY_PSEUDONYM_KEY"):
+        env["MATURITY_DEMO_PSEUDONYM_KEY"] = "1"  # generated people only
+    return env
+
+
+def phase_rows(registry: Path) -> list[tuple[str, Any]]:
+    """(name, assessment) of every registry organisation, as the warehouse holds them now."""
+    from maturity.airflow.hooks import WarehouseHook
+    from maturity.registry import load_registry
+
+    wh = WarehouseHook().get_conn()
+    try:
+        rows = []
+        for org in load_registry(registry).organisations:
+            data = wh.latest_assessment(org.id)
+            if data is not None:
+                rows.append((org.name, data.assessment))
+        return rows
+    finally:
+        wh.dispose()
+
+
+def run_demo(maturity_home: Path | None = None, *, orgs: int = WORLD_ORGS, lang: str = "en") -> int:
+    from rich.console import Console
+
+    from maturity.airflow import local_run
+    from maturity.connectors.emulator import GENEROUS, Emulator, generate_world
+
+    console = Console(width=max(Console().width, 120))
+    home = (maturity_home or Path(os.environ.get("MATURITY_HOME") or "var")).resolve()
+    airflow_home = home / "airflow-demo"
+    world = generate_world(orgs, WORLD_SEED, WORLD_END - timedelta(days=WORLD_DAYS), WORLD_END)
+    registry = airflow_home / "registry.yaml"
+    write_registry(registry_for_world(world), registry)
+    with Emulator(world, limits=GENEROUS) as emulator:
+        local_run.configure(
+            airflow_home, extra=demo_environment(home, registry, emulator.connection_env())
+        )
+        logging.getLogger().setLevel(logging.WARNING)
+        console.print(
+            f"Running {names.ASSESSMENT_DAG_ID} through Airflow for {len(world.organisations)} "
+            f"organisations of the emulator ({emulator.url}), window "
+            f"{WORLD_END - timedelta(days=WORLD_DAYS):%Y-%m-%d} .. {WORLD_END:%Y-%m-%d} ..."
+        )
+        local_run.migrate()
+        result = local_run.run_dag(names.ASSESSMENT_DAG_ID, WORLD_END)
+    failed = [t for t in result["tasks"] if t["state"] not in ("success", "skipped")]
+    console.print(_table(registry, lang))
+    console.print(
+        f"\nAirflow run {result['run_id']}: {result['state']} "
+        f"({len(result['tasks'])} task instances, {len(failed)} not successful). "
+        f"AIRFLOW_HOME: {airflow_home}"
+    )
+    for t in failed:
+        label = t["label"] or t["map_index"]
+        console.print(f"  {t['task_id']} [{label}]: {t['state']}")
+    return 0 if result["state"] == "success" else 1
+
+
+def _table(registry: Path, lang: str) -> Any:
+    from maturity.cli.render import summary_table
+    from maturity.rubric import load_default_rubric
+
+    title = (
+        "Demo through Airflow: Social Business maturity of the emulator's organisations"
+        if lang == "en"
+        else "Demo via Airflow: Social Business-volwassenheid van de organisaties van de emulator"
+    )
+    return summary_table(phase_rows(registry), load_default_rubric(), lang, title)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orgs", type=int, default=WORLD_ORGS)
+    parser.add_argument("--lang", choices=("en", "nl"), default="en")
+    args = parser.parse_args(argv)
+    return run_demo(orgs=args.orgs, lang=args.lang)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
