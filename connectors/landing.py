@@ -195,20 +195,47 @@ class AccountLanding:
         self.pages.append(page)
 
     def commit(self, context: Mapping[str, Any]) -> None:
-        """Write the manifest: this run's pages, in order, and the assembler's context."""
+        """Record this run in the window's manifest: its pages, in order, and its context.
+
+        A window's manifest keeps every distinct run (a rerun with cursors fetches only what
+        is new, so its pages complement the first run's); a run whose pages are exactly those
+        of a run already recorded is not added again. Replay assembles each run and merges
+        them, so collecting the same window twice replays to the same records.
+        """
+        run = {
+            "pages": [
+                {"path": p.ref.path, "sha256": p.ref.sha256, "endpoint": p.ref.endpoint}
+                for p in self.pages
+            ],
+            "context": json.loads(json.dumps(dict(context), default=str)),
+        }
+        runs = _read_runs_raw(self.directory)
+        shas = [p["sha256"] for p in run["pages"]]
+        if not any([p["sha256"] for p in r["pages"]] == shas for r in runs):
+            runs.append(run)
         manifest = {
             "platform": self.platform,
             "org_id": self.org_id,
             "handle": self.handle,
             "window": {"start": self.window.start.isoformat(), "end": self.window.end.isoformat()},
-            "pages": [
-                {"path": p.ref.path, "sha256": p.ref.sha256, "endpoint": p.ref.endpoint}
-                for p in self.pages
-            ],
-            "context": dict(context),
+            "runs": runs,
         }
         data = json.dumps(manifest, indent=1, sort_keys=True, default=str).encode()
         write_atomic(self.directory / MANIFEST, data)
+
+
+def _read_runs_raw(directory: Path) -> list[dict[str, Any]]:
+    try:
+        manifest = json.loads((directory / MANIFEST).read_bytes())
+    except FileNotFoundError:
+        return []
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"the landing manifest is not valid JSON ({exc.msg})", where=str(directory / MANIFEST)
+        ) from None
+    if "runs" in manifest:
+        return list(manifest["runs"])
+    return [{"pages": manifest["pages"], "context": manifest.get("context") or {}}]
 
 
 @dataclass(frozen=True)
@@ -247,18 +274,20 @@ def read_page(root: Path, ref: Mapping[str, str]) -> LandedPage:
     return LandedPage(PageRef(ref["path"], sha, ref["endpoint"]), Envelope(**meta), body)
 
 
+def read_runs(
+    root: Path, platform: str, org_id: str, handle: str, window: Window
+) -> list[tuple[list[LandedPage], dict[str, Any]]]:
+    """Every recorded run of this account and window: its pages and context, oldest first."""
+    directory = root / _segment(platform) / _segment(org_id) / _segment(handle) / window_dir(window)
+    return [
+        ([read_page(root, ref) for ref in run["pages"]], dict(run.get("context") or {}))
+        for run in _read_runs_raw(directory)
+    ]
+
+
 def read_manifest(
     root: Path, platform: str, org_id: str, handle: str, window: Window
 ) -> tuple[list[LandedPage], dict[str, Any]] | None:
     """The pages and context of the last complete run for this account and window, if any."""
-    directory = root / _segment(platform) / _segment(org_id) / _segment(handle) / window_dir(window)
-    try:
-        manifest = json.loads((directory / MANIFEST).read_bytes())
-    except FileNotFoundError:
-        return None
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"the landing manifest is not valid JSON ({exc.msg})", where=str(directory / MANIFEST)
-        ) from None
-    pages = [read_page(root, ref) for ref in manifest["pages"]]
-    return pages, dict(manifest.get("context") or {})
+    runs = read_runs(root, platform, org_id, handle, window)
+    return runs[-1] if runs else None

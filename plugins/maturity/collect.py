@@ -182,7 +182,8 @@ def replay(
     on_batch: Callable[[CollectionBatch], None] | None = None,
 ) -> CollectionRun:
     """Rebuild every account's batch for ``window`` from the landing alone: no network."""
-    from maturity.connectors.landing import read_manifest
+    from maturity.connectors.landing import read_runs
+    from maturity.connectors.merge import merge_batches
 
     assemblers = _assemblers()
     run = CollectionRun()
@@ -191,10 +192,10 @@ def replay(
     for target in sorted(targets(registry, order), key=lambda t: order.index(t.account.platform)):
         account = target.account
         try:
-            landed = read_manifest(
+            runs = read_runs(
                 Path(landing_dir), account.platform, target.org_id, account.handle, window
             )
-            if landed is None:
+            if not runs:
                 run.failures.append(
                     AccountIssue(
                         account.platform,
@@ -204,8 +205,11 @@ def replay(
                     )
                 )
                 continue
-            pages, context = landed
-            batch = assemblers[account.platform](pages, context, target, window, pseudonymiser)
+            assemble = assemblers[account.platform]
+            batch = merge_batches(
+                [assemble(pages, ctx, target, window, pseudonymiser) for pages, ctx in runs]
+            )
+            context = runs[-1][1]
             if on_batch is not None:
                 on_batch(batch)
         except MaturityError as exc:

@@ -85,3 +85,18 @@ def test_manifest_replays_the_pages_and_detects_tampering(tmp_path: Path, window
     (tmp_path / page.ref.path).write_bytes(BODY.replace(b"1", b"2"))
     with pytest.raises(InputError, match="SHA-256"):
         read_manifest(tmp_path, "x", "acme-org", "acme", window)
+
+
+def test_a_window_keeps_each_distinct_run_once(tmp_path: Path, window: Window) -> None:
+    from maturity.connectors.landing import read_runs
+
+    first, _ = land(tmp_path, window)
+    first.commit({"run": 1})
+    same, _ = land(tmp_path, window)
+    same.commit({"run": 2})  # the very same pages: not recorded again
+    assert [ctx for _, ctx in read_runs(tmp_path, "x", "acme-org", "acme", window)] == [{"run": 1}]
+    other, _ = land(tmp_path, window, body=b'{"data": [], "meta": {"result_count": 0}}')
+    other.commit({"run": 3})
+    runs = read_runs(tmp_path, "x", "acme-org", "acme", window)
+    assert [ctx for _, ctx in runs] == [{"run": 1}, {"run": 3}]
+    assert read_manifest(tmp_path, "x", "acme-org", "acme", window)[1] == {"run": 3}  # type: ignore[index]

@@ -1,0 +1,57 @@
+"""Merge the batches of several collection runs of one account and window.
+
+A rerun with cursors fetches only what is new since the last run (plus an overlap), so the
+window's records are the union of its runs. Items are keyed on their ids and the first run that
+saw an item wins, so collecting a window again never rewrites what was already recorded (its
+source page included); items only a later run saw are added. Reply links are recomputed over
+the union, and each endpoint's cursor is the furthest one reached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from maturity.connectors.replies import link_replies
+from maturity.records import CollectionBatch, Cursor
+
+
+def _furthest(a: Cursor, b: Cursor) -> Cursor:
+    """The cursor that reached the newer item; truncated if either run was."""
+    if a.newest_at is None:
+        newer = b
+    elif b.newest_at is None:
+        newer = a
+    else:
+        newer = b if b.newest_at > a.newest_at else a
+    return replace(newer, truncated=a.truncated or b.truncated)
+
+
+def merge_batches(batches: Sequence[CollectionBatch]) -> CollectionBatch:
+    """One batch with every item of ``batches``, the earliest run's version of each."""
+    if not batches:
+        raise ValueError("nothing to merge")
+    first = batches[0]
+    if len(batches) == 1:
+        return first
+    posts = {p.post_id: p for b in reversed(batches) for p in b.posts}
+    inbound = {m.message_id: m for b in reversed(batches) for m in b.inbound}
+    snapshots = {
+        (s.handle.lower(), s.observed_at): s for b in reversed(batches) for s in b.snapshots
+    }
+    cursors: dict[str, Cursor] = {}
+    for b in batches:
+        for c in b.cursors:
+            cursors[c.endpoint] = _furthest(cursors[c.endpoint], c) if c.endpoint in cursors else c
+    pages = {p.path: p for b in reversed(batches) for p in b.pages}
+    merged_posts = tuple(sorted(posts.values(), key=lambda p: (p.created_at, p.post_id)))
+    merged_inbound = tuple(sorted(inbound.values(), key=lambda m: (m.created_at, m.message_id)))
+    return replace(
+        first,
+        snapshots=tuple(snapshots[k] for k in sorted(snapshots, key=str)),
+        posts=merged_posts,
+        inbound=merged_inbound,
+        reply_links=link_replies(merged_inbound, merged_posts),
+        cursors=tuple(cursors[e] for e in sorted(cursors)),
+        pages=tuple(sorted(pages.values(), key=lambda p: p.path)),
+    )
