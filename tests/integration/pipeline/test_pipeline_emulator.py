@@ -92,7 +92,7 @@ def test_estimates_match_the_designed_phase_of_every_readable_organisation(
 def test_evidence_reaches_down_to_landed_pages(
     world: World, assessed: tuple[PipelineSettings, Path]
 ) -> None:
-    settings, home = assessed
+    settings, _ = assessed
     org = next(o for o in world.organisations if o.phase == 6)
     data = settings.warehouse.latest_assessment(org.id)
     assert data is not None
