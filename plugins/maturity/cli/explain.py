@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from maturity.evidence import EvidenceRef
     from maturity.rubric import Rubric
 
-MAX_REFS = 5
+MAX_REFS = 3
 
 
 def _as_of(value: str | None) -> datetime | None:
@@ -40,22 +40,33 @@ def _ref_text(ref: EvidenceRef) -> str:
     return f"{ref.kind} {ref.ref}{sha}" + (f" ({where})" if where else "")
 
 
-def _evidence_lines(r: CriterionResult, lang: str) -> list[str]:
+def _evidence_lines(r: CriterionResult, lang: str, show_queries: bool) -> list[str]:
     declared = "declared" if lang == "en" else "verklaard"
     lines = [r.reason]
     for f in r.facts:
         if f.source:
-            lines.append(f"[{declared}] source: {f.source}")
+            lines.append(f"({declared}) source: {f.source}")
     refs = [ref for v in r.metric_values for ref in v.refs]
-    lines += [f"  ↳ {_ref_text(ref)}" for ref in refs[:MAX_REFS]]
-    if len(refs) > MAX_REFS:
-        lines.append(f"  ↳ … {len(refs) - MAX_REFS} more")
+    for kind, label in (("item", "item"), ("page", "page")):
+        these = [ref for ref in refs if ref.kind == kind]
+        lines += [f"  ↳ {_ref_text(ref)}" for ref in these[:MAX_REFS]]
+        if len(these) > MAX_REFS:
+            lines.append(f"  ↳ … {len(these) - MAX_REFS} more {label}s")
+    queries = [ref for ref in refs if ref.kind == "query"]
+    if queries and show_queries:
+        lines += [f"  ↳ SQL: {q.ref}" for q in queries]
+    elif queries:
+        lines.append(
+            f"  ↳ {len(queries)} reproducing SQL quer{'y' if len(queries) == 1 else 'ies'}"
+            " (--sql shows them)"
+        )
     return lines
 
 
 def _criteria_table(
-    results: tuple[CriterionResult, ...], rubric: Rubric | None, lang: str
+    results: tuple[CriterionResult, ...], rubric: Rubric | None, lang: str, show_queries: bool
 ) -> object:
+    from rich.markup import escape
     from rich.table import Table
 
     from maturity.cli.render import HEAD, label_of, status_text
@@ -66,7 +77,7 @@ def _criteria_table(
     table.add_column(h["phase"])
     table.add_column(h["crit"])
     table.add_column(h["status"])
-    table.add_column(h["evidence"])
+    table.add_column(h["evidence"], overflow="fold", ratio=3)
     for phase in Phase:
         for r in (r for r in results if r.phase == phase):
             kind = (
@@ -79,7 +90,7 @@ def _criteria_table(
                 f"{label_of(rubric, r.criterion_id, lang)}\n[dim]{r.criterion_id} · {r.role} · "
                 f"{kind} · w{r.weight:g}[/]",
                 status_text(r.status.value, lang),
-                "\n".join(_evidence_lines(r, lang)),
+                escape("\n".join(_evidence_lines(r, lang, show_queries))),
             )
     return table
 
@@ -125,8 +136,15 @@ def explain_command(
     rubric: RubricOption = None,
     warehouse: WarehouseOption = None,
     lang: Lang = "en",
+    sql: Annotated[
+        bool, typer.Option("--sql", help="Show the SQL that reproduces each value's sample.")
+    ] = False,
 ) -> None:
-    """Show an organisation's phase, every criterion with its evidence, and the next steps."""
+    """Show an organisation's phase, every criterion with its evidence, and the next steps.
+
+    The evidence goes down to example posts and messages, the raw API pages they were read
+    from (file in the landing area and its SHA-256), and SQL that reproduces each sample.
+    """
     from rich.console import Console
 
     from maturity.cli.render import advice_of, label_of, status_text
@@ -162,7 +180,7 @@ def explain_command(
             f"[yellow]Labels unavailable: assessed under {a.rubric_id} "
             f"{a.rubric_version}; pass --rubric with that file.[/]"
         )
-    console.print(_criteria_table(a.criteria, used, lang))
+    console.print(_criteria_table(a.criteria, used, lang, sql))
     console.print("[bold]Next steps[/]" if lang == "en" else "[bold]Volgende stappen[/]")
     if not a.next_steps:
         console.print("—")
