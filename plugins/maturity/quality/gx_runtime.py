@@ -7,7 +7,8 @@ definition per suite, one ``ExpectationSuite`` per suite. Windows differ per bat
 expectation parameters filled in at validation time, not part of the cached suites.
 
 GX's anonymous usage statistics are switched off (``GX_ANALYTICS_ENABLED=false``, set before
-the import) and its progress bars are disabled in the context.
+the import, and in the context's config), its progress bars are disabled, and the context has
+no data docs site (the default ephemeral context reserves a temporary directory for one).
 """
 
 from __future__ import annotations
@@ -47,12 +48,18 @@ class _Runtime:
     def __init__(self) -> None:
         _quiet()
         import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-
-        self.context: Any = gx.get_context(mode="ephemeral")
-        self.context.variables.progress_bars = ProgressBarsConfig(
-            globally=False, metric_calculations=False
+        from great_expectations.data_context.types.base import (
+            DataContextConfig,
+            InMemoryStoreBackendDefaults,
+            ProgressBarsConfig,
         )
+
+        config = DataContextConfig(
+            store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+            analytics_enabled=False,
+            progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        )
+        self.context: Any = gx.get_context(mode="ephemeral", project_config=config)
         self.source: Any = self.context.data_sources.add_pandas(DATA_SOURCE)
         self._prepared: dict[str, tuple[Any, Any]] = {}
         self.lock = threading.Lock()
