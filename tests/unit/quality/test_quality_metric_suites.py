@@ -195,9 +195,6 @@ def test_every_metric_check_has_a_violation_case() -> None:
     assert set(CONSISTENCY_VIOLATIONS) == {c.name for c in CONSISTENCY.checks}
 
 
-# Coverage paused: these rerun paths the other tests cover, and tracing GX triples
-# their time.
-@pytest.mark.no_cover
 @pytest.mark.parametrize("check_name", list(VALUE_VIOLATIONS))
 def test_a_bad_value_fails_exactly_its_check(check_name: str) -> None:
     corrupt, rejected = VALUE_VIOLATIONS[check_name]
@@ -210,9 +207,6 @@ def test_a_bad_value_fails_exactly_its_check(check_name: str) -> None:
     assert check_name in result.reason
 
 
-# Coverage paused: these rerun paths the other tests cover, and tracing GX triples
-# their time.
-@pytest.mark.no_cover
 @pytest.mark.parametrize("check_name", list(CONSISTENCY_VIOLATIONS))
 def test_an_inconsistent_scope_fails_exactly_its_check(check_name: str) -> None:
     corrupt, metrics = CONSISTENCY_VIOLATIONS[check_name]

@@ -107,9 +107,6 @@ def test_every_record_check_has_a_violation_case() -> None:
     assert set(VIOLATIONS) == set(CHECKS)
 
 
-# Coverage paused: these rerun paths the other tests cover, and tracing GX triples
-# their time.
-@pytest.mark.no_cover
 @pytest.mark.parametrize("check_name", list(VIOLATIONS))
 def test_a_violation_fails_exactly_its_expectation(check_name: str) -> None:
     suite, check = CHECKS[check_name]
