@@ -214,3 +214,11 @@ def test_the_default_lookback_is_the_connectors_overlap() -> None:
 def test_window_end_snapshot_is_inside() -> None:
     assert validate_batch(with_snapshot(clean_batch(), observed_at=END)).success
     assert WINDOW.end.tzinfo is UTC
+
+
+def test_an_expectation_that_cannot_run_fails_the_batch_with_its_error() -> None:
+    result = validate_batch(with_post(clean_batch(), 1, like_count="5"))
+    (failed,) = result.failed
+    assert failed.check == "posts.like_count_not_negative"
+    assert failed.exception
+    assert "could not run" in result.reason
