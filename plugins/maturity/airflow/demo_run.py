@@ -21,6 +21,7 @@ import argparse
 import json
 import logging
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -85,7 +86,8 @@ def demo_environment(
         "MATURITY_INTERVAL_DAYS": str(WORLD_DAYS),
         "MATURITY_LOOKBACK_DAYS": str(WORLD_DAYS),
         "MATURITY_RETRY_DELAY": "2",
-        "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+        # Errors only: a failed task still says why; the demo key's warning is printed once.
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": "ERROR",
     }
     if not os.environ.get("MATURITY_PSEUDONYM_KEY"):
         env["MATURITY_DEMO_PSEUDONYM_KEY"] = "1"  # generated people only
@@ -125,12 +127,17 @@ def run_demo(maturity_home: Path | None = None, *, orgs: int = WORLD_ORGS, lang:
         local_run.configure(
             airflow_home, extra=demo_environment(home, registry, emulator.connection_env())
         )
-        logging.getLogger().setLevel(logging.WARNING)
+        logging.getLogger().setLevel(logging.ERROR)
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         console.print(
             f"Running {names.ASSESSMENT_DAG_ID} through Airflow for {len(world.organisations)} "
             f"organisations of the emulator ({emulator.url}), window "
             f"{WORLD_END - timedelta(days=WORLD_DAYS):%Y-%m-%d} .. {WORLD_END:%Y-%m-%d} ..."
         )
+        if os.environ.get("MATURITY_DEMO_PSEUDONYM_KEY") == "1":
+            console.print(
+                "Third parties are pseudonymised with the public demo key (generated people)."
+            )
         local_run.migrate()
         result = local_run.run_dag(names.ASSESSMENT_DAG_ID, WORLD_END)
     failed = [t for t in result["tasks"] if t["state"] not in ("success", "skipped")]

@@ -1,0 +1,38 @@
+"""``make demo`` through real Airflow: the emulator, the assessment DAG once, the phase table."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from airflow_runs import ROOT, clean_env
+
+from maturity.warehouse import Warehouse
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+def test_the_demo_runs_the_dag_and_prints_the_phase_table(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "maturity.airflow.demo_run", "--orgs", "3"],
+        env=clean_env({"MATURITY_HOME": str(tmp_path), "COLUMNS": "160"}),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "Demo through Airflow" in out.stdout
+    assert ": success (" in out.stdout
+    assert "0 not successful" in out.stdout
+    assert "Traceback" not in out.stdout + out.stderr
+    assert (tmp_path / "airflow-demo" / "airflow.db").is_file()
+    wh = Warehouse(f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
+    try:
+        orgs = wh.list_organisations()
+        assert len(orgs) == 3
+        assert all(wh.latest_assessment(o.org_id) is not None for o in orgs)
+    finally:
+        wh.dispose()
