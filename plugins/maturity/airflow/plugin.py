@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from airflow.plugins_manager import AirflowPlugin
 
@@ -49,7 +49,8 @@ class DeferredApp:
 
 class MaturityPlugin(AirflowPlugin):
     name = names.PLUGIN_NAME
-    fastapi_apps: ClassVar[list[dict[str, Any]]] = [
+    # Airflow reads plugins' class attributes, as declared on AirflowPlugin.
+    fastapi_apps: list[Any] = [  # noqa: RUF012
         {
             "app": DeferredApp(),
             "url_prefix": names.API_PREFIX,

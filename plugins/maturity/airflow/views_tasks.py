@@ -54,7 +54,7 @@ def _label(s: AssessmentSummary) -> str:
     from maturity.airflow.api_payloads import phase_label
 
     number = f"{int(s.phase)} " if s.phase is not None and s.verdict == "assessed" else ""
-    return number + phase_label(s.phase, s.verdict)["en"]
+    return number + str(phase_label(s.phase, s.verdict)["en"])
 
 
 def _rank(s: AssessmentSummary) -> int:
