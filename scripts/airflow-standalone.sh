@@ -100,13 +100,22 @@ EOF
 setsid airflow standalone &
 GROUP=$!
 
+# Live processes of the group, other than standalone itself (zombies do not count).
+components() { ps -o pid=,stat= -g "$GROUP" 2>/dev/null | awk -v g="$GROUP" '$1 != g && $2 !~ /^Z/' ; }
+
 stop() {
     trap - INT TERM EXIT
-    local signal
     echo "Stopping Airflow ..."
-    for signal in INT TERM KILL; do
+    # Ctrl-C for every component; standalone itself lingers once they are gone, so it gets TERM.
+    kill -INT -- "-$GROUP" 2>/dev/null || true
+    for _ in $(seq 1 60); do
+        [[ -z "$(components)" ]] && break
+        sleep 0.5
+    done
+    local signal
+    for signal in TERM KILL; do
         kill -"$signal" -- "-$GROUP" 2>/dev/null || break
-        for _ in $(seq 1 40); do
+        for _ in $(seq 1 20); do
             pgrep -g "$GROUP" >/dev/null || break 2
             sleep 0.5
         done
