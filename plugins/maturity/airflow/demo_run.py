@@ -5,7 +5,7 @@
 1. prepares a local ``AIRFLOW_HOME`` (``$MATURITY_HOME/airflow-demo``; SQLite metadata, migrated
    in this process, the product's pools);
 2. starts the API emulator on loopback with a generated world (every maturity phase) and writes
-   a registry of that world's organisations and accounts;
+   that world's registry and questionnaires (``maturity.connectors.emulator.registry``);
 3. points ``AIRFLOW_CONN_X_DEFAULT`` / ``AIRFLOW_CONN_REDDIT_DEFAULT`` at the emulator and
    ``AIRFLOW_CONN_MATURITY_WAREHOUSE`` at the embedded SQLite warehouse;
 4. runs ``social_maturity_assessment`` once with ``DAG.test()`` for a fixed data interval, the
@@ -25,38 +25,14 @@ import warnings
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from maturity.airflow import names
-
-if TYPE_CHECKING:
-    from maturity.connectors.emulator import World
 
 WORLD_END = datetime(2026, 11, 2, tzinfo=UTC)
 WORLD_DAYS = 91
 WORLD_ORGS = 12
 WORLD_SEED = 7
-
-
-def registry_for_world(world: World) -> dict[str, Any]:
-    """A registry (docs/registry.md) listing every organisation and account of ``world``."""
-    moderated = {m.lower(): s.name for s in world.subreddits for m in s.moderators}
-    organisations = []
-    for org in world.organisations:
-        accounts = []
-        for a in org.accounts:
-            entry: dict[str, Any] = {
-                "platform": str(a.platform),
-                "handle": a.handle,
-                "function": str(a.function),
-            }
-            if str(a.platform) == "reddit" and a.handle.lower() in moderated:
-                entry["subreddit"] = moderated[a.handle.lower()]
-            accounts.append(entry)
-        organisations.append(
-            {"id": org.id, "name": org.name, "sector": str(org.kind), "accounts": accounts}
-        )
-    return {"organisations": organisations}
 
 
 def write_registry(registry: Mapping[str, Any], path: Path) -> Path:
@@ -116,13 +92,14 @@ def run_demo(maturity_home: Path | None = None, *, orgs: int = WORLD_ORGS, lang:
 
     from maturity.airflow import local_run
     from maturity.connectors.emulator import GENEROUS, Emulator, generate_world
+    from maturity.connectors.emulator.registry import dump_registry
 
     console = Console(width=max(Console().width, 120))
     home = (maturity_home or Path(os.environ.get("MATURITY_HOME") or "var")).resolve()
     airflow_home = home / "airflow-demo"
     world = generate_world(orgs, WORLD_SEED, WORLD_END - timedelta(days=WORLD_DAYS), WORLD_END)
     registry = airflow_home / "registry.yaml"
-    write_registry(registry_for_world(world), registry)
+    dump_registry(world, registry, with_questionnaires=True)
     with Emulator(world, limits=GENEROUS) as emulator:
         local_run.configure(
             airflow_home, extra=demo_environment(home, registry, emulator.connection_env())

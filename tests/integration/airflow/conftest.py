@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from airflow_runs import WORLD_END, Product, clean_env
 
-from maturity.airflow.demo_run import registry_for_world
 from maturity.connectors.emulator import GENEROUS, Emulator, World, generate_world
+from maturity.connectors.emulator.registry import registry_data
 
 
 @pytest.fixture(scope="session")
@@ -65,4 +65,4 @@ def product(tmp_path: Path, emulator: Emulator, world: World) -> Product:
     root = tmp_path / "maturity"
     root.mkdir()
     warehouse = json.dumps({"conn_type": "sqlite", "host": str(root / "warehouse.sqlite")})
-    return Product(root, emulator.connection_env(), warehouse, registry_for_world(world))
+    return Product(root, emulator.connection_env(), warehouse, registry_data(world))
