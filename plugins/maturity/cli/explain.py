@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from maturity.assessment import CriterionResult
     from maturity.evidence import EvidenceRef
     from maturity.rubric import Rubric
+    from maturity.warehouse import Warehouse
 
 MAX_REFS = 3
 
@@ -122,6 +123,39 @@ def _print_header(console: Console, data: object, lang: str) -> None:
     )
 
 
+def _print_quarantine(
+    console: Console, wh: Warehouse, org_id: str, start: datetime, end: datetime, lang: str
+) -> None:
+    """Say which data the estimate was built without, and why."""
+    from rich.markup import escape
+
+    batches = wh.quarantined(org_id, start, end)
+    values = wh.quarantined_metrics(org_id, start, end)
+    if not batches and not values:
+        return
+    en = lang == "en"
+    console.print(
+        "[bold yellow]"
+        + ("Built without quarantined data" if en else "Opgebouwd zonder data in quarantaine")
+        + "[/] "
+        + (
+            f"({len(batches)} batch(es), {len(values)} metric value(s); confidence lowered):"
+            if en
+            else f"({len(batches)} batch(es), {len(values)} metriekwaarde(n); zekerheid verlaagd):"
+        )
+    )
+    for b in batches:
+        console.print(
+            f"  {b.platform}:{b.handle} {b.window_start:%Y-%m-%d}–{b.window_end:%Y-%m-%d}: "
+            f"{escape(b.reason)} ({len(b.pages)} landed page(s) kept)"
+        )
+    for v in values:
+        where = f"{v.platform}{':' + v.account if v.account else ''}"
+        console.print(
+            f"  {v.metric_id} ({where}) = {v.value} n={v.n}: {escape('; '.join(v.failed))}"
+        )
+
+
 @handle_errors
 def explain_command(
     org: Annotated[str, typer.Argument(help="Organisation id, as in the warehouse.")],
@@ -180,6 +214,7 @@ def explain_command(
             f"[yellow]Labels unavailable: assessed under {a.rubric_id} "
             f"{a.rubric_version}; pass --rubric with that file.[/]"
         )
+    _print_quarantine(console, wh, a.org_id, a.window.start, a.window.end, lang)
     console.print(_criteria_table(a.criteria, used, lang, sql))
     console.print("[bold]Next steps[/]" if lang == "en" else "[bold]Volgende stappen[/]")
     if not a.next_steps:
