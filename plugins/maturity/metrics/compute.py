@@ -44,8 +44,12 @@ Computation notes
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Literal
+
+import numpy as np
 
 from maturity.evidence import DeclaredFact, MetricValue, OrgEvidence, Window
 from maturity.metrics import activity, interaction, organisation, presence, responsiveness
@@ -81,31 +85,52 @@ def _org_values(
     prep: Prepared,
     org: int,
     results: dict[str, ScopeValues],
-    lists: dict[str, tuple[list[float], list[int]]],
+    lists: dict[str, _Lists],
     evidence: EvidenceBuilder,
 ) -> tuple[MetricValue, ...]:
     sc = prep.scopes
     scopes = sc.scopes_of_org(org)
+    levels = [int(sc.level[scope]) for scope in scopes]
+    platforms = [sc.scope_platform[scope] for scope in scopes]
+    accounts = [sc.scope_account[scope] for scope in scopes]
+    refs = evidence.refs
     out: list[MetricValue] = []
+    append = out.append
     for definition in METRICS:
-        values = results[definition.id]
-        value, n = lists[definition.id]
-        for scope in scopes:
-            if int(sc.level[scope]) not in values.levels:
+        metric_id = definition.id
+        values = results[metric_id]
+        value, n, low, high = lists[metric_id]
+        wanted = values.levels
+        for i, scope in enumerate(scopes):
+            if levels[i] not in wanted:
                 continue
-            out.append(
+            count = n[scope]
+            known = count != 0
+            append(
                 MetricValue(
-                    metric_id=definition.id,
-                    value=None if n[scope] == 0 else value[scope],
-                    n=n[scope],
-                    platform=sc.scope_platform[scope],
-                    account=sc.account_handle(scope),
-                    ci_low=_interval(values.ci_low, scope, n[scope]),
-                    ci_high=_interval(values.ci_high, scope, n[scope]),
-                    refs=evidence.refs(values, scope),
+                    metric_id,
+                    value[scope] if known else None,
+                    count,
+                    platforms[i],
+                    accounts[i],
+                    low[scope] if low is not None and known else None,
+                    high[scope] if high is not None and known else None,
+                    refs(values, scope),
                 )
             )
     return tuple(out)
+
+
+_Lists = tuple[list[float], list[int], list[float] | None, list[float] | None]
+
+
+def _as_lists(values: ScopeValues) -> _Lists:
+    """A metric's arrays as Python lists (one conversion, not one per value)."""
+
+    def bound(array: object) -> list[float] | None:
+        return None if array is None else np.asarray(array, dtype=np.float64).tolist()
+
+    return values.value.tolist(), values.n.tolist(), bound(values.ci_low), bound(values.ci_high)
 
 
 def _interval(bound: object, scope: int, n: int) -> float | None:
@@ -128,15 +153,34 @@ def compute_metrics_many(
     loop over organisations or rows); the result maps organisation id to its values.
     """
     orgs = tuple(registry.organisations if isinstance(registry, Registry) else registry)
-    prep = prepare(orgs, window, frames)
-    return _values_by_org(prep, k_examples, sql_dialect)
+    with _collector_paused():
+        prep = prepare(orgs, window, frames)
+        return _values_by_org(prep, k_examples, sql_dialect)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the values are built.
+
+    The batch creates hundreds of thousands of small objects (refs, values, tuples) and none
+    of them in reference cycles; each generation-0 threshold crossing would make the collector
+    traverse every tracked object again (a third of the evidence time at a million records).
+    Reference counting still frees everything; the collector's previous state is restored.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _values_by_org(
     prep: Prepared, k_examples: int, sql_dialect: SqlDialect
 ) -> dict[str, tuple[MetricValue, ...]]:
     results = compute_scope_values(prep)
-    lists = {m: (r.value.tolist(), r.n.tolist()) for m, r in results.items()}
+    lists = {m: _as_lists(r) for m, r in results.items()}
     evidence = EvidenceBuilder(prep, k_examples, sql_dialect)
     return {
         org.id: _org_values(prep, i, results, lists, evidence)
@@ -193,8 +237,9 @@ def compute_org_evidence(
     sql_dialect: SqlDialect = "sqlite",
 ) -> OrgEvidence:
     """The organisation's evidence for scoring: its metric values, facts and coverage."""
-    prep = prepare((org,), window, _frames(snapshots, posts, inbound, reply_links))
-    metrics = _values_by_org(prep, k_examples, sql_dialect)[org.id]
+    with _collector_paused():
+        prep = prepare((org,), window, _frames(snapshots, posts, inbound, reply_links))
+        metrics = _values_by_org(prep, k_examples, sql_dialect)[org.id]
     return OrgEvidence(
         org_id=org.id,
         window=window,

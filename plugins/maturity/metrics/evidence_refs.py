@@ -59,7 +59,10 @@ class EvidenceBuilder:
         self._tables: dict[RecordKind, ItemTable] = {}
         self._masks = self._account_masks()
         sc = prep.scopes
-        self._scope_accounts: dict[int, IntArray] = {}
+        self._scope_accounts: list[list[int]] | None = None
+        self._listed_lists: dict[int, list[bool]] = {}
+        self._labels: dict[int, str] = {}
+        self._refs: dict[tuple[str, int], tuple[EvidenceRef, ...]] = {}
         self._registered = [
             Account(p, h, sub if isinstance(sub, str) and sub else None)
             for p, h, sub in zip(
@@ -165,34 +168,44 @@ class EvidenceBuilder:
 
     # -- queries ----------------------------------------------------------------------------
 
-    def _accounts_of_scope(self, scope: int) -> IntArray:
-        found = self._scope_accounts.get(scope)
+    def _accounts_of_scope(self, scope: int) -> list[int]:
+        """The accounts of a scope in account order (built for every scope at once)."""
+        found = self._scope_accounts
         if found is None:
             sc = self.prep.scopes
-            if sc.level[scope] == ACCOUNT:
-                found = np.array([scope], dtype=np.int64)
-            elif sc.level[scope] == PLATFORM:
-                found = np.flatnonzero(sc.acc_pscope == scope)
-            else:
-                found = np.flatnonzero(sc.acc_oscope == scope)
-            self._scope_accounts[scope] = found
-        return found
+            found = [[a] for a in range(sc.n_accounts)]
+            found += [[] for _ in range(sc.n_platforms + sc.n_orgs)]
+            for a, (p, o) in enumerate(
+                zip(sc.acc_pscope.tolist(), sc.acc_oscope.tolist(), strict=True)
+            ):
+                found[p].append(a)
+                found[o].append(a)
+            self._scope_accounts = found
+        return found[scope]
 
     def _label(self, scope: int) -> str:
-        sc = self.prep.scopes
-        if sc.level[scope] == ACCOUNT:
-            return f"platform {sc.scope_platform[scope]}, account {sc.account_handle(scope)}"
-        if sc.level[scope] == PLATFORM:
-            return f"platform {sc.scope_platform[scope]}"
-        return "all platforms"
+        label = self._labels.get(scope)
+        if label is None:
+            sc = self.prep.scopes
+            if sc.level[scope] == ACCOUNT:
+                label = f"platform {sc.scope_platform[scope]}, account {sc.account_handle(scope)}"
+            elif sc.level[scope] == PLATFORM:
+                label = f"platform {sc.scope_platform[scope]}"
+            else:
+                label = "all platforms"
+            self._labels[scope] = label
+        return label
 
     def _context(self, sample: str, scope: int) -> QueryContext:
         """The query context of a scope for the accounts a sample set lists (shared by the
         sample sets that list the same accounts)."""
-        listed = self._listed(sample)
-        key = (id(listed), scope)
+        listed_mask = self._listed(sample)
+        key = (id(listed_mask), scope)
         context = self._contexts.get(key)
         if context is None:
+            listed = self._listed_lists.get(id(listed_mask))
+            if listed is None:
+                listed = self._listed_lists[id(listed_mask)] = listed_mask.tolist()
             sc = self.prep.scopes
             org_index = int(sc.scope_org[scope])
             org = sc.orgs[org_index]
@@ -222,13 +235,22 @@ class EvidenceBuilder:
         return text
 
     def refs(self, values: ScopeValues, scope: int) -> tuple[EvidenceRef, ...]:
+        """Examples and query ref; made once per (sample set, scope) and shared by the metrics
+        reading that set (a stated denominator makes a value's refs its own)."""
+        if values.denominator is None:
+            key = (values.sample, scope)
+            found = self._refs.get(key)
+            if found is None:
+                found = self._refs[key] = self._make_refs(values.sample, scope, "")
+            return found
+        note = (
+            "denominator: followers at window end x own posts, summed over accounts = "
+            f"{values.denominator[scope]:,.0f}"
+        )
+        return self._make_refs(values.sample, scope, note)
+
+    def _make_refs(self, sample: str, scope: int, note: str) -> tuple[EvidenceRef, ...]:
         sc = self.prep.scopes
-        note = ""
-        if values.denominator is not None:
-            note = (
-                "denominator: followers at window end x own posts, summed over accounts = "
-                f"{values.denominator[scope]:,.0f}"
-            )
-        sql = self.query(values.sample, scope, note)
+        sql = self.query(sample, scope, note)
         ref = EvidenceRef("query", sql, sc.scope_platform[scope], sc.account_handle(scope))
-        return (*self.examples(values.sample, scope), ref)
+        return (*self.examples(sample, scope), ref)

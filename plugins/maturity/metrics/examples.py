@@ -10,6 +10,7 @@ sample set taken from it reuses that order.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -120,11 +121,24 @@ def example_refs(
     starts = np.flatnonzero(np.r_[True, scope[1:] != scope[:-1]])
     position = np.arange(len(scope)) - np.repeat(starts, np.diff(np.r_[starts, len(scope)]))
     keep = position < k
-    items: dict[int, list[EvidenceRef]] = {}
-    pages: dict[int, list[EvidenceRef]] = {}
-    for s, r in zip(scope[keep].tolist(), chosen[keep].tolist(), strict=True):
-        item, page = _item_refs(table, r, cache)
-        items.setdefault(s, []).append(item)
-        if page is not None:
-            pages.setdefault(s, []).append(page)
-    return {s: _assemble(refs, pages.get(s, [])) for s, refs in items.items()}
+    scope, chosen = scope[keep], chosen[keep]
+    bounds = np.flatnonzero(np.r_[True, scope[1:] != scope[:-1], True]).tolist()
+    scope_ids, rows = scope.tolist(), chosen.tolist()
+    out: dict[int, tuple[EvidenceRef, ...]] = {}
+    # a platform's or organisation's examples are often those of one of its accounts: the
+    # refs of one run of rows are assembled once
+    assembled: dict[tuple[int, ...], tuple[EvidenceRef, ...]] = {}
+    for start, end in pairwise(bounds):
+        run = tuple(rows[start:end])
+        refs = assembled.get(run)
+        if refs is None:
+            items: list[EvidenceRef] = []
+            pages: list[EvidenceRef] = []
+            for r in run:
+                item, page = _item_refs(table, r, cache)
+                items.append(item)
+                if page is not None:
+                    pages.append(page)
+            refs = assembled[run] = _assemble(items, pages)
+        out[scope_ids[start]] = refs
+    return out
