@@ -13,7 +13,7 @@ import pandas as pd
 from maturity.evidence import EvidenceRef
 from maturity.metrics import samples as s
 from maturity.metrics.endpoints import RecordKind
-from maturity.metrics.examples import ItemTable, RefCache, example_refs
+from maturity.metrics.examples import ItemTable, RefCache, RunCache, example_refs
 from maturity.metrics.interaction import followers_known
 from maturity.metrics.naming import org_has_stems
 from maturity.metrics.organisation import secondary_accounts
@@ -56,6 +56,7 @@ class EvidenceBuilder:
         self._queries: dict[tuple[str, int], str] = {}
         self._contexts: dict[tuple[int, int], QueryContext] = {}
         self._cache: RefCache = {}
+        self._runs: RunCache = {}
         self._tables: dict[RecordKind, ItemTable] = {}
         self._masks = self._account_masks()
         sc = prep.scopes
@@ -162,7 +163,7 @@ class EvidenceBuilder:
         if key not in self._examples:
             record, rows = self._rows(key)
             self._examples[key] = example_refs(
-                self._table(record), rows, self.prep.scopes, self.k, self._cache
+                self._table(record), rows, self.prep.scopes, self.k, self._cache, self._runs
             )
         return self._examples[key].get(scope, ())
 

@@ -23,6 +23,8 @@ from maturity.metrics.scopes import IntArray, Scopes
 
 ObjectArray = np.ndarray[Any, np.dtype[np.object_]]
 RefCache = dict[tuple[str, int], tuple[EvidenceRef, EvidenceRef | None]]
+#: (record, rows of one scope's examples) -> their assembled refs, shared across sample sets
+RunCache = dict[tuple[str, tuple[int, ...]], tuple[EvidenceRef, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +73,27 @@ class ItemTable:
 
 def _per_account_candidates(table: ItemTable, rows: IntArray, k: int) -> IntArray:
     """Rows at least as recent as their account's K-th most recent row."""
-    n = max(len(table.t), 1)
-    keys = np.sort(table.acc[rows] * n + table.rank[rows])
-    acc_sorted, ordered = keys // n, table.order[keys % n]
+    acc_sorted, ordered = _by_account_in_time_order(table, rows)
     t_sorted = table.t[ordered]
     starts = np.flatnonzero(np.r_[True, acc_sorted[1:] != acc_sorted[:-1]])
     ends = np.r_[starts[1:], len(ordered)]
     threshold = np.repeat(t_sorted[np.maximum(ends - k, starts)], ends - starts)
     return np.sort(ordered[t_sorted >= threshold])
+
+
+def _by_account_in_time_order(table: ItemTable, rows: IntArray) -> tuple[IntArray, IntArray]:
+    """``rows`` ordered by (account, time order), and their accounts.
+
+    The table's time order is taken as it is (a mask, no sort); a stable sort on the account
+    then keeps time order within each account. Account ids that fit 16 bits sort by radix.
+    """
+    keep = np.zeros(len(table.t), dtype=bool)
+    keep[rows] = True
+    in_time = table.order[keep[table.order]]
+    acc = table.acc[in_time]
+    small = acc.astype(np.uint16) if len(acc) and acc.max() < 2**16 and acc.min() >= 0 else acc
+    by_acc = np.argsort(small, kind="stable")
+    return acc[by_acc], in_time[by_acc]
 
 
 def _item_refs(table: ItemTable, r: int, cache: RefCache) -> tuple[EvidenceRef, EvidenceRef | None]:
@@ -107,7 +122,12 @@ def _assemble(items: list[EvidenceRef], pages: list[EvidenceRef]) -> tuple[Evide
 
 
 def example_refs(
-    table: ItemTable, rows: IntArray, scopes: Scopes, k: int, cache: RefCache
+    table: ItemTable,
+    rows: IntArray,
+    scopes: Scopes,
+    k: int,
+    cache: RefCache,
+    runs: RunCache | None = None,
 ) -> dict[int, tuple[EvidenceRef, ...]]:
     """Scope id → up to ``k`` item refs of ``table[rows]`` (most recent first) and their pages."""
     if len(rows) == 0 or k <= 0:
@@ -125,12 +145,14 @@ def example_refs(
     bounds = np.flatnonzero(np.r_[True, scope[1:] != scope[:-1], True]).tolist()
     scope_ids, rows = scope.tolist(), chosen.tolist()
     out: dict[int, tuple[EvidenceRef, ...]] = {}
-    # a platform's or organisation's examples are often those of one of its accounts: the
-    # refs of one run of rows are assembled once
-    assembled: dict[tuple[int, ...], tuple[EvidenceRef, ...]] = {}
+    # a platform's or organisation's examples are often those of one of its accounts, and
+    # sample sets of the same table often choose the same rows: the refs of one run of rows
+    # are assembled once
+    assembled: RunCache = {} if runs is None else runs
+    record = table.record
     for start, end in pairwise(bounds):
         run = tuple(rows[start:end])
-        refs = assembled.get(run)
+        refs = assembled.get((record, run))
         if refs is None:
             items: list[EvidenceRef] = []
             pages: list[EvidenceRef] = []
@@ -139,6 +161,6 @@ def example_refs(
                 items.append(item)
                 if page is not None:
                     pages.append(page)
-            refs = assembled[run] = _assemble(items, pages)
+            refs = assembled[(record, run)] = _assemble(items, pages)
         out[scope_ids[start]] = refs
     return out
