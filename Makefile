@@ -9,7 +9,7 @@ MATURITY_HOME ?= $(CURDIR)/var
 export MATURITY_HOME
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-fast lint typecheck format bench docs clean
+.PHONY: help install demo demo-file airflow test test-fast lint typecheck format bench docs clean
 
 help:  ## show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,8 +24,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)  ## create .venv and install the project with its dev tools
 
-demo: $(STAMP)  ## run the main job on the embedded default and print the result
+demo: $(STAMP)  ## run the assessment DAG once through real Airflow against the emulator; print the phases
+	$(BIN)/python -m maturity.airflow.demo_run
+
+demo-file: $(STAMP)  ## score the demo metrics-and-facts file (no collection) and print the phases
 	$(BIN)/maturity demo
+
+airflow: $(STAMP)  ## local Airflow (standalone) on localhost: ./dags, the plugin, var/airflow; Ctrl-C stops it
+	exec scripts/airflow-standalone.sh
 
 test: $(STAMP)  ## run the whole test suite with a coverage summary
 	$(BIN)/python -m pytest

@@ -43,7 +43,12 @@ def merge_batches(batches: Sequence[CollectionBatch]) -> CollectionBatch:
     for b in batches:
         for c in b.cursors:
             cursors[c.endpoint] = _furthest(cursors[c.endpoint], c) if c.endpoint in cursors else c
-    pages = {p.path: p for b in reversed(batches) for p in b.pages}
+    # Every page of the first run stays; a later run adds only the pages its new items came
+    # from, so a rerun that found nothing new leaves the list (and the warehouse) as it was.
+    sources = {r.source.path for r in (*posts.values(), *inbound.values()) if r.source}
+    pages = {p.path: p for p in first.pages}
+    for b in batches[1:]:
+        pages.update({p.path: p for p in b.pages if p.path in sources and p.path not in pages})
     merged_posts = tuple(sorted(posts.values(), key=lambda p: (p.created_at, p.post_id)))
     merged_inbound = tuple(sorted(inbound.values(), key=lambda m: (m.created_at, m.message_id)))
     return replace(
@@ -53,5 +58,5 @@ def merge_batches(batches: Sequence[CollectionBatch]) -> CollectionBatch:
         inbound=merged_inbound,
         reply_links=link_replies(merged_inbound, merged_posts),
         cursors=tuple(cursors[e] for e in sorted(cursors)),
-        pages=tuple(sorted(pages.values(), key=lambda p: p.path)),
+        pages=tuple(pages.values()),
     )

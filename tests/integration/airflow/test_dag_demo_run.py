@@ -32,7 +32,10 @@ def test_the_demo_runs_the_dag_and_prints_the_phase_table(tmp_path: Path) -> Non
     wh = Warehouse(f"sqlite:///{tmp_path / 'warehouse.sqlite'}")
     try:
         orgs = wh.list_organisations()
-        assert len(orgs) == 3
+        assert len(orgs) == 3 + 1  # the generated world, and the newcomer without accounts
         assert all(wh.latest_assessment(o.org_id) is not None for o in orgs)
+        newcomer = wh.latest_assessment("gemeente-nieuwkomer")
+        assert newcomer is not None
+        assert newcomer.assessment.verdict == "insufficient_evidence"
     finally:
         wh.dispose()
