@@ -25,7 +25,9 @@ in a fresh subprocess so that its memory is its own:
 6. checks that both agree: for every metric and every scope where pandas has a value, the
    DuckDB value must be there and equal (the largest absolute difference is reported; the
    tests require < 1e-9). The synthetic world has no employee accounts, so
-   ``organisation.employee_accounts`` is computed by both but never compared (n = 0).
+   ``organisation.employee_accounts`` is computed by both but never compared (n = 0); and
+   some metrics are nearly constant in it (no community threads, no dormant accounts, every
+   week active, every name matching), so their agreement is a weak check of those rules.
 
 Every timing is the best of ``repeat`` runs on the same data in the same process; DuckDB runs
 with its default threads and again with one thread. Ratios are pandas time over DuckDB time.
