@@ -45,7 +45,9 @@ def merge_batches(batches: Sequence[CollectionBatch]) -> CollectionBatch:
             cursors[c.endpoint] = _furthest(cursors[c.endpoint], c) if c.endpoint in cursors else c
     # Every page of the first run stays; a later run adds only the pages its new items came
     # from, so a rerun that found nothing new leaves the list (and the warehouse) as it was.
-    sources = {r.source.path for r in (*posts.values(), *inbound.values()) if r.source}
+    sources = {p.source.path for p in posts.values() if p.source} | {
+        m.source.path for m in inbound.values() if m.source
+    }
     pages = {p.path: p for p in first.pages}
     for b in batches[1:]:
         pages.update({p.path: p for p in b.pages if p.path in sources and p.path not in pages})

@@ -104,7 +104,7 @@ class People:
 def snapshot(
     pages: Sequence[LandedPage], target: Target, window: Window, seen_before: bool
 ) -> AccountSnapshot:
-    base = {
+    base: dict[str, Any] = {
         "platform": REDDIT,
         "org_id": target.org_id,
         "handle": target.account.handle,

@@ -76,7 +76,7 @@ def snapshot(
 ) -> AccountSnapshot:
     """The account as the lookup pages describe it; ``observed_at`` is the window's end."""
     account = target.account
-    base = {
+    base: dict[str, Any] = {
         "platform": X,
         "org_id": target.org_id,
         "handle": account.handle,

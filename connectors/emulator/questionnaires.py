@@ -51,6 +51,8 @@ def dump_questionnaires(world: World, directory: str | Path, rubric: Rubric) -> 
     """Write one questionnaire per organisation into ``directory``; returns id -> path."""
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
+    if world.end is None:
+        raise ValueError("a world without an end has no date to declare its questionnaires on")
     declared_at = world.end.date()
     out: dict[str, Path] = {}
     for org in world.organisations:

@@ -106,7 +106,7 @@ def _from_json(conn_id: str, raw: str) -> Connection:
 
 
 def _scalar(value: str) -> Any:
-    """Query values that are JSON scalars (numbers, true/false, null) become those, as in Airflow."""
+    """JSON scalars in query values (numbers, true/false, null) become those, as in Airflow."""
     try:
         parsed = json.loads(value)
     except json.JSONDecodeError:

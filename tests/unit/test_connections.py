@@ -105,6 +105,7 @@ def test_repr_never_shows_the_password() -> None:
 def test_get_connection_reads_the_environment() -> None:
     env = {"AIRFLOW_CONN_MATURITY_WAREHOUSE": "postgres://u:p@db:5432/wh"}
     c = get_connection("maturity_warehouse", env)
-    assert c is not None and c.schema == "wh"
+    assert c is not None
+    assert c.schema == "wh"
     assert get_connection("x_default", env) is None
     assert get_connection("x_default", {"AIRFLOW_CONN_X_DEFAULT": "  "}) is None

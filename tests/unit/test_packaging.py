@@ -33,7 +33,10 @@ def test_every_package_directory_is_listed() -> None:
 def test_no_generic_top_level_connectors_package() -> None:
     out = subprocess.run(
         [sys.executable, "-c", "import importlib.util as u; print(u.find_spec('connectors'))"],
-        capture_output=True, text=True, cwd="/", check=True,
+        capture_output=True,
+        text=True,
+        cwd="/",
+        check=True,
     )
     assert out.stdout.strip() == "None"
 

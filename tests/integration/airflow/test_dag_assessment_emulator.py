@@ -77,7 +77,6 @@ def test_a_run_assesses_every_organisation_and_updates_the_asset(
         wh.dispose()
 
 
-
 HEADLINE = ("verdict", "phase", "maturity_index", "confidence", "coverage", "run_id")
 
 

@@ -233,8 +233,11 @@ def test_threshold_out_of_range(tmp_path: Path, cid: str, threshold: str, expect
     assert expected in msg
     assert f"criterion '{cid}', field 'threshold'" in msg
     id_line = line_of(text, f"id: {cid}")
-    field_line = next(i for i, t in enumerate(text.splitlines(), 1)
-                      if i > id_line and t.strip().startswith("threshold:"))
+    field_line = next(
+        i
+        for i, t in enumerate(text.splitlines(), 1)
+        if i > id_line and t.strip().startswith("threshold:")
+    )
     assert f"{path}:{field_line}" in msg
 
 
@@ -389,14 +392,18 @@ def test_extends_overrides_only_the_named_fields(tmp_path: Path, base: Path) -> 
 
 
 def test_extends_adds_a_criterion(tmp_path: Path, base: Path) -> None:
-    path = write(tmp_path, "extends: base.yaml\nrubric: plus\ncriteria:\n" + NEW_CRITERION, "plus.yaml")
+    path = write(
+        tmp_path, "extends: base.yaml\nrubric: plus\ncriteria:\n" + NEW_CRITERION, "plus.yaml"
+    )
     rubric = load_rubric(path)
     assert rubric.criterion("c.policy").fact == "declared.social_policy"
     assert len(rubric.criteria) == len(GATES) + 1
 
 
 def test_extends_removes_a_criterion(tmp_path: Path, base: Path) -> None:
-    plus = write(tmp_path, "extends: base.yaml\nrubric: plus\ncriteria:\n" + NEW_CRITERION, "plus.yaml")
+    plus = write(
+        tmp_path, "extends: base.yaml\nrubric: plus\ncriteria:\n" + NEW_CRITERION, "plus.yaml"
+    )
     minus = write(tmp_path, "extends: plus.yaml\nrubric: minus\nremove: [c.policy]\n", "minus.yaml")
     assert "c.policy" in {c.id for c in load_rubric(plus).criteria}
     assert [c.id for c in load_rubric(minus).criteria] == [g[0] for g in GATES.values()]
@@ -425,7 +432,9 @@ def test_an_override_is_validated_like_any_criterion(tmp_path: Path, base: Path)
 
 
 def test_an_extends_chain(tmp_path: Path, base: Path) -> None:
-    write(tmp_path, "extends: base.yaml\nrubric: middle\ncriteria:\n" + NEW_CRITERION, "middle.yaml")
+    write(
+        tmp_path, "extends: base.yaml\nrubric: middle\ncriteria:\n" + NEW_CRITERION, "middle.yaml"
+    )
     top = write(
         tmp_path,
         "extends: middle.yaml\nrubric: top\ncriteria:\n  - id: c.policy\n    role: gate\n",

@@ -9,7 +9,9 @@ from maturity.evidence import DeclaredFact, MetricValue, OrgEvidence, Window
 WINDOW = Window(datetime(2026, 8, 3, tzinfo=UTC), datetime(2026, 11, 2, tzinfo=UTC))
 
 
-def mv(metric: str, value: float | None, n: int, platform: str = "all", **kw: object) -> MetricValue:
+def mv(
+    metric: str, value: float | None, n: int, platform: str = "all", **kw: object
+) -> MetricValue:
     return MetricValue(metric_id=metric, value=value, n=n, platform=platform, **kw)  # type: ignore[arg-type]
 
 
@@ -17,8 +19,9 @@ def fact(fact_id: str, value: bool | float, when: date = date(2026, 10, 1)) -> D
     return DeclaredFact(fact_id, value, "Head of Communications", when, "policy.pdf")
 
 
-def evidence(*items: MetricValue | DeclaredFact, expected: tuple[str, ...] = (),
-             quarantined: int = 0) -> OrgEvidence:
+def evidence(
+    *items: MetricValue | DeclaredFact, expected: tuple[str, ...] = (), quarantined: int = 0
+) -> OrgEvidence:
     return OrgEvidence(
         org_id="org",
         window=WINDOW,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from scoring_builders import evidence, fact, mv
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scoring_builders import evidence, fact, mv
 
 from maturity.assessment import Status
 from maturity.evidence import MetricValue
@@ -28,8 +28,7 @@ def _value_for(metric: str) -> st.SearchStrategy[float]:
 def metric_values(draw: st.DrawFn, rubric: Rubric) -> list[MetricValue]:
     metrics = sorted({c.metric for c in rubric.criteria if c.metric})
     chosen = draw(st.lists(st.sampled_from(metrics), unique=True, max_size=len(metrics)))
-    return [mv(m, draw(_value_for(m)), draw(st.integers(0, 500)), draw(PLATFORMS))
-            for m in chosen]
+    return [mv(m, draw(_value_for(m)), draw(st.integers(0, 500)), draw(PLATFORMS)) for m in chosen]
 
 
 FACT_IDS = ["declared.kpis_defined", "declared.governance_structure", "declared.executive_sponsor"]
@@ -83,8 +82,10 @@ def test_attained_phases_are_cumulative_and_gated(
     which: str, small_rubric: Rubric, data: st.DataObject
 ) -> None:
     rubric = _load(which, small_rubric)
-    facts = [fact(f, data.draw(st.booleans())) for f in
-             data.draw(st.lists(st.sampled_from(FACT_IDS), unique=True))]
+    facts = [
+        fact(f, data.draw(st.booleans()))
+        for f in data.draw(st.lists(st.sampled_from(FACT_IDS), unique=True))
+    ]
     a = score(rubric, evidence(*data.draw(metric_values(rubric)), *facts))
     assert [int(p) for p in a.phases_attained] == list(range(1, len(a.phases_attained) + 1))
     for r in a.criteria:

@@ -33,8 +33,9 @@ M, N, U, K = Status.MET, Status.NOT_MET, Status.UNCERTAIN, Status.UNKNOWN
         ("==", 1, 0, 0, N),
     ],
 )
-def test_decide(comparator: str, threshold: float, low: float, high: float,
-                expected: Status) -> None:
+def test_decide(
+    comparator: str, threshold: float, low: float, high: float, expected: Status
+) -> None:
     assert decide(comparator, threshold, low, high) == expected  # type: ignore[arg-type]
 
 
@@ -94,8 +95,9 @@ def test_duration_uses_point_value_or_its_interval(
     small_rubric: Rubric, value: float, ci: tuple[float, float] | None, expected: Status
 ) -> None:
     kw = {"ci_low": ci[0], "ci_high": ci[1]} if ci else {}
-    a = score(small_rubric, evidence(mv("responsiveness.first_response_median_hours", value, 50,
-                                        **kw)))
+    a = score(
+        small_rubric, evidence(mv("responsiveness.first_response_median_hours", value, 50, **kw))
+    )
     assert next(r for r in a.criteria if r.criterion_id == "p3.median").status == expected
 
 
@@ -117,18 +119,23 @@ def test_census_proportion_is_compared_as_is(small_rubric: Rubric) -> None:
         ({"mastodon": 100.0}, K),  # no threshold for mastodon and no default
     ],
 )
-def test_per_platform_thresholds(small_rubric: Rubric, platform_values: dict[str, float],
-                                 expected: Status) -> None:
+def test_per_platform_thresholds(
+    small_rubric: Rubric, platform_values: dict[str, float], expected: Status
+) -> None:
     items = [mv("interaction.engagement_per_post", v, 50, p) for p, v in platform_values.items()]
     a = score(small_rubric, evidence(*items))
     assert next(r for r in a.criteria if r.criterion_id == "p3.engagement").status == expected
 
 
 def test_aggregate_all_needs_every_measured_platform(small_rubric: Rubric) -> None:
-    both = evidence(mv("responsiveness.within_1h_share", 0.9, 200, "x"),
-                    mv("responsiveness.within_1h_share", 0.9, 200, "reddit"))
-    one_bad = evidence(mv("responsiveness.within_1h_share", 0.9, 200, "x"),
-                       mv("responsiveness.within_1h_share", 0.1, 200, "reddit"))
+    both = evidence(
+        mv("responsiveness.within_1h_share", 0.9, 200, "x"),
+        mv("responsiveness.within_1h_share", 0.9, 200, "reddit"),
+    )
+    one_bad = evidence(
+        mv("responsiveness.within_1h_share", 0.9, 200, "x"),
+        mv("responsiveness.within_1h_share", 0.1, 200, "reddit"),
+    )
     pick = lambda a: next(r for r in a.criteria if r.criterion_id == "p6.within_1h").status  # noqa: E731
     assert pick(score(small_rubric, both)) == M
     assert pick(score(small_rubric, one_bad)) == N
@@ -155,27 +162,49 @@ def _phase3_evidence(**overrides: float) -> list:
         (_phase3_evidence(rr=0.2), Phase.PRESENCE, (Phase.PLANNING, Phase.PRESENCE), "assessed"),
         (_phase3_evidence(), Phase.ENGAGEMENT, tuple(Phase)[:3], "assessed"),
         (
-            [*_phase3_evidence(), mv("organisation.functions_with_accounts", 4, 4),
-             fact("declared.governance_structure", True)],
-            Phase.FORMALIZED, tuple(Phase)[:4], "assessed",
+            [
+                *_phase3_evidence(),
+                mv("organisation.functions_with_accounts", 4, 4),
+                fact("declared.governance_structure", True),
+            ],
+            Phase.FORMALIZED,
+            tuple(Phase)[:4],
+            "assessed",
         ),
         (
-            [*_phase3_evidence(), mv("organisation.functions_with_accounts", 4, 4),
-             fact("declared.governance_structure", True), fact("declared.executive_sponsor", True),
-             mv("responsiveness.within_1h_share", 0.8, 300, "x")],
-            Phase.CONVERGED, tuple(Phase), "assessed",
+            [
+                *_phase3_evidence(),
+                mv("organisation.functions_with_accounts", 4, 4),
+                fact("declared.governance_structure", True),
+                fact("declared.executive_sponsor", True),
+                mv("responsiveness.within_1h_share", 0.8, 300, "x"),
+            ],
+            Phase.CONVERGED,
+            tuple(Phase),
+            "assessed",
         ),
         # cumulative: meeting phase 4-6 gates does not help when phase 3's gate fails
         (
-            [*_phase3_evidence(rr=0.2), mv("organisation.functions_with_accounts", 4, 4),
-             fact("declared.governance_structure", True), fact("declared.executive_sponsor", True),
-             mv("responsiveness.within_1h_share", 0.8, 300, "x")],
-            Phase.PRESENCE, tuple(Phase)[:2], "assessed",
+            [
+                *_phase3_evidence(rr=0.2),
+                mv("organisation.functions_with_accounts", 4, 4),
+                fact("declared.governance_structure", True),
+                fact("declared.executive_sponsor", True),
+                mv("responsiveness.within_1h_share", 0.8, 300, "x"),
+            ],
+            Phase.PRESENCE,
+            tuple(Phase)[:2],
+            "assessed",
         ),
     ],
 )
-def test_phase_tables(small_rubric: Rubric, items: list, phase: Phase | None,
-                      attained: tuple[Phase, ...], verdict: str) -> None:
+def test_phase_tables(
+    small_rubric: Rubric,
+    items: list,
+    phase: Phase | None,
+    attained: tuple[Phase, ...],
+    verdict: str,
+) -> None:
     a = score(small_rubric, evidence(*items))
     assert (a.phase, a.phases_attained, a.verdict) == (phase, attained, verdict)
 
@@ -190,8 +219,7 @@ def test_insufficient_evidence_is_not_phase_one(small_rubric: Rubric) -> None:
 
 def test_index_adds_the_met_share_of_the_next_phase(small_rubric: Rubric) -> None:
     # phase 2 attained; phase 3 has weights 5 (gate), 3, 1: the median (3) is met -> 2 + 3/9
-    items = [*_phase3_evidence(rr=0.2),
-             mv("responsiveness.first_response_median_hours", 3.0, 40)]
+    items = [*_phase3_evidence(rr=0.2), mv("responsiveness.first_response_median_hours", 3.0, 40)]
     a = score(small_rubric, evidence(*items))
     assert a.phase == Phase.PRESENCE
     assert a.maturity_index == pytest.approx(2 + 3 / 9, abs=0.01)
@@ -199,11 +227,15 @@ def test_index_adds_the_met_share_of_the_next_phase(small_rubric: Rubric) -> Non
 
 def test_next_steps_are_unmet_next_phase_criteria_by_weight(small_rubric: Rubric) -> None:
     a = score(small_rubric, evidence(*_phase3_evidence(rr=0.2)))
-    assert [s.criterion_id for s in a.next_steps] == ["p3.response_rate", "p3.median",
-                                                      "p3.engagement"]
+    assert [s.criterion_id for s in a.next_steps] == [
+        "p3.response_rate",
+        "p3.median",
+        "p3.engagement",
+    ]
     first = a.next_steps[0]
     assert first.status == N
-    assert "0.2" in first.gap and ">= 0.5" in first.gap
+    assert "0.2" in first.gap
+    assert ">= 0.5" in first.gap
 
 
 def test_missing_platform_lowers_confidence_not_phase(small_rubric: Rubric) -> None:
@@ -234,10 +266,13 @@ def test_quarantine_lowers_confidence(small_rubric: Rubric) -> None:
 def test_latest_declaration_wins(small_rubric: Rubric) -> None:
     from datetime import date
 
-    a = score(small_rubric, evidence(
-        fact("declared.kpis_defined", True, date(2026, 1, 1)),
-        fact("declared.kpis_defined", False, date(2026, 9, 1)),
-    ))
+    a = score(
+        small_rubric,
+        evidence(
+            fact("declared.kpis_defined", True, date(2026, 1, 1)),
+            fact("declared.kpis_defined", False, date(2026, 9, 1)),
+        ),
+    )
     r = next(r for r in a.criteria if r.criterion_id == "p1.kpis")
     assert r.status == N
     assert "2026-09-01" in r.reason
