@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
+from maturity import reasons
 from maturity.assessment import Assessment, CriterionResult, NextStep, PlatformCheck, Status
 from maturity.evidence import DeclaredFact, MetricValue, OrgEvidence
 from maturity.metrics.dictionary import METRICS_BY_ID
@@ -36,10 +38,6 @@ QUARANTINE_FACTOR = 0.8
 FULL_STRENGTH_SAMPLES = 2.0
 
 _DECISIVE = (Status.MET, Status.NOT_MET)
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
 
 
 def decide(comparator: Comparator, threshold: float, low: float, high: float) -> Status:
@@ -66,55 +64,21 @@ def _interval(criterion: Criterion, v: MetricValue, value: float) -> tuple[float
     return value, value
 
 
-def _on(platform: str) -> str:
-    return "over all platforms" if platform == ALL else f"on {platform}"
-
-
 def check_value(criterion: Criterion, v: MetricValue, threshold: float) -> PlatformCheck:
     """Decide one metric value against one threshold."""
-    want = f"{criterion.comparator} {_fmt(threshold)}"
     if v.value is None or v.n <= 0:
-        return PlatformCheck(
-            v.platform,
-            Status.UNKNOWN,
-            v.value,
-            v.n,
-            threshold,
-            None,
-            None,
-            f"no data {_on(v.platform)}; needs {want}",
+        check = PlatformCheck(v.platform, Status.UNKNOWN, v.value, v.n, threshold, None, None, "")
+    else:
+        value = float(v.value)
+        low, high = _interval(criterion, v, value)
+        status = (
+            Status.UNCERTAIN
+            if v.n < criterion.min_sample
+            else decide(criterion.comparator, threshold, low, high)
         )
-    value = float(v.value)
-    low, high = _interval(criterion, v, value)
-    if v.n < criterion.min_sample:
-        return PlatformCheck(
-            v.platform,
-            Status.UNCERTAIN,
-            value,
-            v.n,
-            threshold,
-            low,
-            high,
-            f"{_fmt(value)} {_on(v.platform)} from n={v.n}, below the minimum sample of "
-            f"{criterion.min_sample}; needs {want}",
-        )
-    status = decide(criterion.comparator, threshold, low, high)
-    span = f" (95% interval {_fmt(low)}-{_fmt(high)})" if low != high else ""
-    verdict = {
-        Status.MET: "meets",
-        Status.NOT_MET: "misses",
-        Status.UNCERTAIN: "cannot yet be told from",
-    }[status]
-    return PlatformCheck(
-        v.platform,
-        status,
-        value,
-        v.n,
-        threshold,
-        low,
-        high,
-        f"{_fmt(value)} {_on(v.platform)}{span}, n={v.n}, {verdict} {want}",
-    )
+        check = PlatformCheck(v.platform, status, value, v.n, threshold, low, high, "")
+    reason = reasons.check_reason(check, criterion.comparator, criterion.min_sample)
+    return replace(check, reason=reason)
 
 
 def _select_values(
@@ -164,15 +128,15 @@ def _result(c: Criterion, status: Status, reason: str, **kw: object) -> Criterio
 def score_observed(c: Criterion, values: Sequence[MetricValue]) -> CriterionResult:
     pairs = _select_values(c, values)
     if not pairs:
-        want = ", ".join(f"{p} {c.comparator} {_fmt(t)}" for p, t in c.thresholds().items())
-        return _result(c, Status.UNKNOWN, f"no value of {c.metric} was measured; needs {want}")
+        reason = reasons.no_value_reason(c.metric or "", c.thresholds(), c.comparator)
+        return _result(c, Status.UNKNOWN, reason)
     checks = tuple(check_value(c, v, t) for v, t in pairs)
     status = combine([ch.status for ch in checks], c.aggregate)
     deciding = [ch for ch in checks if ch.status == status] or list(checks)
     return _result(
         c,
         status,
-        "; ".join(ch.reason for ch in deciding),
+        reasons.join([ch.reason for ch in deciding]),
         checks=checks,
         metric_values=tuple(v for v, _ in pairs),
     )
@@ -187,15 +151,11 @@ def score_declared(c: Criterion, facts: Sequence[DeclaredFact]) -> CriterionResu
     if threshold is None:
         threshold = min(c.thresholds().values())
     if not facts:
-        return _result(c, Status.UNKNOWN, f"not declared: answer '{c.fact}' in the questionnaire")
+        return _result(c, Status.UNKNOWN, reasons.not_declared_reason(c.fact or ""))
     latest = max(facts, key=lambda f: (f.declared_at, f.declared_by))
     value = fact_value(latest)
     status = decide(c.comparator, threshold, value, value)
-    shown = str(latest.value).lower() if isinstance(latest.value, bool) else _fmt(value)
-    reason = (
-        f"declared {shown} by {latest.declared_by} on {latest.declared_at.isoformat()}; "
-        f"needs {c.comparator} {_fmt(threshold)}"
-    )
+    reason = reasons.fact_reason(latest, c.comparator, threshold)
     return _result(c, status, reason, facts=(latest,))
 
 

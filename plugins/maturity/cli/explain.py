@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from maturity.assessment import CriterionResult
     from maturity.evidence import EvidenceRef
-    from maturity.rubric import Rubric
+    from maturity.rubric import Criterion, Rubric
     from maturity.warehouse import Warehouse
 
 MAX_REFS = 3
@@ -41,9 +41,22 @@ def _ref_text(ref: EvidenceRef) -> str:
     return f"{ref.kind} {ref.ref}{sha}" + (f" ({where})" if where else "")
 
 
-def _evidence_lines(r: CriterionResult, lang: str, show_queries: bool) -> list[str]:
+def _criterion(rubric: Rubric | None, criterion_id: str) -> Criterion | None:
+    if rubric is None:
+        return None
+    try:
+        return rubric.criterion(criterion_id)
+    except KeyError:
+        return None
+
+
+def _evidence_lines(
+    r: CriterionResult, lang: str, show_queries: bool, rubric: Rubric | None = None
+) -> list[str]:
+    from maturity.reasons import criterion_reason
+
     declared = "declared" if lang == "en" else "verklaard"
-    lines = [r.reason]
+    lines = [criterion_reason(r, _criterion(rubric, r.criterion_id), lang)]
     for f in r.facts:
         if f.source:
             lines.append(f"({declared}) source: {f.source}")
@@ -91,7 +104,7 @@ def _criteria_table(
                 f"{label_of(rubric, r.criterion_id, lang)}\n[dim]{r.criterion_id} · {r.role} · "
                 f"{kind} · w{r.weight:g}[/]",
                 status_text(r.status.value, lang),
-                escape("\n".join(_evidence_lines(r, lang, show_queries))),
+                escape("\n".join(_evidence_lines(r, lang, show_queries, rubric))),
             )
     return table
 
@@ -219,10 +232,18 @@ def explain_command(
     console.print("[bold]Next steps[/]" if lang == "en" else "[bold]Volgende stappen[/]")
     if not a.next_steps:
         console.print("—")
+    from maturity.reasons import criterion_reason
+
+    results = {r.criterion_id: r for r in a.criteria}
     for s in a.next_steps:
         advice = advice_of(used, s.criterion_id, lang)
+        gap = (
+            criterion_reason(results[s.criterion_id], _criterion(used, s.criterion_id), lang)
+            if s.criterion_id in results
+            else s.gap
+        )
         console.print(
             f"{s.rank}. {label_of(used, s.criterion_id, lang)} ",
             status_text(s.status.value, lang),
-            f"\n   {s.gap}" + (f"\n   → {advice}" if advice else ""),
+            f"\n   {gap}" + (f"\n   → {advice}" if advice else ""),
         )

@@ -92,6 +92,8 @@ def test_explain_shows_phase_criteria_evidence_and_next_steps(
     )
     assert "Volgende stappen" in nl.output
     assert "Fase: 1 Planning" in nl.output
+    assert "over alle platforms" in nl.output  # reasons are rebuilt in Dutch too
+    assert "needs" not in nl.output
 
 
 def test_explain_as_of_before_any_window(runner: CliRunner, warehouse_url: URL) -> None:
