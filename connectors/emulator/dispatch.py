@@ -16,12 +16,12 @@ from urllib.parse import parse_qsl, urlsplit
 from maturity.connectors.emulator import reddit_api, x_api
 from maturity.connectors.emulator.control import Control
 from maturity.connectors.emulator.faults import Fault, FaultKind, FaultPlan
-from maturity.connectors.emulator.gcpause import paused_gc
 from maturity.connectors.emulator.http import Request, Response, Route, Router
 from maturity.connectors.emulator.ratelimits import Quota, RateLimit, RateLimiter
 from maturity.connectors.emulator.reddit_store import RedditStore
 from maturity.connectors.emulator.world import World
 from maturity.connectors.emulator.x_store import XStore
+from maturity.gcpause import paused_gc
 
 CONTROL_PREFIX = "/_emulator/"
 UNMATCHED = "(unknown route)"

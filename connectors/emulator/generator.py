@@ -28,7 +28,6 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from maturity.connectors.emulator import vocab
-from maturity.connectors.emulator.gcpause import paused_gc
 from maturity.connectors.emulator.world import (
     NO_METRICS,
     Account,
@@ -46,6 +45,7 @@ from maturity.connectors.emulator.world import (
     Subreddit,
     World,
 )
+from maturity.gcpause import paused_gc
 
 T = TypeVar("T")
 F = AccountFunction

@@ -28,7 +28,7 @@ from maturity.errors import InputError
 from maturity.evidence import DeclaredFact, EvidenceRef, MetricValue, OrgEvidence, Window
 from maturity.metrics.dictionary import METRICS_BY_ID
 from maturity.platforms import ALL, KNOWN_PLATFORMS
-from maturity.yamlfile import dotted_path, load_document
+from maturity.yamlfile import load_document
 
 FORMAT = "maturity-evidence/1"
 
@@ -183,18 +183,6 @@ def load_evidence_file(path: str | Path) -> list[OrgInput]:
     try:
         parsed = EvidenceFileIn.model_validate(doc.data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        org = ""
-        if len(loc) > 1 and loc[0] == "organisations" and isinstance(loc[1], int):
-            orgs = doc.data.get("organisations") or []
-            if loc[1] < len(orgs) and isinstance(orgs[loc[1]], dict):
-                org = f"organisation '{orgs[loc[1]].get('id', '?')}', "
-        raise InputError(
-            f"{org}field '{dotted_path(loc)}': {msg}",
-            where=doc.where(loc),
-            fix="see docs/evidence-file.md for the format",
-        ) from None
+        raise doc.invalid(exc, "see docs/evidence-file.md for the format") from None
     window = Window(_utc(parsed.window.start), _utc(parsed.window.end))
     return [_to_org(o, window) for o in parsed.organisations]

@@ -189,7 +189,7 @@ def _org_row(org: Organisation) -> OrgRow:
 def _run(settings: PipelineSettings, kind: RunKind, org: Organisation, window: Window) -> RunInfo:
     """A run whose id depends only on what it ran on: the organisation's entry, the rubric
     and the window. The same window run twice writes under the same run id."""
-    from maturity.cli.resolve import code_version
+    from maturity.version import code_version
     from maturity.warehouse import RunInfo, deterministic_run_id
 
     rubric = settings.rubric

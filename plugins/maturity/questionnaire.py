@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from maturity.errors import InputError
 from maturity.evidence import DeclaredFact
-from maturity.yamlfile import dotted_path, load_document
+from maturity.yamlfile import load_document
 
 if TYPE_CHECKING:
     from maturity.rubric import Criterion, Rubric
@@ -165,14 +165,7 @@ def load_questionnaire(
     try:
         q = _Questionnaire.model_validate(doc.data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        raise InputError(
-            f"field '{dotted_path(loc)}': {msg}",
-            where=doc.where(loc),
-            fix="see docs/questionnaire.md",
-        ) from None
+        raise doc.invalid(exc, "see docs/questionnaire.md") from None
     if org_id is not None and q.organisation != org_id:
         raise InputError(
             f"the questionnaire is for '{q.organisation}', not '{org_id}'",

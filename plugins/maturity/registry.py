@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from maturity.errors import InputError
 from maturity.platforms import KNOWN_PLATFORMS
-from maturity.yamlfile import dotted_path, load_document
+from maturity.yamlfile import load_document
 
 FUNCTIONS = (
     "main",
@@ -137,19 +137,7 @@ def load_registry(path: str | Path) -> Registry:
     try:
         registry = Registry.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        org = ""
-        orgs = doc.data.get("organisations")
-        if len(loc) > 1 and loc[0] == "organisations" and isinstance(loc[1], int):
-            entry = orgs[loc[1]] if isinstance(orgs, list) and loc[1] < len(orgs) else None
-            org = f"organisation '{entry.get('id', '?')}', " if isinstance(entry, dict) else ""
-        raise InputError(
-            f"{org}field '{dotted_path(loc)}': {msg}",
-            where=doc.where(loc),
-            fix="see docs/registry.md for the registry format",
-        ) from None
+        raise doc.invalid(exc, "see docs/registry.md for the registry format") from None
     base = doc.path.parent
     orgs = tuple(
         o.model_copy(update={"questionnaire": (base / o.questionnaire)})

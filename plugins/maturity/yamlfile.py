@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from maturity.errors import InputError
 
@@ -29,6 +30,25 @@ class Document:
                 return self.lines[key]
             key = key[:-1]
         return self.lines.get(())
+
+    def invalid(self, exc: ValidationError, fix: str, entries: str = "organisations") -> InputError:
+        """The first error of ``exc`` as an :class:`InputError` naming file, line and field.
+
+        When the field lies inside an entry of the list ``entries`` (for example
+        ``organisations[3].metrics[1].value``), the message also names that entry's ``id``.
+        """
+        err = exc.errors()[0]
+        loc = tuple(p for p in err["loc"] if isinstance(p, (str, int)))
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        owner = ""
+        if len(loc) > 1 and loc[0] == entries and isinstance(loc[1], int):
+            items = self.data.get(entries) if isinstance(self.data, dict) else None
+            item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+            if isinstance(item, dict):
+                owner = f"{entries.removesuffix('s')} '{item.get('id', '?')}', "
+        return InputError(
+            f"{owner}field '{dotted_path(loc)}': {msg}", where=self.where(loc), fix=fix
+        )
 
     def where(self, key: PathKey) -> str:
         line = self.line_of(key)

@@ -38,8 +38,8 @@ def assess_inputs(
     trigger: RunTrigger = "cli",
 ) -> list[tuple[str, Assessment]]:
     """Score every organisation and write each in its own transaction."""
-    from maturity.cli.resolve import code_version
     from maturity.scoring import score
+    from maturity.version import code_version
     from maturity.warehouse import OrgRow, RunInfo, deterministic_run_id
 
     if not orgs:

@@ -25,8 +25,8 @@ def rescore_window(wh: Warehouse, rubric: Rubric, org_id: str, window: Window) -
     """
     from dataclasses import replace
 
-    from maturity.cli.resolve import code_version
     from maturity.scoring import score
+    from maturity.version import code_version
     from maturity.warehouse import RunInfo, deterministic_run_id
 
     evidence = wh.read_evidence(org_id, window)
@@ -37,11 +37,9 @@ def rescore_window(wh: Warehouse, rubric: Rubric, org_id: str, window: Window) -
         evidence = replace(
             evidence, platforms_expected=(*a.platforms_covered, *a.platforms_missing)
         )
-    quarantined = getattr(wh, "quarantined", None)
-    if quarantined is not None:
-        evidence = replace(
-            evidence, quarantined_batches=len(quarantined(org_id, window.start, window.end))
-        )
+    evidence = replace(
+        evidence, quarantined_batches=len(wh.quarantined(org_id, window.start, window.end))
+    )
     assessment = score(rubric, evidence)
     digest = f"{rubric.rubric}@{rubric.version}"
     run = RunInfo(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,10 +24,3 @@ def open_warehouse(url: str | None) -> Warehouse:
     wh.check()
     wh.migrate()
     return wh
-
-
-def code_version() -> str:
-    try:
-        return version("social-maturity")
-    except PackageNotFoundError:  # pragma: no cover - only when run from an uninstalled tree
-        return "0+unknown"

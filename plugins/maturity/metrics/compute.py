@@ -44,14 +44,13 @@ Computation notes
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from maturity.evidence import DeclaredFact, MetricValue, OrgEvidence, Window
+from maturity.gcpause import paused_gc
 from maturity.metrics import activity, interaction, organisation, presence, responsiveness
 from maturity.metrics.dictionary import METRICS, METRICS_BY_ID
 from maturity.metrics.evidence_refs import EvidenceBuilder
@@ -153,27 +152,9 @@ def compute_metrics_many(
     loop over organisations or rows); the result maps organisation id to its values.
     """
     orgs = tuple(registry.organisations if isinstance(registry, Registry) else registry)
-    with _collector_paused():
+    with paused_gc():
         prep = prepare(orgs, window, frames)
         return _values_by_org(prep, k_examples, sql_dialect)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the values are built.
-
-    The batch creates hundreds of thousands of small objects (refs, values, tuples) and none
-    of them in reference cycles; each generation-0 threshold crossing would make the collector
-    traverse every tracked object again (a third of the evidence time at a million records).
-    Reference counting still frees everything; the collector's previous state is restored.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _values_by_org(
@@ -237,7 +218,7 @@ def compute_org_evidence(
     sql_dialect: SqlDialect = "sqlite",
 ) -> OrgEvidence:
     """The organisation's evidence for scoring: its metric values, facts and coverage."""
-    with _collector_paused():
+    with paused_gc():
         prep = prepare((org,), window, _frames(snapshots, posts, inbound, reply_links))
         metrics = _values_by_org(prep, k_examples, sql_dialect)[org.id]
     return OrgEvidence(

@@ -7,7 +7,7 @@ import gc
 import numpy as np
 import pytest
 
-from maturity.metrics import compute
+from maturity.gcpause import paused_gc
 from maturity.metrics.examples import ItemTable, _per_account_candidates
 
 pytestmark = pytest.mark.unit
@@ -49,11 +49,11 @@ def test_the_collector_state_is_restored() -> None:
     try:
         for state in (True, False):
             (gc.enable if state else gc.disable)()
-            with compute._collector_paused():
+            with paused_gc():
                 assert not gc.isenabled()
             assert gc.isenabled() is state
         gc.enable()
-        with pytest.raises(RuntimeError), compute._collector_paused():
+        with pytest.raises(RuntimeError), paused_gc():
             raise RuntimeError
         assert gc.isenabled()
     finally:

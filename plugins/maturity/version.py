@@ -1,0 +1,12 @@
+"""The code version written beside every run and assessment."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+
+def code_version() -> str:
+    try:
+        return version("social-maturity")
+    except PackageNotFoundError:  # pragma: no cover - only when run from an uninstalled tree
+        return "0+unknown"
