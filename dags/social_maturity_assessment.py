@@ -6,16 +6,23 @@ week before each Monday 00:00 UTC; `MATURITY_SCHEDULE`, `MATURITY_INTERVAL_DAYS`
 the trailing 91 days ending with it (`MATURITY_LOOKBACK_DAYS`). A rerun of the same interval
 writes the same rows.
 
-1. **plan** reads the registry (`MATURITY_REGISTRY`, default the demo registry) inside the task;
-   **accounts_x** / **accounts_reddit** list the accounts per platform.
-2. **collect_x** / **collect_reddit**: one mapped task per account, landing raw API pages, in
-   the pools `x_api` and `reddit_api` (one pool per API credential).
-3. **organisation** (mapped per organisation): validate → load → metrics → score. An
-   organisation whose accounts were not all collected, or whose step fails, stops there; the
-   others go on.
+Tasks map over **shards**: consecutive organisations of the registry. A registry of up to 16
+organisations gets one task per organisation; a larger one at most 16 tasks per step
+(`MATURITY_ORGS_PER_TASK` sets the shard size). Each task is labelled with its organisation,
+or with the first and last organisation of its shard.
+
+1. **plan** reads the registry (`MATURITY_REGISTRY`, default the demo registry) inside the task
+   and splits it into shards; **accounts_x** / **accounts_reddit** list each shard's accounts
+   per platform.
+2. **collect_x** / **collect_reddit**: one mapped task per shard and platform, landing raw API
+   pages, in the pools `x_api` and `reddit_api` (one pool per API credential).
+3. **organisation** (mapped per shard): validate → load → metrics → score. An organisation
+   whose accounts were not all collected, or whose step fails, stops there; the others go on.
+   A shard is retried while another attempt could help; on its last attempt its failed
+   organisations are logged and left out, and its task fails only if none is left.
 4. **publish** updates the Asset `x-maturity://warehouse/assessments` once the assessments are
    committed, which triggers `social_maturity_views`.
-5. **report** fails the run, naming them, if any organisation was not assessed.
+5. **report** fails the run, naming them and why, if any organisation was not assessed.
 
 Connections: `x_default`, `reddit_default`, `maturity_warehouse`. See docs/airflow.md.
 """
@@ -33,59 +40,70 @@ from maturity.airflow.schedule import AssessmentSchedule
 SCHEDULE = AssessmentSchedule.from_environment()
 ASSESSMENTS = Asset(names.ASSESSMENTS_URI)
 PLATFORMS = tuple(names.POOL_BY_PLATFORM)
-SCORE_TASK = "organisation.score"
-ORG_LABEL = "{{ task.op_kwargs['org']['org_id'] }}"
-ACCOUNT_LABEL = "{{ task.op_kwargs['account']['org_id'] }} {{ task.op_kwargs['account']['platform'] }}:{{ task.op_kwargs['account']['handle'] }}"  # noqa: E501
+STEPS = ("validate", "load", "metrics", "score")
+STEP_TASKS = [f"organisation.{step}" for step in STEPS]
+SHARD_LABEL = "{{ task.op_kwargs['shard']['label'] }}"
+PART_LABEL = "{{ task.op_kwargs['part']['label'] }}"
 
 
-def org_task(step: str, trigger_rule: TriggerRule = TriggerRule.ALL_SUCCESS) -> Any:
-    """A task running ``maturity.pipeline.<step>_org`` for one organisation (mapped)."""
+def shard_task(step: str, trigger_rule: TriggerRule = TriggerRule.ALL_SUCCESS) -> Any:
+    """A task running ``maturity.pipeline.ORG_STEPS[step]`` for one shard (mapped)."""
 
     @task(
         task_id=step,
-        execution_timeout=timedelta(minutes=30),
-        map_index_template=ORG_LABEL,
+        execution_timeout=timedelta(hours=2),
+        map_index_template=SHARD_LABEL,
         trigger_rule=trigger_rule,
-        doc_md=f"`maturity.pipeline.{step}_org` for one organisation and the data interval.",
+        doc_md=f"`{step}` for the organisations of one shard and the data interval.",
     )
-    def run(org: dict[str, Any], previous: Any = None) -> dict[str, Any]:
+    def run(shard: dict[str, Any], previous: dict[str, Any] | None = None) -> dict[str, Any]:
         from airflow.sdk import get_current_context
 
         from maturity.airflow import assessment_tasks as t
 
         context = get_current_context()
+        ti = context["ti"]
+        collected = None
         if step == "validate":
-            landed = context["ti"].xcom_pull(task_ids=[f"collect_{p}" for p in PLATFORMS])
-            t.check_collected(org, landed or [])
-        return t.org_step(step, org, t.window_of(context))
+            landed = ti.xcom_pull(task_ids=[f"collect_{p}" for p in PLATFORMS])
+            collected = t.collected_accounts(landed or [])
+        return t.shard_step(
+            step,
+            shard,
+            t.window_of(context),
+            previous=previous,
+            collected=collected,
+            final=t.last_try(ti),
+        )
 
     return run
 
 
 @task(execution_timeout=timedelta(minutes=10))
 def plan() -> list[dict[str, Any]]:
-    """Read the organisation registry: one entry per organisation, with its accounts."""
+    """Read the organisation registry and split it into shards of organisations."""
     from maturity.airflow import assessment_tasks as t
 
-    return t.plan(t.registry_path())
+    return t.plan(t.registry_path(), t.orgs_per_task())
 
 
 @task(execution_timeout=timedelta(minutes=10))
-def accounts(orgs: list[dict[str, Any]], platform: str) -> list[dict[str, str]]:
-    """The accounts on one platform, to map the collect task over."""
+def accounts(shards: list[dict[str, Any]], platform: str) -> list[dict[str, Any]]:
+    """Each shard's accounts on one platform, to map the collect task over."""
     from maturity.airflow import assessment_tasks as t
 
-    return t.accounts(orgs, platform)
+    return t.accounts(shards, platform)
 
 
-@task(execution_timeout=timedelta(hours=2), map_index_template=ACCOUNT_LABEL)
-def collect(account: dict[str, str]) -> dict[str, Any]:
-    """Land one account's raw API pages for the data interval."""
+@task(execution_timeout=timedelta(hours=2), map_index_template=PART_LABEL)
+def collect(part: dict[str, Any]) -> dict[str, Any]:
+    """Land the raw API pages of one shard's accounts on one platform for the data interval."""
     from airflow.sdk import get_current_context
 
     from maturity.airflow import assessment_tasks as t
 
-    return t.collect(account, t.window_of(get_current_context()))
+    context = get_current_context()
+    return t.collect(part, t.window_of(context), final=t.last_try(context["ti"]))
 
 
 @task(
@@ -103,7 +121,7 @@ def publish() -> dict[str, Any]:
     context = get_current_context()
     ti = context["ti"]
     outcome = t.outcome(
-        ti.xcom_pull(task_ids="plan") or [], ti.xcom_pull(task_ids=[SCORE_TASK]) or []
+        ti.xcom_pull(task_ids="plan") or [], ti.xcom_pull(task_ids=STEP_TASKS) or []
     )
     if not outcome["written"]:
         raise AirflowSkipException("no assessment was written in this run; Asset not updated")
@@ -112,28 +130,28 @@ def publish() -> dict[str, Any]:
         "written": len(outcome["written"]),
         "failed": outcome["failed"],
     }
-    return outcome
+    return {"written": len(outcome["written"]), "failed": outcome["failed"]}
 
 
 @task(trigger_rule=TriggerRule.ALL_DONE, execution_timeout=timedelta(minutes=10))
 def report() -> dict[str, Any]:
-    """Fail the run, naming them, when any organisation was not assessed."""
+    """Fail the run, naming them and why, when any organisation was not assessed."""
     from airflow.sdk import get_current_context
     from airflow.sdk.exceptions import AirflowFailException
 
     from maturity.airflow import assessment_tasks as t
 
     ti = get_current_context()["ti"]
-    orgs = ti.xcom_pull(task_ids="plan")
-    if orgs is None:
+    shards = ti.xcom_pull(task_ids="plan")
+    if shards is None:
         raise AirflowFailException("plan did not list the organisations; see its log")
-    outcome = t.outcome(orgs, ti.xcom_pull(task_ids=[SCORE_TASK]) or [])
+    outcome = t.outcome(shards, ti.xcom_pull(task_ids=STEP_TASKS) or [])
     if outcome["failed"]:
         raise AirflowFailException(
-            f"{len(outcome['failed'])} of {len(orgs)} organisations were not assessed: "
-            f"{', '.join(outcome['failed'])}. Their failed tasks say why."
+            f"{len(outcome['failed'])} of {len(t.org_ids(shards))} organisations were not "
+            "assessed: " + "; ".join(f"{org} ({why})" for org, why in outcome["reasons"].items())
         )
-    return outcome
+    return {"written": len(outcome["written"]), "failed": []}
 
 
 @dag(
@@ -150,25 +168,25 @@ def social_maturity_assessment() -> None:
     planned = plan()
     collected = [
         collect.override(task_id=f"collect_{platform}", pool=pool).expand(
-            account=accounts.override(task_id=f"accounts_{platform}")(planned, platform)
+            part=accounts.override(task_id=f"accounts_{platform}")(planned, platform)
         )
         for platform, pool in names.POOL_BY_PLATFORM.items()
     ]
-    validate = org_task("validate", TriggerRule.ALL_DONE)
-    load, metrics, score = org_task("load"), org_task("metrics"), org_task("score")
+    validate = shard_task("validate", TriggerRule.ALL_DONE)
+    load, metrics, score = shard_task("load"), shard_task("metrics"), shard_task("score")
 
     @task_group(group_id="organisation")
-    def organisation(org: dict[str, Any]) -> Any:
-        # validate runs once every collect task is done, whatever its state, and checks that
-        # this organisation's accounts were all collected: a failed account stops only its
-        # own organisation, and the other organisations go on.
-        checked = validate(org=org)
+    def organisation(shard: dict[str, Any]) -> Any:
+        # validate runs once every collect task is done, whatever its state, and leaves out
+        # the organisations whose accounts were not all collected: a failed account stops
+        # only its own organisation, and the others go on.
+        checked = validate(shard=shard)
         collected >> checked
-        loaded = load(org=org, previous=checked)
-        computed = metrics(org=org, previous=loaded)
-        return score(org=org, previous=computed)
+        loaded = load(shard=shard, previous=checked)
+        computed = metrics(shard=shard, previous=loaded)
+        return score(shard=shard, previous=computed)
 
-    scored = organisation.expand(org=planned)
+    scored = organisation.expand(shard=planned)
     scored >> publish() >> report()
 
 

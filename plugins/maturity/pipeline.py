@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
@@ -27,13 +27,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from maturity.errors import ConfigError, ConnectorError, InputError
-from maturity.evidence import OrgEvidence, Window
+from maturity.evidence import MetricValue, OrgEvidence, Window
+from maturity.shards import Outcome, each
 
 if TYPE_CHECKING:
     from maturity.collect import CollectionRun
     from maturity.connectors.settings import RedditSettings, XSettings
     from maturity.metrics.compute import SqlDialect
     from maturity.pseudonym import Pseudonymiser
+    from maturity.quality import BatchValidation
     from maturity.registry import Organisation, Registry
     from maturity.rubric import Rubric
     from maturity.warehouse import OrgRow, RunInfo, Warehouse
@@ -267,25 +269,43 @@ def collect_account(
     }
 
 
+def validate_orgs(
+    settings: PipelineSettings, org_ids: Sequence[str], window: Window
+) -> Outcome[Summary]:
+    """:func:`validate_org` for several organisations: one failing does not stop the others,
+    and their batches go through the record gates together (one GX validation per suite when
+    they all pass)."""
+    from maturity.quality import validate_batches
+
+    replayed = each(org_ids, lambda o: (settings.organisation(o), _replay(settings, o, window)))
+    owners = [(o, b) for o, (_, run) in replayed.done.items() for b in run]
+    checked = validate_batches([b for _, b in owners])
+    results: dict[str, list[BatchValidation]] = {o: [] for o in replayed.done}
+    for (org_id, _), result in zip(owners, checked, strict=True):
+        results[org_id].append(result)
+
+    def write(org_id: str) -> Summary:
+        org, run = replayed.done[org_id]
+        wh = settings.warehouse
+        wh.write_organisations([_org_row(org)])
+        run_id = _run(settings, "collect", org, window).run_id
+        wh.write_validation(org_id, window, run_id, batch_results=results[org_id])
+        return {
+            "org_id": org_id,
+            "batches": len(results[org_id]),
+            "passed": sum(r.success for r in results[org_id]),
+            "quarantined": [f"{r.platform}:{r.handle}" for r in results[org_id] if not r.success],
+            "not_landed": [f"{f.platform}:{f.handle}" for f in run.failures],
+        }
+
+    written = each(replayed.done, write)
+    written.failed.update(replayed.failed)
+    return written
+
+
 def validate_org(settings: PipelineSettings, org_id: str, window: Window) -> Summary:
     """Re-normalise the landed pages and run the record quality gates; quarantine failures."""
-    from maturity.quality import validate_batch
-
-    org = settings.organisation(org_id)
-    run = _replay(settings, org_id, window)
-    results = [validate_batch(b) for b in run]
-    wh = settings.warehouse
-    wh.write_organisations([_org_row(org)])
-    wh.write_validation(
-        org_id, window, _run(settings, "collect", org, window).run_id, batch_results=results
-    )
-    return {
-        "org_id": org_id,
-        "batches": len(results),
-        "passed": sum(r.success for r in results),
-        "quarantined": [f"{r.platform}:{r.handle}" for r in results if not r.success],
-        "not_landed": [f"{f.platform}:{f.handle}" for f in run.failures],
-    }
+    return validate_orgs(settings, [org_id], window).raise_for(org_id)
 
 
 def load_org(settings: PipelineSettings, org_id: str, window: Window) -> Summary:
@@ -338,44 +358,71 @@ def _facts(settings: PipelineSettings, org: Organisation) -> tuple[Any, ...]:
     return load_questionnaire(org.questionnaire, settings.rubric, org.id).facts
 
 
+def metrics_orgs(
+    settings: PipelineSettings, org_ids: Sequence[str], window: Window
+) -> Outcome[Summary]:
+    """:func:`metrics_org` for several organisations: one failing does not stop the others,
+    and their values go through the metric gates together."""
+    from maturity.metrics.compute import compute_metrics
+    from maturity.quality import validate_metric_sets
+
+    wh = settings.warehouse
+    aw = settings.assessment_window(window)
+    dialect: SqlDialect = "postgresql" if wh.url.get_backend_name() == "postgresql" else "sqlite"
+
+    def compute(org_id: str) -> tuple[Organisation, tuple[MetricValue, ...]]:
+        org = settings.organisation(org_id)
+        records = wh.read_records(org_id, aw.start, aw.end)
+        values = compute_metrics(
+            org,
+            aw,
+            records.snapshots,
+            records.posts,
+            records.inbound,
+            records.reply_links,
+            sql_dialect=dialect,
+        )
+        return org, tuple(values)
+
+    computed = each(org_ids, compute)
+    checked = dict(
+        zip(
+            computed.done,
+            validate_metric_sets([(o, aw, values) for o, (_, values) in computed.done.items()]),
+            strict=True,
+        )
+    )
+
+    def write(org_id: str) -> Summary:
+        org, _ = computed.done[org_id]
+        result = checked[org_id]
+        run = _run(settings, "assess", org, aw)
+        wh.write_validation(org_id, aw, run.run_id, metric_result=result)
+        evidence = OrgEvidence(
+            org_id,
+            aw,
+            metrics=result.passed,
+            facts=_facts(settings, org),
+            platforms_expected=org.platforms,
+        )
+        wh.write_evidence(_org_row(org), evidence, run)
+        return {
+            "org_id": org_id,
+            "window": aw.key,
+            "values": len(result.passed),
+            "rejected": len(result.rejected),
+            "facts": len(evidence.facts),
+        }
+
+    written = each(computed.done, write)
+    written.failed.update(computed.failed)
+    return written
+
+
 def metrics_org(settings: PipelineSettings, org_id: str, window: Window) -> Summary:
     """Compute every metric over the assessment window from the warehouse's records, run the
     metric quality gates, and store the passing values with the declared facts."""
-    from maturity.metrics.compute import compute_metrics
-    from maturity.quality import validate_metric_values
-
-    org = settings.organisation(org_id)
-    wh = settings.warehouse
-    aw = settings.assessment_window(window)
-    records = wh.read_records(org_id, aw.start, aw.end)
-    dialect: SqlDialect = "postgresql" if wh.url.get_backend_name() == "postgresql" else "sqlite"
-    values = compute_metrics(
-        org,
-        aw,
-        records.snapshots,
-        records.posts,
-        records.inbound,
-        records.reply_links,
-        sql_dialect=dialect,
-    )
-    checked = validate_metric_values(org_id, aw, values)
-    run = _run(settings, "assess", org, aw)
-    wh.write_validation(org_id, aw, run.run_id, metric_result=checked)
-    evidence = OrgEvidence(
-        org_id,
-        aw,
-        metrics=checked.passed,
-        facts=_facts(settings, org),
-        platforms_expected=org.platforms,
-    )
-    wh.write_evidence(_org_row(org), evidence, run)
-    return {
-        "org_id": org_id,
-        "window": aw.key,
-        "values": len(checked.passed),
-        "rejected": len(checked.rejected),
-        "facts": len(evidence.facts),
-    }
+    return metrics_orgs(settings, [org_id], window).raise_for(org_id)
 
 
 def quarantined_in(wh: Warehouse, org_id: str, aw: Window) -> int:
@@ -407,6 +454,29 @@ def score_org(settings: PipelineSettings, org_id: str, window: Window) -> Summar
         "maturity_index": assessment.maturity_index,
         "confidence": assessment.confidence,
     }
+
+
+def load_orgs(
+    settings: PipelineSettings, org_ids: Sequence[str], window: Window
+) -> Outcome[Summary]:
+    """:func:`load_org` for several organisations; one failing does not stop the others."""
+    return each(org_ids, lambda o: load_org(settings, o, window))
+
+
+def score_orgs(
+    settings: PipelineSettings, org_ids: Sequence[str], window: Window
+) -> Outcome[Summary]:
+    """:func:`score_org` for several organisations; one failing does not stop the others."""
+    return each(org_ids, lambda o: score_org(settings, o, window))
+
+
+ORG_STEPS = {
+    "validate": validate_orgs,
+    "load": load_orgs,
+    "metrics": metrics_orgs,
+    "score": score_orgs,
+}
+"""The per-organisation steps after collection, in order, each for a shard of organisations."""
 
 
 def assess_org(settings: PipelineSettings, org_id: str, window: Window) -> Summary:

@@ -2,7 +2,11 @@
 
 The DAG file (``dags/social_maturity_assessment.py``) only wires these into tasks; they call
 ``maturity.pipeline`` with the run's data interval as the window. Every value that crosses a
-task boundary (XCom) is a small dict of ids, counts and paths.
+task boundary (XCom) is a small dict of ids, counts, one-line errors and paths.
+
+Tasks map over *shards* of organisations (``maturity.shards``): one organisation per task for
+a small registry, a bounded number of tasks per step for a large one. Within a shard, an
+organisation or account that fails is recorded and the others go on (:func:`finish`).
 """
 
 from __future__ import annotations
@@ -19,17 +23,23 @@ from maturity.airflow import names
 if TYPE_CHECKING:
     from maturity.evidence import Window
     from maturity.pipeline import PipelineSettings
+    from maturity.shards import Outcome
 
 log = logging.getLogger(__name__)
 
 JSON = dict[str, Any]
 
 ORG_STEPS = ("validate", "load", "metrics", "score")
-"""The per-organisation steps, in order; each is ``maturity.pipeline.<step>_org``."""
+"""The per-organisation steps, in order; each is ``maturity.pipeline.ORG_STEPS[step]``."""
+
+ORGS_PER_TASK_ENV = "MATURITY_ORGS_PER_TASK"
 
 
 class CollectionIncomplete(Exception):
-    """An organisation's accounts were not all collected for this window."""
+    """An organisation's accounts were not all collected for this window. Retrying the
+    validate task cannot help: the collect task must be cleared and rerun."""
+
+    retryable = False
 
 
 def default_registry() -> Path:
@@ -90,19 +100,21 @@ def pipeline_settings(registry: str | Path) -> PipelineSettings:
 # -- plan ---------------------------------------------------------------------------------------
 
 
-def plan(registry: Path) -> list[JSON]:
-    """Read the registry: one small dict per organisation, with the accounts to collect.
+def plan(registry: Path, orgs_per_task: int | None = None) -> list[JSON]:
+    """Read the registry and split it into shards: consecutive organisations, each with the
+    accounts to collect. ``orgs_per_task`` ``None`` sizes them automatically
+    (``maturity.shards.auto_size``).
 
-    Each carries the registry's path, so every task of a run reads the same registry.
+    Each shard carries the registry's path, so every task of a run reads the same registry.
     """
     from maturity.registry import load_registry
+    from maturity.shards import auto_size, label, split
 
     with failing_fast():
         reg = load_registry(registry)
-    orgs = [
+    orgs: list[JSON] = [
         {
             "org_id": org.id,
-            "registry": str(registry),
             "accounts": [
                 f"{a.platform}:{a.handle}"
                 for a in org.accounts
@@ -116,27 +128,118 @@ def plan(registry: Path) -> list[JSON]:
         }
         for org in reg.organisations
     ]
-    log.info("registry %s: %d organisations", registry, len(orgs))
-    return orgs
+    size = orgs_per_task or auto_size(len(orgs))
+    groups = split(orgs, size)
+    shards = [
+        {
+            "label": label([o["org_id"] for o in group], i, len(groups)),
+            "registry": str(registry),
+            "orgs": group,
+        }
+        for i, group in enumerate(groups)
+    ]
+    log.info(
+        "registry %s: %d organisations in %d shards of at most %d",
+        registry,
+        len(orgs),
+        len(shards),
+        size,
+    )
+    return shards
 
 
-def accounts(orgs: Sequence[Mapping[str, Any]], platform: str) -> list[JSON]:
-    """The accounts on ``platform`` to collect, one small dict each (the collect task's input)."""
+def orgs_per_task(env: Mapping[str, str] | None = None) -> int | None:
+    """``MATURITY_ORGS_PER_TASK``: a number, or ``None`` for automatic sizing."""
+    from maturity.shards import parse_orgs_per_task
+
+    with failing_fast():
+        return parse_orgs_per_task((os.environ if env is None else env).get(ORGS_PER_TASK_ENV))
+
+
+def org_ids(shards: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [o["org_id"] for shard in shards for o in shard["orgs"]]
+
+
+def accounts(shards: Sequence[Mapping[str, Any]], platform: str) -> list[JSON]:
+    """Per shard, its accounts on ``platform``: the collect task's input (shards without
+    such accounts are left out)."""
     out = []
-    for org in orgs:
-        for key in org["accounts"]:
-            kind, _, handle = key.partition(":")
-            if kind == platform:
-                out.append(
-                    {
-                        "org_id": org["org_id"],
-                        "platform": platform,
-                        "handle": handle,
-                        "registry": org["registry"],
-                    }
-                )
-    log.info("%d %s accounts to collect", len(out), platform)
+    for shard in shards:
+        found = []
+        for org in shard["orgs"]:
+            for key in org["accounts"]:
+                kind, _, handle = key.partition(":")
+                if kind == platform:
+                    found.append({"org_id": org["org_id"], "handle": handle})
+        if found:
+            out.append(
+                {
+                    "label": _accounts_label(shard["label"], platform, found),
+                    "platform": platform,
+                    "registry": shard["registry"],
+                    "accounts": found,
+                }
+            )
+    log.info(
+        "%d %s accounts to collect in %d tasks",
+        sum(len(p["accounts"]) for p in out),
+        platform,
+        len(out),
+    )
     return out
+
+
+def _accounts_label(shard: str, platform: str, found: Sequence[Mapping[str, str]]) -> str:
+    if len(found) <= 3:
+        orgs = dict.fromkeys(a["org_id"] for a in found)
+        handles = ", ".join(f"{platform}:{a['handle']}" for a in found)
+        return f"{' '.join(orgs)} {handles}"
+    return f"{shard} {platform} ({len(found)} accounts)"
+
+
+# -- finishing a shard ------------------------------------------------------------------------
+
+
+def last_try(ti: Any) -> bool:
+    """Whether this attempt is the task's last: its failures are then final."""
+    return int(getattr(ti, "try_number", 1) or 1) > int(getattr(ti, "max_tries", 0) or 0)
+
+
+def finish(what: str, outcome: Outcome[Any], *, final: bool) -> JSON:
+    """The XCom of a shard's task, or the exception that fails or retries it.
+
+    - Every key done: the summaries.
+    - Some failed, and another attempt could help (not bad input, not the last try): raise,
+      so Airflow retries the shard (every step is idempotent, so redoing the others is safe).
+    - Some failed for good: log each, return the rest; the run's ``report`` names them.
+    - All failed for good: fail the task, without retries when it was all bad input.
+    """
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from maturity.shards import describe
+
+    errors = outcome.errors()
+    for key, error in errors.items():
+        log.error("%s: %s failed: %s", key, what, error)
+    if outcome.retryable and not final:
+        first = outcome.failed[outcome.retryable[0]]
+        raise RetryShard(
+            f"{what} failed for {len(outcome.retryable)} of "
+            f"{len(outcome.done) + len(outcome.failed)} ({', '.join(outcome.retryable)}); "
+            f"retrying the shard. First error: {describe(first)}"
+        ) from first
+    if outcome.failed and not outcome.done:
+        message = f"{what} failed for every one: " + "; ".join(
+            f"{k}: {e}" for k, e in errors.items()
+        )
+        if outcome.retryable:
+            raise RetryShard(message) from next(iter(outcome.failed.values()))
+        raise AirflowFailException(message)
+    return {"step": what, "done": dict(outcome.done), "failed": errors}
+
+
+class RetryShard(Exception):
+    """Part of a shard failed in a way another attempt could fix."""
 
 
 # -- collect ------------------------------------------------------------------------------------
@@ -146,30 +249,40 @@ def account_key(platform: str, handle: str) -> str:
     return f"{platform}:{handle.removeprefix('@').removeprefix('u/').lower()}"
 
 
-def collect(account: Mapping[str, str], window: Window) -> JSON:
-    """Land one account's raw pages for the window."""
+def collect(part: Mapping[str, Any], window: Window, *, final: bool = True) -> JSON:
+    """Land the raw pages of a shard's accounts on one platform for the window."""
     from maturity import pipeline
+    from maturity.shards import each
 
-    settings = pipeline_settings(account["registry"])
-    with failing_fast():
-        result = pipeline.collect_account(
-            settings, account["org_id"], account["platform"], account["handle"], window
-        )
-    return {
-        "org_id": account["org_id"],
-        "account": account_key(account["platform"], account["handle"]),
-        "result": result,
-    }
+    settings = pipeline_settings(part["registry"])
+    platform = part["platform"]
+    by_key = {account_key(platform, a["handle"]): a for a in part["accounts"]}
+
+    def one(key: str) -> JSON:
+        a = by_key[key]
+        result = pipeline.collect_account(settings, a["org_id"], platform, a["handle"], window)
+        return {"org_id": a["org_id"], "pages": result["pages"], "status": result["status"]}
+
+    return finish(f"collecting {platform}", each(by_key, one), final=final)
 
 
-def check_collected(org: Mapping[str, Any], collected: Sequence[Any]) -> None:
+def collected_accounts(landed: Sequence[Any]) -> set[tuple[str, str]]:
+    """``(org_id, account key)`` of every account the collect tasks landed."""
+    done = set()
+    for part in landed:
+        if isinstance(part, Mapping):
+            for key, summary in (part.get("done") or {}).items():
+                done.add((summary["org_id"], key))
+    return done
+
+
+def check_collected(org: Mapping[str, Any], collected: set[tuple[str, str]]) -> None:
     """Refuse to assess an organisation from part of its accounts."""
-    done = {
-        c["account"]
-        for c in collected
-        if isinstance(c, Mapping) and c.get("org_id") == org["org_id"]
-    }
-    missing = [a for a in org["accounts"] if account_key(*a.split(":", 1)) not in done]
+    missing = [
+        a
+        for a in org["accounts"]
+        if (org["org_id"], account_key(*a.split(":", 1))) not in collected
+    ]
     if missing:
         raise CollectionIncomplete(
             f"{org['org_id']}: collecting {', '.join(missing)} failed for this window, so the "
@@ -178,26 +291,66 @@ def check_collected(org: Mapping[str, Any], collected: Sequence[Any]) -> None:
         )
 
 
-# -- per organisation ---------------------------------------------------------------------------
+# -- per shard of organisations -----------------------------------------------------------------
 
 
-def org_step(step: str, org: Mapping[str, Any], window: Window) -> JSON:
-    """Run ``maturity.pipeline.<step>_org`` for one organisation and window."""
+def shard_step(
+    step: str,
+    shard: Mapping[str, Any],
+    window: Window,
+    *,
+    previous: Mapping[str, Any] | None = None,
+    collected: set[tuple[str, str]] | None = None,
+    final: bool = True,
+) -> JSON:
+    """Run ``step`` for the shard's organisations that came through the previous step.
+
+    ``validate`` (the first step) is given the accounts the collect tasks landed instead, and
+    leaves out each organisation whose accounts were not all collected.
+    """
     from maturity import pipeline
+    from maturity.shards import Outcome
 
     if step not in ORG_STEPS:
         raise ValueError(f"unknown step {step!r}; known: {ORG_STEPS}")
-    settings = pipeline_settings(org["registry"])
-    with failing_fast():
-        result: JSON = getattr(pipeline, f"{step}_org")(settings, org["org_id"], window)
-    return {"org_id": org["org_id"], "step": step, "result": result}
+    orgs = list(shard["orgs"])
+    failed: dict[str, BaseException] = {}
+    if step == "validate":
+        for org in orgs:
+            try:
+                check_collected(org, collected or set())
+            except CollectionIncomplete as exc:
+                failed[org["org_id"]] = exc
+        todo = [o["org_id"] for o in orgs if o["org_id"] not in failed]
+    else:
+        todo = list((previous or {}).get("done") or {})
+    settings = pipeline_settings(shard["registry"])
+    outcome: Outcome[Any] = pipeline.ORG_STEPS[step](settings, todo, window) if todo else Outcome()
+    outcome.failed.update(failed)
+    return finish(step, outcome, final=final)
 
 
 # -- after every organisation -------------------------------------------------------------------
 
 
-def outcome(orgs: Sequence[Mapping[str, Any]], scored: Sequence[Any]) -> JSON:
-    """Which organisations got an assessment written in this run, and which did not."""
-    written = sorted({s["org_id"] for s in scored if isinstance(s, Mapping) and "org_id" in s})
-    failed = sorted({o["org_id"] for o in orgs} - set(written))
-    return {"written": written, "failed": failed}
+def outcome(shards: Sequence[Mapping[str, Any]], steps: Sequence[Any]) -> JSON:
+    """Which organisations got an assessment written in this run, which did not, and why.
+
+    ``steps`` are the XComs of every per-shard step (any order); an organisation is written
+    when the ``score`` step did it.
+    """
+    written: set[str] = set()
+    reasons: dict[str, str] = {}
+    for result in steps:
+        if not isinstance(result, Mapping):
+            continue
+        if result.get("step") == "score":
+            written.update(result.get("done") or {})
+        for org_id, error in (result.get("failed") or {}).items():
+            reasons.setdefault(org_id, f"{result.get('step')}: {error}")
+    failed = sorted(set(org_ids(shards)) - written)
+    return {
+        "written": sorted(written),
+        "failed": failed,
+        "reasons": {o: reasons.get(o, "its shard's task failed; see its log") for o in failed},
+    }

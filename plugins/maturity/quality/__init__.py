@@ -12,8 +12,8 @@ Importing this package is cheap: pandas and Great Expectations are imported on f
 
 from __future__ import annotations
 
-from maturity.quality.metric_gate import validate_metric_values
-from maturity.quality.record_gate import validate_batch
+from maturity.quality.metric_gate import validate_metric_sets, validate_metric_values
+from maturity.quality.record_gate import validate_batch, validate_batches
 from maturity.quality.report import quality_report, quarantined_batches
 from maturity.quality.results import (
     BatchValidation,
@@ -30,5 +30,7 @@ __all__ = [
     "quality_report",
     "quarantined_batches",
     "validate_batch",
+    "validate_batches",
+    "validate_metric_sets",
     "validate_metric_values",
 ]

@@ -60,23 +60,41 @@ def validate_metric_values(
     ``passed`` holds the values to keep and score; ``rejections`` the others with the checks
     they failed. ``success`` is False when any expectation failed.
     """
-    from maturity.quality.gx_runtime import validate_frame
+    [result] = validate_metric_sets([(org_id, window, values)])
+    return result
 
-    if not org_id:
-        raise InputError("organisation id is empty", where="validate_metric_values")
-    values = tuple(values)
-    scope_frame, scopes = mf.scope_frame(values)
-    by_value = validate_frame(ms.VALUES, mf.values_frame(values))
-    by_scope = validate_frame(ms.CONSISTENCY, scope_frame)
-    failed = _value_rejections(by_value, len(values))
-    for row, checks in _scope_rejections(by_scope, scopes, values).items():
-        failed.setdefault(row, []).extend(checks)
-    return MetricValidation(
-        org_id=org_id,
-        window=window,
-        outcomes=(*by_value, *by_scope),
-        passed=tuple(v for row, v in enumerate(values) if row not in failed),
-        rejections=tuple(
-            Rejection(values[row], tuple(dict.fromkeys(failed[row]))) for row in sorted(failed)
-        ),
-    )
+
+def validate_metric_sets(
+    sets: Sequence[tuple[str, Window, Sequence[MetricValue]]],
+) -> list[MetricValidation]:
+    """:func:`validate_metric_values` for each ``(org_id, window, values)``, in order, with the
+    same results, in one GX validation per suite when every set passes."""
+    from maturity.quality.gx_runtime import validate_frames
+
+    for org_id, _, _ in sets:
+        if not org_id:
+            raise InputError("organisation id is empty", where="validate_metric_values")
+    all_values = [tuple(values) for _, _, values in sets]
+    scoped = [mf.scope_frame(values) for values in all_values]
+    by_value = validate_frames(ms.VALUES, [mf.values_frame(values) for values in all_values])
+    by_scope = validate_frames(ms.CONSISTENCY, [frame for frame, _ in scoped])
+    results = []
+    for (org_id, window, _), values, (_, scopes), value_outcomes, scope_outcomes in zip(
+        sets, all_values, scoped, by_value, by_scope, strict=True
+    ):
+        failed = _value_rejections(value_outcomes, len(values))
+        for row, checks in _scope_rejections(scope_outcomes, scopes, values).items():
+            failed.setdefault(row, []).extend(checks)
+        results.append(
+            MetricValidation(
+                org_id=org_id,
+                window=window,
+                outcomes=(*value_outcomes, *scope_outcomes),
+                passed=tuple(v for row, v in enumerate(values) if row not in failed),
+                rejections=tuple(
+                    Rejection(values[row], tuple(dict.fromkeys(failed[row])))
+                    for row in sorted(failed)
+                ),
+            )
+        )
+    return results

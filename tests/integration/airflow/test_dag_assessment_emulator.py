@@ -56,10 +56,20 @@ def test_a_run_assesses_every_organisation_and_updates_the_asset(
     for org_id in org_ids(product):
         for step in ("validate", "load", "metrics", "score"):
             assert s[(f"organisation.{step}", org_id)] == "success", (step, org_id)
+    # a registry this small gets one shard per organisation: one collect task per
+    # organisation and platform, labelled with the organisation and its accounts
     collected = [k for k in s if k[0] in ("collect_x", "collect_reddit")]
-    n_accounts = sum(len(o["accounts"]) for o in product.registry["organisations"])
-    assert len(collected) == n_accounts
-    assert all(" x:" in label or " reddit:" in label for _, label in collected)
+    platforms = [
+        (o["id"], a["platform"])
+        for o in product.registry["organisations"]
+        for a in o["accounts"]
+        if a["platform"] in ("x", "reddit")
+    ]
+    assert len(collected) == len(set(platforms))
+    labels = sorted(
+        label.split(" ")[0] + " " + task[len("collect_") :] for task, label in collected
+    )
+    assert labels == sorted(f"{org} {platform}" for org, platform in set(platforms))
     [event] = result["asset_events"]
     assert event["source_task_id"] == "publish"
     assert event["extra"]["written"] == len(org_ids(product))
