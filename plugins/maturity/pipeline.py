@@ -2,8 +2,11 @@
 
     collect (per account) → validate → load → metrics → score
 
-Airflow maps one task per account or organisation onto these functions; ``maturity assess
---registry`` runs them in a loop. Each step is idempotent for its window: it reads what the
+Airflow maps one task per shard of organisations (``maturity.shards``) onto the ``*_orgs``
+functions, which run a step for several organisations, keep one failing organisation from
+stopping the others, and send their batches and values through the quality gates together;
+the ``*_org`` functions are the one-organisation case, which ``maturity assess --registry``
+runs in a loop. Each step is idempotent for its window: it reads what the
 previous step left (the landing, the warehouse), writes on natural keys, and returns a small
 JSON-able summary (keys, counts, paths) that fits in an XCom.
 
