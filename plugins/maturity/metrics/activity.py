@@ -18,8 +18,7 @@ import pandas as pd
 
 from maturity.metrics import samples as s
 from maturity.metrics.local_time import US_PER_DAY, US_PER_HOUR
-from maturity.metrics.ordering import sort_within_groups, value_order
-from maturity.metrics.prepared import Prepared
+from maturity.metrics.prepared import Prepared, time_order
 from maturity.metrics.scopes import BoolArray, FloatArray, IntArray
 from maturity.metrics.values import ScopeValues, counted, ratio, share
 
@@ -55,16 +54,16 @@ def active_weeks_share(prep: Prepared) -> ScopeValues:
     n_weeks, _ = weeks(prep)
     week = (prep.posts["t"].to_numpy() - prep.start_us) // US_PER_WEEK
     scope, rows = prep.scopes.expand(_acc(prep))
-    distinct = pd.unique(scope * n_weeks + week[rows])
-    active = np.bincount(distinct // n_weeks, minlength=prep.scopes.n).astype(np.float64)
+    # weeks are 0 .. n_weeks - 1: a (scope, week) table of post counts, no hashing
+    posts = np.bincount(scope * n_weeks + week[rows], minlength=prep.scopes.n * n_weeks)
+    active = (posts.reshape(prep.scopes.n, n_weeks) > 0).sum(axis=1).astype(np.float64)
     return share(active, _weeks_n(prep), s.POSTS_WEEKS)
 
 
 def gap_regularity(prep: Prepared) -> ScopeValues:
     n_scopes = prep.scopes.n
     t_all = prep.posts["t"].to_numpy()
-    scope, rows = prep.scopes.expand(_acc(prep))
-    scope, rows = sort_within_groups(scope, rows, value_order(t_all))
+    scope, rows = prep.scopes.expand_in_order(_acc(prep), time_order(prep, "posts"))
     t = t_all[rows]
     same = scope[1:] == scope[:-1]
     gaps = ((t[1:] - t[:-1]) / US_PER_HOUR)[same]

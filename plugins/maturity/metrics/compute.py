@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from maturity.evidence import DeclaredFact, MetricValue, OrgEvidence, Window
+from maturity.evidence import DeclaredFact, EvidenceRef, MetricValue, OrgEvidence, Window
 from maturity.gcpause import paused_gc
 from maturity.metrics import activity, interaction, organisation, presence, responsiveness
 from maturity.metrics.dictionary import METRICS, METRICS_BY_ID
@@ -85,21 +85,20 @@ def _org_values(
     org: int,
     results: dict[str, ScopeValues],
     lists: dict[str, _Lists],
-    evidence: EvidenceBuilder,
+    refs: dict[str, list[tuple[EvidenceRef, ...]]],
 ) -> tuple[MetricValue, ...]:
     sc = prep.scopes
     scopes = sc.scopes_of_org(org)
     levels = [int(sc.level[scope]) for scope in scopes]
     platforms = [sc.scope_platform[scope] for scope in scopes]
     accounts = [sc.scope_account[scope] for scope in scopes]
-    refs = evidence.refs
     out: list[MetricValue] = []
     append = out.append
     for definition in METRICS:
         metric_id = definition.id
-        values = results[metric_id]
+        wanted = results[metric_id].levels
         value, n, low, high = lists[metric_id]
-        wanted = values.levels
+        metric_refs = refs[metric_id]
         for i, scope in enumerate(scopes):
             if levels[i] not in wanted:
                 continue
@@ -114,7 +113,7 @@ def _org_values(
                     accounts[i],
                     low[scope] if low is not None and known else None,
                     high[scope] if high is not None and known else None,
-                    refs(values, scope),
+                    metric_refs[scope],
                 )
             )
     return tuple(out)
@@ -163,9 +162,9 @@ def _values_by_org(
     results = compute_scope_values(prep)
     lists = {m: _as_lists(r) for m, r in results.items()}
     evidence = EvidenceBuilder(prep, k_examples, sql_dialect)
+    refs = {definition.id: evidence.scope_refs(results[definition.id]) for definition in METRICS}
     return {
-        org.id: _org_values(prep, i, results, lists, evidence)
-        for i, org in enumerate(prep.scopes.orgs)
+        org.id: _org_values(prep, i, results, lists, refs) for i, org in enumerate(prep.scopes.orgs)
     }
 
 

@@ -17,7 +17,7 @@ from maturity.metrics.examples import ItemTable, RefCache, RunCache, example_ref
 from maturity.metrics.interaction import followers_known
 from maturity.metrics.naming import org_has_stems
 from maturity.metrics.organisation import secondary_accounts
-from maturity.metrics.prepared import Prepared
+from maturity.metrics.prepared import Prepared, time_order
 from maturity.metrics.presence import DORMANT_DAYS
 from maturity.metrics.queries import DIALECTS, Account, QueryContext, query
 from maturity.metrics.responsiveness import received_when
@@ -53,10 +53,11 @@ class EvidenceBuilder:
         self.k = k
         self.dialect = DIALECTS[dialect]
         self._examples: dict[str, dict[int, tuple[EvidenceRef, ...]]] = {}
-        self._queries: dict[tuple[str, int], str] = {}
         self._contexts: dict[tuple[int, int], QueryContext] = {}
-        self._cache: RefCache = {}
-        self._runs: RunCache = {}
+        self._contexts_by_accounts: dict[tuple[int, tuple[int, ...]], QueryContext] = {}
+        self._own: dict[int, tuple[Account, ...]] = {}
+        self._caches: dict[RecordKind, RefCache] = {}
+        self._runs: dict[RecordKind, RunCache] = {}
         self._tables: dict[RecordKind, ItemTable] = {}
         self._masks = self._account_masks()
         sc = prep.scopes
@@ -64,12 +65,13 @@ class EvidenceBuilder:
         self._listed_lists: dict[int, list[bool]] = {}
         self._labels: dict[int, str] = {}
         self._refs: dict[tuple[str, int], tuple[EvidenceRef, ...]] = {}
+        self._levels: dict[frozenset[int], list[int]] = {}
         self._registered = [
             Account(p, h, sub if isinstance(sub, str) and sub else None)
             for p, h, sub in zip(
-                sc.accounts["platform"],
-                sc.accounts["handle_lower"],
-                sc.accounts["subreddit"],
+                sc.accounts["platform"].tolist(),
+                sc.accounts["handle_lower"].tolist(),
+                sc.accounts["subreddit"].tolist(),
                 strict=True,
             )
         ]
@@ -117,8 +119,14 @@ class EvidenceBuilder:
         table = self._tables.get(record)
         if table is None:
             prep = self.prep
-            frame = {"post": prep.posts, "inbound": prep.inbound}.get(record)
-            table = ItemTable.of(self._accounts_frame() if frame is None else frame, record)
+            if record == "post":
+                order = time_order(prep, "posts")
+                table = ItemTable.of(prep.posts, record, order, prep.post_sources)
+            elif record == "inbound":
+                order = time_order(prep, "inbound")
+                table = ItemTable.of(prep.inbound, record, order, prep.inbound_sources)
+            else:
+                table = ItemTable.of(self._accounts_frame(), record)
             self._tables[record] = table
         return table
 
@@ -159,13 +167,23 @@ class EvidenceBuilder:
         return "account", np.flatnonzero(self._masks[sample][1])
 
     def examples(self, sample: str, scope: int) -> tuple[EvidenceRef, ...]:
+        return self._examples_of(sample).get(scope, ())
+
+    def _examples_of(self, sample: str) -> dict[int, tuple[EvidenceRef, ...]]:
+        """Scope id → example refs of a sample set (made once for every scope)."""
         key = _SAME_ITEMS.get(sample, sample)
-        if key not in self._examples:
+        found = self._examples.get(key)
+        if found is None:
             record, rows = self._rows(key)
-            self._examples[key] = example_refs(
-                self._table(record), rows, self.prep.scopes, self.k, self._cache, self._runs
+            found = self._examples[key] = example_refs(
+                self._table(record),
+                rows,
+                self.prep.scopes,
+                self.k,
+                self._caches.setdefault(record, {}),
+                self._runs.setdefault(record, {}),
             )
-        return self._examples[key].get(scope, ())
+        return found
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -207,33 +225,37 @@ class EvidenceBuilder:
             listed = self._listed_lists.get(id(listed_mask))
             if listed is None:
                 listed = self._listed_lists[id(listed_mask)] = listed_mask.tolist()
-            sc = self.prep.scopes
-            org_index = int(sc.scope_org[scope])
-            org = sc.orgs[org_index]
-            org_scope = sc.n_accounts + sc.n_platforms + org_index
-            context = QueryContext(
-                dialect=self.dialect,
-                window=self.prep.window,
-                org_id=org.id,
-                timezone=org.timezone,
-                accounts=tuple(
-                    self._registered[a] for a in self._accounts_of_scope(scope) if listed[a]
-                ),
-                own=tuple(self._registered[a] for a in self._accounts_of_scope(org_scope)),
-                dormant_since=self._dormant_since,
-            )
+            accounts = tuple([a for a in self._accounts_of_scope(scope) if listed[a]])
+            # masks that list the same accounts of a scope share one context (and the texts
+            # it has made)
+            context = self._contexts_by_accounts.get((scope, accounts))
+            if context is None:
+                context = self._new_context(scope, accounts)
+                self._contexts_by_accounts[(scope, accounts)] = context
             self._contexts[key] = context
         return context
 
+    def _new_context(self, scope: int, accounts: tuple[int, ...]) -> QueryContext:
+        sc = self.prep.scopes
+        org_index = int(sc.scope_org[scope])
+        org = sc.orgs[org_index]
+        own = self._own.get(org_index)
+        if own is None:
+            org_scope = sc.n_accounts + sc.n_platforms + org_index
+            own = tuple([self._registered[a] for a in self._accounts_of_scope(org_scope)])
+            self._own[org_index] = own
+        return QueryContext(
+            dialect=self.dialect,
+            window=self.prep.window,
+            org_id=org.id,
+            timezone=org.timezone,
+            accounts=tuple([self._registered[a] for a in accounts]),
+            own=own,
+            dormant_since=self._dormant_since,
+        )
+
     def query(self, sample: str, scope: int, note: str = "") -> str:
-        if note:
-            return query(sample, self._context(sample, scope), self._label(scope), note)
-        key = (sample, scope)
-        text = self._queries.get(key)
-        if text is None:
-            text = query(sample, self._context(sample, scope), self._label(scope))
-            self._queries[key] = text
-        return text
+        return query(sample, self._context(sample, scope), self._label(scope), note)
 
     def refs(self, values: ScopeValues, scope: int) -> tuple[EvidenceRef, ...]:
         """Examples and query ref; made once per (sample set, scope) and shared by the metrics
@@ -244,14 +266,55 @@ class EvidenceBuilder:
             if found is None:
                 found = self._refs[key] = self._make_refs(values.sample, scope, "")
             return found
-        note = (
+        return self._make_refs(values.sample, scope, self._note(values, scope))
+
+    def scope_refs(self, values: ScopeValues) -> list[tuple[EvidenceRef, ...]]:
+        """:meth:`refs` of every scope at the metric's levels, by scope id (an empty tuple at
+        the other levels): one pass per metric instead of one call per value."""
+        sc = self.prep.scopes
+        out: list[tuple[EvidenceRef, ...]] = [()] * sc.n
+        scopes = self._scopes_at(values.levels)
+        sample = values.sample
+        if values.denominator is not None:
+            for scope in scopes:
+                out[scope] = self._make_refs(sample, scope, self._note(values, scope))
+            return out
+        # the loop of :meth:`refs` and :meth:`_make_refs`, with what they look up per value
+        # looked up once
+        made = self._refs
+        examples = self._examples_of(sample)
+        contexts = self._contexts
+        listed = id(self._listed(sample))
+        platforms, accounts = sc.scope_platform, sc.scope_account
+        label = self._label
+        for scope in scopes:
+            key = (sample, scope)
+            found = made.get(key)
+            if found is None:
+                context = contexts.get((listed, scope)) or self._context(sample, scope)
+                sql = query(sample, context, label(scope))
+                ref = EvidenceRef("query", sql, platforms[scope], accounts[scope])
+                found = made[key] = (*examples.get(scope, ()), ref)
+            out[scope] = found
+        return out
+
+    def _scopes_at(self, levels: frozenset[int]) -> list[int]:
+        found = self._levels.get(levels)
+        if found is None:
+            level = self.prep.scopes.level.tolist()
+            found = self._levels[levels] = [s for s, lv in enumerate(level) if lv in levels]
+        return found
+
+    @staticmethod
+    def _note(values: ScopeValues, scope: int) -> str:
+        assert values.denominator is not None
+        return (
             "denominator: followers at window end x own posts, summed over accounts = "
             f"{values.denominator[scope]:,.0f}"
         )
-        return self._make_refs(values.sample, scope, note)
 
     def _make_refs(self, sample: str, scope: int, note: str) -> tuple[EvidenceRef, ...]:
         sc = self.prep.scopes
-        sql = self.query(sample, scope, note)
-        ref = EvidenceRef("query", sql, sc.scope_platform[scope], sc.account_handle(scope))
+        sql = query(sample, self._context(sample, scope), self._label(scope), note)
+        ref = EvidenceRef("query", sql, sc.scope_platform[scope], sc.scope_account[scope])
         return (*self.examples(sample, scope), ref)

@@ -15,8 +15,26 @@ IntArray = np.ndarray[Any, np.dtype[np.int64]]
 
 
 def value_order(values: np.ndarray[Any, Any]) -> IntArray:
-    """Row positions in value order."""
-    return np.asarray(np.argsort(values, kind="stable"), dtype=np.int64)
+    """Row positions in value order, equal values in row order (a stable sort's result).
+
+    A plain (unstable) argsort is several times faster than a stable one on int64 or float64;
+    where it leaves equal values next to each other in another order, one integer sort of
+    (run of equal values, row) keys puts them back in row order. NaNs sort last, in row order.
+    """
+    values = np.asarray(values)
+    if values.dtype.kind not in "iuf" or values.ndim != 1 or len(values) < 2:
+        return np.asarray(np.argsort(values, kind="stable"), dtype=np.int64)
+    order = np.asarray(np.argsort(values), dtype=np.int64)
+    ordered = values[order]
+    same = ordered[1:] == ordered[:-1]
+    if values.dtype.kind == "f":
+        missing = np.isnan(ordered)
+        same |= missing[1:] & missing[:-1]
+    if not same.any():
+        return order
+    n = len(order)
+    run = np.cumsum(np.r_[True, ~same]) - 1
+    return np.asarray(np.sort(run * n + order) % n, dtype=np.int64)
 
 
 def sort_within_groups(

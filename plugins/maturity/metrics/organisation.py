@@ -24,12 +24,12 @@ from maturity.metrics import samples as s
 from maturity.metrics.naming import names_stem, org_has_stems
 from maturity.metrics.prepared import Prepared
 from maturity.metrics.quantiles import SortedGroups
+from maturity.metrics.responsiveness import answered_delays
 from maturity.metrics.scopes import BoolArray
 from maturity.metrics.values import ORG_LEVELS, ScopeValues, as_n, counted, ratio, share
 
 NOT_A_FUNCTION = ("employee", "other")
 MAIN = "main"
-SECONDS_PER_HOUR = 3600.0
 
 
 def _function(prep: Prepared, name: str) -> BoolArray:
@@ -77,11 +77,8 @@ def hub_spoke_links(prep: Prepared) -> ScopeValues:
 
 def response_time_spread(prep: Prepared) -> ScopeValues:
     sc = prep.scopes
-    inbound = prep.inbound
-    answered = inbound["answered"].to_numpy(dtype=bool)
-    acc = inbound["acc"].to_numpy(dtype=np.int64)[answered]
-    hours = inbound["delay_s"].to_numpy(dtype=np.float64)[answered] / SECONDS_PER_HOUR
-    medians = SortedGroups.of(acc, hours, sc.n_accounts).quantile(0.5).value
+    # account scopes come first: their sorted delays are each account's answered messages
+    medians = answered_delays(prep).quantile(0.5).value[: sc.n_accounts]
     accounts = np.flatnonzero(~np.isnan(medians))
     scope, rows = sc.expand(accounts)
     groups = SortedGroups.of_rows(scope, accounts[rows], medians, sc.n)

@@ -24,6 +24,7 @@ import pandas as pd
 from maturity.evidence import Window
 from maturity.metrics import local_time
 from maturity.metrics.frames import UTC_US, RecordFrames
+from maturity.metrics.ordering import value_order
 from maturity.metrics.scopes import BoolArray, IntArray, Scopes, codes_of
 from maturity.registry import Organisation
 
@@ -68,6 +69,10 @@ class Prepared:
     """Per organisation: records left out and why (``org``, ``what``, ``count``)."""
     readable: BoolArray
     """Per account: its latest snapshot at or before window end is ``active``."""
+    post_sources: dict[str, SourceColumn]
+    """Per row of ``posts``: its platform, handle and landed page, read where needed."""
+    inbound_sources: dict[str, SourceColumn]
+    """Per row of ``inbound``: its platform, handle and landed page, read where needed."""
     derived: dict[str, Any] = field(default_factory=dict)
     """Columns derived on first use (by the family that needs them), kept for the others."""
 
@@ -75,6 +80,18 @@ class Prepared:
         if name not in self.derived:
             self.derived[name] = make()
         return self.derived[name]
+
+
+def time_order(prep: Prepared, table: str) -> IntArray:
+    """Rows of ``prep.posts`` or ``prep.inbound`` in time order (stable; made once, shared by
+    the metrics and the evidence examples)."""
+
+    def make() -> IntArray:
+        frame = prep.posts if table == "posts" else prep.inbound
+        return value_order(np.asarray(frame["t"].to_numpy(dtype=np.int64)))
+
+    order: IntArray = prep.memo(f"{table}_time_order", make)
+    return order
 
 
 # -- accounts ---------------------------------------------------------------------------------
@@ -127,62 +144,120 @@ def _in_window(t: IntArray, start_us: int, end_us: int) -> IntArray:
     return np.flatnonzero((t >= start_us) & (t < end_us))
 
 
-def _left_out(scopes: Scopes, org_ids: pd.Series, drop: BoolArray, what: str) -> pd.DataFrame:
-    org = scopes.org_of(org_ids)
+def _left_out(scopes: Scopes, org: IntArray, drop: BoolArray, what: str) -> pd.DataFrame:
     counts = np.bincount(org[drop & (org >= 0)], minlength=scopes.n_orgs)
     nz = np.flatnonzero(counts)
     return pd.DataFrame({"org": nz, "what": what, "count": counts[nz]})
 
 
 def frame_of(columns: dict[str, np.ndarray[Any, Any]]) -> pd.DataFrame:
-    """A frame of numpy columns; object columns stay ``object`` (no per-row string checks)."""
+    """A frame of numpy columns, not copied; object columns stay ``object`` (no per-row string
+    checks). The arrays must be the frame's own (fresh arrays, not views of shared ones)."""
     return pd.DataFrame(
         {
             name: pd.Series(values, dtype=object, copy=False) if values.dtype == object else values
             for name, values in columns.items()
-        }
+        },
+        copy=False,
     )
 
 
-def objects(values: pd.Series) -> ObjectArray:
-    """A column as an object array; a categorical one shares its category strings."""
+def objects(values: pd.Series, rows: IntArray | None = None) -> ObjectArray:
+    """A column (or its ``rows``) as a new object array; a categorical one shares its category
+    strings (one take of its codes, no per-row work)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        categories = np.asarray([*values.cat.categories.astype(object), None], dtype=object)
-        return np.asarray(categories[values.cat.codes.to_numpy()])
-    return np.asarray(values.to_numpy(dtype=object))
+        categories = np.asarray(
+            [*values.cat.categories.astype(object).tolist(), None], dtype=object
+        )
+        codes = values.cat.codes.to_numpy()
+        return np.asarray(categories[codes if rows is None else codes[rows]])
+    array = np.asarray(values.to_numpy(dtype=object))
+    return array.copy() if rows is None else np.asarray(array[rows])
 
 
-def _post_columns(sub: pd.DataFrame, acc: IntArray, scopes: Scopes) -> pd.DataFrame:
-    kind = sub["kind"]
-    self_target = scopes.account_of(sub["org_id"], sub["platform"], sub["in_reply_to_author"])
-    is_reply = (kind == "reply").to_numpy(dtype=bool)
-    engagement = (
-        sub["like_count"].to_numpy()
-        + sub["repost_count"].to_numpy()
-        + sub["reply_count"].to_numpy()
-        + sub["quote_count"].to_numpy()
+class SourceColumn:
+    """A column of a records frame seen through the prepared rows (``rows``: positions in the
+    frame): gathered only where it is read, as examples read a few rows of columns that no
+    metric needs."""
+
+    __slots__ = ("rows", "values")
+
+    def __init__(self, values: pd.Series, rows: IntArray) -> None:
+        self.values = values
+        self.rows = rows
+
+    def __getitem__(self, at: IntArray) -> ObjectArray:
+        return objects(self.values, self.rows[at])
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+#: Columns only the evidence reads (a few rows of them): kept as :class:`SourceColumn`.
+SOURCE_COLUMNS = ("platform", "handle", "page_path", "page_sha256", "page_endpoint")
+
+
+def _source_columns(frame: pd.DataFrame, rows: IntArray) -> dict[str, SourceColumn]:
+    return {name: SourceColumn(frame[name], rows) for name in SOURCE_COLUMNS}
+
+
+def _is(values: pd.Series, *names: str) -> BoolArray:
+    """Per row: the value is one of ``names`` (a categorical compares codes, not strings)."""
+    return np.asarray(values.isin(names).to_numpy(dtype=bool))
+
+
+def _kept(
+    scopes: Scopes, frame: pd.DataFrame, rows: IntArray, readable: BoolArray, what: str
+) -> tuple[IntArray, IntArray, IntArray, list[pd.DataFrame]]:
+    """Of a frame's ``rows`` (in the window), those of registered readable accounts: the kept
+    rows, their accounts, every row's organisation, and the notes on the rows left out."""
+    org = scopes.org_of(frame["org_id"])[rows]
+    acc = scopes.account_of(frame["org_id"], frame["platform"], frame["handle"])[rows]
+    registered = acc >= 0
+    keep = registered.copy()
+    keep[registered] = readable[acc[registered]]
+    notes = [
+        _left_out(scopes, org, ~registered, f"{what} accounts not in the registry"),
+        _left_out(scopes, org, registered & ~keep, f"{what} unreadable accounts"),
+    ]
+    return rows[keep], acc[keep], org, notes
+
+
+def _post_columns(p: pd.DataFrame, rows: IntArray, acc: IntArray, scopes: Scopes) -> pd.DataFrame:
+    kind = p["kind"]
+    is_reply = _is(kind, "reply")[rows]
+    # a reply to one of the organisation's own accounts is no third-party reply
+    replies = rows[is_reply]
+    to_own = scopes.account_of(
+        p["org_id"].iloc[replies],
+        p["platform"].iloc[replies],
+        p["in_reply_to_author"].iloc[replies],
     )
+    third_party = is_reply.copy()
+    third_party[is_reply] = to_own < 0
+    engagement = (
+        p["like_count"].to_numpy()[rows]
+        + p["repost_count"].to_numpy()[rows]
+        + p["reply_count"].to_numpy()[rows]
+        + p["quote_count"].to_numpy()[rows]
+    )
+    n_urls = p["n_urls"].to_numpy()[rows]
     return frame_of(
         {
             "acc": acc,
-            "t": micros(sub["created_at"]),
-            "original": (kind == "original").to_numpy(dtype=bool),
+            "t": micros(p["created_at"])[rows],
+            "original": _is(kind, "original")[rows],
             "reply": is_reply,
-            "third_party_reply": is_reply & (self_target < 0),
-            "repost": kind.isin(["repost", "quote"]).to_numpy(dtype=bool),
-            "turn": (kind != "repost").to_numpy(dtype=bool),
+            "third_party_reply": third_party,
+            "repost": _is(kind, "repost", "quote")[rows],
+            "turn": ~_is(kind, "repost")[rows],
             "engagement": engagement.astype(np.float64),
-            "has_link": (sub["n_urls"].to_numpy() > 0),
-            "has_utm": sub["has_utm"].to_numpy(dtype=bool) & (sub["n_urls"].to_numpy() > 0),
-            "item_id": objects(sub["post_id"]),
-            "conversation_id": objects(sub["conversation_id"]),
-            "in_reply_to_post_id": objects(sub["in_reply_to_post_id"]),
-            "platform": objects(sub["platform"]),
-            "handle": objects(sub["handle"]),
+            "has_link": n_urls > 0,
+            "has_utm": p["has_utm"].to_numpy(dtype=bool)[rows] & (n_urls > 0),
+            "item_id": objects(p["post_id"], rows),
+            "conversation_id": objects(p["conversation_id"], rows),
+            "in_reply_to_post_id": objects(p["in_reply_to_post_id"], rows),
             "org": scopes.acc_org[acc],
-            "page_path": sub["page_path"].to_numpy(dtype=object),
-            "page_sha256": sub["page_sha256"].to_numpy(dtype=object),
-            "page_endpoint": sub["page_endpoint"].to_numpy(dtype=object),
         }
     )
 
@@ -192,17 +267,8 @@ def _posts(
 ) -> tuple[pd.DataFrame, IntArray, list[pd.DataFrame]]:
     p = frames.posts
     rows = _in_window(micros(p["created_at"]), start_us, end_us)
-    sub = p.iloc[rows]
-    acc = scopes.account_of(sub["org_id"], sub["platform"], sub["handle"])
-    registered = acc >= 0
-    keep = registered.copy()
-    keep[registered] = readable[acc[registered]]
-    notes = [
-        _left_out(scopes, sub["org_id"], ~registered, "posts by accounts not in the registry"),
-        _left_out(scopes, sub["org_id"], registered & ~keep, "posts by unreadable accounts"),
-    ]
-    sub = sub.iloc[np.flatnonzero(keep)]
-    return _post_columns(sub, acc[keep], scopes), rows[keep], notes
+    kept, acc, _, notes = _kept(scopes, p, rows, readable, "posts by")
+    return _post_columns(p, kept, acc, scopes), kept, notes
 
 
 def _children(child: pd.DataFrame, kept_rows: IntArray, n_rows: int, column: str) -> pd.DataFrame:
@@ -210,7 +276,7 @@ def _children(child: pd.DataFrame, kept_rows: IntArray, n_rows: int, column: str
     position[kept_rows] = np.arange(len(kept_rows), dtype=np.int64)
     post = position[child["post_row"].to_numpy(dtype=np.int64)]
     ok = post >= 0
-    return pd.DataFrame({"post": post[ok], column: child[column].to_numpy(dtype=object)[ok]})
+    return frame_of({"post": post[ok], column: child[column].to_numpy(dtype=object)[ok]})
 
 
 def _mentions(
@@ -218,49 +284,87 @@ def _mentions(
 ) -> pd.DataFrame:
     rows = _children(frames.mentions, kept_rows, len(frames.posts), "mention")
     post = rows["post"].to_numpy()
+    poster = posts["acc"].to_numpy()[post]
+    # a post's platform is its account's (accounts are matched on it)
     acc = scopes.account_of(
-        pd.Series(scopes.accounts["org_id"].to_numpy()[posts["acc"].to_numpy()[post]]),
-        pd.Series(posts["platform"].to_numpy()[post]),
+        pd.Series(scopes.accounts["org_id"].to_numpy()[poster]),
+        pd.Series(scopes.accounts["platform"].to_numpy()[poster]),
         pd.Series(rows["mention"].to_numpy()),
     )
-    return pd.DataFrame({"post": post, "account": acc})
+    return pd.DataFrame({"post": post, "account": acc}, copy=False)
 
 
 # -- inbound ----------------------------------------------------------------------------------
 
 
-def _link_positions(sub: pd.DataFrame, links: pd.DataFrame) -> IntArray:
-    """For each message, the row of its reply link (-1 when none), matched on platform and id."""
-    out = np.full(len(sub), -1, dtype=np.int64)
-    if links.empty or sub.empty:
+def first_match(
+    keys: ObjectArray,
+    key_groups: IntArray,
+    lookup: ObjectArray,
+    lookup_groups: IntArray,
+) -> IntArray:
+    """For each of ``lookup``: the position of the first of ``keys`` equal to it in the same
+    group, else -1. Groups are integer codes (the same numbering on both sides); a row whose
+    group is negative matches nothing. Missing values match each other.
+
+    One hash pass over both sides (the values are factorised together), then integer work
+    only: the first key of each (value, group) is a minimum over key positions.
+    """
+    out = np.full(len(lookup), -1, dtype=np.int64)
+    if len(keys) == 0 or len(lookup) == 0:
         return out
-    link_codes, link_names = codes_of(links["platform"])
-    msg_codes, msg_names = codes_of(sub["platform"])
-    for k, name in enumerate(msg_names):
-        if name not in link_names:
-            continue
-        on_links = np.flatnonzero(link_codes == link_names.index(name))
-        on_msgs = np.flatnonzero(msg_codes == k)
-        if len(on_links) == 0:
-            continue
-        index = pd.Index(links["inbound_id"].to_numpy(dtype=object)[on_links])
-        if not index.is_unique:
-            keep = ~index.duplicated(keep="first")
-            index, on_links = index[keep], on_links[keep]
-        found = index.get_indexer(sub["message_id"].to_numpy(dtype=object)[on_msgs])
-        out[on_msgs] = np.where(found >= 0, on_links[np.maximum(found, 0)], -1)
+    codes, uniques = pd.factorize(np.concatenate([keys, lookup]))
+    codes = np.asarray(codes, dtype=np.int64)
+    codes[codes < 0] = len(uniques)
+    n_groups = int(max(key_groups.max(initial=-1), lookup_groups.max(initial=-1))) + 1
+    if n_groups == 0:
+        return out
+    key = codes[: len(keys)] * n_groups + key_groups
+    on_keys = np.flatnonzero(key_groups >= 0)
+    none = len(keys)
+    first = np.full((len(uniques) + 1) * n_groups, none, dtype=np.int64)
+    np.minimum.at(first, key[on_keys], on_keys)
+    on_lookup = np.flatnonzero(lookup_groups >= 0)
+    found = first[codes[len(keys) :][on_lookup] * n_groups + lookup_groups[on_lookup]]
+    out[on_lookup] = np.where(found < none, found, -1)
     return out
 
 
+def _platform_codes(*columns: pd.Series) -> list[IntArray]:
+    """Codes of platform columns in one numbering (-1 for missing)."""
+    names: dict[str, int] = {}
+    out = []
+    for column in columns:
+        codes, cats = codes_of(column)
+        table = np.array([names.setdefault(c, len(names)) for c in cats] + [-1], dtype=np.int64)
+        out.append(np.asarray(table[codes], dtype=np.int64))
+    return out
+
+
+def _link_positions(platform: pd.Series, message_id: ObjectArray, links: pd.DataFrame) -> IntArray:
+    """For each message, the row of its reply link (-1 when none), matched on platform and id;
+    the first link wins when a message has several."""
+    if links.empty or len(message_id) == 0:
+        return np.full(len(message_id), -1, dtype=np.int64)
+    link_platform, msg_platform = _platform_codes(links["platform"], platform)
+    link_ids = np.asarray(links["inbound_id"].to_numpy(dtype=object))
+    return first_match(link_ids, link_platform, message_id, msg_platform)
+
+
 def _answered(
-    sub: pd.DataFrame, links: pd.DataFrame, scopes: Scopes, end_us: int
+    platform: pd.Series,
+    message_id: ObjectArray,
+    org: IntArray,
+    links: pd.DataFrame,
+    scopes: Scopes,
+    end_us: int,
 ) -> tuple[BoolArray, np.ndarray[Any, np.dtype[np.float64]]]:
-    pos = _link_positions(sub, links)
+    pos = _link_positions(platform, message_id, links)
     has = pos >= 0
     if not has.any():
-        return has, np.full(len(sub), np.nan)
+        return has, np.full(len(message_id), np.nan)
     safe = np.maximum(pos, 0)
-    same_org = scopes.org_of(links["org_id"])[safe] == scopes.org_of(sub["org_id"])
+    same_org = scopes.org_of(links["org_id"])[safe] == org
     inbound_at = micros(links["inbound_at"])[safe]
     replied_at = micros(links["replied_at"])[safe]
     answered = has & same_org & (replied_at >= inbound_at) & (replied_at < end_us)
@@ -279,6 +383,15 @@ def local_times(t: IntArray, org: IntArray, scopes: Scopes, window: Window) -> I
     return local
 
 
+def _category_codes(values: pd.Series) -> IntArray:
+    """Integer codes of a column (-1 for missing): a categorical's own codes, else codes in
+    order of first appearance."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return np.asarray(values.cat.codes.to_numpy(), dtype=np.int64)
+    codes, _ = pd.factorize(values)
+    return np.asarray(codes, dtype=np.int64)
+
+
 def _inbound(
     frames: RecordFrames,
     scopes: Scopes,
@@ -286,50 +399,37 @@ def _inbound(
     start_us: int,
     end_us: int,
     readable: BoolArray,
-) -> tuple[pd.DataFrame, pd.DataFrame, list[pd.DataFrame]]:
+) -> tuple[pd.DataFrame, IntArray, pd.DataFrame, list[pd.DataFrame]]:
     m = frames.inbound
-    sub = m.iloc[_in_window(micros(m["created_at"]), start_us, end_us)]
-    org = scopes.org_of(sub["org_id"])
-    author, _ = codes_of(sub["author"])
-    threads = pd.DataFrame(
+    t_all = micros(m["created_at"])
+    rows = _in_window(t_all, start_us, end_us)
+    kept, acc, org, notes = _kept(scopes, m, rows, readable, "inbound messages to")
+    assessed = np.flatnonzero(org >= 0)
+    on_org = rows[assessed]
+    threads = frame_of(
         {
-            "pscope": scopes.platform_scope_of(org, sub["platform"]),
-            "conversation_id": sub["conversation_id"].to_numpy(dtype=object),
-            "author": author,
+            "pscope": scopes.platform_scope_of(org[assessed], m["platform"].iloc[on_org]),
+            "conversation_id": objects(m["conversation_id"], on_org),
+            "author": _category_codes(m["author"].iloc[rows])[assessed],
         }
-    ).iloc[np.flatnonzero(org >= 0)]
-    acc = scopes.account_of(sub["org_id"], sub["platform"], sub["handle"])
-    registered = acc >= 0
-    keep = registered.copy()
-    keep[registered] = readable[acc[registered]]
-    notes = [
-        _left_out(
-            scopes, sub["org_id"], ~registered, "inbound messages to accounts not in the registry"
-        ),
-        _left_out(
-            scopes, sub["org_id"], registered & ~keep, "inbound messages to unreadable accounts"
-        ),
-    ]
-    sub, acc = sub.iloc[np.flatnonzero(keep)], acc[keep]
-    t = micros(sub["created_at"])
-    answered, delay = _answered(sub, frames.reply_links, scopes, end_us)
+    )
+    message_id = objects(m["message_id"], kept)
+    platform = m["platform"].iloc[kept]
+    answered, delay = _answered(
+        platform, message_id, scopes.acc_org[acc], frames.reply_links, scopes, end_us
+    )
     frame = frame_of(
         {
             "acc": acc,
-            "t": t,
+            "t": t_all[kept],
             "answered": answered,
             "delay_s": delay,
             "within_1h": answered & (delay <= 3600),
             "within_24h": answered & (delay <= 86400),
-            "item_id": objects(sub["message_id"]),
-            "platform": objects(sub["platform"]),
-            "handle": objects(sub["handle"]),
-            "page_path": sub["page_path"].to_numpy(dtype=object),
-            "page_sha256": sub["page_sha256"].to_numpy(dtype=object),
-            "page_endpoint": sub["page_endpoint"].to_numpy(dtype=object),
+            "item_id": message_id,
         }
     )
-    return frame, threads.reset_index(drop=True), notes
+    return frame, kept, threads, notes
 
 
 def prepare(orgs: tuple[Organisation, ...], window: Window, frames: RecordFrames) -> Prepared:
@@ -338,7 +438,9 @@ def prepare(orgs: tuple[Organisation, ...], window: Window, frames: RecordFrames
     accounts = _latest_snapshots(frames.snapshots, scopes, end_us)
     readable = np.asarray(accounts["readable"].to_numpy(dtype=bool))
     posts, kept_rows, post_notes = _posts(frames, scopes, start_us, end_us, readable)
-    inbound, threads, inbound_notes = _inbound(frames, scopes, window, start_us, end_us, readable)
+    inbound, inbound_rows, threads, inbound_notes = _inbound(
+        frames, scopes, window, start_us, end_us, readable
+    )
     return Prepared(
         scopes=scopes,
         window=window,
@@ -352,4 +454,6 @@ def prepare(orgs: tuple[Organisation, ...], window: Window, frames: RecordFrames
         thread_inbound=threads,
         left_out=pd.concat([*post_notes, *inbound_notes], ignore_index=True),
         readable=readable,
+        post_sources=_source_columns(frames.posts, kept_rows),
+        inbound_sources=_source_columns(frames.inbound, inbound_rows),
     )

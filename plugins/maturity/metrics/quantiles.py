@@ -53,6 +53,15 @@ class SortedGroups:
         start = np.cumsum(counts) - counts
         return cls(values[sorted_rows], start, counts)
 
+    @classmethod
+    def of_sorted(
+        cls, groups: IntArray, rows: IntArray, values: FloatArray, n_groups: int
+    ) -> SortedGroups:
+        """From ``(group, row)`` pairs already sorted by group and then by value."""
+        counts = np.bincount(groups, minlength=n_groups).astype(np.int64)
+        start = np.cumsum(counts) - counts
+        return cls(values[rows], start, counts)
+
     def at_rank(self, rank: IntArray, has: np.ndarray[Any, np.dtype[np.bool_]]) -> FloatArray:
         """The value at 0-based ``rank`` within each group (NaN for empty groups)."""
         out = np.full(len(self.n), np.nan)

@@ -16,7 +16,7 @@ steps, from :mod:`maturity.metrics.local_time`, the same steps the computation u
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Final
@@ -101,7 +101,10 @@ class Account:
 
 @dataclass(frozen=True, slots=True)
 class QueryContext:
-    """One scope of one organisation, and the accounts a sample set takes from it."""
+    """One scope of one organisation, and the accounts a sample set takes from it.
+
+    The texts every query of the context repeats (window bounds, organisation literal, the
+    accounts filters) are made once per context."""
 
     dialect: Dialect
     window: Window
@@ -111,17 +114,52 @@ class QueryContext:
     own: tuple[Account, ...]
     """Every registered account of the organisation (to tell self-replies apart)."""
     dormant_since: datetime
+    start: str = field(init=False, repr=False, compare=False)
+    """The window start as a SQL timestamp literal."""
+    end: str = field(init=False, repr=False, compare=False)
+    """The window end as a SQL timestamp literal."""
+    org: str = field(init=False, repr=False, compare=False)
+    """The organisation id as a SQL literal."""
+    window_label: str = field(init=False, repr=False, compare=False)
+    """The window as the query header names it."""
+    _texts: dict[tuple[object, ...], str] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
-    @property
-    def start(self) -> str:
-        return self.dialect.timestamp(self.window.start)
-
-    @property
-    def end(self) -> str:
-        return self.dialect.timestamp(self.window.end)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", self.dialect.timestamp(self.window.start))
+        object.__setattr__(self, "end", self.dialect.timestamp(self.window.end))
+        object.__setattr__(self, "org", literal(self.org_id))
+        object.__setattr__(self, "window_label", _window_label(self.window))
 
     def in_window(self, column: str) -> str:
-        return f"{column} >= {self.start} AND {column} < {self.end}"
+        key = ("in_window", column)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = f"{column} >= {self.start} AND {column} < {self.end}"
+        return text
+
+    def body(self, sample: str) -> str:
+        """The SQL of ``sample`` without its header, made once per context and builder (sample
+        sets built alike share it)."""
+        builder = BUILDERS[sample]
+        key = ("body", builder)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = builder(self)
+        return text
+
+    def accounts_filter(
+        self, alias: str, *, column: str | None = None, aliases: bool = False, own: bool = False
+    ) -> str:
+        """:func:`accounts_filter` of the context's listed (or ``own``) accounts."""
+        key = ("filter", alias, column or "", "a" if aliases else "", "o" if own else "")
+        text = self._texts.get(key)
+        if text is None:
+            accounts = self.own if own else self.accounts
+            text = accounts_filter(alias, accounts, column=column, aliases=aliases)
+            self._texts[key] = text
+        return text
 
 
 @lru_cache(maxsize=65536)
@@ -157,8 +195,8 @@ def _latest_snapshots(q: QueryContext, extra: str = "", columns: str = "") -> st
     return (
         f"SELECT {_SNAPSHOT_COLUMNS}{columns}\n"
         "FROM account_snapshot AS s\n"
-        f"WHERE s.org_id = {literal(q.org_id)}\n"
-        f"  AND {accounts_filter('s', q.accounts, column='s.handle_lower')}\n"
+        f"WHERE s.org_id = {q.org}\n"
+        f"  AND {q.accounts_filter('s', column='s.handle_lower')}\n"
         "  AND s.observed_at = (SELECT MAX(s2.observed_at) FROM account_snapshot AS s2"
         " WHERE s2.org_id = s.org_id AND s2.platform = s.platform"
         f" AND s2.handle_lower = s.handle_lower AND s2.observed_at <= {q.end})"
@@ -196,9 +234,9 @@ _POST_COLUMNS = (
 
 def _posts_where(q: QueryContext) -> str:
     return (
-        f"WHERE p.org_id = {literal(q.org_id)}\n"
+        f"WHERE p.org_id = {q.org}\n"
         f"  AND {q.in_window('p.created_at')}\n"
-        f"  AND {accounts_filter('p', q.accounts, aliases=True)}"
+        f"  AND {q.accounts_filter('p', aliases=True)}"
     )
 
 
@@ -214,7 +252,7 @@ def _posts(q: QueryContext, extra: str = "", columns: str = "") -> str:
 
 def _threads_replied(q: QueryContext) -> str:
     thread = "COALESCE(p.conversation_id, p.in_reply_to_post_id, p.post_id)"
-    own = accounts_filter("p", q.own, column="lower(p.in_reply_to_author)", aliases=True)
+    own = q.accounts_filter("p", column="lower(p.in_reply_to_author)", aliases=True, own=True)
     return (
         f"SELECT p.platform, {thread} AS thread_id, COUNT(*) AS org_turns\n"
         "FROM post AS p\n"
@@ -249,9 +287,9 @@ def _inbound(q: QueryContext, *, answered: bool = False, extra: str = "") -> str
         "FROM inbound_message AS m\n"
         f"{join} reply_link AS r ON r.platform = m.platform AND r.inbound_id = m.message_id"
         f" AND r.org_id = m.org_id AND r.replied_at >= r.inbound_at AND r.replied_at < {q.end}\n"
-        f"WHERE m.org_id = {literal(q.org_id)}\n"
+        f"WHERE m.org_id = {q.org}\n"
         f"  AND {q.in_window('m.created_at')}\n"
-        f"  AND {accounts_filter('m', q.accounts)}{where}\n"
+        f"  AND {q.accounts_filter('m')}{where}\n"
         "ORDER BY m.created_at, m.platform, m.message_id"
     )
 
@@ -262,9 +300,9 @@ def _answering_accounts(q: QueryContext) -> str:
         "FROM inbound_message AS m\n"
         "JOIN reply_link AS r ON r.platform = m.platform AND r.inbound_id = m.message_id"
         f" AND r.org_id = m.org_id AND r.replied_at >= r.inbound_at AND r.replied_at < {q.end}\n"
-        f"WHERE m.org_id = {literal(q.org_id)}\n"
+        f"WHERE m.org_id = {q.org}\n"
         f"  AND {q.in_window('m.created_at')}\n"
-        f"  AND {accounts_filter('m', q.accounts)}\n"
+        f"  AND {q.accounts_filter('m')}\n"
         "GROUP BY m.platform, lower(m.handle)\n"
         "ORDER BY m.platform, lower(m.handle)"
     )
@@ -279,17 +317,21 @@ def _weekend(q: QueryContext) -> str:
     return _inbound(q, extra=q.dialect.weekend("m.created_at", q.timezone, q.window))
 
 
+def _readable_snapshots(q: QueryContext) -> str:
+    return _latest_snapshots(q, ACTIVE)
+
+
 BUILDERS: Final[dict[str, Callable[[QueryContext], str]]] = {
     s.ACCOUNTS_OBSERVED: _latest_snapshots,
-    s.ACCOUNTS_READABLE: lambda q: _latest_snapshots(q, ACTIVE),
+    s.ACCOUNTS_READABLE: _readable_snapshots,
     s.ACCOUNTS_CREATED: lambda q: _latest_snapshots(q, f"{ACTIVE} AND s.created_at IS NOT NULL"),
     s.ACCOUNTS_VERIFIED: lambda q: _latest_snapshots(q, f"{ACTIVE} AND s.verified IS NOT NULL"),
-    s.ACCOUNTS_NAMED: lambda q: _latest_snapshots(q, ACTIVE),
-    s.ACCOUNTS_ORGANISATIONAL: lambda q: _latest_snapshots(q, ACTIVE),
+    s.ACCOUNTS_NAMED: _readable_snapshots,
+    s.ACCOUNTS_ORGANISATIONAL: _readable_snapshots,
     s.ACCOUNTS_DORMANCY: lambda q: _latest_snapshots(q, ACTIVE, _own_posts_of_snapshot(q)),
     s.LEADERSHIP: _latest_snapshots,
     s.EMPLOYEES: _latest_snapshots,
-    s.SECONDARY: lambda q: _latest_snapshots(q, ACTIVE),
+    s.SECONDARY: _readable_snapshots,
     s.ANSWERING_ACCOUNTS: _answering_accounts,
     s.POSTS: _posts,
     s.POSTS_WEEKS: _posts,
@@ -314,6 +356,6 @@ def query(sample: str, q: QueryContext, scope_label: str, note: str = "") -> str
     """The SQL of ``sample`` for one scope, headed by a comment saying what it returns."""
     header = (
         f"/* {s.DESCRIPTIONS[sample]}; organisation {q.org_id}, {scope_label}; "
-        f"{_window_label(q.window)} */\n"
+        f"{q.window_label} */\n"
     )
-    return header + (f"/* {note} */\n" if note else "") + BUILDERS[sample](q)
+    return header + (f"/* {note} */\n" if note else "") + q.body(sample)

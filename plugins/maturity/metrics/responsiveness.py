@@ -16,6 +16,7 @@ import numpy as np
 
 from maturity.metrics import local_time
 from maturity.metrics import samples as s
+from maturity.metrics.ordering import value_order
 from maturity.metrics.prepared import Prepared, local_times
 from maturity.metrics.quantiles import SortedGroups
 from maturity.metrics.scopes import BoolArray, FloatArray, IntArray
@@ -43,12 +44,18 @@ def _share_of_inbound(prep: Prepared, column: str) -> ScopeValues:
 
 
 def answered_delays(prep: Prepared) -> SortedGroups:
-    """Answered messages' delays in hours, sorted within every scope."""
-    answered = prep.inbound["answered"].to_numpy(dtype=bool)
-    acc = _acc(prep)[answered]
-    hours = prep.inbound["delay_s"].to_numpy(dtype=np.float64)[answered] / SECONDS_PER_HOUR
-    scope, rows = prep.scopes.expand(acc)
-    return SortedGroups.of_rows(scope, rows, hours, prep.scopes.n)
+    """Answered messages' delays in hours, sorted within every scope (made once, shared with
+    the organisation-wide spread, which reads the account scopes)."""
+
+    def make() -> SortedGroups:
+        answered = prep.inbound["answered"].to_numpy(dtype=bool)
+        acc = _acc(prep)[answered]
+        hours = prep.inbound["delay_s"].to_numpy(dtype=np.float64)[answered] / SECONDS_PER_HOUR
+        scope, rows = prep.scopes.expand_in_order(acc, value_order(hours))
+        return SortedGroups.of_sorted(scope, rows, hours, prep.scopes.n)
+
+    groups: SortedGroups = prep.memo("answered_delays", make)
+    return groups
 
 
 def first_response(groups: SortedGroups, q: float) -> ScopeValues:

@@ -32,9 +32,14 @@ def codes_of(values: pd.Series) -> tuple[IntArray, list[str]]:
     """Integer codes (-1 for missing) and the distinct values they stand for."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy().astype(np.int64)
-        return codes, [str(c) for c in values.cat.categories]
+        return codes, _names(values.cat.categories.astype(object).tolist())
     codes, uniques = pd.factorize(values)
-    return codes.astype(np.int64), [str(u) for u in uniques]
+    return codes.astype(np.int64), _names(np.asarray(uniques, dtype=object).tolist())
+
+
+def _names(values: list[Any]) -> list[str]:
+    """The values as text (``str`` of each; one that is text already is kept as it is)."""
+    return [v if type(v) is str else str(v) for v in values]
 
 
 def reddit_alias(subreddit: str) -> str:
@@ -75,7 +80,9 @@ class Scopes:
         self.acc_pscope: IntArray = np.array(
             [
                 pair_index[(i, p)]
-                for i, p in zip(self.acc_org, self.accounts["platform"], strict=True)
+                for i, p in zip(
+                    self.acc_org.tolist(), self.accounts["platform"].tolist(), strict=True
+                )
             ],
             dtype=np.int64,
         )
@@ -102,6 +109,9 @@ class Scopes:
         )
         self._lookup = self._build_lookup()
         self._handles = frozenset(h for _, _, h in self._lookup)
+        self._by_handle: dict[str, list[tuple[str, str, int]]] = {}
+        for (org_id, platform, handle), k in self._lookup.items():
+            self._by_handle.setdefault(handle, []).append((org_id, platform, k))
         self._by_org = self._group_by_org()
 
     def _group_by_org(self) -> dict[int, list[int]]:
@@ -116,7 +126,13 @@ class Scopes:
         lookup: dict[tuple[str, str, str], int] = {}
         acc = self.accounts
         for k, (org_id, platform, handle, sub) in enumerate(
-            zip(acc["org_id"], acc["platform"], acc["handle_lower"], acc["subreddit"], strict=True)
+            zip(
+                acc["org_id"].tolist(),
+                acc["platform"].tolist(),
+                acc["handle_lower"].tolist(),
+                acc["subreddit"].tolist(),
+                strict=True,
+            )
         ):
             lookup[(org_id, platform, handle)] = k
             if platform == REDDIT and isinstance(sub, str) and sub:
@@ -135,8 +151,16 @@ class Scopes:
         pc, pcats = codes_of(platform)
         hc, hcats = codes_of(handle)
         out = np.full(len(oc), -1, dtype=np.int64)
-        # a loop over distinct handles, not rows: most (pseudonyms) are no one's account
-        known = np.array([h.lower() in self._handles for h in hcats] + [False], dtype=bool)
+        # a loop over distinct handles, not rows: most (pseudonyms) are no one's account, and
+        # most of the others are the handle of exactly one account, found by three gathers
+        lowered = [h.lower() for h in hcats]
+        known = np.array([h in self._handles for h in lowered] + [False], dtype=bool)
+        single = self._single_account_of_handles(lowered, ocats, pcats)
+        if single is not None:
+            account, org_code, platform_code, ambiguous = single
+            match = (oc == org_code[hc]) & (pc == platform_code[hc])
+            out[:] = np.where(match, account[hc], -1)
+            known &= ambiguous
         valid = (oc >= 0) & (pc >= 0) & known[hc]
         if not valid.any():
             return out
@@ -154,6 +178,37 @@ class Scopes:
         )
         out[valid] = found[inverse]
         return out
+
+    def _single_account_of_handles(
+        self, handles: list[str], org_ids: list[str], platforms: list[str]
+    ) -> tuple[IntArray, IntArray, IntArray, BoolArray] | None:
+        """Per distinct (lower-case) handle, plus one slot for a missing handle: the account
+        it names when it names exactly one, with that account's organisation and platform as
+        codes among ``org_ids`` and ``platforms`` (-2 when absent, so never equal to a
+        missing row's -1), and whether it names more than one (left to the general path).
+        None when the code lists repeat a name (then only the general path is exact)."""
+        if len(set(org_ids)) != len(org_ids) or len(set(platforms)) != len(platforms):
+            return None
+        org_code = {name: k for k, name in enumerate(org_ids)}
+        platform_code = {name: k for k, name in enumerate(platforms)}
+        n = len(handles) + 1
+        account = np.full(n, -1, dtype=np.int64)
+        orgs = np.full(n, -2, dtype=np.int64)
+        plats = np.full(n, -2, dtype=np.int64)
+        ambiguous = np.zeros(n, dtype=bool)
+        by_handle = self._by_handle
+        for j, h in enumerate(handles):
+            entries = by_handle.get(h)
+            if entries is None:
+                continue
+            if len(entries) > 1:
+                ambiguous[j] = True
+                continue
+            org_id, platform, a = entries[0]
+            account[j] = a
+            orgs[j] = org_code.get(org_id, -2)
+            plats[j] = platform_code.get(platform, -2)
+        return account, orgs, plats, ambiguous
 
     def org_of(self, org_id: pd.Series) -> IntArray:
         """The organisation (position) of each row, or -1 when it is not being assessed."""
@@ -193,6 +248,29 @@ class Scopes:
         rows = np.arange(len(acc), dtype=np.int64)
         scopes = np.concatenate([acc, self.acc_pscope[acc], self.acc_oscope[acc]])
         return scopes, np.concatenate([rows, rows, rows])
+
+    def expand_in_order(self, acc: IntArray, order: IntArray) -> tuple[IntArray, IntArray]:
+        """:meth:`expand`, sorted by scope and then by each row's position in ``order`` (a
+        permutation of the rows, such as their time order): ``(scope ids, row positions)``.
+
+        No sort of (scope, position) keys: per level, the rows taken in ``order`` are stably
+        sorted by their scope (a radix sort when scope ids fit 16 bits); levels' scope ids
+        are disjoint and increasing, so the levels concatenate in scope order.
+        """
+        ordered_acc = acc[order]
+        scopes: list[IntArray] = []
+        rows: list[IntArray] = []
+        small = self.n < 2**16
+        for scope_of_account in (
+            np.arange(self.n_accounts, dtype=np.int64),
+            self.acc_pscope,
+            self.acc_oscope,
+        ):
+            scope = scope_of_account[ordered_acc]
+            by_scope = np.argsort(scope.astype(np.uint16) if small else scope, kind="stable")
+            scopes.append(scope[by_scope])
+            rows.append(order[by_scope])
+        return np.concatenate(scopes), np.concatenate(rows)
 
     def scope_max(self, per_account: FloatArray) -> FloatArray:
         """Per-scope maximum of a per-account value (NaN where a scope has none)."""
