@@ -378,6 +378,15 @@ def test_worker_can_be_scaled(config: dict[str, Any]) -> None:
     assert _env(worker)["DUMB_INIT_SETSID"] == "0"
 
 
+def test_shard_size_is_one_setting_for_every_airflow_service(config: dict[str, Any]) -> None:
+    from maturity.shards import parse_orgs_per_task
+
+    for name in AIRFLOW_SERVICES:
+        value = _env(config["services"][name])["MATURITY_ORGS_PER_TASK"]
+        assert value == "auto", name
+        assert parse_orgs_per_task(value) is None
+
+
 def test_warehouse_is_a_separate_database(config: dict[str, Any]) -> None:
     services = config["services"]
     metadata, warehouse = services["postgres"], services["warehouse"]
