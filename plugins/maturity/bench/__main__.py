@@ -4,7 +4,7 @@
 
 Prints each benchmark's own table. The numbers published in BENCHMARKS.md come from this
 command, with the machine it ran on. The last benchmark runs real Airflow over 100 and then
-1,000 organisations and needs PostgreSQL; in all it takes about 12 minutes (``--quick``: a
+1,000 organisations and needs PostgreSQL; in all it takes about 14 minutes (``--quick``: a
 few).
 """
 
