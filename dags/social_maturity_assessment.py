@@ -40,8 +40,7 @@ from maturity.airflow.schedule import AssessmentSchedule
 SCHEDULE = AssessmentSchedule.from_environment()
 ASSESSMENTS = Asset(names.ASSESSMENTS_URI)
 PLATFORMS = tuple(names.POOL_BY_PLATFORM)
-STEPS = ("validate", "load", "metrics", "score")
-STEP_TASKS = [f"organisation.{step}" for step in STEPS]
+STEP_TASKS = [f"organisation.{step}" for step in names.ORG_STEPS]
 SHARD_LABEL = "{{ task.op_kwargs['shard']['label'] }}"
 PART_LABEL = "{{ task.op_kwargs['part']['label'] }}"
 

@@ -88,10 +88,6 @@ class Outcome(Generic[T]):
     def retryable(self) -> list[str]:
         return [k for k, e in self.failed.items() if retryable(e)]
 
-    def fail(self, key: str, error: BaseException) -> None:
-        self.done.pop(key, None)
-        self.failed[key] = error
-
     def raise_for(self, key: str) -> T:
         """The result for ``key``, or its error raised again."""
         if key in self.failed:

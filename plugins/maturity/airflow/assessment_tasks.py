@@ -29,9 +29,6 @@ log = logging.getLogger(__name__)
 
 JSON = dict[str, Any]
 
-ORG_STEPS = ("validate", "load", "metrics", "score")
-"""The per-organisation steps, in order; each is ``maturity.pipeline.ORG_STEPS[step]``."""
-
 ORGS_PER_TASK_ENV = "MATURITY_ORGS_PER_TASK"
 
 
@@ -311,8 +308,8 @@ def shard_step(
     from maturity import pipeline
     from maturity.shards import Outcome
 
-    if step not in ORG_STEPS:
-        raise ValueError(f"unknown step {step!r}; known: {ORG_STEPS}")
+    if step not in names.ORG_STEPS:
+        raise ValueError(f"unknown step {step!r}; known: {names.ORG_STEPS}")
     orgs = list(shard["orgs"])
     failed: dict[str, BaseException] = {}
     if step == "validate":

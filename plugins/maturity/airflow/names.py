@@ -24,5 +24,9 @@ ASSESSMENTS_URI: Final = "x-maturity://warehouse/assessments"
 PLUGIN_NAME: Final = "maturity"
 API_PREFIX: Final = "/maturity"
 
+ORG_STEPS: Final = ("validate", "load", "metrics", "score")
+"""The assessment DAG's per-shard steps after collection, in order; each runs
+``maturity.pipeline.ORG_STEPS[step]`` as the task ``organisation.<step>``."""
+
 REGISTRY_ENV: Final = "MATURITY_REGISTRY"
 """Path of the organisation registry; the demo registry in ``maturity.demo`` when unset."""

@@ -105,7 +105,7 @@ def run_once(n_orgs: int, parallelism: int, postgres: str, timeout: float) -> di
         "task_instances": len(tis),
         "task_seconds_per_org": task_seconds / n_orgs,
         "states": dict(states),
-        "requests": sum(emulator.calls.values()) if hasattr(emulator, "calls") else None,
+        "requests": sum(emulator.calls.values()),
     }
 
 

@@ -166,7 +166,7 @@ def validate_frames(
             if scoped:
                 frame = frame.assign(
                     **{
-                        c: frame[c].map(lambda v, i=i: v if pd.isna(v) else f"{i}\x1f{v}")
+                        c: frame[c].where(frame[c].isna(), f"{i}\x1f" + frame[c].astype(str))
                         for c in scoped
                     }
                 )

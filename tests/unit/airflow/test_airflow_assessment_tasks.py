@@ -299,3 +299,10 @@ def _interval() -> dict:
         "data_interval_start": datetime(2026, 10, 26, tzinfo=UTC),
         "data_interval_end": datetime(2026, 11, 2, tzinfo=UTC),
     }
+
+
+def test_the_dag_steps_are_the_pipelines_shard_steps_in_order() -> None:
+    from maturity import pipeline
+    from maturity.airflow import names
+
+    assert tuple(pipeline.ORG_STEPS) == names.ORG_STEPS
