@@ -247,20 +247,28 @@ def account_key(platform: str, handle: str) -> str:
 
 
 def collect(part: Mapping[str, Any], window: Window, *, final: bool = True) -> JSON:
-    """Land the raw pages of a shard's accounts on one platform for the window."""
+    """Land the raw pages of a shard's accounts on one platform for the window, with one
+    connector for all of them."""
     from maturity import pipeline
-    from maturity.shards import each
+    from maturity.shards import Outcome
 
     settings = pipeline_settings(part["registry"])
     platform = part["platform"]
-    by_key = {account_key(platform, a["handle"]): a for a in part["accounts"]}
-
-    def one(key: str) -> JSON:
-        a = by_key[key]
-        result = pipeline.collect_account(settings, a["org_id"], platform, a["handle"], window)
-        return {"org_id": a["org_id"], "pages": result["pages"], "status": result["status"]}
-
-    return finish(f"collecting {platform}", each(by_key, one), final=final)
+    got = pipeline.collect_accounts(
+        settings, platform, [(a["org_id"], a["handle"]) for a in part["accounts"]], window
+    )
+    outcome: Outcome[Any] = Outcome(
+        done={
+            account_key(platform, s["handle"]): {
+                "org_id": s["org_id"],
+                "pages": s["pages"],
+                "status": s["status"],
+            }
+            for s in got.done.values()
+        },
+        failed={account_key(*k.split(":", 1)): e for k, e in got.failed.items()},
+    )
+    return finish(f"collecting {platform}", outcome, final=final)
 
 
 def collected_accounts(landed: Sequence[Any]) -> set[tuple[str, str]]:
