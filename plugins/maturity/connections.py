@@ -49,9 +49,15 @@ def env_var_name(conn_id: str) -> str:
     return ENV_PREFIX + conn_id.upper()
 
 
-def _normalise_type(conn_type: str) -> str:
+#: Connection types that mean "PostgreSQL": Airflow's two spellings and the type the plugin's
+#: UI offers for the warehouse connection.
+POSTGRES_TYPES = frozenset({"postgres", "postgresql", "maturity_warehouse"})
+
+
+def normalise_type(conn_type: str) -> str:
+    """``conn_type`` as the product reads it, the same for a task and for the CLI."""
     conn_type = conn_type.replace("-", "_")
-    return "postgres" if conn_type == "postgresql" else conn_type
+    return "postgres" if conn_type in POSTGRES_TYPES else conn_type
 
 
 def _from_json(conn_id: str, raw: str) -> Connection:
@@ -95,7 +101,7 @@ def _from_json(conn_id: str, raw: str) -> Connection:
         ) from None
     return Connection(
         conn_id=conn_id,
-        conn_type=_normalise_type(str(data.get("conn_type") or "")),
+        conn_type=normalise_type(str(data.get("conn_type") or "")),
         host=data.get("host") or None,
         login=data.get("login") or None,
         password=data.get("password") or None,
@@ -156,7 +162,7 @@ def _from_uri(conn_id: str, uri: str) -> Connection:
     schema = unquote(parts.path[1:]) if parts.path else None
     return Connection(
         conn_id=conn_id,
-        conn_type=_normalise_type(conn_type),
+        conn_type=normalise_type(conn_type),
         host=host,
         login=unquote(parts.username) if parts.username else None,
         password=unquote(parts.password) if parts.password else None,

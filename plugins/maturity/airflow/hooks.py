@@ -21,19 +21,17 @@ if TYPE_CHECKING:
     from maturity.connectors.settings import RedditSettings, XSettings
     from maturity.warehouse import Warehouse
 
-#: Airflow connection types that mean "PostgreSQL" to the warehouse.
-_POSTGRES_TYPES = frozenset({"postgres", "postgresql", connection_types.WAREHOUSE.conn_type})
 
-
-def to_maturity_connection(conn: Any, *, conn_type: str | None = None) -> MaturityConnection:
-    """Airflow's ``Connection`` as :class:`maturity.connections.Connection` (same fields)."""
-    from maturity.connections import Connection
+def to_maturity_connection(conn: Any) -> MaturityConnection:
+    """Airflow's ``Connection`` as :class:`maturity.connections.Connection` (same fields, the
+    type read as the CLI reads it)."""
+    from maturity.connections import Connection, normalise_type
 
     extra = conn.extra_dejson if conn.extra else {}
     port = int(conn.port) if conn.port not in (None, "") else None
     return Connection(
         conn_id=conn.conn_id,
-        conn_type=conn_type or (conn.conn_type or "").replace("-", "_"),
+        conn_type=normalise_type(conn.conn_type or ""),
         host=conn.host or None,
         login=conn.login or None,
         password=conn.password or None,
@@ -114,10 +112,7 @@ class WarehouseHook(BaseHook):
             conn = self.get_connection(self.maturity_warehouse_conn_id)
         except AirflowNotFoundException:
             return None
-        kind = (conn.conn_type or "").replace("-", "_")
-        return from_connection(
-            to_maturity_connection(conn, conn_type="postgres" if kind in _POSTGRES_TYPES else kind)
-        )
+        return from_connection(to_maturity_connection(conn))
 
     def get_url(self) -> URL:
         """The connection's URL, else the product's own default (the CLI's warehouse)."""
