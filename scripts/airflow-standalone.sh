@@ -62,14 +62,9 @@ print(password)
 PY
 )"
 
-# The plugin loads through the `airflow.plugins` entry point of the installed package. Until the
-# package declares it, a one-line module in the plugins folder loads it instead (never both).
-SHIM="$AIRFLOW__CORE__PLUGINS_FOLDER/maturity_plugin.py"
-if python -c 'import sys; from importlib.metadata import entry_points; sys.exit(0 if entry_points(group="airflow.plugins", name="maturity") else 1)'; then
-    rm -f "$SHIM"
-else
-    printf '%s\n' "from maturity.airflow.plugin import MaturityPlugin  # noqa: F401  (written by scripts/airflow-standalone.sh)" > "$SHIM"
-fi
+# The plugin loads through the `airflow.plugins` entry point of the installed package; a shim
+# module that older versions of this script wrote would load it twice.
+rm -f "$AIRFLOW__CORE__PLUGINS_FOLDER/maturity_plugin.py"
 
 echo "Preparing $AIRFLOW_HOME ..."
 airflow db migrate >"$AIRFLOW_HOME/db-migrate.log" 2>&1 || {

@@ -28,8 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from maturity.airflow import names
-from maturity.airflow.local_run import POOL_SLOTS, REPO_DAGS
+from maturity.airflow.local_run import POOL_SLOTS, REPO_DAGS, airflow_env
 
 PASSWORD = "local-cluster-password"
 USER = "admin"
@@ -53,14 +52,14 @@ def cluster_env(
     """Airflow's settings for a local cluster in ``home`` (SQLite metadata unless
     ``metadata_url`` is given), with the simple auth manager and one user."""
     passwords = home / "passwords.json"
+    env = airflow_env(home, dags_folder)
+    if metadata_url:
+        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = metadata_url
     return {
-        "AIRFLOW_HOME": str(home),
+        **env,
         "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
         "AIRFLOW__CORE__PARALLELISM": str(parallelism),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(home / "plugins"),
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url or f"sqlite:///{home / 'airflow.db'}",
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
         "AIRFLOW__API__HOST": "127.0.0.1",
         "AIRFLOW__API__PORT": str(port),
@@ -73,7 +72,6 @@ def cluster_env(
         ),
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{USER}:admin",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
-        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
         "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
         # No scheduled run of its own while a manual run waits (max_active_runs=1): the next
@@ -133,7 +131,7 @@ class Api:
         """Unpause ``dag_id``, trigger one run for ``logical_date`` and wait for it to end.
 
         Returns the run (``state``, ``data_interval_start`` …), its task instances, and
-        ``seconds``: from the trigger to the run's end, as the scheduler recorded them.
+        ``seconds``: from the run being queued to its end, as Airflow recorded them.
         """
         self.wait(
             "the DAG to be parsed",
@@ -152,7 +150,10 @@ class Api:
             return state if state["state"] in ("success", "failed") else None
 
         final: dict[str, Any] = self.wait("the DAG run", finished, timeout, every=2)
-        final["seconds"] = time.monotonic() - started
+        final["seconds"] = (
+            datetime.fromisoformat(final["end_date"]) - datetime.fromisoformat(final["queued_at"])
+        ).total_seconds()
+        final["client_seconds"] = time.monotonic() - started
         final["task_instances"] = self.task_instances(path)
         return final
 
@@ -215,19 +216,8 @@ class LocalCluster:
                 parallelism=parallelism,
             ),
         }
-        self._register_plugin()
         self._group: int | None = None
         self._logs: list[IO[bytes]] = []
-
-    def _register_plugin(self) -> None:
-        """The plugin loads through its entry point once installed; a source checkout that
-        is not installed gets it from the plugins folder instead."""
-        from importlib.metadata import entry_points
-
-        if not entry_points(group="airflow.plugins", name=names.PLUGIN_NAME):
-            (self.home / "plugins" / "maturity_plugin.py").write_text(
-                "from maturity.airflow.plugin import MaturityPlugin  # noqa: F401\n"
-            )
 
     def api(self) -> Api:
         return Api(f"http://127.0.0.1:{self.port}")

@@ -28,19 +28,14 @@ def dagbag() -> Iterator[Any]:
         started = time.perf_counter()
         bag = DagBag(dag_folder=DAGS, known_pools=POOLS)
         elapsed = time.perf_counter() - started
+        # recorded, not asserted: speed is for the benchmark (maturity.bench.dag_bench)
         print(f"\nparsed {len(bag.dags)} DAGs from {DAGS} in {elapsed:.3f} s")
-        bag.parse_seconds = elapsed
         yield bag
 
 
 def test_dags_parse_without_import_errors(dagbag: Any) -> None:
     assert dagbag.import_errors == {}
     assert set(dagbag.dags) == {names.ASSESSMENT_DAG_ID, names.VIEWS_DAG_ID}
-
-
-def test_parsing_is_fast(dagbag: Any) -> None:
-    # Airflow itself is already imported; what is left is the DAG files' own cost.
-    assert dagbag.parse_seconds < 2.0, f"parsing dags/ took {dagbag.parse_seconds:.2f} s"
 
 
 def test_every_dag_has_docs_tags_owner_and_retries(dagbag: Any) -> None:
