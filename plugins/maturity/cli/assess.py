@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from maturity.cli.errors import handle_errors
-from maturity.cli.options import Lang, RubricOption, WarehouseOption
+from maturity.cli.options import DATE_FORMATS, Lang, RubricOption, WarehouseOption, window_option
 
 if TYPE_CHECKING:
     from maturity.assessment import Assessment
@@ -71,7 +71,6 @@ def assess_inputs(
     return results
 
 
-_DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
 
 
 @handle_errors
@@ -94,11 +93,11 @@ def assess_command(
     ] = None,
     start: Annotated[
         datetime | None,
-        typer.Option("--start", formats=_DATE_FORMATS, help="With --registry: window start."),
+        typer.Option("--start", formats=DATE_FORMATS, help="With --registry: window start."),
     ] = None,
     end: Annotated[
         datetime | None,
-        typer.Option("--end", formats=_DATE_FORMATS, help="With --registry: window end."),
+        typer.Option("--end", formats=DATE_FORMATS, help="With --registry: window end."),
     ] = None,
     rubric: RubricOption = None,
     warehouse: WarehouseOption = None,
@@ -157,17 +156,11 @@ def _assess_registry(
 
     from maturity.cli.render import summary_table
     from maturity.errors import InputError, MaturityError
-    from maturity.evidence import Window
     from maturity.pipeline import PipelineSettings, assess_org
 
     if start is None or end is None:
         raise InputError("--registry needs --start and --end", where="--start/--end")
-    try:
-        window = Window(_utc(start), _utc(end))
-    except ValueError as exc:
-        raise InputError(
-            str(exc), where="--start/--end", fix="give an --end after --start"
-        ) from None
+    window = window_option(start, end)
     settings = PipelineSettings.from_environment(registry_path=registry)
     settings = replace(
         settings,
@@ -204,8 +197,3 @@ def _assess_registry(
             fix="see the messages above; rerunning the same window is safe",
         )
 
-
-def _utc(value: datetime) -> datetime:
-    from datetime import UTC
-
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from maturity.cli.errors import handle_errors
-from maturity.cli.options import WarehouseOption
+from maturity.cli.options import DATE_FORMATS, WarehouseOption, window_option
 
 if TYPE_CHECKING:
     from rich.table import Table
 
     from maturity.collect import CollectionRun
 
-_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S"]
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _summary(run: CollectionRun) -> Table:
@@ -67,12 +62,14 @@ def collect_command(
     start: Annotated[
         datetime,
         typer.Option(
-            "--start", formats=_FORMATS, help="Window start, inclusive (UTC unless given)."
+            "--start", formats=DATE_FORMATS, help="Window start, inclusive (UTC unless given)."
         ),
     ],
     end: Annotated[
         datetime,
-        typer.Option("--end", formats=_FORMATS, help="Window end, exclusive (UTC unless given)."),
+        typer.Option(
+            "--end", formats=DATE_FORMATS, help="Window end, exclusive (UTC unless given)."
+        ),
     ],
     landing: Annotated[
         Path | None,
@@ -110,17 +107,11 @@ def collect_command(
     from maturity.connectors.landing import default_landing_root
     from maturity.connectors.settings import load_reddit_settings, load_x_settings
     from maturity.errors import ConnectorError, InputError
-    from maturity.evidence import Window
     from maturity.platforms import REDDIT, X
     from maturity.pseudonym import pseudonymiser_from_environment
     from maturity.registry import load_registry
 
-    try:
-        window = Window(_utc(start), _utc(end))
-    except ValueError as exc:
-        raise InputError(
-            str(exc), where="--start/--end", fix="give an --end after --start"
-        ) from None
+    window = window_option(start, end)
     chosen = tuple(platform or (X, REDDIT))
     unknown = sorted(set(chosen) - {X, REDDIT})
     if unknown:
