@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from maturity.metrics.compute import SqlDialect
     from maturity.pseudonym import Pseudonymiser
     from maturity.quality import BatchValidation
+    from maturity.records import CollectionBatch
     from maturity.registry import Organisation, Registry
     from maturity.rubric import Rubric
     from maturity.warehouse import OrgRow, RunInfo, Warehouse
@@ -353,24 +354,28 @@ def validate_org(settings: PipelineSettings, org_id: str, window: Window) -> Sum
     return validate_orgs(settings, [org_id], window).raise_for(org_id)
 
 
+def not_quarantined(
+    batches: Iterable[CollectionBatch], quarantined: Iterable[Any]
+) -> list[CollectionBatch]:
+    """The batches whose account (platform, handle) has no quarantine row in ``quarantined``
+    (``Warehouse.quarantined``); handles compare without case."""
+    skip = {(q.platform, q.handle.lower()) for q in quarantined}
+    return [b for b in batches if (b.platform, b.handle.lower()) not in skip]
+
+
 def load_org(settings: PipelineSettings, org_id: str, window: Window) -> Summary:
     """Write the batches that passed the gates; quarantined ones stay in the landing only."""
     org = settings.organisation(org_id)
     wh = settings.warehouse
-    quarantined = {
-        (q.platform, q.handle.lower()) for q in wh.quarantined(org_id, window.start, window.end)
-    }
+    quarantined = wh.quarantined(org_id, window.start, window.end)
     wh.write_organisations([_org_row(org)])
-    loaded = 0
-    for batch in _replay(settings, org_id, window):
-        if (batch.platform, batch.handle.lower()) in quarantined:
-            continue
+    loadable = not_quarantined(_replay(settings, org_id, window), quarantined)
+    for batch in loadable:
         wh.write_collection(batch)
-        loaded += 1
     links = link_across_accounts(wh, org_id, window)
     return {
         "org_id": org_id,
-        "loaded": loaded,
+        "loaded": len(loadable),
         "skipped_quarantined": len(quarantined),
         "reply_links": links,
     }

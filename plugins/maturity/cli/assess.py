@@ -71,8 +71,6 @@ def assess_inputs(
     return results
 
 
-
-
 @handle_errors
 def assess_command(
     input: Annotated[
@@ -196,4 +194,3 @@ def _assess_registry(
             "organisations failed; the others were assessed",
             fix="see the messages above; rerunning the same window is safe",
         )
-

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from maturity.collect import CollectionRun
 
 
-
 def _summary(run: CollectionRun) -> Table:
     from rich.table import Table
 

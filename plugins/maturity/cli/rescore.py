@@ -13,10 +13,10 @@ if TYPE_CHECKING:
     from maturity.assessment import Assessment
     from maturity.evidence import Window
     from maturity.rubric import Rubric
-    from maturity.warehouse import Warehouse
+    from maturity.warehouse import OrgRow, Warehouse
 
 
-def rescore_window(wh: Warehouse, rubric: Rubric, org_id: str, window: Window) -> Assessment:
+def rescore_window(wh: Warehouse, rubric: Rubric, org: OrgRow, window: Window) -> Assessment:
     """Score one stored (organisation, window) under ``rubric`` and write it beside the others.
 
     The evidence is read back as it was stored; nothing is collected again. The platforms the
@@ -25,21 +25,20 @@ def rescore_window(wh: Warehouse, rubric: Rubric, org_id: str, window: Window) -
     """
     from dataclasses import replace
 
+    from maturity.pipeline import quarantined_in
     from maturity.scoring import score
     from maturity.version import code_version
     from maturity.warehouse import RunInfo, deterministic_run_id
 
+    org_id = org.org_id
     evidence = wh.read_evidence(org_id, window)
     earlier = wh.latest_assessment(org_id, as_of=window.end)
-    org = next(o for o in wh.list_organisations() if o.org_id == org_id)
     if earlier is not None and earlier.assessment.window == window:
         a = earlier.assessment
         evidence = replace(
             evidence, platforms_expected=(*a.platforms_covered, *a.platforms_missing)
         )
-    evidence = replace(
-        evidence, quarantined_batches=len(wh.quarantined(org_id, window.start, window.end))
-    )
+    evidence = replace(evidence, quarantined_batches=quarantined_in(wh, org_id, window))
     assessment = score(rubric, evidence)
     digest = f"{rubric.rubric}@{rubric.version}"
     run = RunInfo(
@@ -87,11 +86,11 @@ def rescore_command(
             where=f"warehouse {wh.url_masked}",
             fix="run `maturity assess` first",
         )
-    names = {o.org_id: o.name for o in wh.list_organisations()}
+    orgs = {o.org_id: o for o in wh.list_organisations()}
     rows = [
         (
-            f"{names.get(o, o)} {w.start:%Y-%m-%d}–{w.end:%Y-%m-%d}",
-            rescore_window(wh, the_rubric, o, w),
+            f"{orgs[o].name} {w.start:%Y-%m-%d}–{w.end:%Y-%m-%d}",
+            rescore_window(wh, the_rubric, orgs[o], w),
         )
         for o, w in windows
     ]

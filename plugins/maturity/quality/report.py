@@ -25,7 +25,9 @@ def _batch_lines(result: BatchValidation) -> list[str]:
     lines = [f"  QUARANTINED  {head}: {_counts(result)}; not loaded"]
     lines += [f"    - {o.summary()}" for o in result.failed]
     shown = ", ".join(f"{p.path} ({p.sha256[:12]})" for p in result.pages[:_PAGES_SHOWN])
-    more = f" and {len(result.pages) - _PAGES_SHOWN} more" if len(result.pages) > 3 else ""
+    more = (
+        f" and {len(result.pages) - _PAGES_SHOWN} more" if len(result.pages) > _PAGES_SHOWN else ""
+    )
     if result.pages:
         lines.append(f"    landed pages kept: {shown}{more}")
     return lines

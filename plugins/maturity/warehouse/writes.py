@@ -244,9 +244,7 @@ def write_collection(connection: Connection, batch: CollectionBatch) -> None:
         t.inbound_message,
         dedupe(t.inbound_message, (rr.inbound_row(m) for m in batch.inbound)),
     )
-    upsert(
-        connection, t.reply_link, dedupe(t.reply_link, (rr.reply_row(r) for r in batch.reply_links))
-    )
+    write_reply_links(connection, batch.reply_links)
     _save_cursors(connection, batch)
 
 

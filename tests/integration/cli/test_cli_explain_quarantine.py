@@ -51,7 +51,7 @@ def test_explain_reports_the_quarantined_batch(tmp_path: Path) -> None:
     result = validate_batch(batch)
     assert not result.success
     wh = Warehouse(url)
-    wh.write_validation("gemeente-heidedorp", WINDOW, "run-q", batch_results=[result])
+    wh.write_validated_collection(batch, result, "run-q")
     records = wh.read_records("gemeente-heidedorp", WINDOW.start, WINDOW.end)
     assert records.posts == ()  # nothing of the batch was loaded
 

@@ -138,16 +138,16 @@ def test_a_quarantined_batch_loads_nothing(warehouse: Warehouse) -> None:
 
 def test_the_validate_then_load_path_skips_quarantined_accounts(warehouse: Warehouse) -> None:
     """What the pipeline does in two steps: store the results, then load what is not
-    quarantined (``maturity.pipeline.load_org``)."""
+    quarantined (``maturity.pipeline.load_org`` loads ``not_quarantined``)."""
+    from maturity.pipeline import not_quarantined
+
     batches = [batch("Acme"), corrupted("AcmeCare")]
     results = [validated("Acme"), validated("AcmeCare", bad=True)]
     warehouse.write_validation("acme", W1, RUN, batch_results=results)
-    quarantined = {
-        (q.platform, q.handle.lower()) for q in warehouse.quarantined("acme", W1.start, W1.end)
-    }
-    for b in batches:
-        if (b.platform, b.handle.lower()) not in quarantined:
-            warehouse.write_collection(b)
+    loadable = not_quarantined(batches, warehouse.quarantined("acme", W1.start, W1.end))
+    assert [b.handle for b in loadable] == ["Acme"]
+    for b in loadable:
+        warehouse.write_collection(b)
     assert _count(warehouse, "SELECT COUNT(*) FROM post WHERE handle = 'AcmeCare'") == 0
     assert _count(warehouse, "SELECT COUNT(*) FROM post WHERE handle = 'Acme'") == 1
 
