@@ -4,13 +4,14 @@ Layout under the landing root (``$MATURITY_HOME/landing`` unless configured)::
 
     <platform>/<org_id>/<handle>/<window>/<endpoint>/<seq>-<sha12>.json       the page, as received
     <platform>/<org_id>/<handle>/<window>/<endpoint>/<seq>-<sha12>.meta.json  its envelope
-    <platform>/<org_id>/<handle>/<window>/manifest.json                       the last complete run
+    <platform>/<org_id>/<handle>/<window>/manifest.json                       every distinct run
 
 ``<window>`` is ``<start>_<end>`` in compact UTC (``20250101T000000Z_20250102T000000Z``). Page
 names are content-addressed, so a rerun never overwrites a different page, and the same page
-lands once. The manifest lists, in order, the pages of the last run that finished, plus what the
-platform's assembler needs to turn them into records again; it is written last, so a crashed run
-leaves the previous manifest in place. Every file is written to a temporary name and renamed.
+lands once. The manifest keeps every distinct run that finished: its pages, in order, plus what
+the platform's assembler needs to turn them into records again (replay merges the runs, see
+``commit``); it is written last, so a crashed run leaves the previous manifest in place. Every
+file is written to a temporary name and renamed.
 
 Envelopes hold the request route and concrete path, the query parameters with anything secret
 removed, ``fetched_at`` (metadata only: no record is derived from it), the HTTP status, the

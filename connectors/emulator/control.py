@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from maturity.connectors.emulator.faults import fault_from_dict
 from maturity.connectors.emulator.http import Request, Response
-from maturity.connectors.emulator.ratelimits import RateLimit
+from maturity.connectors.emulator.ratelimits import X_WINDOW, RateLimit
 
 if TYPE_CHECKING:
     from maturity.connectors.emulator.dispatch import EmulatorApp
@@ -101,10 +101,16 @@ class Control:
         route = body["route"]
         if "exhaust" in body:
             self.app.limiter.exhaust(route, float(body["exhaust"]))
+        elif "limit" not in body:
+            return _bad("give {'route': ..., 'limit': N} or {'route': ..., 'exhaust': seconds}")
         else:
+            # without a window, a route keeps its own (the "reddit" default: 10 minutes); a
+            # route without a rule yet gets X's 15 minutes
+            current = self.app.limiter.rules.get(route)
+            window = current.window if current else X_WINDOW
             rule = RateLimit(
                 int(body["limit"]),
-                float(body.get("window", 900.0)),
+                float(body.get("window", window)),
                 bool(body.get("usage_cap", False)),
             )
             self.app.limiter.set_limit(route, rule)

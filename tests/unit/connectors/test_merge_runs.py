@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -85,10 +84,11 @@ def test_union_first_run_wins_and_replies_link_across_runs() -> None:
 
 def test_a_rerun_with_nothing_new_merges_to_the_first_run() -> None:
     first = _batch((_post("1", 1, P1),), (_msg("m1", 2),), 1, (P1,))
-    rerun = _batch((replace(_post("1", 1, P2)),), (), 1, (P2,))
+    rerun = _batch((_post("1", 1, P2),), (), 1, (P2,))
     merged = merge_batches([first, rerun])
     assert merged.posts == first.posts
     assert merged.inbound == first.inbound
+    assert merged.pages == first.pages, "a page whose items were all seen adds nothing"
 
 
 def test_nothing_to_merge() -> None:

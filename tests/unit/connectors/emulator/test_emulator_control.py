@@ -73,6 +73,18 @@ def test_limits_can_be_set_over_http(small: Emulator) -> None:
     assert rules["GET /2/users/by/username/:username"]["limit"] == 1
 
 
+def test_a_limit_without_a_number_is_a_400_and_a_route_keeps_its_window(
+    small: Emulator,
+) -> None:
+    missing = control(small, "POST", "limits", json={"route": "reddit"})
+    assert missing.status_code == 400
+    assert "limit" in missing.text
+    assert control(small, "POST", "limits", json={"route": "reddit", "limit": 5}).ok
+    rules = control(small, "GET", "limits").json()["limits"]
+    assert rules["reddit"]["limit"] == 5
+    assert rules["reddit"]["window"] == 600.0, "Reddit's 10-minute window is kept"
+
+
 def test_health_and_unknown_routes(small: Emulator) -> None:
     health = control(small, "GET", "health").json()
     assert health["status"] == "ok"
