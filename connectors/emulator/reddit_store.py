@@ -158,6 +158,14 @@ class RedditStore:
             )
         specs, keys = self._collect(world)
         self._build(specs, keys)
+        # Every moderator is a user and every user has a profile subreddit from the start, so
+        # answering a request never adds to the store (requests run on several threads, and
+        # ids must not depend on the order they arrive in).
+        for sub in list(self.subs.values()):
+            for name in sub.moderators:
+                self._person(name)
+        for user in list(self.users.values()):
+            self._profile_sub(user)
         self._moderators = {
             name.lower() for s in self.subs.values() if not s.profile_of for name in s.moderators
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import praw
 import prawcore
 import pytest
@@ -104,6 +106,19 @@ def test_subreddit_listings_and_moderators(reddit: praw.Reddit) -> None:
     assert "Weet u/GemeenteVoorbeeld hoe dit zit?" in {c.body for c in comments}
     created = [c.created_utc for c in comments]
     assert created == sorted(created, reverse=True)
+
+
+def test_answering_requests_never_adds_to_the_store(reddit: praw.Reddit, small: Emulator) -> None:
+    store = small.app.reddit
+    before = (dict(store.users), dict(store.subs))
+    sub = reddit.subreddit("voorbeeld")
+    moderators = [m.name for m in sub.moderator()]
+    for name in moderators:
+        assert reddit.redditor(name).id
+    for user in before[0].values():
+        with contextlib.suppress(prawcore.NotFound):  # a deleted account
+            getattr(reddit.redditor(user.name), "is_suspended", None)  # fetches the profile
+    assert (dict(store.users), dict(store.subs)) == before
 
 
 def submission_id(emu: Emulator, title: str) -> str:
