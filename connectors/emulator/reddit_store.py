@@ -161,8 +161,8 @@ class RedditStore:
         # Every moderator is a user and every user has a profile subreddit from the start, so
         # answering a request never adds to the store (requests run on several threads, and
         # ids must not depend on the order they arrive in).
-        for sub in list(self.subs.values()):
-            for name in sub.moderators:
+        for rsub in list(self.subs.values()):
+            for name in rsub.moderators:
                 self._person(name)
         for user in list(self.users.values()):
             self._profile_sub(user)

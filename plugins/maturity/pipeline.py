@@ -27,7 +27,7 @@ from datetime import timedelta
 from functools import cached_property
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from maturity.errors import ConfigError, ConnectorError, InputError
 from maturity.evidence import MetricValue, OrgEvidence, Window
@@ -81,7 +81,7 @@ class PipelineSettings:
         *,
         registry_path: Path | None = None,
         trigger: RunTrigger = "cli",
-    ) -> PipelineSettings:
+    ) -> Self:
         """``MATURITY_REGISTRY``, ``MATURITY_LANDING_DIR`` (else ``$MATURITY_HOME/landing``),
         ``MATURITY_WAREHOUSE_URL`` / ``AIRFLOW_CONN_MATURITY_WAREHOUSE``, ``MATURITY_RUBRIC``,
         ``MATURITY_LOOKBACK_DAYS`` and ``MATURITY_DEMO_PSEUDONYM_KEY=1``."""

@@ -40,9 +40,10 @@ class AirflowPipelineSettings(PipelineSettings):
 def airflow_pipeline_settings(registry: str | Path) -> AirflowPipelineSettings:
     """The environment's settings for ``registry``, run by Airflow, with the warehouse of the
     ``maturity_warehouse`` connection when Airflow knows it."""
-    base = PipelineSettings.from_environment(registry_path=Path(registry), trigger="airflow")
-    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
+    settings = AirflowPipelineSettings.from_environment(
+        registry_path=Path(registry), trigger="airflow"
+    )
     url = WarehouseHook().connection_url()
-    if url is not None:
-        fields["warehouse_url"] = url.render_as_string(hide_password=False)
-    return AirflowPipelineSettings(**fields)
+    if url is None:
+        return settings
+    return dataclasses.replace(settings, warehouse_url=url.render_as_string(hide_password=False))
