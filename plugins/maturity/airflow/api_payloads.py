@@ -14,7 +14,7 @@ from maturity.phases import BELOW_PLANNING, INSUFFICIENT_EVIDENCE, Phase
 
 if TYPE_CHECKING:
     from maturity.assessment import Assessment, CriterionResult
-    from maturity.evidence import DeclaredFact, MetricValue, Window
+    from maturity.evidence import Window
     from maturity.warehouse import AssessmentSummary, ExplainData, OrgRow
 
 JSON = dict[str, Any]
@@ -109,30 +109,11 @@ def assessment(data: ExplainData) -> JSON:
     }
 
 
-def metric_value(m: MetricValue) -> JSON:
-    return {
-        "metric_id": m.metric_id,
-        "value": m.value,
-        "n": m.n,
-        "platform": m.platform,
-        "account": m.account,
-        "ci_low": m.ci_low,
-        "ci_high": m.ci_high,
-        "refs": [{k: v for k, v in asdict(r).items() if v is not None} for r in m.refs],
-    }
-
-
-def fact(f: DeclaredFact) -> JSON:
-    return {
-        "fact_id": f.fact_id,
-        "value": f.value,
-        "declared_by": f.declared_by,
-        "declared_at": f.declared_at.isoformat(),
-        "source": f.source,
-    }
-
-
 def criterion(c: CriterionResult) -> JSON:
+    """A criterion with its checks, metric values and facts, as the warehouse stores them."""
+    from maturity.warehouse.assessment_rows import check_to_json, fact_to_json, metric_to_json
+
+    where = f"criterion {c.criterion_id}"
     return {
         "criterion_id": c.criterion_id,
         "phase": int(c.phase),
@@ -141,9 +122,9 @@ def criterion(c: CriterionResult) -> JSON:
         "weight": c.weight,
         "status": str(c.status),
         "reason": c.reason,
-        "checks": [{**asdict(k), "status": str(k.status)} for k in c.checks],
-        "metric_values": [metric_value(m) for m in c.metric_values],
-        "facts": [fact(f) for f in c.facts],
+        "checks": [check_to_json(k, where) for k in c.checks],
+        "metric_values": [metric_to_json(m, where) for m in c.metric_values],
+        "facts": [fact_to_json(f, where) for f in c.facts],
     }
 
 
