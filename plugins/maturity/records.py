@@ -149,3 +149,17 @@ class CollectionBatch:
     reply_links: tuple[ReplyLink, ...] = ()
     cursors: tuple[Cursor, ...] = ()
     pages: tuple[PageRef, ...] = ()
+
+    def page_refs(self) -> tuple[PageRef, ...]:
+        """The landed pages and the pages the records name, each once (by SHA-256), in
+        first-seen order: what an audit of this batch can point to."""
+        records: tuple[AccountSnapshot | Post | InboundMessage, ...] = (
+            *self.snapshots,
+            *self.posts,
+            *self.inbound,
+        )
+        named = (r.source for r in records)
+        seen: dict[str, PageRef] = {}
+        for ref in (*self.pages, *(s for s in named if s is not None)):
+            seen.setdefault(ref.sha256, ref)
+        return tuple(seen.values())

@@ -11,7 +11,7 @@ from maturity.quality import record_frames as rf
 from maturity.quality import record_suites as rs
 from maturity.quality.checks import Suite
 from maturity.quality.results import BatchValidation, ExpectationOutcome
-from maturity.records import AccountSnapshot, CollectionBatch, InboundMessage, PageRef, Post
+from maturity.records import CollectionBatch
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,7 +87,7 @@ def validate_batches(
             window_start=batch.window_start,
             window_end=batch.window_end,
             outcomes=tuple(found),
-            pages=_pages(batch),
+            pages=batch.page_refs(),
             record_counts={
                 "snapshots": len(batch.snapshots),
                 "posts": len(batch.posts),
@@ -97,17 +97,3 @@ def validate_batches(
         )
         for batch, found in zip(batches, outcomes, strict=True)
     ]
-
-
-def _pages(batch: CollectionBatch) -> tuple[PageRef, ...]:
-    """The batch's landed pages and the pages its records name, each once, in first-seen order."""
-    records: list[AccountSnapshot | Post | InboundMessage] = [
-        *batch.snapshots,
-        *batch.posts,
-        *batch.inbound,
-    ]
-    sources = [r.source for r in records]
-    seen: dict[str, PageRef] = {}
-    for ref in (*batch.pages, *(s for s in sources if s is not None)):
-        seen.setdefault(ref.sha256, ref)
-    return tuple(seen.values())

@@ -17,11 +17,7 @@ from maturity.assessment import Assessment
 from maturity.errors import InputError
 from maturity.evidence import OrgEvidence
 from maturity.records import (
-    AccountSnapshot,
     CollectionBatch,
-    InboundMessage,
-    PageRef,
-    Post,
     ReplyLink,
 )
 from maturity.warehouse import assessment_rows as ar
@@ -178,16 +174,6 @@ def validate_batch(batch: CollectionBatch) -> None:
             )
 
 
-def _pages(batch: CollectionBatch) -> list[PageRef]:
-    records: list[AccountSnapshot | Post | InboundMessage] = [
-        *batch.snapshots,
-        *batch.posts,
-        *batch.inbound,
-    ]
-    sources = [r.source for r in records]
-    return [*batch.pages, *(s for s in sources if s is not None)]
-
-
 def _ensure_account(connection: Connection, batch: CollectionBatch) -> None:
     """Collection may run before the registry or an assessment is written: make sure the
     organisation and accounts it refers to exist, without overwriting what is there."""
@@ -231,7 +217,7 @@ def _save_cursors(connection: Connection, batch: CollectionBatch) -> None:
 def write_collection(connection: Connection, batch: CollectionBatch) -> None:
     validate_batch(batch)
     _ensure_account(connection, batch)
-    pages = [rr.page_row(p, batch.platform, batch.org_id, batch.handle) for p in _pages(batch)]
+    pages = [rr.page_row(p, batch.platform, batch.org_id, batch.handle) for p in batch.page_refs()]
     insert_if_absent(connection, t.landing_page, dedupe(t.landing_page, pages))
     upsert(
         connection,
