@@ -28,6 +28,7 @@ from maturity.errors import InputError
 from maturity.evidence import DeclaredFact, EvidenceRef, MetricValue, OrgEvidence, Window
 from maturity.metrics.dictionary import METRICS_BY_ID
 from maturity.platforms import ALL, KNOWN_PLATFORMS
+from maturity.registry import ORG_ID_MAX_LENGTH, ORG_ID_PATTERN
 from maturity.yamlfile import load_document
 
 FORMAT = "maturity-evidence/1"
@@ -105,7 +106,7 @@ class FactIn(_Model):
 
 
 class OrgIn(_Model):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
+    id: str = Field(pattern=ORG_ID_PATTERN, max_length=ORG_ID_MAX_LENGTH)
     name: str = Field(min_length=1)
     sector: str = "other"
     platforms: tuple[str, ...] = ()

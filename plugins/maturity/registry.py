@@ -71,10 +71,15 @@ class Account(BaseModel):
         return f"{self.platform}:{self.handle.lower()}"
 
 
+#: An organisation id: lower-case letters, digits and dashes, as in a URL slug.
+ORG_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+ORG_ID_MAX_LENGTH = 80
+
+
 class Organisation(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
+    id: str = Field(pattern=ORG_ID_PATTERN, max_length=ORG_ID_MAX_LENGTH)
     name: str = Field(min_length=1)
     sector: str = "other"
     timezone: str = "Europe/Amsterdam"

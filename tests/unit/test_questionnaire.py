@@ -116,3 +116,12 @@ def test_template_command_never_overwrites(tmp_path: Path) -> None:
     second = runner.invoke(app, ["questionnaire", "template", "gemeente-a", "--out", str(out)])
     assert second.exit_code == 2
     assert "exists already" in second.output
+
+
+@pytest.mark.parametrize("org", ["Gemeente A", "_gemeente", "g" * 81])
+def test_template_refuses_what_the_registry_would_refuse(org: str) -> None:
+    from maturity.cli import app
+
+    out = CliRunner().invoke(app, ["questionnaire", "template", org])
+    assert out.exit_code == 2
+    assert "is not an organisation id" in out.output

@@ -29,8 +29,9 @@ def template_command(
     from maturity.cli.resolve import resolve_rubric
     from maturity.errors import InputError
     from maturity.questionnaire import render_template
+    from maturity.registry import ORG_ID_MAX_LENGTH, ORG_ID_PATTERN
 
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", org):
+    if not re.match(ORG_ID_PATTERN, org) or len(org) > ORG_ID_MAX_LENGTH:
         raise InputError(
             f"'{org}' is not an organisation id",
             fix="use lower-case letters, digits and dashes, as in the registry",
