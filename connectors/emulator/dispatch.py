@@ -49,12 +49,18 @@ class Outcome:
     fault: Fault | None = None
 
 
+DEFAULT_BEARER_TOKEN = "emulator-bearer-token"
+DEFAULT_REDDIT_CLIENT_ID = "emulator-client-id"
+DEFAULT_REDDIT_CLIENT_SECRET = "emulator-client-secret"
+DEFAULT_REDDIT_PASSWORD = "emulator-password"
+
+
 @dataclass
 class Credentials:
-    bearer_token: str = "emulator-bearer-token"
-    reddit_client_id: str = "emulator-client-id"
-    reddit_client_secret: str = "emulator-client-secret"
-    reddit_password: str = "emulator-password"
+    bearer_token: str = DEFAULT_BEARER_TOKEN
+    reddit_client_id: str = DEFAULT_REDDIT_CLIENT_ID
+    reddit_client_secret: str = DEFAULT_REDDIT_CLIENT_SECRET
+    reddit_password: str = DEFAULT_REDDIT_PASSWORD
 
 
 @dataclass

@@ -26,6 +26,7 @@ from maturity.connectors.emulator.generator import generate_world
 from maturity.connectors.emulator.ratelimits import GENEROUS
 from maturity.connectors.emulator.server import Emulator
 from maturity.connectors.emulator.world import World
+from maturity.connectors.x import TWEEPY_HOSTS
 
 if TYPE_CHECKING:
     import praw
@@ -36,7 +37,7 @@ WORLD_START = datetime(2026, 8, 3, tzinfo=UTC)
 WORLD_END = datetime(2026, 11, 2, tzinfo=UTC)
 WORLD_ORGS = 12
 WORLD_SEED = 7
-X_HOSTS = ("https://api.twitter.com", "https://api.x.com")
+X_HOSTS = TWEEPY_HOSTS
 
 
 class HostRewriteAdapter(HTTPAdapter):

@@ -23,17 +23,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from maturity.connectors.emulator.dispatch import CallRecord, Credentials, EmulatorApp, Outcome
+from maturity.connectors.emulator.dispatch import (
+    DEFAULT_BEARER_TOKEN,
+    DEFAULT_REDDIT_CLIENT_ID,
+    DEFAULT_REDDIT_CLIENT_SECRET,
+    DEFAULT_REDDIT_PASSWORD,
+    CallRecord,
+    Credentials,
+    EmulatorApp,
+    Outcome,
+)
 from maturity.connectors.emulator.faults import Fault, FaultKind
 from maturity.connectors.emulator.ratelimits import RateLimit
 from maturity.connectors.emulator.world import World
 
 log = logging.getLogger(__name__)
-
-DEFAULT_BEARER_TOKEN = "emulator-bearer-token"
-DEFAULT_REDDIT_CLIENT_ID = "emulator-client-id"
-DEFAULT_REDDIT_CLIENT_SECRET = "emulator-client-secret"
-DEFAULT_REDDIT_PASSWORD = "emulator-password"
 
 
 class _Server(ThreadingHTTPServer):
