@@ -135,7 +135,10 @@ def collect_registry(
     counts as its own (so mentions between them keep their handles).
 
     A platform without settings is skipped with a note per account. ``on_batch`` is called
-    with each batch as soon as it is complete (the CLI writes it to the warehouse there).
+    for each account as soon as its pages have landed, with what a replay of the landing gives
+    for it (every run of the window merged, see :func:`replay_account`), so a warehouse fed
+    here holds what one fed by :func:`replay` holds, however often the window was collected.
+    The run itself lists the batches as this collection fetched them.
     """
     from maturity.connectors.landing import Landing
 
@@ -144,6 +147,15 @@ def collect_registry(
     lookup: CursorsLookup = cursors_lookup or (lambda platform, org_id, handle: {})
     run = CollectionRun()
     all_targets = [t for t in targets(registry) if only is None or only(t)]
+    if on_batch is not None:
+        write = on_batch
+        by_account = {(t.org_id, t.account.platform, t.account.handle): t for t in all_targets}
+
+        def on_batch(live: CollectionBatch) -> None:
+            target = by_account[(live.org_id, live.platform, live.handle)]
+            found = replay_account(Path(landing_dir), target, window, pseudonymiser)
+            write(found[0] if found is not None else live)
+
     for platform, settings in ((X, x_settings), (REDDIT, reddit_settings)):
         platform_targets = [t for t in all_targets if t.account.platform == platform]
         if not platform_targets:
@@ -173,6 +185,26 @@ def _assemblers() -> dict[str, Assembler]:
     return {X: x_normalise.assemble, REDDIT: reddit_normalise.assemble}
 
 
+def replay_account(
+    landing_dir: Path, target: Target, window: Window, pseudonymiser: Pseudonymise
+) -> tuple[CollectionBatch, Mapping[str, Any]] | None:
+    """One account's batch for ``window`` from the landing alone, every landed run assembled
+    and merged (the first run that saw an item wins), with the last run's context; ``None``
+    when nothing landed."""
+    from maturity.connectors.landing import read_runs
+    from maturity.connectors.merge import merge_batches
+
+    account = target.account
+    runs = read_runs(Path(landing_dir), account.platform, target.org_id, account.handle, window)
+    if not runs:
+        return None
+    assemble = _assemblers()[account.platform]
+    batch = merge_batches(
+        [assemble(pages, ctx, target, window, pseudonymiser) for pages, ctx in runs]
+    )
+    return batch, runs[-1][1]
+
+
 def replay(
     landing_dir: Path,
     registry: Registry,
@@ -182,20 +214,14 @@ def replay(
     on_batch: Callable[[CollectionBatch], None] | None = None,
 ) -> CollectionRun:
     """Rebuild every account's batch for ``window`` from the landing alone: no network."""
-    from maturity.connectors.landing import read_runs
-    from maturity.connectors.merge import merge_batches
-
-    assemblers = _assemblers()
     run = CollectionRun()
-    order = tuple(assemblers)
+    order = tuple(_assemblers())
     # Platform by platform, like collect_registry, so a replay lists batches in the same order.
     for target in sorted(targets(registry, order), key=lambda t: order.index(t.account.platform)):
         account = target.account
         try:
-            runs = read_runs(
-                Path(landing_dir), account.platform, target.org_id, account.handle, window
-            )
-            if not runs:
+            found = replay_account(landing_dir, target, window, pseudonymiser)
+            if found is None:
                 run.failures.append(
                     AccountIssue(
                         account.platform,
@@ -205,11 +231,7 @@ def replay(
                     )
                 )
                 continue
-            assemble = assemblers[account.platform]
-            batch = merge_batches(
-                [assemble(pages, ctx, target, window, pseudonymiser) for pages, ctx in runs]
-            )
-            context = runs[-1][1]
+            batch, context = found
             if on_batch is not None:
                 on_batch(batch)
         except MaturityError as exc:
