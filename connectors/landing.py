@@ -1,6 +1,6 @@
 """The raw landing area: every API page verbatim, with an envelope, and a manifest per run.
 
-Layout under the landing root (``$MATURITY_HOME/landing`` unless configured)::
+Layout under the landing root (``maturity.pipeline.settings.landing_root``)::
 
     <platform>/<org_id>/<handle>/<window>/<endpoint>/<seq>-<sha12>.json       the page, as received
     <platform>/<org_id>/<handle>/<window>/<endpoint>/<seq>-<sha12>.meta.json  its envelope
@@ -46,11 +46,6 @@ _SECRET_PARAM = re.compile(
 """Query keys that carry credentials; paging tokens (``pagination_token``) are kept."""
 _RATE_LIMIT_HEADER = re.compile(r"^x-?rate-?limit-", re.IGNORECASE)
 _SAFE = re.compile(r"[^A-Za-z0-9_.@\-]")
-
-
-def default_landing_root(env: Mapping[str, str] | None = None) -> Path:
-    environ = os.environ if env is None else env
-    return Path(environ.get("MATURITY_HOME") or "var") / "landing"
 
 
 def window_dir(window: Window) -> str:

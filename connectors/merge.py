@@ -3,8 +3,9 @@
 A rerun with cursors fetches only what is new since the last run (plus an overlap), so the
 window's records are the union of its runs. Items are keyed on their ids and the first run that
 saw an item wins, so collecting a window again never rewrites what was already recorded (its
-source page included); items only a later run saw are added. Reply links are recomputed over
-the union, and each endpoint's cursor is the furthest one reached.
+source page included); items only a later run saw are added, and each endpoint's cursor is the
+furthest one reached. (Reply links are not a batch's: ``maturity.pipeline.gate_and_load`` links
+replies once, across the organisation's accounts.)
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from maturity.connectors.replies import link_replies
 from maturity.records import CollectionBatch, Cursor
 
 
@@ -58,7 +58,6 @@ def merge_batches(batches: Sequence[CollectionBatch]) -> CollectionBatch:
         snapshots=tuple(snapshots[k] for k in sorted(snapshots, key=str)),
         posts=merged_posts,
         inbound=merged_inbound,
-        reply_links=link_replies(merged_inbound, merged_posts),
         cursors=tuple(cursors[e] for e in sorted(cursors)),
         pages=tuple(pages.values()),
     )

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from maturity.connectors.base import Pseudonymise, Target, from_epoch, parse_time
-from maturity.connectors.replies import link_replies
 from maturity.platforms import REDDIT
 from maturity.records import (
     AccountSnapshot,
@@ -349,7 +348,6 @@ def assemble(
         snapshots=(snapshot(pages, target, window, bool(prior)),),
         posts=tuple(posts),
         inbound=tuple(inbound),
-        reply_links=link_replies(inbound, posts),
         cursors=tuple(cursors),
         pages=tuple(p.ref for p in pages),
     )

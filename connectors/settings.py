@@ -12,11 +12,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, TypeVar
 
-from maturity.connections import Connection, env_var_name, get_connection
+from maturity.connections import (
+    REDDIT_CONN_ID,
+    X_CONN_ID,
+    Connection,
+    env_var_name,
+    get_connection,
+)
 from maturity.errors import ConfigError
 
-X_CONN_ID = "x_default"
-REDDIT_CONN_ID = "reddit_default"
 X_API_URL = "https://api.x.com"
 REDDIT_OAUTH_URL = "https://oauth.reddit.com"
 REDDIT_WWW_URL = "https://www.reddit.com"

@@ -10,7 +10,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from maturity.connectors.base import Pseudonymise, Target, parse_time
-from maturity.connectors.replies import link_replies
 from maturity.platforms import X
 from maturity.records import (
     AccountSnapshot,
@@ -278,7 +277,6 @@ def assemble(
         snapshots=(snap,),
         posts=tuple(sorted(posts, key=lambda p: (p.created_at, p.post_id))),
         inbound=tuple(sorted(inbound, key=lambda m: (m.created_at, m.message_id))),
-        reply_links=link_replies(inbound, posts),
         cursors=tuple(cursors),
         pages=tuple(p.ref for p in pages),
     )

@@ -16,7 +16,9 @@ or with the first and last organisation of its shard.
    per platform.
 2. **collect_x** / **collect_reddit**: one mapped task per shard and platform, landing raw API
    pages, in the pools `x_api` and `reddit_api` (one pool per API credential).
-3. **organisation** (mapped per shard): validate → load → metrics → score. An organisation
+3. **organisation** (mapped per shard): gate_and_load → metrics → score. gate_and_load
+   replays each account's landing once, runs the record quality gate and writes what passed
+   in one transaction per organisation. An organisation
    whose accounts were not all collected, or whose step fails, stops there; the others go on.
    A shard is retried while another attempt could help; on its last attempt its failed
    organisations are logged and left out, and its task fails only if none is left.
@@ -63,7 +65,7 @@ def shard_task(step: str, trigger_rule: TriggerRule = TriggerRule.ALL_SUCCESS) -
         context = get_current_context()
         ti = context["ti"]
         collected = None
-        if step == "validate":
+        if step == names.FIRST_ORG_STEP:
             landed = ti.xcom_pull(task_ids=[f"collect_{p}" for p in PLATFORMS])
             collected = t.collected_accounts(landed or [])
         return t.shard_step(
@@ -171,17 +173,16 @@ def social_maturity_assessment() -> None:
         )
         for platform, pool in names.POOL_BY_PLATFORM.items()
     ]
-    validate = shard_task("validate", TriggerRule.ALL_DONE)
-    load, metrics, score = shard_task("load"), shard_task("metrics"), shard_task("score")
+    gate_and_load = shard_task("gate_and_load", TriggerRule.ALL_DONE)
+    metrics, score = shard_task("metrics"), shard_task("score")
 
     @task_group(group_id="organisation")
     def organisation(shard: dict[str, Any]) -> Any:
-        # validate runs once every collect task is done, whatever its state, and leaves out
-        # the organisations whose accounts were not all collected: a failed account stops
+        # gate_and_load runs once every collect task is done, whatever its state, and leaves
+        # out the organisations whose accounts were not all collected: a failed account stops
         # only its own organisation, and the others go on.
-        checked = validate(shard=shard)
-        collected >> checked
-        loaded = load(shard=shard, previous=checked)
+        loaded = gate_and_load(shard=shard)
+        collected >> loaded
         computed = metrics(shard=shard, previous=loaded)
         return score(shard=shard, previous=computed)
 

@@ -22,6 +22,13 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from maturity.errors import ConfigError
 
 ENV_PREFIX = "AIRFLOW_CONN_"
+
+# The product's connections, named once: the connectors, the warehouse, the pseudonymiser and
+# the Airflow hooks all use these ids.
+X_CONN_ID = "x_default"
+REDDIT_CONN_ID = "reddit_default"
+WAREHOUSE_CONN_ID = "maturity_warehouse"
+PSEUDONYM_CONN_ID = "maturity_pseudonym"
 _EXTRA_KEY = "__extra__"
 
 

@@ -5,9 +5,10 @@ same, so metrics can count distinct authors and follow a conversation; without t
 go from a pseudonym back to the account. Ids are scoped by platform, so user ``123`` on X and user
 ``123`` on Reddit never collide.
 
-The key comes from the environment variable ``MATURITY_PSEUDONYM_KEY`` or from the password of
-the Airflow connection ``maturity_pseudonym``. Without a key the product refuses to run; a fixed
-demo key is only used when the caller asks for it explicitly, and that is logged as a warning.
+The key comes from the setting ``MATURITY_PSEUDONYM_KEY`` (read by
+``maturity.pipeline.settings``) or from the password of the Airflow connection
+``maturity_pseudonym``. Without a key the product refuses to run; a fixed demo key is only used
+when the caller asks for it explicitly, and that is logged as a warning.
 """
 
 from __future__ import annotations
@@ -16,16 +17,14 @@ import base64
 import hashlib
 import hmac
 import logging
-import os
 from collections.abc import Mapping
 
+from maturity.connections import PSEUDONYM_CONN_ID as KEY_CONN_ID
 from maturity.connections import get_connection
 from maturity.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
-KEY_ENV = "MATURITY_PSEUDONYM_KEY"
-KEY_CONN_ID = "maturity_pseudonym"
 PREFIX = "anon:"
 MIN_KEY_BYTES = 16
 _DEMO_KEY = b"maturity-demo-pseudonym-key-not-for-real-data"
@@ -36,12 +35,14 @@ class Pseudonymiser:
 
     __slots__ = ("_key", "demo")
 
-    def __init__(self, key: bytes | str, *, demo: bool = False) -> None:
+    def __init__(
+        self, key: bytes | str, *, demo: bool = False, where: str = "pseudonym key"
+    ) -> None:
         raw = key.encode() if isinstance(key, str) else key
         if len(raw) < MIN_KEY_BYTES:
             raise ConfigError(
                 f"the pseudonym key is {len(raw)} bytes; it needs at least {MIN_KEY_BYTES}",
-                where=KEY_ENV,
+                where=where,
                 fix="set a long random secret, e.g. `python -c 'import secrets; "
                 "print(secrets.token_urlsafe(32))'`",
             )
@@ -62,8 +63,7 @@ class Pseudonymiser:
         """A fixed, public key for demos and tests on generated data. Never for real people."""
         log.warning(
             "PSEUDONYMS USE THE PUBLIC DEMO KEY: anyone can re-identify authors. "
-            "Set %s or the '%s' connection before collecting real data.",
-            KEY_ENV,
+            "Set a pseudonym key or the '%s' connection before collecting real data.",
             KEY_CONN_ID,
         )
         return cls(_DEMO_KEY, demo=True)
@@ -73,22 +73,25 @@ def is_pseudonym(value: str) -> bool:
     return value.startswith(PREFIX) and len(value) == len(PREFIX) + 26
 
 
-def pseudonymiser_from_environment(
-    env: Mapping[str, str] | None = None, *, allow_demo_key: bool = False
+def configured_pseudonymiser(
+    key: str | None,
+    *,
+    where: str,
+    env: Mapping[str, str] | None = None,
+    allow_demo_key: bool = False,
 ) -> Pseudonymiser:
-    """The pseudonymiser configured by ``MATURITY_PSEUDONYM_KEY`` or ``maturity_pseudonym``."""
-    environ = os.environ if env is None else env
-    key = environ.get(KEY_ENV)
+    """The pseudonymiser keyed by ``key`` (from the setting ``where``), else by the
+    ``maturity_pseudonym`` connection; the demo key only when allowed."""
     if not key:
-        conn = get_connection(KEY_CONN_ID, environ)
+        conn = get_connection(KEY_CONN_ID, env)
         key = conn.password if conn is not None else None
     if key:
-        return Pseudonymiser(key)
+        return Pseudonymiser(key, where=where)
     if allow_demo_key:
         return Pseudonymiser.demo_key()
     raise ConfigError(
         "no pseudonym key is configured, so third-party authors cannot be pseudonymised",
-        where=f"{KEY_ENV} / AIRFLOW_CONN_{KEY_CONN_ID.upper()}",
-        fix=f"set {KEY_ENV} to a long random secret (keep it: changing it changes every "
+        where=f"{where} / AIRFLOW_CONN_{KEY_CONN_ID.upper()}",
+        fix=f"set {where} to a long random secret (keep it: changing it changes every "
         "pseudonym), or pass the explicit demo-key option for generated data only",
     )

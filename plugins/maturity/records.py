@@ -147,6 +147,9 @@ class CollectionBatch:
     posts: tuple[Post, ...] = ()
     inbound: tuple[InboundMessage, ...] = ()
     reply_links: tuple[ReplyLink, ...] = ()
+    """The organisation's first replies to this account's inbound messages, from any of its
+    accounts. A connector leaves this empty: ``maturity.pipeline.gate_and_load`` links
+    replies once, across the organisation's accounts, before the record gate checks them."""
     cursors: tuple[Cursor, ...] = ()
     pages: tuple[PageRef, ...] = ()
 

@@ -33,7 +33,7 @@ def auto_size(n_orgs: int, tasks_per_step: int = AUTO_TASKS_PER_STEP) -> int:
     return max(1, math.ceil(n_orgs / tasks_per_step))
 
 
-def parse_orgs_per_task(raw: str | None, where: str = "MATURITY_ORGS_PER_TASK") -> int | None:
+def parse_orgs_per_task(raw: str | None, where: str) -> int | None:
     """``None`` for automatic sizing (unset, empty or ``auto``), else a whole number ≥ 1."""
     text = (raw or "").strip().lower()
     if text in ("", "auto"):

@@ -384,7 +384,7 @@ def test_shard_size_is_one_setting_for_every_airflow_service(config: dict[str, A
     for name in AIRFLOW_SERVICES:
         value = _env(config["services"][name])["MATURITY_ORGS_PER_TASK"]
         assert value == "auto", name
-        assert parse_orgs_per_task(value) is None
+        assert parse_orgs_per_task(value, "MATURITY_ORGS_PER_TASK") is None
 
 
 def test_warehouse_is_a_separate_database(config: dict[str, Any]) -> None:

@@ -44,13 +44,13 @@ def test_a_shard_of_one_is_named_after_its_organisation() -> None:
 
 @pytest.mark.parametrize("raw", [None, "", " ", "auto", "AUTO"])
 def test_orgs_per_task_is_automatic_by_default(raw: str | None) -> None:
-    assert parse_orgs_per_task(raw) is None
+    assert parse_orgs_per_task(raw, "MATURITY_ORGS_PER_TASK") is None
 
 
 @pytest.mark.parametrize("raw", ["0", "-2", "ten", "1.5"])
 def test_a_bad_orgs_per_task_names_the_variable_and_the_fix(raw: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        parse_orgs_per_task(raw)
+        parse_orgs_per_task(raw, "MATURITY_ORGS_PER_TASK")
     rendered = caught.value.render()
     assert "MATURITY_ORGS_PER_TASK" in rendered
     assert f"'{raw}'" in rendered

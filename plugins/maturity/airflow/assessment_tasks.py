@@ -12,7 +12,6 @@ organisation or account that fails is recorded and the others go on (:func:`fini
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,33 +21,26 @@ from maturity.airflow import names
 
 if TYPE_CHECKING:
     from maturity.evidence import Window
-    from maturity.pipeline import PipelineSettings
+    from maturity.pipeline.settings import PipelineSettings
     from maturity.shards import Outcome
 
 log = logging.getLogger(__name__)
 
 JSON = dict[str, Any]
 
-ORGS_PER_TASK_ENV = "MATURITY_ORGS_PER_TASK"
-
 
 class CollectionIncomplete(Exception):
     """An organisation's accounts were not all collected for this window. Retrying the
-    validate task cannot help: the collect task must be cleared and rerun."""
+    gate_and_load task cannot help: the collect task must be cleared and rerun."""
 
     retryable = False
 
 
-def default_registry() -> Path:
-    from importlib.resources import files
-
-    return Path(str(files("maturity.demo").joinpath("registry.yaml")))
-
-
 def registry_path(env: Mapping[str, str] | None = None) -> Path:
-    """``MATURITY_REGISTRY``, or the demo registry shipped in ``maturity.demo``."""
-    raw = (os.environ if env is None else env).get(names.REGISTRY_ENV, "").strip()
-    return Path(raw).expanduser().resolve() if raw else default_registry()
+    """``MATURITY_REGISTRY``, or the demo registry."""
+    from maturity.pipeline import settings
+
+    return settings.registry_path(env)
 
 
 @contextmanager
@@ -147,10 +139,10 @@ def plan(registry: Path, orgs_per_task: int | None = None) -> list[JSON]:
 
 def orgs_per_task(env: Mapping[str, str] | None = None) -> int | None:
     """``MATURITY_ORGS_PER_TASK``: a number, or ``None`` for automatic sizing."""
-    from maturity.shards import parse_orgs_per_task
+    from maturity.pipeline import settings
 
     with failing_fast():
-        return parse_orgs_per_task((os.environ if env is None else env).get(ORGS_PER_TASK_ENV))
+        return settings.orgs_per_task(env)
 
 
 def org_ids(shards: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -249,12 +241,12 @@ def account_key(platform: str, handle: str) -> str:
 def collect(part: Mapping[str, Any], window: Window, *, final: bool = True) -> JSON:
     """Land the raw pages of a shard's accounts on one platform for the window, with one
     connector for all of them."""
-    from maturity import pipeline
+    from maturity.pipeline.collect import collect_accounts
     from maturity.shards import Outcome
 
     settings = pipeline_settings(part["registry"])
     platform = part["platform"]
-    got = pipeline.collect_accounts(
+    got = collect_accounts(
         settings, platform, [(a["org_id"], a["handle"]) for a in part["accounts"]], window
     )
     outcome: Outcome[Any] = Outcome(
@@ -310,17 +302,17 @@ def shard_step(
 ) -> JSON:
     """Run ``step`` for the shard's organisations that came through the previous step.
 
-    ``validate`` (the first step) is given the accounts the collect tasks landed instead, and
-    leaves out each organisation whose accounts were not all collected.
+    The first step (``gate_and_load``) is given the accounts the collect tasks landed instead,
+    and leaves out each organisation whose accounts were not all collected.
     """
-    from maturity import pipeline
+    from maturity.pipeline.steps import ORG_STEPS
     from maturity.shards import Outcome
 
     if step not in names.ORG_STEPS:
         raise ValueError(f"unknown step {step!r}; known: {names.ORG_STEPS}")
     orgs = list(shard["orgs"])
     failed: dict[str, BaseException] = {}
-    if step == "validate":
+    if step == names.FIRST_ORG_STEP:
         for org in orgs:
             try:
                 check_collected(org, collected or set())
@@ -330,7 +322,7 @@ def shard_step(
     else:
         todo = list((previous or {}).get("done") or {})
     settings = pipeline_settings(shard["registry"])
-    outcome: Outcome[Any] = pipeline.ORG_STEPS[step](settings, todo, window) if todo else Outcome()
+    outcome: Outcome[Any] = ORG_STEPS[step](settings, todo, window) if todo else Outcome()
     outcome.failed.update(failed)
     return finish(step, outcome, final=final)
 

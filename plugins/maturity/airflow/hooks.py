@@ -116,10 +116,10 @@ class WarehouseHook(BaseHook):
 
     def get_url(self) -> URL:
         """The connection's URL, else the product's own default (the CLI's warehouse)."""
-        from maturity.warehouse.url import resolve_url
+        from maturity.pipeline.settings import warehouse_url_from
 
         url = self.connection_url()
-        return url if url is not None else resolve_url()
+        return url if url is not None else warehouse_url_from()
 
     def get_conn(self) -> Warehouse:
         from maturity.warehouse import Warehouse

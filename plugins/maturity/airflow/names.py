@@ -1,8 +1,14 @@
-"""The names the DAGs, the pools, the connections and the plugin share. Standard library only."""
+"""The names the DAGs, the pools, the connections and the plugin share. Light: standard library
+and ``maturity.connections`` only, for the DAG files."""
 
 from __future__ import annotations
 
 from typing import Final
+
+# The connections, named once in maturity.connections (re-exported for the DAGs and hooks).
+from maturity.connections import REDDIT_CONN_ID as REDDIT_CONN_ID
+from maturity.connections import WAREHOUSE_CONN_ID as WAREHOUSE_CONN_ID
+from maturity.connections import X_CONN_ID as X_CONN_ID
 
 ASSESSMENT_DAG_ID: Final = "social_maturity_assessment"
 VIEWS_DAG_ID: Final = "social_maturity_views"
@@ -14,9 +20,6 @@ REDDIT_POOL: Final = "reddit_api"
 POOL_BY_PLATFORM: Final = {"x": X_POOL, "reddit": REDDIT_POOL}
 """Platforms whose accounts the assessment DAG collects, each with the pool of its credential."""
 
-X_CONN_ID: Final = "x_default"
-REDDIT_CONN_ID: Final = "reddit_default"
-WAREHOUSE_CONN_ID: Final = "maturity_warehouse"
 
 ASSESSMENTS_URI: Final = "x-maturity://warehouse/assessments"
 """The Asset updated whenever an assessment run has committed organisations' assessments."""
@@ -24,9 +27,9 @@ ASSESSMENTS_URI: Final = "x-maturity://warehouse/assessments"
 PLUGIN_NAME: Final = "maturity"
 API_PREFIX: Final = "/maturity"
 
-ORG_STEPS: Final = ("validate", "load", "metrics", "score")
+ORG_STEPS: Final = ("gate_and_load", "metrics", "score")
 """The assessment DAG's per-shard steps after collection, in order; each runs
 ``maturity.pipeline.ORG_STEPS[step]`` as the task ``organisation.<step>``."""
 
-REGISTRY_ENV: Final = "MATURITY_REGISTRY"
-"""Path of the organisation registry; the demo registry in ``maturity.demo`` when unset."""
+FIRST_ORG_STEP: Final = ORG_STEPS[0]
+"""Runs once every collect task is done, and leaves out organisations not wholly collected."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from airflow.sdk.exceptions import AirflowNotFoundException
 
 from maturity.airflow.hooks import RedditHook, WarehouseHook, XHook
-from maturity.pipeline import PipelineSettings
+from maturity.pipeline.settings import PipelineSettings
 
 if TYPE_CHECKING:
     from maturity.connectors.settings import RedditSettings, XSettings
@@ -35,6 +35,15 @@ class AirflowPipelineSettings(PipelineSettings):
             return RedditHook().get_conn()
         except AirflowNotFoundException:
             return super().reddit_settings()
+
+    def _has_connection(self, conn_id: str) -> bool:
+        from airflow.sdk import BaseHook
+
+        try:
+            BaseHook.get_connection(conn_id)
+        except AirflowNotFoundException:
+            return False
+        return True
 
 
 def airflow_pipeline_settings(registry: str | Path) -> AirflowPipelineSettings:

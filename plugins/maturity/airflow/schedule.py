@@ -1,9 +1,10 @@
 """When the assessment DAG runs, which window each run collects, and how tasks retry.
 
-Read from environment variables when a DAG file is parsed: that is cheap and does no I/O beyond
-``os.environ`` (no Airflow Variables, no database). Every value has a default; a malformed one
-raises :class:`~maturity.errors.ConfigError` naming the variable, which the DAG processor shows
-as the file's import error. Standard library only.
+Read from environment variables (through ``maturity.pipeline.settings``) when a DAG file is
+parsed: that is cheap and does no I/O beyond ``os.environ`` (no Airflow Variables, no
+database). Every value has a default; a malformed one raises
+:class:`~maturity.errors.ConfigError` naming the variable, which the DAG processor shows as the
+file's import error. Light imports only.
 
 ============================  =========================  ======================================
 variable                      default                    meaning
@@ -25,13 +26,13 @@ weekly run judges a quarter of behaviour (see ``maturity.pipeline``).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from maturity.errors import ConfigError
+from maturity.pipeline import settings
 
 DEFAULT_CRON = "0 0 * * 1"
 DEFAULT_INTERVAL_DAYS = 7
@@ -54,15 +55,15 @@ class AssessmentSchedule:
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] | None = None) -> AssessmentSchedule:
-        env = os.environ if env is None else env
+        s = settings
         return cls(
             cron=_cron(env),
-            interval=timedelta(days=_int(env, "MATURITY_INTERVAL_DAYS", DEFAULT_INTERVAL_DAYS, 1)),
+            interval=timedelta(days=s.read_int(env, s.INTERVAL_DAYS, DEFAULT_INTERVAL_DAYS, 1)),
             start_date=_start(env),
-            catchup=_flag(env, "MATURITY_CATCHUP", False),
-            retries=_int(env, "MATURITY_RETRIES", 3, MIN_RETRIES),
-            retry_delay=timedelta(seconds=_int(env, "MATURITY_RETRY_DELAY", 300, 1)),
-            max_retry_delay=timedelta(seconds=_int(env, "MATURITY_MAX_RETRY_DELAY", 3600, 1)),
+            catchup=s.read_flag(env, s.CATCHUP, False),
+            retries=s.read_int(env, s.RETRIES, 3, MIN_RETRIES),
+            retry_delay=timedelta(seconds=s.read_int(env, s.RETRY_DELAY, 300, 1)),
+            max_retry_delay=timedelta(seconds=s.read_int(env, s.MAX_RETRY_DELAY, 3600, 1)),
         )
 
     def default_args(self, owner: str) -> dict[str, object]:
@@ -76,54 +77,25 @@ class AssessmentSchedule:
         }
 
 
-def _raw(env: Mapping[str, str], name: str) -> str | None:
-    value = env.get(name, "").strip()
-    return value or None
-
-
-def _cron(env: Mapping[str, str]) -> str:
-    value = _raw(env, "MATURITY_SCHEDULE") or DEFAULT_CRON
+def _cron(env: Mapping[str, str] | None) -> str:
+    value = settings.read_text(env, settings.SCHEDULE) or DEFAULT_CRON
     if not _CRON.match(value):
         raise ConfigError(
             f"'{value}' is not a cron expression",
-            where="MATURITY_SCHEDULE",
+            where=settings.SCHEDULE,
             fix="use five cron fields in UTC, e.g. '0 0 * * 1' (Mondays at midnight)",
         )
     return value
 
 
-def _int(env: Mapping[str, str], name: str, default: int, low: int) -> int:
-    value = _raw(env, name)
-    if value is None:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ConfigError(f"'{value}' is not a whole number", where=name) from None
-    if number < low:
-        raise ConfigError(f"{number} is less than {low}", where=name)
-    return number
-
-
-def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
-    value = _raw(env, name)
-    if value is None:
-        return default
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ConfigError(f"'{value}' is not true or false", where=name)
-
-
-def _start(env: Mapping[str, str]) -> datetime:
-    value = _raw(env, "MATURITY_START_DATE")
+def _start(env: Mapping[str, str] | None) -> datetime:
+    value = settings.read_text(env, settings.START_DATE)
     if value is None:
         return DEFAULT_START
     try:
         day = date.fromisoformat(value)
     except ValueError:
         raise ConfigError(
-            f"'{value}' is not a date", where="MATURITY_START_DATE", fix="write it as YYYY-MM-DD"
+            f"'{value}' is not a date", where=settings.START_DATE, fix="write it as YYYY-MM-DD"
         ) from None
     return datetime.combine(day, datetime.min.time(), UTC)

@@ -4,71 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from maturity.cli.errors import handle_errors
 from maturity.cli.options import DATE_FORMATS, Lang, RubricOption, WarehouseOption, window_option
-
-if TYPE_CHECKING:
-    from maturity.assessment import Assessment
-    from maturity.evidence_file import OrgInput
-    from maturity.rubric import Rubric
-    from maturity.warehouse import Warehouse
-    from maturity.warehouse.runs import RunTrigger
-
-
-def file_digest(*paths: Path, salt: str = "") -> str:
-    """A digest of the inputs of a run; ``salt`` carries what is not a file (the rubric id)."""
-    import hashlib
-
-    h = hashlib.sha256(salt.encode())
-    for p in paths:
-        h.update(p.read_bytes())
-    return h.hexdigest()
-
-
-def assess_inputs(
-    orgs: list[OrgInput],
-    rubric: Rubric,
-    warehouse: Warehouse,
-    *,
-    input_digest: str,
-    trigger: RunTrigger = "cli",
-) -> list[tuple[str, Assessment]]:
-    """Score every organisation and write each in its own transaction."""
-    from maturity.scoring import score
-    from maturity.version import code_version
-    from maturity.warehouse import OrgRow, RunInfo, deterministic_run_id
-
-    if not orgs:
-        return []
-    window = orgs[0].evidence.window
-    run_id = deterministic_run_id("assess", window, rubric.version, input_digest)
-    run = RunInfo(
-        run_id=run_id,
-        kind="assess",
-        trigger=trigger,
-        code_version=code_version(),
-        rubric_id=rubric.rubric,
-        rubric_version=rubric.version,
-        window_start=window.start,
-        window_end=window.end,
-        input_digest=input_digest,
-        started_at=window.end,
-    )
-    results: list[tuple[str, Assessment]] = []
-    for org in orgs:
-        assessment = score(rubric, org.evidence)
-        warehouse.write_assessment(
-            org=OrgRow(org_id=org.org_id, name=org.name, sector=org.sector),
-            evidence=org.evidence,
-            assessment=assessment,
-            run=run,
-        )
-        results.append((org.name, assessment))
-    return results
 
 
 @handle_errors
@@ -126,14 +67,14 @@ def _assess_file(input: Path, rubric: Path | None, warehouse: str | None, lang: 
     from maturity.cli.render import summary_table
     from maturity.cli.resolve import open_warehouse, resolve_rubric
     from maturity.evidence_file import load_evidence_file
+    from maturity.pipeline.runs import file_digest, rubric_digest
+    from maturity.pipeline.score import score_inputs
 
     the_rubric = resolve_rubric(rubric)
     orgs = load_evidence_file(input)  # validated whole before anything is written
     wh = open_warehouse(warehouse)
-    digest = file_digest(
-        input, *([rubric] if rubric else []), salt=f"{the_rubric.rubric}@{the_rubric.version}"
-    )
-    rows = assess_inputs(orgs, the_rubric, wh, input_digest=digest)
+    digest = file_digest(input, *([rubric] if rubric else []), salt=rubric_digest(the_rubric))
+    rows = score_inputs(orgs, the_rubric, wh, input_digest=digest)
     console = Console(width=max(Console().width, 120))
     title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"
     console.print(summary_table(rows, the_rubric, lang, title))
@@ -151,10 +92,12 @@ def _assess_registry(
     from dataclasses import replace
 
     from rich.console import Console
+    from rich.markup import escape
 
     from maturity.cli.render import summary_table
     from maturity.errors import InputError, MaturityError
-    from maturity.pipeline import PipelineSettings, assess_org
+    from maturity.pipeline.settings import PipelineSettings
+    from maturity.pipeline.steps import assess_org
 
     if start is None or end is None:
         raise InputError("--registry needs --start and --end", where="--start/--end")
@@ -166,11 +109,15 @@ def _assess_registry(
         rubric_path=rubric or settings.rubric_path,
     )
     failures: list[str] = []
+    quarantined: list[str] = []
     for org in settings.registry.organisations:
         try:
-            assess_org(settings, org.id, window)
+            done = assess_org(settings, org.id, window)
         except MaturityError as exc:
             failures.append(f"{org.id}: {exc.render()}")
+            continue
+        for account, checks in done["gate_and_load"]["failed_checks"].items():
+            quarantined.append(f"{account} ({org.id}): {', '.join(checks)}")
     wh = settings.warehouse
     rows = []
     for org in settings.registry.organisations:
@@ -186,9 +133,14 @@ def _assess_registry(
     title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"
     console.print(summary_table(rows, settings.rubric, lang, title))
     console.print(f"Written to {wh.url_masked} ({len(rows)} organisations).")
+    for q in quarantined:
+        console.print(
+            f"[yellow]quarantined[/] {escape(q)}: these records failed the quality gate and "
+            "were left out of the estimate; `maturity explain` shows the checks"
+        )
     if failures:
         for f in failures:
-            console.print(f"[red]failed[/] {f}")
+            console.print(f"[red]failed[/] {escape(f)}")
         raise MaturityError(
             f"{len(failures)} of {len(settings.registry.organisations)} "
             "organisations failed; the others were assessed",

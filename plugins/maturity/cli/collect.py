@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from maturity.cli.errors import handle_errors
 from maturity.cli.options import DATE_FORMATS, WarehouseOption, window_option
+from maturity.collect import AccountIssue
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from rich.table import Table
 
     from maturity.collect import CollectionRun
 
 
-def _summary(run: CollectionRun) -> Table:
+def _summary(run: CollectionRun, loaded: Mapping[str, Mapping[str, Any]]) -> Table:
+    """One row per account; with a warehouse, whether the record gate passed it and its
+    reply links (which gate-and-load computes across the organisation's accounts)."""
     from rich.table import Table
 
     table = Table(title="Collection")
@@ -30,6 +35,7 @@ def _summary(run: CollectionRun) -> Table:
         "inbound",
         "reply links",
         "pages",
+        "gate",
         "truncated",
     ):
         table.add_column(
@@ -39,6 +45,10 @@ def _summary(run: CollectionRun) -> Table:
     for b in run:
         status = b.snapshots[0].status if b.snapshots else "?"
         truncated = ", ".join(c.endpoint for c in b.cursors if c.truncated) or "-"
+        done = loaded.get(b.org_id)
+        key = f"{b.platform}:{b.handle}"
+        links = "-" if done is None else str(done["links"].get(key, 0))
+        gate = "-" if done is None else "quarantined" if key in done["quarantined"] else "passed"
         table.add_row(
             b.platform,
             b.org_id,
@@ -46,12 +56,13 @@ def _summary(run: CollectionRun) -> Table:
             status,
             str(len(b.posts)),
             str(len(b.inbound)),
-            str(len(b.reply_links)),
+            links,
             str(len(b.pages)),
             truncated,
+            gate,
         )
     for f in run.failures:
-        table.add_row(f.platform, f.org_id, f.handle, "[red]failed[/]", "", "", "", "", "")
+        table.add_row(f.platform, f.org_id, f.handle, "[red]failed[/]", "", "", "", "", "", "")
     return table
 
 
@@ -98,17 +109,22 @@ def collect_command(
         ),
     ] = False,
 ) -> None:
-    """Collect the registry's X and Reddit accounts for the window [START, END)."""
+    """Collect the registry's X and Reddit accounts for the window [START, END).
+
+    With a warehouse, the landed pages then go through the pipeline's gate-and-load step:
+    the record quality gate, reply links across each organisation's accounts, and the
+    records of the accounts that passed, in one transaction per organisation.
+    """
+    import os
+    from dataclasses import replace as with_changes
+
     from rich.console import Console
 
     from maturity.collect import collect_registry
     from maturity.collect import replay as replay_landing
-    from maturity.connectors.landing import default_landing_root
-    from maturity.connectors.settings import load_reddit_settings, load_x_settings
     from maturity.errors import ConnectorError, InputError
+    from maturity.pipeline import settings as s
     from maturity.platforms import REDDIT, X
-    from maturity.pseudonym import pseudonymiser_from_environment
-    from maturity.registry import load_registry
 
     window = window_option(start, end)
     chosen = tuple(platform or (X, REDDIT))
@@ -117,42 +133,49 @@ def collect_command(
         raise InputError(
             f"no connector for platform(s) {unknown}", where="--platform", fix="use x and/or reddit"
         )
-    reg = load_registry(registry)
-    reg = reg.model_copy(
+    settings = s.PipelineSettings.from_environment(os.environ, registry_path=registry)
+    settings = with_changes(
+        settings,
+        landing_dir=replay or landing or settings.landing_dir,
+        warehouse_url=warehouse or settings.warehouse_url,
+        allow_demo_pseudonym_key=demo_pseudonym_key or settings.allow_demo_pseudonym_key,
+    )
+    reg = settings.registry.model_copy(
         update={
             "organisations": tuple(
                 o.model_copy(
                     update={"accounts": tuple(a for a in o.accounts if a.platform in chosen)}
                 )
-                for o in reg.organisations
+                for o in settings.registry.organisations
             )
         }
     )
-    pseudonymiser = pseudonymiser_from_environment(allow_demo_key=demo_pseudonym_key)
-
-    wh = None
-    if not no_warehouse:
-        from maturity.cli.resolve import open_warehouse
-
-        wh = open_warehouse(warehouse)
-    on_batch = wh.write_collection if wh is not None else None
+    wh = None if no_warehouse else settings.warehouse
 
     if replay is not None:
-        run = replay_landing(replay, reg, window, pseudonymiser, on_batch=on_batch)
+        run = replay_landing(replay, reg, window, settings.pseudonymiser)
     else:
         used = {a.platform for o in reg.organisations for a in o.accounts}
         run = collect_registry(
             reg,
             window,
-            landing_dir=landing or default_landing_root(),
-            x_settings=load_x_settings() if X in used else None,
-            reddit_settings=load_reddit_settings() if REDDIT in used else None,
-            pseudonymiser=pseudonymiser,
+            landing_dir=settings.landing_dir,
+            x_settings=settings.x_settings() if X in used else None,
+            reddit_settings=settings.reddit_settings() if REDDIT in used else None,
+            pseudonymiser=settings.pseudonymiser,
             cursors_lookup=wh.read_cursor if wh is not None else None,
-            on_batch=on_batch,
         )
+    loaded: dict[str, dict[str, Any]] = {}
+    if wh is not None:
+        from maturity.pipeline.gate_and_load import gate_and_load_orgs
+
+        orgs = list(dict.fromkeys(b.org_id for b in run))
+        outcome = gate_and_load_orgs(settings, orgs, window)
+        loaded = outcome.done
+        for org_id, error in outcome.errors().items():
+            run.failures.append(AccountIssue("-", org_id, "-", f"gate and load: {error}"))
     console = Console()
-    console.print(_summary(run))
+    console.print(_summary(run, loaded))
     for note in run.notes:
         console.print(f"[yellow]note[/] {note.platform}:{note.handle}: {note.message}")
     if wh is not None:

@@ -14,20 +14,18 @@ def demo_command(warehouse: WarehouseOption = None, lang: Lang = "en") -> None:
 
     from rich.console import Console
 
-    from maturity.cli.assess import assess_inputs, file_digest
     from maturity.cli.render import summary_table
     from maturity.cli.resolve import open_warehouse, resolve_rubric
     from maturity.evidence_file import load_evidence_file
+    from maturity.pipeline.runs import file_digest, rubric_digest
+    from maturity.pipeline.score import score_inputs
 
     evidence_path = Path(str(files("maturity.demo").joinpath("evidence.yaml")))
     rubric = resolve_rubric(None)
     orgs = load_evidence_file(evidence_path)
     wh = open_warehouse(warehouse)
-    rows = assess_inputs(
-        orgs,
-        rubric,
-        wh,
-        input_digest=file_digest(evidence_path, salt=f"{rubric.rubric}@{rubric.version}"),
+    rows = score_inputs(
+        orgs, rubric, wh, input_digest=file_digest(evidence_path, salt=rubric_digest(rubric))
     )
     console = Console(width=max(Console().width, 120))
     title = (

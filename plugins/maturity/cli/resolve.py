@@ -18,9 +18,10 @@ def resolve_rubric(path: Path | None) -> Rubric:
 
 def open_warehouse(url: str | None) -> Warehouse:
     """Open, check and migrate the warehouse; errors show the URL with its password masked."""
+    from maturity.pipeline.settings import warehouse_url_from
     from maturity.warehouse import Warehouse
 
-    wh = Warehouse(url) if url else Warehouse.from_environment()
+    wh = Warehouse(url or warehouse_url_from())
     wh.check()
     wh.migrate()
     return wh

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -42,37 +42,46 @@ def _check_window(batch: CollectionBatch) -> None:
         )
 
 
-def validate_batch(
-    batch: CollectionBatch, *, lookback: timedelta = rs.DEFAULT_LOOKBACK
-) -> BatchValidation:
+def validate_batch(batch: CollectionBatch, *, lookback: timedelta) -> BatchValidation:
     """Run every record suite on ``batch``; the batch passes when every expectation does.
 
-    Created times must lie in ``[window_start - lookback, window_end)``: ``lookback`` is the
-    connectors' collection overlap (one day by default); pass ``timedelta(0)`` for the strict
-    window. A window without a timezone is a caller error (``InputError``), not bad data.
+    Created times must lie in ``[window_start - lookback, window_end)``: ``lookback`` is how
+    far before the window the batch's connection re-fetched (its ``overlap_seconds``); pass
+    ``timedelta(0)`` for the strict window. A window without a timezone is a caller error
+    (``InputError``), not bad data.
     """
-    [result] = validate_batches([batch], lookback=lookback)
+    [result] = validate_batches([batch], lookbacks={batch.platform: lookback})
     return result
 
 
 def validate_batches(
-    batches: Sequence[CollectionBatch], *, lookback: timedelta = rs.DEFAULT_LOOKBACK
+    batches: Sequence[CollectionBatch], *, lookbacks: Mapping[str, timedelta]
 ) -> list[BatchValidation]:
-    """:func:`validate_batch` for each of ``batches``, in order, with the same results.
+    """:func:`validate_batch` for each of ``batches``, in order, with the same results;
+    ``lookbacks`` gives each platform's lookback (its connection's overlap).
 
-    Batches of the same window are validated together: one GX validation per suite when they
-    all pass, each batch on its own when any of them fails (see ``validate_frames``). That is
-    what makes validating many small batches (one per account) cheap.
+    Batches of the same window and lookback are validated together: one GX validation per
+    suite when they all pass, each batch on its own when any of them fails (see
+    ``validate_frames``). That is what makes validating many small batches (one per account)
+    cheap.
     """
     from maturity.quality.gx_runtime import validate_frames
 
     for batch in batches:
         _check_window(batch)
+    missing = sorted({b.platform for b in batches} - set(lookbacks))
+    if missing:
+        raise InputError(
+            f"no lookback for platform(s) {missing}",
+            where="validate_batches",
+            fix="pass each platform's collection overlap in lookbacks",
+        )
     outcomes: list[list[ExpectationOutcome]] = [[] for _ in batches]
-    by_window: dict[tuple[datetime, datetime], list[int]] = {}
+    groups: dict[tuple[datetime, datetime, timedelta], list[int]] = {}
     for i, batch in enumerate(batches):
-        by_window.setdefault((batch.window_start, batch.window_end), []).append(i)
-    for (start, end), members in by_window.items():
+        key = (batch.window_start, batch.window_end, lookbacks[batch.platform])
+        groups.setdefault(key, []).append(i)
+    for (start, end, lookback), members in groups.items():
         parameters = {rs.CREATED_FROM: start - lookback, rs.WINDOW_END: end}
         for suite, frame_of in _FRAMES:
             wanted = {p: parameters[p] for p in suite.parameters}

@@ -5,13 +5,14 @@ timestamp that is missing or naive (no timezone) is null in the frame: the not-n
 catch both, because a naive time's meaning is a guess and the warehouse refuses it.
 
 The window checks use two parameters: ``created_from`` (the window start minus the
-collection overlap, see :data:`DEFAULT_LOOKBACK`) and ``window_end`` (exclusive for created
-times, inclusive for snapshots, which are taken at the window end).
+collection overlap of the batch's connection: connectors ask the API for ``overlap_seconds``
+before the window to pick up late-indexed items and keep what comes back, and those records
+are genuine) and ``window_end`` (exclusive for created times, inclusive for snapshots, which
+are taken at the window end).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Final
 
 from maturity.platforms import KNOWN_PLATFORMS
@@ -19,11 +20,6 @@ from maturity.quality.checks import Check, Suite, parameter
 
 #: ``maturity.pseudonym.Pseudonymiser`` output: ``anon:`` and 26 lower-case base32 characters.
 PSEUDONYM_REGEX: Final = r"^anon:[a-z2-7]{26}$"
-
-#: How far before the window start a record may have been created. Connectors ask the API for
-#: ``overlap_seconds`` (default one day) before the window to pick up late-indexed items, and
-#: keep what comes back; those records are genuine, so the window check must allow them.
-DEFAULT_LOOKBACK: Final = timedelta(seconds=86_400)
 
 CREATED_FROM: Final = "created_from"
 WINDOW_END: Final = "window_end"

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from maturity.errors import InputError
+
+if TYPE_CHECKING:
+    from maturity.registry import Organisation
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +37,16 @@ class OrgRow:
             raise InputError("organisation id is empty", where="OrgRow.org_id")
         if not self.name:
             raise InputError(f"organisation '{self.org_id}' has no name", where="OrgRow.name")
+
+    @classmethod
+    def of(cls, org: Organisation) -> OrgRow:
+        """The row of a registry entry, with its accounts."""
+        return cls(
+            org_id=org.id,
+            name=org.name,
+            sector=org.sector,
+            timezone=org.timezone,
+            accounts=tuple(
+                AccountRow(a.platform, a.handle, a.function, a.subreddit) for a in org.accounts
+            ),
+        )

@@ -80,7 +80,7 @@ def check_batch(batch: CollectionBatch, validation: BatchValidation) -> None:
             f"the validation of {validation.account} ({validation.org_id}, "
             f"{validation.window.key}) is not that of the batch {batch.platform}:"
             f"{batch.handle} ({batch.org_id})",
-            where="write_validated_collection",
+            where="write_gated_collection",
             fix="pass the BatchValidation that validate_batch returned for this batch",
         )
 

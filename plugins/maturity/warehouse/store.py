@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,14 +23,14 @@ from maturity.warehouse.org import OrgRow
 from maturity.warehouse.quality_rows import QuarantinedMetricRow, QuarantineRow, ValidationRow
 from maturity.warehouse.reads import AssessmentSummary, ExplainData, RecordSet
 from maturity.warehouse.runs import RunInfo
-from maturity.warehouse.url import CONN_ID, URL_ENV, masked, resolve_url
+from maturity.warehouse.url import CONN_ID, masked, resolve_url
 
 #: PostgreSQL advisory lock key that serialises concurrent ``migrate()`` calls.
 _MIGRATION_LOCK = 0x6D61747572697479 & 0x7FFFFFFFFFFFFFFF
 
 _CONNECT_FIX = (
-    f"check that the database server runs and accepts connections, and that {URL_ENV} or "
-    f"the Airflow connection '{CONN_ID}' points at it"
+    "check that the database server runs and accepts connections, and that the warehouse URL "
+    f"(MATURITY_WAREHOUSE_URL or the Airflow connection '{CONN_ID}') points at it"
 )
 _WRITE_FIX = (
     "check that the warehouse is migrated (Warehouse.migrate) and writable; nothing of this "
@@ -57,11 +57,6 @@ class Warehouse:
     def __init__(self, url: URL | str) -> None:
         self.url: URL = resolve_url(url)
         self.engine: Engine = make_engine(self.url)
-
-    @classmethod
-    def from_environment(cls, env: Mapping[str, str] | None = None) -> Warehouse:
-        """The warehouse the environment names (see :mod:`maturity.warehouse.url`)."""
-        return cls(resolve_url(None, env))
 
     @property
     def url_masked(self) -> str:
@@ -230,20 +225,32 @@ class Warehouse:
                 connection, org_id, window, run_id, batch_results, metric_result
             )
 
-    def write_validated_collection(
-        self, batch: CollectionBatch, validation: BatchValidation, run_id: str
+    def write_gated_collection(
+        self,
+        org: OrgRow,
+        window: Window,
+        run_id: str,
+        gated: Sequence[tuple[CollectionBatch, BatchValidation]],
+        earlier_links: Sequence[ReplyLink] = (),
     ) -> None:
-        """One account's batch through the gate, in one transaction: its validation rows and
-        quarantine (as ``write_validation``), and its records and cursors only if it passed."""
-        quality_writes.check_batch(batch, validation)
-        writes.validate_batch(batch)
-        what = f"writing the validated collection of {batch.platform}:{batch.handle} failed"
+        """An organisation's batches of one window through the record gate, in one
+        transaction: the organisation, every batch's validation rows and quarantine (as
+        ``write_validation``), the records, cursors and reply links of the batches that
+        passed, and ``earlier_links`` (replies to messages of earlier windows). Rerunning
+        with the same input changes nothing."""
+        for batch, validation in gated:
+            quality_writes.check_batch(batch, validation)
+            writes.validate_batch(batch)
+        results = [v for _, v in gated]
+        quality_writes.validate(org.org_id, window, results, None)
+        what = f"writing the gated collection of {org.org_id} for {window.key} failed"
         with self._transaction(what) as connection:
-            quality_writes.write_validation(
-                connection, batch.org_id, validation.window, run_id, (validation,), None
-            )
-            if validation.success:
-                writes.write_collection(connection, batch)
+            writes.write_organisations(connection, [org])
+            quality_writes.write_validation(connection, org.org_id, window, run_id, results, None)
+            for batch, validation in gated:
+                if validation.success:
+                    writes.write_collection(connection, batch)
+            writes.write_reply_links(connection, earlier_links)
 
     def quarantined(
         self, org_id: str, window_start: datetime, window_end: datetime

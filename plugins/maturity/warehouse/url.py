@@ -1,29 +1,22 @@
-"""Where the warehouse is: a SQLAlchemy URL from an argument, the environment or the default.
+"""Where the warehouse is: a SQLAlchemy URL, parsed, checked and with its driver pinned.
 
-In order: an explicit URL; ``MATURITY_WAREHOUSE_URL`` (a plain SQLAlchemy URL); the Airflow
+:func:`resolve_configured` picks, in order: a plain URL the settings give
+(``maturity.pipeline.settings`` reads it from ``MATURITY_WAREHOUSE_URL``); the Airflow
 connection ``maturity_warehouse`` (``AIRFLOW_CONN_MATURITY_WAREHOUSE``, JSON or URI form); and
-otherwise the embedded SQLite file ``$MATURITY_HOME/warehouse.sqlite`` (``MATURITY_HOME``
-defaults to ``./var``). Setting the environment variable and the connection to different
-warehouses is refused rather than guessed.
+otherwise the default the settings give (the embedded SQLite file under ``MATURITY_HOME``).
+A plain URL and the connection naming different warehouses is refused rather than guessed.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from maturity.connections import WAREHOUSE_CONN_ID as CONN_ID
 from maturity.connections import Connection, env_var_name, get_connection
 from maturity.errors import ConfigError
-
-CONN_ID = "maturity_warehouse"
-URL_ENV = "MATURITY_WAREHOUSE_URL"
-HOME_ENV = "MATURITY_HOME"
-DEFAULT_HOME = "var"
-DEFAULT_FILE = "warehouse.sqlite"
 
 #: Connection type -> SQLAlchemy driver. PostgreSQL always goes through psycopg 3.
 DRIVERS: Mapping[str, str] = {
@@ -65,12 +58,6 @@ def masked(url: URL | str) -> str:
     except ArgumentError:
         return "<unparseable warehouse URL>"
     return parsed.render_as_string(hide_password=True)
-
-
-def default_url(env: Mapping[str, str] | None = None) -> URL:
-    env = os.environ if env is None else env
-    home = Path(env.get(HOME_ENV) or DEFAULT_HOME)
-    return URL.create("sqlite", database=str(home / DEFAULT_FILE))
 
 
 def normalise(url: URL | str, *, where: str = "warehouse URL") -> URL:
@@ -125,20 +112,24 @@ def from_connection(conn: Connection) -> URL:
     )
 
 
-def resolve_url(url: URL | str | None = None, env: Mapping[str, str] | None = None) -> URL:
-    """The warehouse URL, by the precedence in this module's docstring."""
-    if url is not None:
-        return normalise(url)
-    env = os.environ if env is None else env
-    plain = env.get(URL_ENV, "").strip()
+def resolve_url(url: URL | str) -> URL:
+    """An explicit warehouse URL, normalised."""
+    return normalise(url)
+
+
+def resolve_configured(
+    plain: str | None, *, where: str, env: Mapping[str, str] | None, default: URL
+) -> URL:
+    """The warehouse URL, by the precedence in this module's docstring. ``where`` names the
+    setting ``plain`` came from; ``env`` is where Airflow connections are looked up."""
     conn = get_connection(CONN_ID, env)
-    from_env = normalise(plain, where=URL_ENV) if plain else None
+    from_plain = normalise(plain, where=where) if plain else None
     from_conn = from_connection(conn) if conn is not None else None
-    if from_env is not None and from_conn is not None and from_env != from_conn:
+    if from_plain is not None and from_conn is not None and from_plain != from_conn:
         raise ConfigError(
-            f"{URL_ENV} ({masked(from_env)}) and {env_var_name(CONN_ID)} "
+            f"{where} ({masked(from_plain)}) and {env_var_name(CONN_ID)} "
             f"({masked(from_conn)}) name different warehouses",
-            where=URL_ENV,
-            fix=f"unset one of {URL_ENV} and {env_var_name(CONN_ID)}",
+            where=where,
+            fix=f"unset one of {where} and {env_var_name(CONN_ID)}",
         )
-    return from_env or from_conn or default_url(env)
+    return from_plain or from_conn or default

@@ -54,7 +54,7 @@ def test_a_run_assesses_every_organisation_and_updates_the_asset(
     assert result["data_interval"] == ["2026-10-26T00:00:00+00:00", "2026-11-02T00:00:00+00:00"]
     s = states(result)
     for org_id in org_ids(product):
-        for step in ("validate", "load", "metrics", "score"):
+        for step in ("gate_and_load", "metrics", "score"):
             assert s[(f"organisation.{step}", org_id)] == "success", (step, org_id)
     # a registry this small gets one shard per organisation: one collect task per
     # organisation and platform, labelled with the organisation and its accounts
@@ -161,7 +161,7 @@ def test_one_organisation_failing_does_not_stop_the_others(
     reddit_tasks = [k for k in s if k[0] == "collect_reddit"]
     assert [s[k] for k in reddit_tasks] == ["failed"]
     assert tries[reddit_tasks[0]] == 3, "two Airflow retries with backoff"
-    assert s[("organisation.validate", reddit_org)] == "failed"
+    assert s[("organisation.gate_and_load", reddit_org)] == "failed"
     assert s[("organisation.metrics", bad_input_org)] == "failed"
     assert tries[("organisation.metrics", bad_input_org)] == 1, "bad input is not retried"
     healthy = [o["id"] for o in orgs[2:]]

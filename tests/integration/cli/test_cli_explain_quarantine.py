@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from maturity.cli import app
 from maturity.evidence import Window
 from maturity.quality import validate_batch
 from maturity.records import CollectionBatch, PageRef, Post
-from maturity.warehouse import Warehouse
+from maturity.warehouse import OrgRow, Warehouse
 
 pytestmark = pytest.mark.integration
 
@@ -48,10 +48,11 @@ def test_explain_reports_the_quarantined_batch(tmp_path: Path) -> None:
         posts=(good, corrupt),
         pages=(page,),
     )
-    result = validate_batch(batch)
+    result = validate_batch(batch, lookback=timedelta(days=1))
     assert not result.success
     wh = Warehouse(url)
-    wh.write_validated_collection(batch, result, "run-q")
+    org = OrgRow("gemeente-heidedorp", "Gemeente Heidedorp")
+    wh.write_gated_collection(org, WINDOW, "run-q", [(batch, result)])
     records = wh.read_records("gemeente-heidedorp", WINDOW.start, WINDOW.end)
     assert records.posts == ()  # nothing of the batch was loaded
 

@@ -25,6 +25,7 @@ from maturity.connectors.emulator.world import (
 )
 from maturity.connectors.settings import RedditSettings, XSettings
 from maturity.evidence import Window
+from maturity.pipeline.gate_and_load import link_org
 from maturity.pseudonym import Pseudonymiser
 from maturity.registry import Registry
 
@@ -184,9 +185,9 @@ def test_collect_through_the_emulator_then_replay_gives_the_same_records(
     assert acme.snapshots[0].status == "active"
     assert len(acme.posts) == 2
     assert {m.kind for m in acme.inbound} == {"mention", "reply"}
-    assert [link.delay_seconds for link in acme.reply_links] == [7200.0]
+    assert [link.delay_seconds for link in link_org([acme])[0][0].reply_links] == [7200.0]
     reddit = by_handle["AcmeCo"]
-    assert [link.delay_seconds for link in reddit.reply_links] == [3600.0]
+    assert [link.delay_seconds for link in link_org([reddit])[0][0].reply_links] == [3600.0]
     assert emu.calls["GET /2/users/by"] == 1  # one lookup for all three X handles
 
     calls = sum(emu.calls.values())

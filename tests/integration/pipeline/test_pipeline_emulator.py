@@ -13,7 +13,8 @@ from sqlalchemy import create_engine, text
 from maturity.connectors.emulator import GENEROUS, Emulator, World, generate_world
 from maturity.connectors.emulator.registry import dump_registry
 from maturity.evidence import Window
-from maturity.pipeline import PipelineSettings, assess_org
+from maturity.pipeline.settings import PipelineSettings
+from maturity.pipeline.steps import assess_org
 from maturity.warehouse import Warehouse
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

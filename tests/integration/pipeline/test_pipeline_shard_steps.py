@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from maturity import pipeline
 from maturity.connectors.emulator import GENEROUS, Emulator, generate_world
 from maturity.connectors.emulator.registry import dump_registry
 from maturity.errors import ConnectorError, InputError
 from maturity.evidence import Window
+from maturity.pipeline.collect import collect_accounts
+from maturity.pipeline.settings import PipelineSettings
 
 pytestmark = [pytest.mark.integration]
 
@@ -34,9 +35,9 @@ def test_collect_accounts_uses_one_client_and_isolates_bad_keys(tmp_path: Path) 
             "MATURITY_DEMO_PSEUDONYM_KEY": "1",
             "MATURITY_WAREHOUSE_URL": f"sqlite:///{tmp_path / 'warehouse.sqlite'}",
         }
-        settings = pipeline.PipelineSettings.from_environment(env, registry_path=registry)
+        settings = PipelineSettings.from_environment(env, registry_path=registry)
         stranger = (world.organisations[0].id, "NotTheirs")
-        got = pipeline.collect_accounts(settings, "x", [*x_accounts, stranger], WINDOW)
+        got = collect_accounts(settings, "x", [*x_accounts, stranger], WINDOW)
         lookups = emu.calls.get("GET /2/users/by", 0)
 
     assert sorted(got.done) == sorted(f"x:{h}" for _, h in x_accounts)
@@ -67,10 +68,10 @@ def test_a_failing_account_is_recorded_and_the_others_land(tmp_path: Path) -> No
             "MATURITY_DEMO_PSEUDONYM_KEY": "1",
             "MATURITY_WAREHOUSE_URL": f"sqlite:///{tmp_path / 'warehouse.sqlite'}",
         }
-        settings = pipeline.PipelineSettings.from_environment(env, registry_path=registry)
+        settings = PipelineSettings.from_environment(env, registry_path=registry)
         # the first timeline request answers 503: its account fails, the rest are collected
         emu.inject(FaultKind.SERVER_ERROR, route="GET /2/users/:id/tweets", status=503)
-        got = pipeline.collect_accounts(settings, "x", x_accounts, WINDOW)
+        got = collect_accounts(settings, "x", x_accounts, WINDOW)
 
     assert len(got.failed) == 1
     [(key, error)] = got.failed.items()

@@ -26,13 +26,15 @@ from maturity.records import (
     Post,
     ReplyLink,
 )
-from maturity.warehouse import Warehouse
+from maturity.warehouse import OrgRow, Warehouse
 from maturity.warehouse.schema import metadata
 
 W1 = Window(datetime(2026, 8, 3, tzinfo=UTC), datetime(2026, 8, 10, tzinfo=UTC))
 W2 = Window(datetime(2026, 8, 10, tzinfo=UTC), datetime(2026, 8, 17, tzinfo=UTC))
 #: The trailing assessment window that spans both collection windows.
 AW = Window(datetime(2026, 5, 18, tzinfo=UTC), datetime(2026, 8, 17, tzinfo=UTC))
+LOOKBACK = timedelta(days=1)
+ORG = OrgRow("acme", "Acme")
 RUN = "collect-20260803T000000Z-20260810T000000Z-0123456789abcdef"
 AUTHOR = Pseudonymiser("quality-store-tests-0123456789")("x", "42")
 RECORD_TABLES = ("account_snapshot", "post", "inbound_message", "reply_link")
@@ -98,7 +100,9 @@ def corrupted(handle: str = "AcmeCare", window: Window = W1) -> CollectionBatch:
 
 @cache
 def validated(handle: str, bad: bool = False, window: Window = W1) -> BatchValidation:
-    return validate_batch(corrupted(handle, window) if bad else batch(handle, window))
+    return validate_batch(
+        corrupted(handle, window) if bad else batch(handle, window), lookback=LOOKBACK
+    )
 
 
 def values(rate: float = 0.8) -> list[MetricValue]:

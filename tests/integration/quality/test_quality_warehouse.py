@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from quality_store_samples import (
     AW,
+    ORG,
     QUALITY_TABLES,
     RECORD_TABLES,
     RUN,
@@ -121,12 +122,12 @@ def test_validating_one_account_leaves_the_others_rows(warehouse: Warehouse) -> 
 
 def test_a_quarantined_batch_loads_nothing(warehouse: Warehouse) -> None:
     bad, good = corrupted("AcmeCare"), batch("Acme")
-    warehouse.write_validated_collection(bad, validated("AcmeCare", bad=True), RUN)
+    warehouse.write_gated_collection(ORG, W1, RUN, [(bad, validated("AcmeCare", bad=True))])
     for table in (*RECORD_TABLES, "collection_cursor", "landing_page"):
         assert _count(warehouse, f"SELECT COUNT(*) FROM {table}") == 0, table
     assert [q.handle for q in warehouse.quarantined("acme", W1.start, W1.end)] == ["AcmeCare"]
 
-    warehouse.write_validated_collection(good, validated("Acme"), RUN)
+    warehouse.write_gated_collection(ORG, W1, RUN, [(good, validated("Acme"))])
     records = warehouse.read_records("acme", W1.start, W1.end)
     assert [p.handle for p in records.posts] == ["Acme"]
     assert [m.handle for m in records.inbound] == ["Acme"]
@@ -136,20 +137,26 @@ def test_a_quarantined_batch_loads_nothing(warehouse: Warehouse) -> None:
     assert warehouse.read_cursor("x", "acme", "AcmeCare") == {}
 
 
-def test_the_validate_then_load_path_skips_quarantined_accounts(warehouse: Warehouse) -> None:
-    """What the pipeline does in two steps: store the results, then load what is not
-    quarantined (``maturity.pipeline.load_org`` loads ``not_quarantined``)."""
-    from maturity.pipeline import not_quarantined
+def test_gate_and_load_writes_validation_records_and_links_in_one_go(
+    warehouse: Warehouse,
+) -> None:
+    """One organisation's window: every batch's validation, the records of those that passed,
+    and the replies to earlier messages, in one transaction; again, nothing changes."""
+    from maturity.records import ReplyLink
 
-    batches = [batch("Acme"), corrupted("AcmeCare")]
-    results = [validated("Acme"), validated("AcmeCare", bad=True)]
-    warehouse.write_validation("acme", W1, RUN, batch_results=results)
-    loadable = not_quarantined(batches, warehouse.quarantined("acme", W1.start, W1.end))
-    assert [b.handle for b in loadable] == ["Acme"]
-    for b in loadable:
-        warehouse.write_collection(b)
+    earlier = ReplyLink("x", "acme", "m0", "p0", "Acme", W1.start, W1.start)
+    gated = [
+        (batch("Acme"), validated("Acme")),
+        (corrupted("AcmeCare"), validated("AcmeCare", bad=True)),
+    ]
+    warehouse.write_gated_collection(ORG, W1, RUN, gated, (earlier,))
+    first = dump(warehouse, (*RECORD_TABLES, *QUALITY_TABLES, "reply_link"))
     assert _count(warehouse, "SELECT COUNT(*) FROM post WHERE handle = 'AcmeCare'") == 0
     assert _count(warehouse, "SELECT COUNT(*) FROM post WHERE handle = 'Acme'") == 1
+    assert _count(warehouse, "SELECT COUNT(*) FROM reply_link WHERE inbound_id = 'm0'") == 1
+    assert [q.handle for q in warehouse.quarantined("acme", W1.start, W1.end)] == ["AcmeCare"]
+    warehouse.write_gated_collection(ORG, W1, RUN, gated, (earlier,))
+    assert dump(warehouse, (*RECORD_TABLES, *QUALITY_TABLES, "reply_link")) == first
 
 
 def test_a_mismatched_validation_writes_nothing(warehouse: Warehouse) -> None:
@@ -160,7 +167,7 @@ def test_a_mismatched_validation_writes_nothing(warehouse: Warehouse) -> None:
     with pytest.raises(InputError, match="more than one"):
         warehouse.write_validation("acme", W1, RUN, [validated("Acme"), validated("Acme")])
     with pytest.raises(InputError, match="not that of the batch"):
-        warehouse.write_validated_collection(batch("Acme"), validated("AcmeCare"), RUN)
+        warehouse.write_gated_collection(ORG, W1, RUN, [(batch("Acme"), validated("AcmeCare"))])
     assert all(rows == [] for rows in dump(warehouse, QUALITY_TABLES).values())
 
 

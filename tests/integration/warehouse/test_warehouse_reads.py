@@ -22,6 +22,7 @@ from warehouse_samples import (
 from maturity.errors import InputError
 from maturity.evidence import Window
 from maturity.phases import Phase
+from maturity.pipeline import settings
 from maturity.warehouse import Warehouse
 
 pytestmark = pytest.mark.integration
@@ -145,7 +146,7 @@ def test_airflow_connection_json_and_uri_reach_the_same_warehouse(
         as_uri = warehouse_url.set(drivername="postgres").render_as_string(hide_password=False)
     for raw in filter(None, (json.dumps(as_json), as_uri)):
         env = {"AIRFLOW_CONN_MATURITY_WAREHOUSE": raw}
-        with Warehouse.from_environment(env) as wh:
+        with Warehouse(settings.warehouse_url_from(env)) as wh:
             assert wh.check().up_to_date
             data = wh.latest_assessment("acme")
             assert data is not None

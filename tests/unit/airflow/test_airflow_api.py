@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from maturity.airflow.api import create_app
-from maturity.cli.assess import assess_inputs
 from maturity.evidence_file import load_evidence_file
+from maturity.pipeline.score import score_inputs
 from maturity.rubric import load_default_rubric
 from maturity.warehouse import Warehouse
 
@@ -32,7 +32,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
     """A SQLite warehouse holding the demo evidence's assessments."""
     wh = Warehouse(f"sqlite:///{tmp_path_factory.mktemp('api') / 'warehouse.sqlite'}")
     wh.migrate()
-    assess_inputs(load_evidence_file(EVIDENCE), load_default_rubric(), wh, input_digest="api-test")
+    score_inputs(load_evidence_file(EVIDENCE), load_default_rubric(), wh, input_digest="api-test")
     yield wh
     wh.dispose()
 

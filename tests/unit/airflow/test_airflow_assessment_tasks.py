@@ -12,18 +12,19 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from maturity.airflow import assessment_tasks as t
+from maturity.pipeline.settings import demo_registry_path
 
 pytestmark = pytest.mark.unit
 
 
 @pytest.fixture(scope="module")
 def demo_plan() -> list[dict]:
-    return t.plan(t.default_registry())
+    return t.plan(demo_registry_path())
 
 
 def test_registry_path_defaults_to_the_demo_registry(tmp_path: Path) -> None:
-    assert t.registry_path({}) == t.default_registry()
-    assert t.default_registry().is_file()
+    assert t.registry_path({}) == demo_registry_path()
+    assert demo_registry_path().is_file()
     assert t.registry_path({"MATURITY_REGISTRY": str(tmp_path / "r.yaml")}) == tmp_path / "r.yaml"
 
 
@@ -32,7 +33,7 @@ def test_a_small_registry_gets_one_shard_per_organisation(demo_plan: list[dict])
     assert all(len(shard["orgs"]) == 1 for shard in demo_plan)
     duinwijk = demo_plan[0]
     assert duinwijk["label"] == "gemeente-duinwijk"
-    assert duinwijk["registry"] == str(t.default_registry())
+    assert duinwijk["registry"] == str(demo_registry_path())
     [org] = duinwijk["orgs"]
     assert org["org_id"] == "gemeente-duinwijk"
     assert "x:GemeenteDuinwijk" in org["accounts"]
@@ -41,7 +42,7 @@ def test_a_small_registry_gets_one_shard_per_organisation(demo_plan: list[dict])
 
 
 def test_shards_keep_registry_order_and_every_organisation(demo_plan: list[dict]) -> None:
-    five = t.plan(t.default_registry(), orgs_per_task=5)
+    five = t.plan(demo_registry_path(), orgs_per_task=5)
     assert [len(s["orgs"]) for s in five] == [5, 5, 3]
     assert t.org_ids(five) == t.org_ids(demo_plan)
     first = five[0]["orgs"]
@@ -80,7 +81,7 @@ def test_accounts_are_split_by_platform(demo_plan: list[dict]) -> None:
     assert reddit[0] == {
         "label": "gemeente-duinwijk reddit:GemeenteDuinwijk",
         "platform": "reddit",
-        "registry": str(t.default_registry()),
+        "registry": str(demo_registry_path()),
         "accounts": [{"org_id": "gemeente-duinwijk", "handle": "GemeenteDuinwijk"}],
     }
 
@@ -90,7 +91,7 @@ def test_a_shard_without_accounts_on_a_platform_has_no_collect_task(
 ) -> None:
     reddit = t.accounts(demo_plan, "reddit")
     assert len(reddit) == 4
-    everything = t.accounts(t.plan(t.default_registry(), orgs_per_task=13), "x")
+    everything = t.accounts(t.plan(demo_registry_path(), orgs_per_task=13), "x")
     assert len(everything) == 1
     assert everything[0]["label"].endswith("x (26 accounts)")
 
@@ -148,7 +149,7 @@ def test_outcome_splits_written_and_failed_with_reasons() -> None:
         {"orgs": [{"org_id": "d"}]},
     ]
     steps = [
-        {"step": "validate", "done": {"a": {}}, "failed": {"b": "collecting x:B failed"}},
+        {"step": "gate_and_load", "done": {"a": {}}, "failed": {"b": "collecting x:B failed"}},
         {"step": "score", "done": {"a": {}}, "failed": {}},
         {"step": "score", "done": {"c": {}}, "failed": {}},
         None,
@@ -157,7 +158,7 @@ def test_outcome_splits_written_and_failed_with_reasons() -> None:
         "written": ["a", "c"],
         "failed": ["b", "d"],
         "reasons": {
-            "b": "validate: collecting x:B failed",
+            "b": "gate_and_load: collecting x:B failed",
             "d": "its shard's task failed; see its log",
         },
     }
@@ -216,10 +217,10 @@ def test_a_shard_that_failed_entirely_is_retried_until_its_last_try() -> None:
             t.finish("score", _outcome({}, {"a": OSError("disk full")}), final=final)
 
 
-def test_validate_leaves_out_organisations_whose_accounts_were_not_collected(
+def test_gate_and_load_leaves_out_organisations_whose_accounts_were_not_collected(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from maturity import pipeline
+    from maturity.pipeline import steps as pipeline
     from maturity.shards import each
 
     seen: list[list[str]] = []
@@ -228,18 +229,18 @@ def test_validate_leaves_out_organisations_whose_accounts_were_not_collected(
         seen.append(list(org_ids))
         return each(org_ids, lambda o: {"org_id": o})
 
-    monkeypatch.setitem(pipeline.ORG_STEPS, "validate", fake)
+    monkeypatch.setitem(pipeline.ORG_STEPS, "gate_and_load", fake)
     monkeypatch.setattr(t, "pipeline_settings", lambda registry: None)
     shard = {"registry": "r.yaml", "orgs": [ORG, {"org_id": "beta", "accounts": ["x:Beta"]}]}
     collected = {("acme", "x:acme"), ("beta", "x:beta")}
-    out = t.shard_step("validate", shard, t.window_of(_interval()), collected=collected)
+    out = t.shard_step("gate_and_load", shard, t.window_of(_interval()), collected=collected)
     assert seen == [["beta"]]
     assert list(out["done"]) == ["beta"]
     assert "collecting reddit:AcmeCo failed" in out["failed"]["acme"]
 
 
 def test_later_steps_run_only_what_the_previous_step_did(monkeypatch: pytest.MonkeyPatch) -> None:
-    from maturity import pipeline
+    from maturity.pipeline import steps as pipeline
     from maturity.shards import each
 
     seen: list[list[str]] = []
@@ -248,13 +249,13 @@ def test_later_steps_run_only_what_the_previous_step_did(monkeypatch: pytest.Mon
         seen.append(list(org_ids))
         return each(org_ids, lambda o: {"org_id": o})
 
-    monkeypatch.setitem(pipeline.ORG_STEPS, "load", fake)
+    monkeypatch.setitem(pipeline.ORG_STEPS, "metrics", fake)
     monkeypatch.setattr(t, "pipeline_settings", lambda registry: None)
     shard = {"registry": "r.yaml", "orgs": [ORG, {"org_id": "beta", "accounts": []}]}
-    previous = {"step": "validate", "done": {"beta": {}}, "failed": {"acme": "x"}}
-    out = t.shard_step("load", shard, t.window_of(_interval()), previous=previous)
+    previous = {"step": "gate_and_load", "done": {"beta": {}}, "failed": {"acme": "x"}}
+    out = t.shard_step("metrics", shard, t.window_of(_interval()), previous=previous)
     assert seen == [["beta"]]
-    assert out == {"step": "load", "done": {"beta": {"org_id": "beta"}}, "failed": {}}
+    assert out == {"step": "metrics", "done": {"beta": {"org_id": "beta"}}, "failed": {}}
 
 
 def test_the_window_is_the_data_interval_in_utc() -> None:
@@ -302,7 +303,7 @@ def _interval() -> dict:
 
 
 def test_the_dag_steps_are_the_pipelines_shard_steps_in_order() -> None:
-    from maturity import pipeline
     from maturity.airflow import names
+    from maturity.pipeline import steps as pipeline
 
     assert tuple(pipeline.ORG_STEPS) == names.ORG_STEPS

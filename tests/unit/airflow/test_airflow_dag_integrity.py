@@ -67,18 +67,17 @@ def test_assessment_dag_shape(dagbag: Any) -> None:
         "accounts_reddit",
         "collect_x",
         "collect_reddit",
-        "organisation.validate",
-        "organisation.load",
+        "organisation.gate_and_load",
         "organisation.metrics",
         "organisation.score",
         "publish",
         "report",
     }
-    chain = ["organisation.validate", "organisation.load", "organisation.metrics"]
+    chain = ["organisation.gate_and_load", "organisation.metrics"]
     for before, after in zip(chain, [*chain[1:], "organisation.score"], strict=True):
         assert after in dag.get_task(before).downstream_task_ids
     assert {"collect_x", "collect_reddit"} <= dag.get_task(
-        "organisation.validate"
+        "organisation.gate_and_load"
     ).upstream_task_ids
     assert dag.get_task("report").upstream_task_ids == {"publish"}
     assert not dag.catchup
@@ -98,7 +97,7 @@ def test_mapped_tasks_have_readable_map_indexes(dagbag: Any) -> None:
     for task_id in ("collect_x", "collect_reddit"):
         template = dag.get_task(task_id).map_index_template
         assert template == "{{ task.op_kwargs['part']['label'] }}", task_id
-    for step in ("validate", "load", "metrics", "score"):
+    for step in ("gate_and_load", "metrics", "score"):
         template = dag.get_task(f"organisation.{step}").map_index_template
         assert template == "{{ task.op_kwargs['shard']['label'] }}", step
 
@@ -107,7 +106,7 @@ def test_one_failed_account_or_organisation_does_not_stop_the_others(dagbag: Any
     from airflow.sdk import TriggerRule
 
     dag = dagbag.dags[names.ASSESSMENT_DAG_ID]
-    assert dag.get_task("organisation.validate").trigger_rule == TriggerRule.ALL_DONE
+    assert dag.get_task("organisation.gate_and_load").trigger_rule == TriggerRule.ALL_DONE
     assert dag.get_task("publish").trigger_rule == TriggerRule.ALL_DONE
     assert dag.get_task("report").trigger_rule == TriggerRule.ALL_DONE
 

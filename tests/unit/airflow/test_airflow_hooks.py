@@ -148,11 +148,13 @@ def test_the_same_uri_means_the_same_to_airflow_and_to_the_cli(
 def test_warehouse_hook_maps_postgres_connections(
     monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
-    from maturity.warehouse.url import resolve_url
+    from maturity.pipeline.settings import warehouse_url_from
 
     monkeypatch.setenv("AIRFLOW_CONN_MATURITY_WAREHOUSE", value)
     url = WarehouseHook().get_url()
-    assert url == resolve_url(env={"AIRFLOW_CONN_MATURITY_WAREHOUSE": value}), "as the CLI reads it"
+    assert url == warehouse_url_from({"AIRFLOW_CONN_MATURITY_WAREHOUSE": value}), (
+        "as the CLI reads it"
+    )
     assert url.drivername == "postgresql+psycopg"
     assert (url.host, url.port, url.username, url.password, url.database) == (
         "db.example.org",

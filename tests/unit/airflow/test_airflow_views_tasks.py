@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import text
 
 from maturity.airflow import views_tasks
-from maturity.cli.assess import assess_inputs
 from maturity.evidence import Window
 from maturity.evidence_file import load_evidence_file
 from maturity.phases import Phase
+from maturity.pipeline.score import score_inputs
 from maturity.rubric import load_default_rubric
 from maturity.warehouse import AssessmentSummary, Warehouse
 
@@ -94,7 +94,7 @@ def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
     wh.migrate()
     rubric = load_default_rubric()
     orgs = load_evidence_file(EVIDENCE)
-    assess_inputs(orgs, rubric, wh, input_digest="week-1")
+    score_inputs(orgs, rubric, wh, input_digest="week-1")
     w2 = Window(W1.start + timedelta(days=7), W1.end + timedelta(days=7))
     later = [
         replace(
@@ -107,7 +107,7 @@ def warehouse(tmp_path: Path) -> Iterator[Warehouse]:
         )
         for o in orgs
     ]
-    assess_inputs(later, rubric, wh, input_digest="week-2")
+    score_inputs(later, rubric, wh, input_digest="week-2")
     yield wh
     wh.dispose()
 

@@ -30,6 +30,7 @@ from typer.testing import CliRunner
 from maturity.collect import collect_registry, replay
 from maturity.connectors.settings import RedditSettings, XSettings
 from maturity.evidence import Window
+from maturity.pipeline.gate_and_load import link_org
 from maturity.pseudonym import Pseudonymiser
 from maturity.registry import Registry
 
@@ -106,7 +107,8 @@ def test_replay_gives_the_same_records_without_network(
     )
     assert not run.failures
     assert [b.platform for b in run] == ["x", "reddit"]
-    assert run[0].reply_links
+    assert not run[0].reply_links  # links are the organisation's, made at gate and load
+    assert link_org([run[0]])[0][0].reply_links
     assert run[1].inbound
     calls = len(rsps.calls)
 

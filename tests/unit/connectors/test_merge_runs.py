@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from maturity.connectors.merge import merge_batches
+from maturity.pipeline.gate_and_load import link_org
 from maturity.records import CollectionBatch, Cursor, InboundMessage, PageRef, Post
 
 pytestmark = pytest.mark.unit
@@ -65,7 +66,7 @@ def _batch(
     )
 
 
-def test_union_first_run_wins_and_replies_link_across_runs() -> None:
+def test_union_first_run_wins_and_the_union_links_replies_across_runs() -> None:
     first = _batch((_post("1", 1, P1, likes=3),), (_msg("m1", 2),), 1, (P1,))
     second = _batch(
         (_post("1", 1, P2, likes=9), _post("2", 5, P2, reply_to="m1")), (), 5, (P2,), truncated=True
@@ -75,7 +76,9 @@ def test_union_first_run_wins_and_replies_link_across_runs() -> None:
     assert set(by_id) == {"1", "2"}
     assert by_id["1"].like_count == 3  # as first recorded
     assert by_id["1"].source == P1
-    assert [(r.inbound_id, r.reply_post_id) for r in merged.reply_links] == [("m1", "2")]
+    assert [(r.inbound_id, r.reply_post_id) for r in link_org([merged])[0][0].reply_links] == [
+        ("m1", "2")
+    ]
     (cursor,) = merged.cursors
     assert cursor.newest_id == "5"
     assert cursor.truncated  # either run hitting the cap counts

@@ -30,6 +30,7 @@ from maturity.connectors.reddit import RedditConnector
 from maturity.connectors.settings import RedditSettings
 from maturity.errors import ConnectorError
 from maturity.evidence import Window
+from maturity.pipeline.gate_and_load import link_org
 from maturity.pseudonym import Pseudonymiser
 from maturity.records import Cursor
 from maturity.registry import Account
@@ -138,7 +139,10 @@ def test_user_subreddit_and_comment_trees_become_records(
         ("t1_c8", "comment"),
     ]
     assert batch.posts[0].mentions == (pseudo("reddit", "u:bob_jones"),)
-    assert [(r.inbound_id, r.reply_post_id, r.delay_seconds) for r in batch.reply_links] == [
+    assert [
+        (r.inbound_id, r.reply_post_id, r.delay_seconds)
+        for r in link_org([batch])[0][0].reply_links
+    ] == [
         ("t1_c1", "t1_c2", 1800.0),
         ("t3_s9", "t1_c9", 3600.0),
     ]

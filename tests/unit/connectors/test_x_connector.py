@@ -25,6 +25,7 @@ from maturity.connectors.landing import Landing
 from maturity.connectors.settings import XSettings
 from maturity.connectors.x import XConnector
 from maturity.evidence import Window
+from maturity.pipeline.gate_and_load import link_org
 from maturity.pseudonym import Pseudonymiser
 from maturity.records import Cursor
 from maturity.registry import Account
@@ -125,7 +126,8 @@ def test_pages_through_next_token_and_links_replies(
     assert reply.urls == ("https://acme.test/faq",)
     assert reply.hashtags == ("help",)
     assert [m.message_id for m in batch.inbound] == ["105"]
-    link = batch.reply_links[0]
+    assert batch.reply_links == ()  # the organisation's links are made at gate and load
+    link = link_org([batch])[0][0].reply_links[0]
     assert (link.inbound_id, link.reply_post_id, link.delay_seconds) == ("105", "205", 3600.0)
     assert batch.snapshots[0].status == "active"
     assert batch.snapshots[0].followers == 1200

@@ -28,6 +28,11 @@ MENTIONS_PAGE = PageRef("landing/x/acme/Acme/mentions-1.json", "b" * 64, "users_
 USERS_PAGE = PageRef("landing/x/shared/users-1.json", "c" * 64, "users_by")
 
 
+LOOKBACK = timedelta(days=1)
+"""The record gate's lookback in these tests: the connectors' default overlap of a day."""
+LOOKBACKS = {"x": LOOKBACK, "reddit": LOOKBACK}
+
+
 def author(i: int) -> str:
     return PSEUDONYMS("x", f"user-{i}")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from quality_samples import T0, WINDOW, clean_batch
+from quality_samples import LOOKBACK, T0, WINDOW, clean_batch
 
 from maturity.metrics.compute import compute_metrics
 from maturity.quality import validate_batch, validate_metric_values
@@ -31,7 +31,7 @@ def test_computed_metrics_of_clean_batches_pass() -> None:
         clean_batch(9, handle="AcmeCare", start=T0 + timedelta(days=4, hours=-3)),
         clean_batch(3, handle="acme_official", platform="reddit"),
     ]
-    assert all(validate_batch(b).success for b in batches)
+    assert all(validate_batch(b, lookback=LOOKBACK).success for b in batches)
     values = compute_metrics(
         org,
         WINDOW,

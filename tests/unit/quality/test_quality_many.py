@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from quality_samples import (
+    LOOKBACK,
+    LOOKBACKS,
     RATE,
     WINDOW,
     clean_batch,
@@ -48,9 +50,9 @@ def test_clean_batches_are_validated_in_one_pass_per_suite(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     batches = [clean_batch(handle=h, org_id=o) for h, o in (("A", "a"), ("B", "b"), ("C", "c"))]
-    alone = [validate_batch(b) for b in batches]
+    alone = [validate_batch(b, lookback=LOOKBACK) for b in batches]
     calls = _calls(monkeypatch)
-    together = validate_batches(batches)
+    together = validate_batches(batches, lookbacks=LOOKBACKS)
     assert together == alone
     assert all(r.success for r in together)
     assert len(calls) == 4, "one validation per record suite"
@@ -62,8 +64,12 @@ def test_a_bad_batch_among_good_ones_fails_alone_with_its_own_rows(
     good = clean_batch(handle="A", org_id="a")
     bad = with_post(clean_batch(handle="B", org_id="b"), 2, like_count=-3)
     late = with_inbound(clean_batch(handle="C", org_id="c"), created_at=naive(WINDOW.end))
-    together = validate_batches([good, bad, late])
-    assert together == [validate_batch(good), validate_batch(bad), validate_batch(late)]
+    together = validate_batches([good, bad, late], lookbacks=LOOKBACKS)
+    assert together == [
+        validate_batch(good, lookback=LOOKBACK),
+        validate_batch(bad, lookback=LOOKBACK),
+        validate_batch(late, lookback=LOOKBACK),
+    ]
     assert [r.success for r in together] == [True, False, False]
     [negative] = [o for o in together[1].outcomes if not o.success]
     assert negative.check == "posts.like_count_not_negative"
@@ -74,9 +80,9 @@ def test_the_same_id_in_two_batches_is_not_a_repeat(monkeypatch: pytest.MonkeyPa
     # a message that mentions two accounts of one organisation is in both mention timelines
     main = clean_batch(handle="Acme", org_id="acme")
     care = replace(clean_batch(handle="AcmeCare", org_id="acme"), inbound=main.inbound)
-    alone = [validate_batch(main), validate_batch(care)]
+    alone = [validate_batch(main, lookback=LOOKBACK), validate_batch(care, lookback=LOOKBACK)]
     calls = _calls(monkeypatch)
-    together = validate_batches([main, care])
+    together = validate_batches([main, care], lookbacks=LOOKBACKS)
     assert [r.success for r in together] == [True, True]
     assert together == alone
     assert len(calls) == 4, "still one pass per suite"
@@ -85,7 +91,7 @@ def test_the_same_id_in_two_batches_is_not_a_repeat(monkeypatch: pytest.MonkeyPa
 def test_a_repeat_within_one_batch_is_still_found() -> None:
     batch = clean_batch()
     repeated = replace(batch, posts=(*batch.posts, batch.posts[0]))
-    result = validate_batches([clean_batch(handle="B", org_id="b"), repeated])
+    result = validate_batches([clean_batch(handle="B", org_id="b"), repeated], lookbacks=LOOKBACKS)
     assert [r.success for r in result] == [True, False]
     assert "posts.post_id_unique" in {o.check for o in result[1].outcomes if not o.success}
 
@@ -103,13 +109,13 @@ def test_batches_of_different_windows_keep_their_own_bounds() -> None:
     old = clean_batch(handle="Old", org_id="o", window=early, start=early.start)
     now = clean_batch(handle="Now", org_id="n")
     # the old batch's records lie outside the current window, and inside its own
-    assert [r.success for r in validate_batches([old, now])] == [True, True]
+    assert [r.success for r in validate_batches([old, now], lookbacks=LOOKBACKS)] == [True, True]
     moved = replace(old, window_start=WINDOW.start, window_end=WINDOW.end)
-    assert [r.success for r in validate_batches([moved, now])] == [False, True]
+    assert [r.success for r in validate_batches([moved, now], lookbacks=LOOKBACKS)] == [False, True]
 
 
 def test_no_batches_is_no_results() -> None:
-    assert validate_batches([]) == []
+    assert validate_batches([], lookbacks=LOOKBACKS) == []
 
 
 def test_metric_sets_together_match_each_alone(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from quality_samples import (
+    LOOKBACK,
     WINDOW,
     author,
     clean_batch,
@@ -20,14 +21,9 @@ from quality_samples import (
     with_snapshot,
 )
 
-from maturity.connectors.settings import Policy
 from maturity.errors import InputError
 from maturity.quality import validate_batch
-from maturity.quality.record_suites import (
-    DEFAULT_LOOKBACK,
-    PSEUDONYM_REGEX,
-    RECORD_SUITES,
-)
+from maturity.quality.record_suites import PSEUDONYM_REGEX, RECORD_SUITES
 from maturity.records import CollectionBatch
 
 pytestmark = pytest.mark.unit
@@ -91,7 +87,7 @@ CHECKS = {c.name: (s, c) for s in RECORD_SUITES for c in s.checks}
 
 def test_a_clean_batch_passes_every_expectation() -> None:
     batch = clean_batch()
-    result = validate_batch(batch)
+    result = validate_batch(batch, lookback=LOOKBACK)
     assert result.success, result.reason
     assert result.reason == ""
     assert [o.check for o in result.outcomes] == list(CHECKS)
@@ -110,7 +106,7 @@ def test_every_record_check_has_a_violation_case() -> None:
 @pytest.mark.parametrize("check_name", list(VIOLATIONS))
 def test_a_violation_fails_exactly_its_expectation(check_name: str) -> None:
     suite, check = CHECKS[check_name]
-    result = validate_batch(VIOLATIONS[check_name](clean_batch()))
+    result = validate_batch(VIOLATIONS[check_name](clean_batch()), lookback=LOOKBACK)
     assert not result.success
     assert [o.check for o in result.failed] == [check_name]
     failed = result.failed[0]
@@ -123,7 +119,7 @@ def test_a_violation_fails_exactly_its_expectation(check_name: str) -> None:
 
 
 def test_the_reason_names_the_offending_ids() -> None:
-    result = validate_batch(with_post(clean_batch(), 1, like_count=-1))
+    result = validate_batch(with_post(clean_batch(), 1, like_count=-1), lookback=LOOKBACK)
     assert "Acme-p1" in result.reason
     assert result.failed[0].observed["unexpected_ids"] == ["Acme-p1"]
     assert result.failed[0].observed["unexpected_values"] == [-1]
@@ -131,7 +127,7 @@ def test_the_reason_names_the_offending_ids() -> None:
 
 def test_a_raw_author_never_appears_in_the_results() -> None:
     raw = "@jane_doe_1984"
-    result = validate_batch(with_inbound(clean_batch(), author=raw))
+    result = validate_batch(with_inbound(clean_batch(), author=raw), lookback=LOOKBACK)
     (failed,) = result.failed
     assert failed.check == "inbound.author_pseudonymised"
     assert "unexpected_values" not in failed.observed
@@ -142,7 +138,7 @@ def test_a_raw_author_never_appears_in_the_results() -> None:
 
 def test_several_violations_are_all_named() -> None:
     batch = with_post(with_snapshot(clean_batch(), followers=-1), 2, quote_count=-1)
-    result = validate_batch(batch)
+    result = validate_batch(batch, lookback=LOOKBACK)
     assert {o.check for o in result.failed} == {
         "snapshots.followers_not_negative",
         "posts.quote_count_not_negative",
@@ -152,46 +148,48 @@ def test_several_violations_are_all_named() -> None:
 
 def test_window_bounds_created_from_lookback_and_exclusive_end() -> None:
     inside_overlap = with_post(clean_batch(), 0, created_at=START - timedelta(hours=12))
-    assert validate_batch(inside_overlap).success
+    assert validate_batch(inside_overlap, lookback=LOOKBACK).success
     strict = validate_batch(inside_overlap, lookback=timedelta(0))
     assert [o.check for o in strict.failed] == ["posts.created_at_in_window"]
-    before_overlap = with_post(
-        clean_batch(), 0, created_at=START - DEFAULT_LOOKBACK - timedelta(seconds=1)
-    )
-    assert [o.check for o in validate_batch(before_overlap).failed] == [
+    before_overlap = with_post(clean_batch(), 0, created_at=START - LOOKBACK - timedelta(seconds=1))
+    assert [o.check for o in validate_batch(before_overlap, lookback=LOOKBACK).failed] == [
         "posts.created_at_in_window"
     ]
     last_second = with_post(clean_batch(), 0, created_at=END - timedelta(seconds=1))
-    assert validate_batch(last_second).success
+    assert validate_batch(last_second, lookback=LOOKBACK).success
     at_start = with_post(clean_batch(), 0, created_at=START)
     assert validate_batch(at_start, lookback=timedelta(0)).success
 
 
 def test_outcome_kwargs_show_the_window_bounds_that_were_used() -> None:
-    result = validate_batch(clean_batch())
+    result = validate_batch(clean_batch(), lookback=LOOKBACK)
     window = next(o for o in result.outcomes if o.check == "posts.created_at_in_window")
-    assert window.kwargs["min_value"] == (START - DEFAULT_LOOKBACK).isoformat()
+    assert window.kwargs["min_value"] == (START - LOOKBACK).isoformat()
     assert window.kwargs["max_value"] == END.isoformat()
-    other = validate_batch(clean_batch(window=replace(WINDOW, start=START - timedelta(days=7))))
+    other = validate_batch(
+        clean_batch(window=replace(WINDOW, start=START - timedelta(days=7))), lookback=LOOKBACK
+    )
     again = next(o for o in other.outcomes if o.check == "posts.created_at_in_window")
     assert again.kwargs_digest == window.kwargs_digest
 
 
 def test_a_reply_in_the_same_second_as_its_message_is_allowed() -> None:
     batch = with_link(clean_batch(), replied_at=link(clean_batch()).inbound_at)
-    assert validate_batch(batch).success
+    assert validate_batch(batch, lookback=LOOKBACK).success
 
 
 def test_offsets_other_than_utc_are_compared_as_instants() -> None:
     from zoneinfo import ZoneInfo
 
     amsterdam = (END - timedelta(minutes=30)).astimezone(ZoneInfo("Europe/Amsterdam"))
-    assert validate_batch(with_post(clean_batch(), 0, created_at=amsterdam)).success
+    assert validate_batch(
+        with_post(clean_batch(), 0, created_at=amsterdam), lookback=LOOKBACK
+    ).success
 
 
 def test_an_empty_batch_passes() -> None:
     batch = CollectionBatch("x", "acme", "Acme", WINDOW.start, WINDOW.end)
-    result = validate_batch(batch)
+    result = validate_batch(batch, lookback=LOOKBACK)
     assert result.success
     assert all(o.element_count == 0 for o in result.outcomes)
 
@@ -199,7 +197,7 @@ def test_an_empty_batch_passes() -> None:
 def test_a_window_without_timezone_is_a_caller_error() -> None:
     batch = replace(clean_batch(), window_start=datetime(2026, 8, 3))
     with pytest.raises(InputError, match="has no timezone"):
-        validate_batch(batch)
+        validate_batch(batch, lookback=LOOKBACK)
 
 
 def test_the_pseudonym_pattern_matches_the_pseudonymiser() -> None:
@@ -207,17 +205,27 @@ def test_the_pseudonym_pattern_matches_the_pseudonymiser() -> None:
     assert re.fullmatch(PSEUDONYM_REGEX, author(2).upper()) is None
 
 
-def test_the_default_lookback_is_the_connectors_overlap() -> None:
-    assert timedelta(seconds=Policy().overlap_seconds) == DEFAULT_LOOKBACK
+def test_a_lookback_is_required_for_every_platform_of_the_batches() -> None:
+    from maturity.quality import validate_batches
+
+    with pytest.raises(InputError, match="no lookback for platform"):
+        validate_batches([clean_batch()], lookbacks={"reddit": LOOKBACK})
+
+
+def test_the_lookback_follows_the_connection_overlap() -> None:
+    """A three-day overlap re-fetches three days back; the gate accepts what it fetched."""
+    two_days_before = with_post(clean_batch(), 0, created_at=START - timedelta(days=2))
+    assert not validate_batch(two_days_before, lookback=LOOKBACK).success
+    assert validate_batch(two_days_before, lookback=timedelta(days=3)).success
 
 
 def test_window_end_snapshot_is_inside() -> None:
-    assert validate_batch(with_snapshot(clean_batch(), observed_at=END)).success
+    assert validate_batch(with_snapshot(clean_batch(), observed_at=END), lookback=LOOKBACK).success
     assert WINDOW.end.tzinfo is UTC
 
 
 def test_an_expectation_that_cannot_run_fails_the_batch_with_its_error() -> None:
-    result = validate_batch(with_post(clean_batch(), 1, like_count="5"))
+    result = validate_batch(with_post(clean_batch(), 1, like_count="5"), lookback=LOOKBACK)
     (failed,) = result.failed
     assert failed.check == "posts.like_count_not_negative"
     assert failed.exception

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from quality_samples import WINDOW, clean_batch, clean_values, replaced, with_post
+from quality_samples import LOOKBACK, WINDOW, clean_batch, clean_values, replaced, with_post
 
 from maturity.quality import (
     quality_report,
@@ -16,8 +16,10 @@ pytestmark = pytest.mark.unit
 
 
 def test_report_names_quarantined_batches_their_failures_and_pages() -> None:
-    good = validate_batch(clean_batch(handle="Acme"))
-    bad = validate_batch(with_post(clean_batch(handle="AcmeCare"), 1, like_count=-7))
+    good = validate_batch(clean_batch(handle="Acme"), lookback=LOOKBACK)
+    bad = validate_batch(
+        with_post(clean_batch(handle="AcmeCare"), 1, like_count=-7), lookback=LOOKBACK
+    )
     metrics = validate_metric_values(
         "acme", WINDOW, replaced(clean_values(), "presence.verified_share", "x", None, value=1.3)
     )
@@ -35,7 +37,7 @@ def test_report_names_quarantined_batches_their_failures_and_pages() -> None:
 
 
 def test_report_of_clean_results() -> None:
-    good = validate_batch(clean_batch())
+    good = validate_batch(clean_batch(), lookback=LOOKBACK)
     text = quality_report([good], validate_metric_values("acme", WINDOW, clean_values()))
     assert "QUARANTINED" not in text
     assert "REJECTED" not in text

@@ -8,7 +8,7 @@ import sys
 import time
 
 import pytest
-from quality_samples import clean_batch
+from quality_samples import LOOKBACK, clean_batch
 
 from maturity.quality import validate_batch
 from maturity.quality.gx_runtime import runtime
@@ -29,14 +29,14 @@ def test_importing_the_package_does_not_import_gx_or_pandas() -> None:
 
 
 def test_one_context_per_process_and_analytics_off() -> None:
-    validate_batch(clean_batch())
+    validate_batch(clean_batch(), lookback=LOOKBACK)
     assert runtime() is runtime()
     assert os.environ["GX_ANALYTICS_ENABLED"] == "false"
     assert runtime().context.variables.progress_bars.globally is False
 
 
 def test_no_progress_bars_on_stderr(capfd: pytest.CaptureFixture[str]) -> None:
-    validate_batch(clean_batch())
+    validate_batch(clean_batch(), lookback=LOOKBACK)
     assert "Calculating Metrics" not in capfd.readouterr().err
 
 
@@ -53,11 +53,11 @@ def test_expectation_keys_are_unique() -> None:
 def test_a_1000_row_batch_validates_in_well_under_a_second() -> None:
     batch = clean_batch(1000)
     assert (len(batch.posts), len(batch.inbound), len(batch.reply_links)) == (1500, 1000, 500)
-    validate_batch(batch)
+    validate_batch(batch, lookback=LOOKBACK)
     timings = []
     for _ in range(3):
         started = time.perf_counter()
-        assert validate_batch(batch).success
+        assert validate_batch(batch, lookback=LOOKBACK).success
         timings.append(time.perf_counter() - started)
     # typically 0.1-0.3 s; the bound leaves room for a loaded CI machine
     assert sorted(timings)[1] < 1.0, timings

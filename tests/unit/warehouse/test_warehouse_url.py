@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import URL
 
 from maturity.errors import ConfigError, WarehouseError
+from maturity.pipeline.settings import warehouse_url_from
 from maturity.warehouse import Warehouse, masked, resolve_url
 from maturity.warehouse.engine import make_engine
 
@@ -34,7 +35,7 @@ def test_connection_json_postgres() -> None:
             "extra": {"sslmode": "require", "cursor": "realdictcursor"},
         }
     )
-    url = resolve_url(env={CONN: raw})
+    url = warehouse_url_from({CONN: raw})
     assert url.drivername == "postgresql+psycopg"
     assert (url.host, url.port, url.username, url.password, url.database) == (
         "db.example",
@@ -47,7 +48,7 @@ def test_connection_json_postgres() -> None:
 
 
 def test_connection_uri_postgres() -> None:
-    url = resolve_url(env={CONN: "postgres://maturity:s3cr%23t%2Fpw@db.example:5433/warehouse"})
+    url = warehouse_url_from({CONN: "postgres://maturity:s3cr%23t%2Fpw@db.example:5433/warehouse"})
     assert _text(url) == "postgresql+psycopg://maturity:s3cr%23t%2Fpw@db.example:5433/warehouse"
     assert url.password == SECRET
 
@@ -60,32 +61,37 @@ def test_connection_uri_postgres() -> None:
     ],
 )
 def test_connection_sqlite_host_is_the_file(raw: str) -> None:
-    url = resolve_url(env={CONN: raw})
+    url = warehouse_url_from({CONN: raw})
     assert (url.drivername, url.database) == ("sqlite", "/data/maturity/warehouse.sqlite")
 
 
 def test_connection_of_another_type_is_refused() -> None:
     with pytest.raises(ConfigError, match="conn_type 'mysql'") as info:
-        resolve_url(env={CONN: "mysql://u:pw@h/db"})
+        warehouse_url_from({CONN: "mysql://u:pw@h/db"})
     assert info.value.exit_code == 2
 
 
 def test_plain_url_env_and_driver_pinned() -> None:
-    url = resolve_url(env={"MATURITY_WAREHOUSE_URL": "postgresql://u@h/db"})
+    url = warehouse_url_from({"MATURITY_WAREHOUSE_URL": "postgresql://u@h/db"})
     assert _text(url) == "postgresql+psycopg://u@h/db"
 
 
-def test_explicit_url_wins_over_the_environment() -> None:
+def test_explicit_url_wins_over_the_environment(tmp_path: Path) -> None:
+    from maturity.pipeline.settings import PipelineSettings
+
     env = {"MATURITY_WAREHOUSE_URL": "postgresql://u@h/db", CONN: "postgres://v@w/x"}
-    assert _text(resolve_url("sqlite:///elsewhere.sqlite", env)) == "sqlite:///elsewhere.sqlite"
+    explicit = f"sqlite:///{tmp_path / 'elsewhere.sqlite'}"
+    settings = PipelineSettings(tmp_path / "r.yaml", tmp_path, warehouse_url=explicit, env=env)
+    assert _text(settings.warehouse.url) == explicit
+    assert _text(resolve_url("sqlite:///elsewhere.sqlite")) == "sqlite:///elsewhere.sqlite"
 
 
 def test_url_env_and_connection_must_agree() -> None:
     same = {"MATURITY_WAREHOUSE_URL": "postgresql://u:pw@h/db", CONN: "postgres://u:pw@h/db"}
-    assert resolve_url(env=same).host == "h"
+    assert warehouse_url_from(same).host == "h"
     differ = {"MATURITY_WAREHOUSE_URL": "postgresql://u:pw@h/db", CONN: "postgres://u:pw@k/db"}
     with pytest.raises(ConfigError, match="name different warehouses") as info:
-        resolve_url(env=differ)
+        warehouse_url_from(differ)
     assert "pw" not in str(info.value).replace("postgresql", "")
 
 
@@ -98,7 +104,7 @@ def test_unsupported_or_unparseable_urls() -> None:
 
 def test_default_is_sqlite_under_maturity_home(tmp_path: Path) -> None:
     home = tmp_path / "deep" / "home"
-    url = resolve_url(env={"MATURITY_HOME": str(home)})
+    url = warehouse_url_from({"MATURITY_HOME": str(home)})
     assert url.database == str(home / "warehouse.sqlite")
     assert not home.exists()
     make_engine(url).dispose()
@@ -107,7 +113,7 @@ def test_default_is_sqlite_under_maturity_home(tmp_path: Path) -> None:
 
 def test_default_home_is_var(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-    assert resolve_url(env={}).database == str(Path("var") / "warehouse.sqlite")
+    assert warehouse_url_from({}).database == str(Path("var") / "warehouse.sqlite")
 
 
 def test_unwritable_sqlite_directory_is_a_warehouse_error(tmp_path: Path) -> None:

@@ -1,0 +1,40 @@
+"""The steps in order, and all of them for one organisation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from maturity.pipeline.collect import collect_account
+from maturity.pipeline.gate_and_load import gate_and_load_org, gate_and_load_orgs
+from maturity.pipeline.metrics import metrics_org, metrics_orgs
+from maturity.pipeline.score import score_org, score_orgs
+
+if TYPE_CHECKING:
+    from maturity.evidence import Window
+    from maturity.pipeline.settings import PipelineSettings
+
+ORG_STEPS = {
+    "gate_and_load": gate_and_load_orgs,
+    "metrics": metrics_orgs,
+    "score": score_orgs,
+}
+"""The per-organisation steps after collection, in order, each for a shard of organisations."""
+
+
+def assess_org(settings: PipelineSettings, org_id: str, window: Window) -> dict[str, Any]:
+    """Every step for one organisation, in order: what ``maturity assess --registry`` runs."""
+    from maturity.platforms import REDDIT, X
+
+    org = settings.organisation(org_id)
+    collected = [
+        collect_account(settings, org_id, a.platform, a.handle, window)
+        for a in org.accounts
+        if a.platform in (X, REDDIT)
+    ]
+    return {
+        "org_id": org_id,
+        "collect": collected,
+        "gate_and_load": gate_and_load_org(settings, org_id, window),
+        "metrics": metrics_org(settings, org_id, window),
+        "score": score_org(settings, org_id, window),
+    }
