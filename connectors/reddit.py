@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from maturity.connectors import reddit_normalise as rn
+from maturity.connectors import reddit_assembler as ra
 from maturity.connectors.base import Pseudonymise, Target, from_epoch
 from maturity.connectors.incremental import bounds, prior_context
 from maturity.connectors.ratelimit import RetryPolicy, reddit_rate_limit
@@ -42,14 +42,14 @@ if TYPE_CHECKING:
 ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     (name, re.compile(pattern), route)
     for name, pattern, route in (
-        (rn.ABOUT, r"^/user/[^/]+/about/?$", "/user/:name/about"),
-        (rn.SUBMITTED, r"^/user/[^/]+/submitted/?$", "/user/:name/submitted"),
-        (rn.COMMENTS, r"^/user/[^/]+/comments/?$", "/user/:name/comments"),
-        (rn.MODERATORS, r"^/r/[^/]+/about/moderators/?$", "/r/:subreddit/about/moderators"),
-        (rn.SUB_NEW, r"^/r/[^/]+/new/?$", "/r/:subreddit/new"),
-        (rn.SUB_COMMENTS, r"^/r/[^/]+/comments/?$", "/r/:subreddit/comments"),
-        (rn.TREE, r"^/comments/[^/]+/?$", "/comments/:id"),
-        (rn.MENTIONS, r"^/message/mentions/?$", "/message/mentions"),
+        (ra.ABOUT, r"^/user/[^/]+/about/?$", "/user/:name/about"),
+        (ra.SUBMITTED, r"^/user/[^/]+/submitted/?$", "/user/:name/submitted"),
+        (ra.COMMENTS, r"^/user/[^/]+/comments/?$", "/user/:name/comments"),
+        (ra.MODERATORS, r"^/r/[^/]+/about/moderators/?$", "/r/:subreddit/about/moderators"),
+        (ra.SUB_NEW, r"^/r/[^/]+/new/?$", "/r/:subreddit/new"),
+        (ra.SUB_COMMENTS, r"^/r/[^/]+/comments/?$", "/r/:subreddit/comments"),
+        (ra.TREE, r"^/comments/[^/]+/?$", "/comments/:id"),
+        (ra.MENTIONS, r"^/message/mentions/?$", "/message/mentions"),
     )
 )
 PAGE = 100
@@ -202,12 +202,12 @@ class RedditConnector:
         kw: dict[str, Any] = {"limit": None, "request_limit": PAGE}
         submissions = self._listing(
             "submissions",
-            rn.SUBMITTED,
+            ra.SUBMITTED,
             lambda: redditor.submissions.new(**kw),
             plans["submissions"],
         )
         self._listing(
-            "comments", rn.COMMENTS, lambda: redditor.comments.new(**kw), plans["comments"]
+            "comments", ra.COMMENTS, lambda: redditor.comments.new(**kw), plans["comments"]
         )
         return submissions
 
@@ -239,11 +239,11 @@ class RedditConnector:
             )
         kw: dict[str, Any] = {"limit": None, "request_limit": PAGE}
         self._listing(
-            "subreddit_posts", rn.SUB_NEW, lambda: subreddit.new(**kw), plans["subreddit_posts"]
+            "subreddit_posts", ra.SUB_NEW, lambda: subreddit.new(**kw), plans["subreddit_posts"]
         )
         self._listing(
             "subreddit_comments",
-            rn.SUB_COMMENTS,
+            ra.SUB_COMMENTS,
             lambda: subreddit.comments(**kw),
             plans["subreddit_comments"],
         )
@@ -260,7 +260,7 @@ class RedditConnector:
         plans["mentions"] = self._plan(window, cursor)
         self._listing(
             "mentions",
-            rn.MENTIONS,
+            ra.MENTIONS,
             lambda: self.reddit.inbox.mentions(limit=None, request_limit=PAGE),
             plans["mentions"],
             optional=True,
@@ -278,7 +278,7 @@ class RedditConnector:
         with suppress(NotFound, Forbidden):
             self.reddit.redditor(target.account.handle)._fetch()
         pages = self._landing.pages if self._landing else []
-        return rn.snapshot(pages, target, window, seen_before).status
+        return ra.snapshot(pages, target, window, seen_before).status
 
     def collect(
         self, target: Target, window: Window, cursors: Mapping[str, Cursor], landing: Landing
@@ -308,4 +308,4 @@ class RedditConnector:
             self._landing = None
         context["notes"] = list(self.notes)
         al.commit(context)
-        return rn.assemble(al.pages, context, target, window, self.pseudonymise)
+        return ra.assemble(al.pages, context, target, window, self.pseudonymise)

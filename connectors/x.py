@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from maturity.connectors import x_normalise as xn
+from maturity.connectors import x_assembler as xa
 from maturity.connectors.base import Pseudonymise, Target, parse_time
 from maturity.connectors.incremental import bounds, prior_context
 from maturity.connectors.ratelimit import RetryPolicy, x_rate_limit
@@ -53,9 +53,9 @@ TWEET_FIELDS = [
     "referenced_tweets",
 ]
 ROUTES = {
-    xn.USERS: "/2/users/by",
-    xn.TWEETS: "/2/users/:id/tweets",
-    xn.MENTIONS: "/2/users/:id/mentions",
+    xa.USERS: "/2/users/by",
+    xa.TWEETS: "/2/users/:id/tweets",
+    xa.MENTIONS: "/2/users/:id/mentions",
 }
 
 
@@ -139,11 +139,11 @@ class XConnector:
         for i in range(0, len(todo), LOOKUP_BATCH):
             chunk = todo[i : i + LOOKUP_BATCH]
             response = self._call(
-                xn.USERS,
+                xa.USERS,
                 "",
                 partial(self.client.get_users, usernames=chunk, user_fields=USER_FIELDS),
             )
-            page = self._land(shared, xn.USERS, response)
+            page = self._land(shared, xa.USERS, response)
             for handle in chunk:
                 self._lookup[handle] = page
 
@@ -158,10 +158,10 @@ class XConnector:
     ) -> None:
         method = (
             self.client.get_users_tweets
-            if endpoint == xn.TWEETS
+            if endpoint == xa.TWEETS
             else self.client.get_users_mentions
         )
-        cap_pages = self.settings.posts_cap if endpoint == xn.TWEETS else self.settings.mentions_cap
+        cap_pages = self.settings.posts_cap if endpoint == xa.TWEETS else self.settings.mentions_cap
         token: str | None = None
         for _ in range(cap_pages // self.settings.page_size + 2):
             response = self._call(
@@ -201,12 +201,12 @@ class XConnector:
         )
         for page in lookup_pages:
             al.include(page)
-        own_ids = {uid: h for h in own if (uid := xn.user_id_of(lookup_pages, h))}
+        own_ids = {uid: h for h in own if (uid := xa.user_id_of(lookup_pages, h))}
         context: dict[str, Any] = {
             "own_ids": own_ids,
             "prior": prior_context(dict(cursors), ("posts", "mentions")),
         }
-        snap = xn.snapshot(lookup_pages, target, window, seen_before=bool(context["prior"]))
+        snap = xa.snapshot(lookup_pages, target, window, seen_before=bool(context["prior"]))
         user_id = snap.platform_user_id
         if snap.status == "active" and user_id:
             plans = {"posts": self._plan(window, cursors.get("posts"), self.settings.posts_cap)}
@@ -216,15 +216,15 @@ class XConnector:
                 )
             context["plans"] = plans
             self._timeline(
-                al, xn.TWEETS, user_id, handle, self._params(plans["posts"], window, mentions=False)
+                al, xa.TWEETS, user_id, handle, self._params(plans["posts"], window, mentions=False)
             )
             if "mentions" in plans:
                 self._timeline(
                     al,
-                    xn.MENTIONS,
+                    xa.MENTIONS,
                     user_id,
                     handle,
                     self._params(plans["mentions"], window, mentions=True),
                 )
         al.commit(context)
-        return xn.assemble(al.pages, context, target, window, self.pseudonymise)
+        return xa.assemble(al.pages, context, target, window, self.pseudonymise)

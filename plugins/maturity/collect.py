@@ -180,9 +180,9 @@ def collect_registry(
 
 
 def _assemblers() -> dict[str, Assembler]:
-    from maturity.connectors import reddit_normalise, x_normalise
+    from maturity.connectors import reddit_assembler, x_assembler
 
-    return {X: x_normalise.assemble, REDDIT: reddit_normalise.assemble}
+    return {X: x_assembler.assemble, REDDIT: reddit_assembler.assemble}
 
 
 def replay_account(
