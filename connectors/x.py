@@ -14,7 +14,8 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from maturity.connectors import x_assembler as xa
-from maturity.connectors.base import Pseudonymise, Target, parse_time
+from maturity.connectors.base import Pseudonymise, Target
+from maturity.connectors.context import EndpointPlan, XContext
 from maturity.connectors.incremental import bounds, prior_context
 from maturity.connectors.ratelimit import RetryPolicy, x_rate_limit
 from maturity.connectors.transport import PolicyAdapter
@@ -92,6 +93,8 @@ class XConnector:
         for host in TWEEPY_HOSTS:
             self.client.session.mount(host, self.adapter)
         self._lookup: dict[str, LandedPage] = {}
+        self.notes: tuple[str, ...] = ()
+        """X leaves nothing out on its own: every endpoint planned is read or the account fails."""
 
     def close(self) -> None:
         self.client.session.close()
@@ -171,20 +174,20 @@ class XConnector:
             if not token:
                 return
 
-    def _plan(self, window: Window, cursor: Cursor | None, cap: int) -> dict[str, Any]:
+    def _plan(self, window: Window, cursor: Cursor | None, cap: int) -> EndpointPlan:
         b = bounds(window, cursor, self.settings.overlap_seconds)
-        return b.as_context(cap=cap, page_size=self.settings.page_size)
+        return b.plan(cap=cap, page_size=self.settings.page_size)
 
-    def _params(self, plan: Mapping[str, Any], window: Window, mentions: bool) -> dict[str, Any]:
+    def _params(self, plan: EndpointPlan, window: Window, mentions: bool) -> dict[str, Any]:
         params: dict[str, Any] = {
             "max_results": self.settings.page_size,
             "tweet_fields": TWEET_FIELDS,
             "end_time": window.end,
         }
-        if plan["since_id"]:
-            params["since_id"] = plan["since_id"]
+        if plan.since_id:
+            params["since_id"] = plan.since_id
         else:
-            params["start_time"] = parse_time(plan["lower"])
+            params["start_time"] = plan.lower
         if mentions:
             params["expansions"] = ["author_id"]
         return params
@@ -202,19 +205,16 @@ class XConnector:
         for page in lookup_pages:
             al.include(page)
         own_ids = {uid: h for h in own if (uid := xa.user_id_of(lookup_pages, h))}
-        context: dict[str, Any] = {
-            "own_ids": own_ids,
-            "prior": prior_context(dict(cursors), ("posts", "mentions")),
-        }
-        snap = xa.snapshot(lookup_pages, target, window, seen_before=bool(context["prior"]))
+        prior = prior_context(cursors, ("posts", "mentions"))
+        snap = xa.snapshot(lookup_pages, target, window, seen_before=bool(prior))
         user_id = snap.platform_user_id
+        plans: dict[str, EndpointPlan] = {}
         if snap.status == "active" and user_id:
-            plans = {"posts": self._plan(window, cursors.get("posts"), self.settings.posts_cap)}
+            plans["posts"] = self._plan(window, cursors.get("posts"), self.settings.posts_cap)
             if self.settings.mentions:
                 plans["mentions"] = self._plan(
                     window, cursors.get("mentions"), self.settings.mentions_cap
                 )
-            context["plans"] = plans
             self._timeline(
                 al, xa.TWEETS, user_id, handle, self._params(plans["posts"], window, mentions=False)
             )
@@ -226,5 +226,6 @@ class XConnector:
                     handle,
                     self._params(plans["mentions"], window, mentions=True),
                 )
+        context = XContext(own_ids=own_ids, prior=prior, plans=plans, notes=self.notes)
         al.commit(context)
         return xa.assemble(al.pages, context, target, window, self.pseudonymise)
