@@ -73,12 +73,13 @@ class Connector(Protocol):
     ) -> CollectionBatch:
         """Collect one account over ``window`` and return its batch.
 
-        Must: plan each endpoint from ``cursors`` (:func:`maturity.connectors.incremental.
-        bounds`); land every page it fetches, verbatim, in ``landing.account(...)``; commit that
-        account landing with the run's :class:`AssemblyContext` (so the run can be replayed);
-        and return the platform's assembler applied to the landed pages and that same context,
-        never records built from the API responses directly. Raises
-        :class:`maturity.errors.ConnectorError` for a failure of this account alone.
+        Must: start with empty :attr:`notes`; plan each endpoint from ``cursors`` (see
+        :mod:`maturity.connectors.incremental`); land every page it fetches, verbatim, in
+        ``landing.account(...)``; commit that account landing with the run's
+        :class:`AssemblyContext` (so the run can be replayed); and return the platform's
+        assembler applied to the landed pages and that same context, never records built from
+        the API responses directly. Raises :class:`maturity.errors.ConnectorError` for a
+        failure of this account alone; the run goes on with the next account.
         """
 
     def close(self) -> None:
