@@ -4,6 +4,15 @@ A connector fetches pages for one account over one window and lands each page ve
 does not build records from API objects: its platform's *assembler* does, as a pure function of
 the landed pages and the manifest context. A live collection and a replay of its landing
 therefore give the same records by construction.
+
+A new platform ``p`` fills three places:
+
+* ``connectors/p.py``: a class that satisfies :class:`Connector` (fetch, land, commit the
+  context, call the assembler);
+* ``connectors/p_assembler.py``: an ``assemble`` function that satisfies :class:`Assembler`;
+* :mod:`maturity.connectors.context`: its context class, if it needs more than
+  :class:`~maturity.connectors.context.AssemblyContext` has, listed in ``CONTEXT_TYPES`` so a
+  replay reads its manifests.
 """
 
 from __future__ import annotations
@@ -11,7 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
+
+from maturity.connectors.context import AssemblyContext
 
 if TYPE_CHECKING:
     from maturity.connectors.landing import LandedPage, Landing
@@ -37,26 +48,60 @@ class Target:
 
 @runtime_checkable
 class Connector(Protocol):
+    """Collects one platform's accounts. Made once per run and platform; no Airflow in here.
+
+    The caller calls :meth:`prepare` once with every target of the run, then :meth:`collect`
+    once per target (reading :attr:`notes` after each), then :meth:`close`.
+    """
+
     platform: str
+    """The platform id (:mod:`maturity.platforms`), which is also the landing's first level."""
+
+    @property
+    def notes(self) -> Sequence[str]:
+        """What the last :meth:`collect` left out or could not read, one line each.
+
+        Shown to the user with the account; empty when nothing was left out. The same lines
+        go into the run's :attr:`AssemblyContext.notes`, so a replay reports them too."""
 
     def prepare(self, targets: Sequence[Target], window: Window, landing: Landing) -> None:
-        """Batch work shared by many accounts (X resolves 100 handles per request)."""
+        """Do the work many accounts share before any :meth:`collect` (X resolves 100 handles
+        per request, landing the pages under the shared lookup); may do nothing."""
 
     def collect(
         self, target: Target, window: Window, cursors: Mapping[str, Cursor], landing: Landing
     ) -> CollectionBatch:
-        """Fetch and land the account's pages for ``window``; return the assembled batch."""
+        """Collect one account over ``window`` and return its batch.
 
-    def close(self) -> None: ...
+        Must: start with empty :attr:`notes`; plan each endpoint from ``cursors`` (see
+        :mod:`maturity.connectors.incremental`); land every page it fetches, verbatim, in
+        ``landing.account(...)``; commit that account landing with the run's
+        :class:`AssemblyContext` (so the run can be replayed); and return the platform's
+        assembler applied to the landed pages and that same context, never records built from
+        the API responses directly. Raises :class:`maturity.errors.ConnectorError` for a
+        failure of this account alone; the run goes on with the next account.
+        """
+
+    def close(self) -> None:
+        """Release sessions and connections; the connector is not used afterwards."""
 
 
-class Assembler(Protocol):
-    """Pure: landed pages + manifest context → records. Used live and on replay."""
+C_contra = TypeVar("C_contra", bound=AssemblyContext, contravariant=True)
+
+
+class Assembler(Protocol[C_contra]):
+    """Pure: landed pages + manifest context → records. Used live and on replay.
+
+    ``Assembler[XContext]`` reads X contexts. No network, clock or randomness: the same pages
+    and context give the same batch. ``pages`` are one run's pages in the order fetched
+    (shared lookup pages included); items outside the plan's bounds or the window are left out,
+    each endpoint with a plan gets a cursor, and every record's ``source`` is its page.
+    """
 
     def __call__(
         self,
         pages: Sequence[LandedPage],
-        context: Mapping[str, Any],
+        context: C_contra,
         target: Target,
         window: Window,
         pseudonymise: Pseudonymise,

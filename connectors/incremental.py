@@ -10,10 +10,11 @@ back: the batch's cursor is the newer of the saved one and the newest item seen.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
 
+from maturity.connectors.context import EndpointPlan, PriorCursor
 from maturity.evidence import Window
 from maturity.records import Cursor
 
@@ -25,12 +26,9 @@ class Bounds:
     upper: datetime
     since_id: str | None = None
 
-    def as_context(self, **extra: Any) -> dict[str, Any]:
-        return {
-            "lower": self.lower.isoformat() if self.lower else None,
-            "since_id": self.since_id,
-            **extra,
-        }
+    def plan(self, *, cap: int, page_size: int | None = None) -> EndpointPlan:
+        """The endpoint's plan for the manifest context, with the connector's caps."""
+        return EndpointPlan(lower=self.lower, since_id=self.since_id, cap=cap, page_size=page_size)
 
 
 def bounds(
@@ -49,11 +47,11 @@ def bounds(
     return Bounds(cursor.newest_at - overlap, window.end)
 
 
-def prior_context(cursors: dict[str, Cursor] | Any, names: tuple[str, ...]) -> dict[str, Any]:
-    """The saved cursors, as the manifest context keeps them for the assembler."""
-    out: dict[str, Any] = {}
+def prior_context(cursors: Mapping[str, Cursor], names: tuple[str, ...]) -> dict[str, PriorCursor]:
+    """The saved cursors of ``names`` that reached an item, as the context keeps them (UTC)."""
+    out: dict[str, PriorCursor] = {}
     for name in names:
         c = cursors.get(name)
         if c is not None and c.newest_id and c.newest_at:
-            out[name] = {"newest_id": c.newest_id, "newest_at": c.newest_at.isoformat()}
+            out[name] = PriorCursor(newest_id=c.newest_id, newest_at=c.newest_at.astimezone(UTC))
     return out

@@ -9,9 +9,10 @@ Layout under the landing root (``maturity.pipeline.settings.landing_root``)::
 ``<window>`` is ``<start>_<end>`` in compact UTC (``20250101T000000Z_20250102T000000Z``). Page
 names are content-addressed, so a rerun never overwrites a different page, and the same page
 lands once. The manifest keeps every distinct run that finished: its pages, in order, plus what
-the platform's assembler needs to turn them into records again (replay merges the runs, see
-``commit``); it is written last, so a crashed run leaves the previous manifest in place. Every
-file is written to a temporary name and renamed.
+the platform's assembler needs to turn them into records again (the run's context, typed by
+:mod:`maturity.connectors.context`; replay merges the runs, see ``commit``); it is written
+last, so a crashed run leaves the previous manifest in place. Every file is written to a
+temporary name and renamed.
 
 Envelopes hold the request route and concrete path, the query parameters with anything secret
 removed, ``fetched_at`` (metadata only: no record is derived from it), the HTTP status, the
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from maturity.connectors.context import AssemblyContext, context_from_manifest
 from maturity.errors import ConnectorError, InputError
 from maturity.evidence import Window
 from maturity.records import PageRef
@@ -190,7 +192,7 @@ class AccountLanding:
         """Count a page landed elsewhere (a shared lookup) as part of this collection."""
         self.pages.append(page)
 
-    def commit(self, context: Mapping[str, Any]) -> None:
+    def commit(self, context: AssemblyContext) -> None:
         """Record this run in the window's manifest: its pages, in order, and its context.
 
         A window's manifest keeps every distinct run (a rerun with cursors fetches only what
@@ -198,15 +200,13 @@ class AccountLanding:
         of a run already recorded is not added again. Replay assembles each run and merges
         them, so collecting the same window twice replays to the same records.
         """
-        run = {
-            "pages": [
-                {"path": p.ref.path, "sha256": p.ref.sha256, "endpoint": p.ref.endpoint}
-                for p in self.pages
-            ],
-            "context": json.loads(json.dumps(dict(context), default=str)),
-        }
+        pages = [
+            {"path": p.ref.path, "sha256": p.ref.sha256, "endpoint": p.ref.endpoint}
+            for p in self.pages
+        ]
+        run: dict[str, Any] = {"pages": pages, "context": context.to_manifest()}
         runs = _read_runs_raw(self.directory)
-        shas = [p["sha256"] for p in run["pages"]]
+        shas = [p["sha256"] for p in pages]
         if not any([p["sha256"] for p in r["pages"]] == shas for r in runs):
             runs.append(run)
         manifest = {
@@ -270,20 +270,38 @@ def read_page(root: Path, ref: Mapping[str, str]) -> LandedPage:
     return LandedPage(PageRef(ref["path"], sha, ref["endpoint"]), Envelope(**meta), body)
 
 
+def _read_context(platform: str, data: Mapping[str, Any], directory: Path) -> AssemblyContext:
+    try:
+        return context_from_manifest(platform, data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(
+            f"a run's context in the landing manifest is not readable ({type(exc).__name__}: "
+            f"{exc})",
+            where=str(directory / MANIFEST),
+            fix="restore the manifest from a backup or collect the window again",
+        ) from None
+
+
 def read_runs(
     root: Path, platform: str, org_id: str, handle: str, window: Window
-) -> list[tuple[list[LandedPage], dict[str, Any]]]:
-    """Every recorded run of this account and window: its pages and context, oldest first."""
+) -> list[tuple[list[LandedPage], AssemblyContext]]:
+    """Every recorded run of this account and window: its pages and context, oldest first.
+
+    Each context is read as ``platform``'s context class
+    (:data:`maturity.connectors.context.CONTEXT_TYPES`)."""
     directory = root / _segment(platform) / _segment(org_id) / _segment(handle) / window_dir(window)
     return [
-        ([read_page(root, ref) for ref in run["pages"]], dict(run.get("context") or {}))
+        (
+            [read_page(root, ref) for ref in run["pages"]],
+            _read_context(platform, run.get("context") or {}, directory),
+        )
         for run in _read_runs_raw(directory)
     ]
 
 
 def read_manifest(
     root: Path, platform: str, org_id: str, handle: str, window: Window
-) -> tuple[list[LandedPage], dict[str, Any]] | None:
+) -> tuple[list[LandedPage], AssemblyContext] | None:
     """The pages and context of the last complete run for this account and window, if any."""
     runs = read_runs(root, platform, org_id, handle, window)
     return runs[-1] if runs else None

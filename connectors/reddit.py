@@ -22,8 +22,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from maturity.connectors import reddit_normalise as rn
+from maturity.connectors import reddit_assembler as ra
 from maturity.connectors.base import Pseudonymise, Target, from_epoch
+from maturity.connectors.context import EndpointPlan, RedditContext
 from maturity.connectors.incremental import bounds, prior_context
 from maturity.connectors.ratelimit import RetryPolicy, reddit_rate_limit
 from maturity.connectors.transport import PolicyAdapter
@@ -42,14 +43,14 @@ if TYPE_CHECKING:
 ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
     (name, re.compile(pattern), route)
     for name, pattern, route in (
-        (rn.ABOUT, r"^/user/[^/]+/about/?$", "/user/:name/about"),
-        (rn.SUBMITTED, r"^/user/[^/]+/submitted/?$", "/user/:name/submitted"),
-        (rn.COMMENTS, r"^/user/[^/]+/comments/?$", "/user/:name/comments"),
-        (rn.MODERATORS, r"^/r/[^/]+/about/moderators/?$", "/r/:subreddit/about/moderators"),
-        (rn.SUB_NEW, r"^/r/[^/]+/new/?$", "/r/:subreddit/new"),
-        (rn.SUB_COMMENTS, r"^/r/[^/]+/comments/?$", "/r/:subreddit/comments"),
-        (rn.TREE, r"^/comments/[^/]+/?$", "/comments/:id"),
-        (rn.MENTIONS, r"^/message/mentions/?$", "/message/mentions"),
+        (ra.ABOUT, r"^/user/[^/]+/about/?$", "/user/:name/about"),
+        (ra.SUBMITTED, r"^/user/[^/]+/submitted/?$", "/user/:name/submitted"),
+        (ra.COMMENTS, r"^/user/[^/]+/comments/?$", "/user/:name/comments"),
+        (ra.MODERATORS, r"^/r/[^/]+/about/moderators/?$", "/r/:subreddit/about/moderators"),
+        (ra.SUB_NEW, r"^/r/[^/]+/new/?$", "/r/:subreddit/new"),
+        (ra.SUB_COMMENTS, r"^/r/[^/]+/comments/?$", "/r/:subreddit/comments"),
+        (ra.TREE, r"^/comments/[^/]+/?$", "/comments/:id"),
+        (ra.MENTIONS, r"^/message/mentions/?$", "/message/mentions"),
     )
 )
 PAGE = 100
@@ -100,6 +101,7 @@ class RedditConnector:
         self.pseudonymise = pseudonymise
         self._landing: AccountLanding | None = None
         self.notes: list[str] = []
+        """What the last collect left out (unreadable optional listings, moderators, mentions)."""
         self.adapter = PolicyAdapter(
             platform=REDDIT,
             policy=RetryPolicy.from_settings(settings, sleep=sleep, clock=clock),
@@ -183,41 +185,41 @@ class RedditConnector:
         name: str,
         endpoint: str,
         make: Callable[[], Iterable[Any]],
-        plan: Mapping[str, Any],
+        plan: EndpointPlan,
         optional: bool = False,
     ) -> list[Any]:
         from prawcore.exceptions import Forbidden, NotFound
 
-        lower = datetime.fromisoformat(plan["lower"]) if plan.get("lower") else None
         try:
-            return self._walk(make(), lower, self.settings.listing_cap)
+            return self._walk(make(), plan.lower, self.settings.listing_cap)
         except (Forbidden, NotFound) as exc:
             if optional:
                 self.notes.append(f"{endpoint}: not readable ({type(exc).__name__}); skipped")
                 return []
             raise self._fatal(endpoint, exc) from None
 
-    def _user(self, handle: str, plans: Mapping[str, Any]) -> list[Any]:
+    def _user(self, handle: str, plans: Mapping[str, EndpointPlan]) -> list[Any]:
         redditor = self.reddit.redditor(handle)
         kw: dict[str, Any] = {"limit": None, "request_limit": PAGE}
         submissions = self._listing(
             "submissions",
-            rn.SUBMITTED,
+            ra.SUBMITTED,
             lambda: redditor.submissions.new(**kw),
             plans["submissions"],
         )
         self._listing(
-            "comments", rn.COMMENTS, lambda: redditor.comments.new(**kw), plans["comments"]
+            "comments", ra.COMMENTS, lambda: redditor.comments.new(**kw), plans["comments"]
         )
         return submissions
 
-    def _trees(self, submissions: Sequence[Any], window: Window, plan: Mapping[str, Any]) -> None:
+    def _trees(self, submissions: Sequence[Any], window: Window, plan: EndpointPlan) -> None:
         from prawcore.exceptions import Forbidden, NotFound
 
-        lower = datetime.fromisoformat(plan["lower"])
+        lower = plan.lower
         for sub in submissions:
             at = from_epoch(sub.created_utc)
-            if not (lower <= at < window.end) or not getattr(sub, "num_comments", 0):
+            in_window = (lower is None or lower <= at) and at < window.end
+            if not in_window or not getattr(sub, "num_comments", 0):
                 continue
             submission = self.reddit.submission(id=sub.id)
             submission.comment_sort = "new"
@@ -227,7 +229,7 @@ class RedditConnector:
             except (Forbidden, NotFound):
                 self.notes.append(f"comments of {sub.id}: not readable; skipped")
 
-    def _subreddit(self, name: str, plans: Mapping[str, Any]) -> None:
+    def _subreddit(self, name: str, plans: Mapping[str, EndpointPlan]) -> None:
         from prawcore.exceptions import Forbidden, NotFound
 
         subreddit = self.reddit.subreddit(name)
@@ -239,16 +241,18 @@ class RedditConnector:
             )
         kw: dict[str, Any] = {"limit": None, "request_limit": PAGE}
         self._listing(
-            "subreddit_posts", rn.SUB_NEW, lambda: subreddit.new(**kw), plans["subreddit_posts"]
+            "subreddit_posts", ra.SUB_NEW, lambda: subreddit.new(**kw), plans["subreddit_posts"]
         )
         self._listing(
             "subreddit_comments",
-            rn.SUB_COMMENTS,
+            ra.SUB_COMMENTS,
             lambda: subreddit.comments(**kw),
             plans["subreddit_comments"],
         )
 
-    def _mentions(self, plans: dict[str, Any], window: Window, cursor: Cursor | None) -> None:
+    def _mentions(
+        self, plans: dict[str, EndpointPlan], window: Window, cursor: Cursor | None
+    ) -> None:
         if not self.settings.mentions:
             return
         if not self.settings.user_auth:
@@ -260,15 +264,15 @@ class RedditConnector:
         plans["mentions"] = self._plan(window, cursor)
         self._listing(
             "mentions",
-            rn.MENTIONS,
+            ra.MENTIONS,
             lambda: self.reddit.inbox.mentions(limit=None, request_limit=PAGE),
             plans["mentions"],
             optional=True,
         )
 
-    def _plan(self, window: Window, cursor: Cursor | None) -> dict[str, Any]:
+    def _plan(self, window: Window, cursor: Cursor | None) -> EndpointPlan:
         b = bounds(window, cursor, self.settings.overlap_seconds, ids_allowed=False)
-        return b.as_context(cap=self.settings.listing_cap)
+        return b.plan(cap=self.settings.listing_cap)
 
     # -- one account ---------------------------------------------------------------------------
     def _status(self, target: Target, window: Window, seen_before: bool) -> str:
@@ -278,7 +282,7 @@ class RedditConnector:
         with suppress(NotFound, Forbidden):
             self.reddit.redditor(target.account.handle)._fetch()
         pages = self._landing.pages if self._landing else []
-        return rn.snapshot(pages, target, window, seen_before).status
+        return ra.snapshot(pages, target, window, seen_before).status
 
     def collect(
         self, target: Target, window: Window, cursors: Mapping[str, Cursor], landing: Landing
@@ -289,13 +293,11 @@ class RedditConnector:
         al = landing.account(REDDIT, target.org_id, handle, window)
         self._landing = al
         names = ("submissions", "comments", "subreddit_posts", "subreddit_comments", "mentions")
-        context: dict[str, Any] = {
-            "subreddit": target.account.subreddit,
-            "prior": prior_context(dict(cursors), names),
-        }
+        prior = prior_context(cursors, names)
+        plans: dict[str, EndpointPlan] = {}
         try:
-            if self._status(target, window, bool(context["prior"])) == "active":
-                plans = {n: self._plan(window, cursors.get(n)) for n in names[:2]}
+            if self._status(target, window, bool(prior)) == "active":
+                plans.update({n: self._plan(window, cursors.get(n)) for n in names[:2]})
                 plans["trees"] = plans["submissions"]
                 submissions = self._user(handle, plans)
                 self._trees(submissions, window, plans["trees"])
@@ -303,9 +305,10 @@ class RedditConnector:
                     plans.update({n: self._plan(window, cursors.get(n)) for n in names[2:4]})
                     self._subreddit(target.account.subreddit, plans)
                 self._mentions(plans, window, cursors.get("mentions"))
-                context["plans"] = plans
         finally:
             self._landing = None
-        context["notes"] = list(self.notes)
+        context = RedditContext(
+            subreddit=target.account.subreddit, prior=prior, plans=plans, notes=tuple(self.notes)
+        )
         al.commit(context)
-        return rn.assemble(al.pages, context, target, window, self.pseudonymise)
+        return ra.assemble(al.pages, context, target, window, self.pseudonymise)

@@ -13,8 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from maturity.connectors import x_normalise as xn
-from maturity.connectors.base import Pseudonymise, Target, parse_time
+from maturity.connectors import x_assembler as xa
+from maturity.connectors.base import Pseudonymise, Target
+from maturity.connectors.context import EndpointPlan, XContext
 from maturity.connectors.incremental import bounds, prior_context
 from maturity.connectors.ratelimit import RetryPolicy, x_rate_limit
 from maturity.connectors.transport import PolicyAdapter
@@ -53,9 +54,9 @@ TWEET_FIELDS = [
     "referenced_tweets",
 ]
 ROUTES = {
-    xn.USERS: "/2/users/by",
-    xn.TWEETS: "/2/users/:id/tweets",
-    xn.MENTIONS: "/2/users/:id/mentions",
+    xa.USERS: "/2/users/by",
+    xa.TWEETS: "/2/users/:id/tweets",
+    xa.MENTIONS: "/2/users/:id/mentions",
 }
 
 
@@ -92,6 +93,8 @@ class XConnector:
         for host in TWEEPY_HOSTS:
             self.client.session.mount(host, self.adapter)
         self._lookup: dict[str, LandedPage] = {}
+        self.notes: tuple[str, ...] = ()
+        """X leaves nothing out on its own: every endpoint planned is read or the account fails."""
 
     def close(self) -> None:
         self.client.session.close()
@@ -139,11 +142,11 @@ class XConnector:
         for i in range(0, len(todo), LOOKUP_BATCH):
             chunk = todo[i : i + LOOKUP_BATCH]
             response = self._call(
-                xn.USERS,
+                xa.USERS,
                 "",
                 partial(self.client.get_users, usernames=chunk, user_fields=USER_FIELDS),
             )
-            page = self._land(shared, xn.USERS, response)
+            page = self._land(shared, xa.USERS, response)
             for handle in chunk:
                 self._lookup[handle] = page
 
@@ -158,10 +161,10 @@ class XConnector:
     ) -> None:
         method = (
             self.client.get_users_tweets
-            if endpoint == xn.TWEETS
+            if endpoint == xa.TWEETS
             else self.client.get_users_mentions
         )
-        cap_pages = self.settings.posts_cap if endpoint == xn.TWEETS else self.settings.mentions_cap
+        cap_pages = self.settings.posts_cap if endpoint == xa.TWEETS else self.settings.mentions_cap
         token: str | None = None
         for _ in range(cap_pages // self.settings.page_size + 2):
             response = self._call(
@@ -171,20 +174,20 @@ class XConnector:
             if not token:
                 return
 
-    def _plan(self, window: Window, cursor: Cursor | None, cap: int) -> dict[str, Any]:
+    def _plan(self, window: Window, cursor: Cursor | None, cap: int) -> EndpointPlan:
         b = bounds(window, cursor, self.settings.overlap_seconds)
-        return b.as_context(cap=cap, page_size=self.settings.page_size)
+        return b.plan(cap=cap, page_size=self.settings.page_size)
 
-    def _params(self, plan: Mapping[str, Any], window: Window, mentions: bool) -> dict[str, Any]:
+    def _params(self, plan: EndpointPlan, window: Window, mentions: bool) -> dict[str, Any]:
         params: dict[str, Any] = {
             "max_results": self.settings.page_size,
             "tweet_fields": TWEET_FIELDS,
             "end_time": window.end,
         }
-        if plan["since_id"]:
-            params["since_id"] = plan["since_id"]
+        if plan.since_id:
+            params["since_id"] = plan.since_id
         else:
-            params["start_time"] = parse_time(plan["lower"])
+            params["start_time"] = plan.lower
         if mentions:
             params["expansions"] = ["author_id"]
         return params
@@ -201,30 +204,28 @@ class XConnector:
         )
         for page in lookup_pages:
             al.include(page)
-        own_ids = {uid: h for h in own if (uid := xn.user_id_of(lookup_pages, h))}
-        context: dict[str, Any] = {
-            "own_ids": own_ids,
-            "prior": prior_context(dict(cursors), ("posts", "mentions")),
-        }
-        snap = xn.snapshot(lookup_pages, target, window, seen_before=bool(context["prior"]))
+        own_ids = {uid: h for h in own if (uid := xa.user_id_of(lookup_pages, h))}
+        prior = prior_context(cursors, ("posts", "mentions"))
+        snap = xa.snapshot(lookup_pages, target, window, seen_before=bool(prior))
         user_id = snap.platform_user_id
+        plans: dict[str, EndpointPlan] = {}
         if snap.status == "active" and user_id:
-            plans = {"posts": self._plan(window, cursors.get("posts"), self.settings.posts_cap)}
+            plans["posts"] = self._plan(window, cursors.get("posts"), self.settings.posts_cap)
             if self.settings.mentions:
                 plans["mentions"] = self._plan(
                     window, cursors.get("mentions"), self.settings.mentions_cap
                 )
-            context["plans"] = plans
             self._timeline(
-                al, xn.TWEETS, user_id, handle, self._params(plans["posts"], window, mentions=False)
+                al, xa.TWEETS, user_id, handle, self._params(plans["posts"], window, mentions=False)
             )
             if "mentions" in plans:
                 self._timeline(
                     al,
-                    xn.MENTIONS,
+                    xa.MENTIONS,
                     user_id,
                     handle,
                     self._params(plans["mentions"], window, mentions=True),
                 )
+        context = XContext(own_ids=own_ids, prior=prior, plans=plans, notes=self.notes)
         al.commit(context)
-        return xn.assemble(al.pages, context, target, window, self.pseudonymise)
+        return xa.assemble(al.pages, context, target, window, self.pseudonymise)

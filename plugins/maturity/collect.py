@@ -18,6 +18,7 @@ from maturity.platforms import REDDIT, X
 
 if TYPE_CHECKING:
     from maturity.connectors.base import Assembler, Connector, Pseudonymise, Target
+    from maturity.connectors.context import AssemblyContext
     from maturity.connectors.settings import RedditSettings, XSettings
     from maturity.evidence import Window
     from maturity.records import CollectionBatch, Cursor
@@ -111,7 +112,7 @@ def _collect_platform(
             )
             continue
         run.append(batch)
-        for note in getattr(connector, "notes", ()):
+        for note in connector.notes:
             run.notes.append(AccountIssue(account.platform, target.org_id, account.handle, note))
 
 
@@ -179,15 +180,15 @@ def collect_registry(
     return run
 
 
-def _assemblers() -> dict[str, Assembler]:
-    from maturity.connectors import reddit_normalise, x_normalise
+def _assemblers() -> dict[str, Assembler[Any]]:
+    from maturity.connectors import reddit_assembler, x_assembler
 
-    return {X: x_normalise.assemble, REDDIT: reddit_normalise.assemble}
+    return {X: x_assembler.assemble, REDDIT: reddit_assembler.assemble}
 
 
 def replay_account(
     landing_dir: Path, target: Target, window: Window, pseudonymiser: Pseudonymise
-) -> tuple[CollectionBatch, Mapping[str, Any]] | None:
+) -> tuple[CollectionBatch, AssemblyContext] | None:
     """One account's batch for ``window`` from the landing alone, every landed run assembled
     and merged (the first run that saw an item wins), with the last run's context; ``None``
     when nothing landed."""
@@ -240,6 +241,6 @@ def replay(
             )
             continue
         run.append(batch)
-        for note in context.get("notes") or ():
+        for note in context.notes:
             run.notes.append(AccountIssue(account.platform, target.org_id, account.handle, note))
     return run

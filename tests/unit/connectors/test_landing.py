@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 
+from maturity.connectors.context import EndpointPlan, XContext
 from maturity.connectors.landing import Landing, read_manifest
 from maturity.errors import ConnectorError, InputError
 from maturity.evidence import Window
@@ -78,10 +79,11 @@ def test_writes_are_atomic(tmp_path: Path, window: Window) -> None:
 def test_manifest_replays_the_pages_and_detects_tampering(tmp_path: Path, window: Window) -> None:
     account, page = land(tmp_path, window)
     assert read_manifest(tmp_path, "x", "acme-org", "acme", window) is None  # not committed
-    account.commit({"plans": {"posts": {"lower": None}}})
-    pages, context = read_manifest(tmp_path, "x", "acme-org", "acme", window) or ([], {})
+    committed = XContext(plans={"posts": EndpointPlan(lower=None, since_id="7", cap=3200)})
+    account.commit(committed)
+    pages, context = read_manifest(tmp_path, "x", "acme-org", "acme", window) or ([], None)
     assert [p.body for p in pages] == [BODY]
-    assert context == {"plans": {"posts": {"lower": None}}}
+    assert context == committed
     (tmp_path / page.ref.path).write_bytes(BODY.replace(b"1", b"2"))
     with pytest.raises(InputError, match="SHA-256"):
         read_manifest(tmp_path, "x", "acme-org", "acme", window)
@@ -90,13 +92,16 @@ def test_manifest_replays_the_pages_and_detects_tampering(tmp_path: Path, window
 def test_a_window_keeps_each_distinct_run_once(tmp_path: Path, window: Window) -> None:
     from maturity.connectors.landing import read_runs
 
+    def run(n: int) -> XContext:
+        return XContext(notes=(f"run {n}",))
+
     first, _ = land(tmp_path, window)
-    first.commit({"run": 1})
+    first.commit(run(1))
     same, _ = land(tmp_path, window)
-    same.commit({"run": 2})  # the very same pages: not recorded again
-    assert [ctx for _, ctx in read_runs(tmp_path, "x", "acme-org", "acme", window)] == [{"run": 1}]
+    same.commit(run(2))  # the very same pages: not recorded again
+    assert [ctx for _, ctx in read_runs(tmp_path, "x", "acme-org", "acme", window)] == [run(1)]
     other, _ = land(tmp_path, window, body=b'{"data": [], "meta": {"result_count": 0}}')
-    other.commit({"run": 3})
+    other.commit(run(3))
     runs = read_runs(tmp_path, "x", "acme-org", "acme", window)
-    assert [ctx for _, ctx in runs] == [{"run": 1}, {"run": 3}]
-    assert read_manifest(tmp_path, "x", "acme-org", "acme", window)[1] == {"run": 3}  # type: ignore[index]
+    assert [ctx for _, ctx in runs] == [run(1), run(3)]
+    assert read_manifest(tmp_path, "x", "acme-org", "acme", window)[1] == run(3)  # type: ignore[index]

@@ -14,7 +14,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from maturity.connectors.base import Pseudonymise, Target, from_epoch, parse_time
+from maturity.connectors.base import Pseudonymise, Target, from_epoch
+from maturity.connectors.context import EndpointPlan, PriorCursor, RedditContext
 from maturity.platforms import REDDIT
 from maturity.records import (
     AccountSnapshot,
@@ -232,7 +233,7 @@ def _take(
 
 
 def _truncated(
-    pages: Sequence[LandedPage], endpoint: str, lower: datetime | None, plan: Mapping[str, Any]
+    pages: Sequence[LandedPage], endpoint: str, lower: datetime | None, plan: EndpointPlan
 ) -> bool:
     own = [p for p in pages if p.ref.endpoint == endpoint]
     if not own:
@@ -242,19 +243,19 @@ def _truncated(
         return False
     items = [i for p in own for i in children(p.json())]
     reached = lower is not None and any(from_epoch(i["created_utc"]) < lower for i in items)
-    return not reached and len(items) >= int(plan["cap"]) - 100
+    return not reached and len(items) >= plan.cap - 100
 
 
 def _cursor(
     target: Target,
     name: str,
     items: Sequence[Mapping[str, Any]],
-    prior: Mapping[str, Any] | None,
+    prior: PriorCursor | None,
     truncated: bool,
 ) -> Cursor:
     candidates = [(from_epoch(i["created_utc"]), str(i["name"])) for i in items]
-    if prior and prior.get("newest_id") and prior.get("newest_at"):
-        candidates.append((parse_time(prior["newest_at"]), str(prior["newest_id"])))
+    if prior is not None and prior.newest_id:
+        candidates.append((prior.newest_at, prior.newest_id))
     newest = max(candidates) if candidates else None
     return Cursor(
         platform=REDDIT,
@@ -269,7 +270,7 @@ def _cursor(
 
 def _people(
     pages: Sequence[LandedPage],
-    context: Mapping[str, Any],
+    context: RedditContext,
     target: Target,
     pseudonymise: Pseudonymise,
 ) -> People:
@@ -282,7 +283,7 @@ def _people(
     people = People(
         own={h.lower(): h for h in target.own_handles | {target.account.handle}},
         moderators=moderators,
-        subreddit=context.get("subreddit"),
+        subreddit=context.subreddit,
         pseudonymise=pseudonymise,
     )
     for page in pages:
@@ -294,13 +295,13 @@ def _people(
 
 def assemble(
     pages: Sequence[LandedPage],
-    context: Mapping[str, Any],
+    context: RedditContext,
     target: Target,
     window: Window,
     pseudonymise: Pseudonymise,
 ) -> CollectionBatch:
-    prior = context.get("prior") or {}
-    plans: Mapping[str, Any] = context.get("plans") or {}
+    """The account's batch from one run's pages (profile, listings, trees) and its context."""
+    plans = context.plans
     people = _people(pages, context, target, pseudonymise)
     org_items = {
         name
@@ -314,7 +315,7 @@ def assemble(
         plan = plans.get(LISTINGS.get(endpoint, "trees"))
         if plan is None or page.envelope.status != 200:
             continue
-        lower = parse_time(plan["lower"]) if plan.get("lower") else None
+        lower = plan.lower
         for item in children(page.json()):
             if endpoint == TREE and str(item["name"]).startswith("t3_"):
                 continue  # the submission itself: already a post from user_submitted
@@ -327,14 +328,13 @@ def assemble(
         plan = plans.get(name)
         if plan is None:
             continue
-        lower = parse_time(plan["lower"]) if plan.get("lower") else None
         cursors.append(
             _cursor(
                 target,
                 name,
                 seen.get(endpoint, []),
-                prior.get(name),
-                _truncated(pages, endpoint, lower, plan),
+                context.prior.get(name),
+                _truncated(pages, endpoint, plan.lower, plan),
             )
         )
     posts = sorted(out.posts.values(), key=lambda p: (p.created_at, p.post_id))
@@ -345,7 +345,7 @@ def assemble(
         handle=target.account.handle,
         window_start=window.start,
         window_end=window.end,
-        snapshots=(snapshot(pages, target, window, bool(prior)),),
+        snapshots=(snapshot(pages, target, window, context.seen_before),),
         posts=tuple(posts),
         inbound=tuple(inbound),
         cursors=tuple(cursors),

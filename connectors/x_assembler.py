@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from maturity.connectors.base import Pseudonymise, Target, parse_time
+from maturity.connectors.context import EndpointPlan, PriorCursor, XContext
 from maturity.platforms import X
 from maturity.records import (
     AccountSnapshot,
@@ -23,6 +24,8 @@ from maturity.records import (
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from maturity.connectors.landing import LandedPage
     from maturity.evidence import Window
 
@@ -184,13 +187,13 @@ def to_inbound(
     )
 
 
-def _in_range(tweet: Mapping[str, Any], lower: str | None, window: Window) -> bool:
+def _in_range(tweet: Mapping[str, Any], lower: datetime | None, window: Window) -> bool:
     at = parse_time(tweet["created_at"])
-    return at < window.end and (lower is None or at >= parse_time(lower))
+    return at < window.end and (lower is None or at >= lower)
 
 
 def _items(
-    pages: Sequence[LandedPage], endpoint: str, lower: str | None, window: Window
+    pages: Sequence[LandedPage], endpoint: str, lower: datetime | None, window: Window
 ) -> list[tuple[dict[str, Any], PageRef]]:
     seen: set[str] = set()
     out = []
@@ -205,29 +208,26 @@ def _items(
     return out
 
 
-def _truncated(
-    pages: Sequence[LandedPage], endpoint: str, count: int, plan: Mapping[str, Any]
-) -> bool:
+def _truncated(pages: Sequence[LandedPage], endpoint: str, count: int, plan: EndpointPlan) -> bool:
     """The history cap was reached: paging ended while the cap, not the window, was the limit."""
     own = [p for p in pages if p.ref.endpoint == endpoint]
     if not own or (own[-1].json().get("meta") or {}).get("next_token"):
         return False
     fetched = sum(int((p.json().get("meta") or {}).get("result_count", 0)) for p in own)
-    return max(fetched, count) >= int(plan["cap"]) - int(plan["page_size"])
+    return max(fetched, count) >= plan.cap - (plan.page_size or 0)
 
 
 def _cursor(
     target: Target,
     endpoint: str,
     ids_at: Sequence[tuple[str, str]],
-    prior: Mapping[str, Any] | None,
+    prior: PriorCursor | None,
     truncated: bool,
 ) -> Cursor:
     # Ids order by time, then as numbers (X ids are numeric strings of growing length).
     candidates = [(parse_time(at), len(i), i) for i, at in ids_at]
-    if prior and prior.get("newest_id") and prior.get("newest_at"):
-        old = str(prior["newest_id"])
-        candidates.append((parse_time(prior["newest_at"]), len(old), old))
+    if prior is not None and prior.newest_id:
+        candidates.append((prior.newest_at, len(prior.newest_id), prior.newest_id))
     newest = max(candidates) if candidates else None
     return Cursor(
         platform=X,
@@ -242,24 +242,23 @@ def _cursor(
 
 def assemble(
     pages: Sequence[LandedPage],
-    context: Mapping[str, Any],
+    context: XContext,
     target: Target,
     window: Window,
     pseudonymise: Pseudonymise,
 ) -> CollectionBatch:
-    prior = context.get("prior") or {}
+    """The account's batch from one run's pages (lookup and timelines) and its context."""
     lookup = [p for p in pages if p.ref.endpoint == USERS]
-    snap = snapshot(lookup, target, window, seen_before=bool(prior))
-    authors = Authors(context.get("own_ids") or {}, target.own_handles, pseudonymise)
-    plans = context.get("plans") or {}
+    snap = snapshot(lookup, target, window, seen_before=context.seen_before)
+    authors = Authors(context.own_ids, target.own_handles, pseudonymise)
     posts: list[Post] = []
     inbound: list[InboundMessage] = []
     cursors: list[Cursor] = []
     for endpoint, name in CURSOR_ENDPOINT.items():
-        plan = plans.get(name)
+        plan = context.plans.get(name)
         if plan is None:
             continue
-        items = _items(pages, endpoint, plan.get("lower"), window)
+        items = _items(pages, endpoint, plan.lower, window)
         for tweet, ref in items:
             if endpoint == TWEETS:
                 posts.append(to_post(tweet, target, authors, ref))
@@ -267,7 +266,7 @@ def assemble(
                 inbound.append(msg)
         truncated = _truncated(pages, endpoint, len(items), plan)
         ids_at = [(str(t["id"]), str(t["created_at"])) for t, _ in items]
-        cursors.append(_cursor(target, name, ids_at, prior.get(name), truncated))
+        cursors.append(_cursor(target, name, ids_at, context.prior.get(name), truncated))
     return CollectionBatch(
         platform=X,
         org_id=target.org_id,
