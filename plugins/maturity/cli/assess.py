@@ -13,7 +13,7 @@ from maturity.cli.options import DATE_FORMATS, Lang, RubricOption, WarehouseOpti
 
 if TYPE_CHECKING:
     from maturity.assessment import Assessment
-    from maturity.evidence_file import OrgInput
+    from maturity.input_file import OrgInput
     from maturity.rubric import Rubric
     from maturity.warehouse import Warehouse
     from maturity.warehouse.runs import RunTrigger
@@ -125,7 +125,7 @@ def _assess_file(input: Path, rubric: Path | None, warehouse: str | None, lang: 
 
     from maturity.cli.render import summary_table
     from maturity.cli.resolve import open_warehouse, resolve_rubric
-    from maturity.evidence_file import load_evidence_file
+    from maturity.input_file import load_evidence_file
 
     the_rubric = resolve_rubric(rubric)
     orgs = load_evidence_file(input)  # validated whole before anything is written

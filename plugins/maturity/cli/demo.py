@@ -17,7 +17,7 @@ def demo_command(warehouse: WarehouseOption = None, lang: Lang = "en") -> None:
     from maturity.cli.assess import assess_inputs, file_digest
     from maturity.cli.render import summary_table
     from maturity.cli.resolve import open_warehouse, resolve_rubric
-    from maturity.evidence_file import load_evidence_file
+    from maturity.input_file import load_evidence_file
 
     evidence_path = Path(str(files("maturity.demo").joinpath("evidence.yaml")))
     rubric = resolve_rubric(None)

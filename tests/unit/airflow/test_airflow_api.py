@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from maturity.airflow.api import create_app
 from maturity.cli.assess import assess_inputs
-from maturity.evidence_file import load_evidence_file
+from maturity.input_file import load_evidence_file
 from maturity.rubric import load_default_rubric
 from maturity.warehouse import Warehouse
 

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from maturity.airflow import views_tasks
 from maturity.cli.assess import assess_inputs
 from maturity.evidence import Window
-from maturity.evidence_file import load_evidence_file
+from maturity.input_file import load_evidence_file
 from maturity.phases import Phase
 from maturity.rubric import load_default_rubric
 from maturity.warehouse import AssessmentSummary, Warehouse
