@@ -131,12 +131,6 @@ def _as_lists(values: ScopeValues) -> _Lists:
     return values.value.tolist(), values.n.tolist(), bound(values.ci_low), bound(values.ci_high)
 
 
-def _interval(bound: object, scope: int, n: int) -> float | None:
-    if bound is None or n == 0:
-        return None
-    return float(bound[scope])  # type: ignore[index]
-
-
 def compute_metrics_many(
     registry: Registry | Iterable[Organisation],
     window: Window,
