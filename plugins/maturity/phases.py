@@ -1,4 +1,8 @@
-"""The six cumulative phases of the Social Business maturity model."""
+"""The six cumulative phases of the Social Business maturity model, and their labels.
+
+The labels, in English and Dutch, are defined here once: the CLI, the plugin API and the
+warehouse view ``v_latest_assessment`` (``maturity.warehouse.views``) all read them from here.
+"""
 
 from __future__ import annotations
 
@@ -28,3 +32,16 @@ PHASE_LABELS: dict[Phase, dict[str, str]] = {
 
 INSUFFICIENT_EVIDENCE = {"en": "Insufficient evidence", "nl": "Onvoldoende bewijs"}
 BELOW_PLANNING = {"en": "No phase attained", "nl": "Geen fase bereikt"}
+
+#: The languages every label has.
+LANGUAGES: tuple[str, ...] = ("en", "nl")
+
+
+def outcome_labels(phase: int | None, verdict: str) -> dict[str, str]:
+    """The label of an assessment's outcome, per language: its phase, or why it has none
+    (insufficient evidence; no phase attained)."""
+    if verdict == "insufficient_evidence":
+        return dict(INSUFFICIENT_EVIDENCE)
+    if phase is None:
+        return dict(BELOW_PLANNING)
+    return dict(PHASE_LABELS[Phase(phase)])

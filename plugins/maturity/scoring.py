@@ -25,17 +25,13 @@ from dataclasses import replace
 
 from maturity import reasons
 from maturity.assessment import Assessment, CriterionResult, NextStep, PlatformCheck, Status
+from maturity.confidence import FULL_STRENGTH_SAMPLES, QUARANTINE_FACTOR
 from maturity.evidence import DeclaredFact, MetricValue, OrgEvidence
-from maturity.metrics.dictionary import METRICS_BY_ID
+from maturity.metric_dictionary import METRICS_BY_ID
 from maturity.phases import Phase
 from maturity.platforms import ALL
 from maturity.rubric.model import DEFAULT_PLATFORM, Comparator, Criterion, Rubric
 from maturity.wilson import wilson_interval
-
-#: Each quarantined batch multiplies confidence by this factor.
-QUARANTINE_FACTOR = 0.8
-#: A criterion's evidence counts fully towards confidence from this multiple of its minimum sample.
-FULL_STRENGTH_SAMPLES = 2.0
 
 _DECISIVE = (Status.MET, Status.NOT_MET)
 

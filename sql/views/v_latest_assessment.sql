@@ -1,6 +1,8 @@
 -- v_latest_assessment: the newest window of every organisation under every rubric version,
 -- with its phase as a label in English and Dutch. One row per (org, rubric_id, rubric_version).
 -- Portable SQL (SQLite >= 3.25 and PostgreSQL): window functions, CASE, no dialect functions.
+-- The labels are not written here: each phase_label placeholder in double braces becomes a CASE
+-- over the labels of maturity.phases, their one source (maturity.warehouse.views.render_view).
 WITH source_assessment AS (
     SELECT
         org_id,
@@ -44,26 +46,8 @@ final AS (
         latest.window_end,
         latest.verdict,
         latest.phase,
-        CASE
-            WHEN latest.verdict = 'insufficient_evidence' THEN 'Insufficient evidence'
-            WHEN latest.phase IS NULL THEN 'No phase attained'
-            WHEN latest.phase = 1 THEN 'Planning'
-            WHEN latest.phase = 2 THEN 'Presence'
-            WHEN latest.phase = 3 THEN 'Engagement'
-            WHEN latest.phase = 4 THEN 'Formalized'
-            WHEN latest.phase = 5 THEN 'Strategic'
-            WHEN latest.phase = 6 THEN 'Converged'
-        END AS phase_label_en,
-        CASE
-            WHEN latest.verdict = 'insufficient_evidence' THEN 'Onvoldoende bewijs'
-            WHEN latest.phase IS NULL THEN 'Geen fase bereikt'
-            WHEN latest.phase = 1 THEN 'Planning'
-            WHEN latest.phase = 2 THEN 'Aanwezigheid'
-            WHEN latest.phase = 3 THEN 'Betrokkenheid'
-            WHEN latest.phase = 4 THEN 'Geformaliseerd'
-            WHEN latest.phase = 5 THEN 'Strategisch'
-            WHEN latest.phase = 6 THEN 'Geconvergeerd'
-        END AS phase_label_nl,
+        {{ phase_label(latest.phase, latest.verdict, 'en') }} AS phase_label_en,
+        {{ phase_label(latest.phase, latest.verdict, 'nl') }} AS phase_label_nl,
         latest.maturity_index,
         latest.confidence,
         latest.coverage,

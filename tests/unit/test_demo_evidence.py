@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from maturity.assessment import Assessment, Status
-from maturity.evidence_file import OrgInput, load_evidence_file
+from maturity.input_file import OrgInput, load_evidence_file
 from maturity.phases import Phase
 from maturity.rubric import load_default_rubric, load_rubric
 from maturity.scoring import score

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from maturity.errors import InputError
-from maturity.evidence_file import load_evidence_file
+from maturity.input_file import load_evidence_file
 
 pytestmark = pytest.mark.unit
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from maturity.metrics.dictionary import METRICS, METRICS_BY_ID
+from maturity.metric_dictionary import METRICS, METRICS_BY_ID
 from maturity.metrics.docs import render
 
 pytestmark = pytest.mark.unit

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from maturity.errors import InputError
-from maturity.evidence_file import load_evidence_file
+from maturity.input_file import load_evidence_file
 from maturity.registry import load_registry
 
 pytestmark = pytest.mark.unit

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from maturity.phases import BELOW_PLANNING, INSUFFICIENT_EVIDENCE, Phase
+from maturity.phases import outcome_labels
 
 if TYPE_CHECKING:
     from maturity.assessment import Assessment, CriterionResult
@@ -29,11 +29,7 @@ def window(w: Window) -> JSON:
 
 
 def phase_label(phase: int | None, verdict: str) -> JSON:
-    if verdict == "insufficient_evidence":
-        return dict(INSUFFICIENT_EVIDENCE)
-    if phase is None:
-        return dict(BELOW_PLANNING)
-    return {lang: Phase(phase).label(lang) for lang in ("en", "nl")}
+    return outcome_labels(phase, verdict)
 
 
 def organisation(org: OrgRow) -> JSON:

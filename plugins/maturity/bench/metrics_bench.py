@@ -7,7 +7,7 @@ in a fresh subprocess so that its memory is its own:
 
 1. generates the records as typed frames (not timed);
 2. times ``compute_metrics_many`` over all organisations ("full"): every metric of
-   :data:`maturity.metrics.dictionary.METRICS` (32) per account, platform and organisation,
+   :data:`maturity.metric_dictionary.METRICS` (32) per account, platform and organisation,
    with its evidence refs (example items, landed pages, the reproducing SQL) as
    ``MetricValue`` objects, starting from the frames (``prepare`` included);
 3. records the peak RSS so far (``resource.getrusage``: generation plus computation);
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from maturity.evidence import MetricValue, Window
-    from maturity.metrics.frames import RecordFrames
+    from maturity.metrics.engine.frames import RecordFrames
     from maturity.registry import Registry
 
 TARGET_RATIO = 1.5
@@ -299,7 +299,7 @@ def generate(
 ) -> tuple[Registry, Window, RecordFrames]:
     """A seeded synthetic world of about ``n_interactions`` posts, messages and reply links."""
     from maturity.evidence import Window
-    from maturity.metrics import frames as f
+    from maturity.metrics.engine import frames as f
 
     world = _World(n_interactions, n_orgs, seed)
     posts, hashtags, mentions = world.posts()
@@ -640,8 +640,8 @@ def duckdb_metrics(con: Any, window: Window) -> pd.DataFrame:
     """Every compared metric per account, platform and organisation, in one SQL statement."""
     import math
 
-    from maturity.metrics.prepared import to_micros
-    from maturity.metrics.presence import DORMANT_DAYS
+    from maturity.metrics.engine.prepared import to_micros
+    from maturity.metrics.families.presence import DORMANT_DAYS
 
     start_us, end_us = to_micros(window.start), to_micros(window.end)
     week_us = 7 * 86_400 * US
@@ -661,7 +661,7 @@ def duckdb_metrics(con: Any, window: Window) -> pd.DataFrame:
 def pandas_all_values(reg: Registry, window: Window, frames: RecordFrames) -> int:
     """Every dictionary metric as per-scope arrays: the computation without evidence."""
     from maturity.metrics.compute import compute_scope_values
-    from maturity.metrics.prepared import prepare
+    from maturity.metrics.engine.prepared import prepare
 
     return len(compute_scope_values(prepare(tuple(reg.organisations), window, frames)))
 
@@ -718,8 +718,8 @@ def measure(n_interactions: int, repeat: int = 1) -> dict[str, Any]:
     """Generate, compute and compare in this process; the numbers ``run`` reports."""
     import duckdb
 
+    from maturity.metric_dictionary import METRICS
     from maturity.metrics.compute import compute_metrics_many
-    from maturity.metrics.dictionary import METRICS
 
     reg, window, frames = generate(n_interactions)
     rss_generated = _peak_rss_mb()

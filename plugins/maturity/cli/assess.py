@@ -66,7 +66,7 @@ def _assess_file(input: Path, rubric: Path | None, warehouse: str | None, lang: 
 
     from maturity.cli.render import summary_table
     from maturity.cli.resolve import open_warehouse, resolve_rubric
-    from maturity.evidence_file import load_evidence_file
+    from maturity.input_file import load_evidence_file
     from maturity.pipeline.runs import file_digest, rubric_digest
     from maturity.pipeline.score import score_inputs
 

@@ -16,7 +16,7 @@ def demo_command(warehouse: WarehouseOption = None, lang: Lang = "en") -> None:
 
     from maturity.cli.render import summary_table
     from maturity.cli.resolve import open_warehouse, resolve_rubric
-    from maturity.evidence_file import load_evidence_file
+    from maturity.input_file import load_evidence_file
     from maturity.pipeline.runs import file_digest, rubric_digest
     from maturity.pipeline.score import score_inputs
 

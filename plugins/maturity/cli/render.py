@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 from rich.text import Text
 
-from maturity.phases import BELOW_PLANNING, INSUFFICIENT_EVIDENCE, Phase
+from maturity.phases import Phase, outcome_labels
 
 if TYPE_CHECKING:
     from maturity.assessment import Assessment
@@ -68,11 +68,10 @@ HEAD = {
 
 
 def phase_text(phase: int | None, verdict: str, lang: str) -> str:
-    if verdict == "insufficient_evidence":
-        return INSUFFICIENT_EVIDENCE[lang]
-    if phase is None:
-        return BELOW_PLANNING[lang]
-    return f"{phase} {Phase(phase).label(lang)}"
+    """The outcome's label; a phase is numbered ("4 Formalized")."""
+    label = outcome_labels(phase, verdict)[lang]
+    numbered = phase is not None and verdict != "insufficient_evidence"
+    return f"{phase} {label}" if numbered else label
 
 
 def status_text(status: str, lang: str) -> Text:

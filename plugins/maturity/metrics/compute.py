@@ -1,8 +1,8 @@
 """From signals to evidence: every metric of the dictionary, per account, platform and overall.
 
 ``compute_metrics`` takes one organisation's records (sequences of records or frames from
-:mod:`maturity.metrics.frames`) and returns a ``MetricValue`` for every metric in
-:data:`maturity.metrics.dictionary.METRICS` at every scope: each registered account, each
+:mod:`maturity.metrics.engine.frames`) and returns a ``MetricValue`` for every metric in
+:data:`maturity.metric_dictionary.METRICS` at every scope: each registered account, each
 platform the organisation has accounts on, and ``platform = 'all'``. ``compute_metrics_many``
 does the same for many organisations in one vectorised pass (the batch path).
 
@@ -39,7 +39,7 @@ Computation notes
   sample; accounts for presence metrics) with the endpoint they came from, the landed pages of
   those items, and one ``query`` ref: SQL over the warehouse tables that returns the value's
   whole sample (``n`` rows where ``n`` counts rows), parameters inlined as literals, in the
-  SQLite (default) or PostgreSQL dialect. See :mod:`maturity.metrics.queries`.
+  SQLite (default) or PostgreSQL dialect. See :mod:`maturity.metrics.evidence.queries`.
 """
 
 from __future__ import annotations
@@ -51,12 +51,12 @@ import numpy as np
 
 from maturity.evidence import DeclaredFact, EvidenceRef, MetricValue, OrgEvidence, Window
 from maturity.gcpause import paused_gc
-from maturity.metrics import activity, interaction, organisation, presence, responsiveness
-from maturity.metrics.dictionary import METRICS, METRICS_BY_ID
-from maturity.metrics.evidence_refs import EvidenceBuilder
-from maturity.metrics.frames import RecordFrames, record_frames
-from maturity.metrics.prepared import Prepared, prepare
-from maturity.metrics.values import ScopeValues
+from maturity.metric_dictionary import METRICS, METRICS_BY_ID
+from maturity.metrics.engine.frames import RecordFrames, record_frames
+from maturity.metrics.engine.prepared import Prepared, prepare
+from maturity.metrics.engine.values import ScopeValues
+from maturity.metrics.evidence.refs import EvidenceBuilder
+from maturity.metrics.families import activity, interaction, organisation, presence, responsiveness
 from maturity.records import AccountSnapshot, InboundMessage, Post, ReplyLink
 from maturity.registry import Organisation, Registry
 
@@ -129,12 +129,6 @@ def _as_lists(values: ScopeValues) -> _Lists:
         return None if array is None else np.asarray(array, dtype=np.float64).tolist()
 
     return values.value.tolist(), values.n.tolist(), bound(values.ci_low), bound(values.ci_high)
-
-
-def _interval(bound: object, scope: int, n: int) -> float | None:
-    if bound is None or n == 0:
-        return None
-    return float(bound[scope])  # type: ignore[index]
 
 
 def compute_metrics_many(

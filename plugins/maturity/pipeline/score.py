@@ -15,7 +15,7 @@ from maturity.shards import Outcome, each
 if TYPE_CHECKING:
     from maturity.assessment import Assessment
     from maturity.evidence import OrgEvidence, Window
-    from maturity.evidence_file import OrgInput
+    from maturity.input_file import OrgInput
     from maturity.pipeline.settings import PipelineSettings
     from maturity.rubric import Rubric
     from maturity.warehouse import OrgRow, RunInfo, Warehouse

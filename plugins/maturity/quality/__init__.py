@@ -15,7 +15,7 @@ from __future__ import annotations
 from maturity.quality.metric_gate import validate_metric_sets, validate_metric_values
 from maturity.quality.record_gate import validate_batch, validate_batches
 from maturity.quality.report import quality_report, quarantined_batches
-from maturity.quality.results import (
+from maturity.quality_results import (
     BatchValidation,
     ExpectationOutcome,
     MetricValidation,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from maturity.quality.checks import Suite
 from maturity.quality.outcomes import ROW, outcome_of, passed
-from maturity.quality.results import ExpectationOutcome
+from maturity.quality_results import ExpectationOutcome
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from maturity.evidence import MetricValue
-from maturity.metrics.dictionary import METRICS_BY_ID
+from maturity.metric_dictionary import METRICS_BY_ID
 from maturity.quality.metric_suites import KINDS, SCOPE_COLUMNS, kind_column
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from maturity.errors import InputError
 from maturity.evidence import MetricValue, Window
 from maturity.quality import metric_frames as mf
 from maturity.quality import metric_suites as ms
-from maturity.quality.results import ExpectationOutcome, MetricValidation, Rejection
+from maturity.quality_results import ExpectationOutcome, MetricValidation, Rejection
 
 
 def _value_rejections(

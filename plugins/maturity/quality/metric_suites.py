@@ -3,7 +3,7 @@
 ``metrics.values`` looks at each value on its own (one row per ``MetricValue``): known metric
 and platform, one value per key, ``n >= 0``, the range its kind allows, and the rule of the
 metrics code that a value is null exactly when its sample is empty (``n == 0``; see
-``maturity.metrics.values``).
+``maturity.metrics.engine.values``).
 
 ``metrics.consistency`` compares the responsiveness values of one scope (platform and account)
 with each other (one row per scope). The metrics code computes them from one sample of inbound
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from maturity.metrics.dictionary import METRICS, MetricKind
+from maturity.metric_dictionary import METRICS, MetricKind
 from maturity.platforms import ALL, KNOWN_PLATFORMS
 from maturity.quality.checks import Check, Suite
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from maturity.quality.checks import Check, Suite
-from maturity.quality.results import ExpectationOutcome
+from maturity.quality_results import ExpectationOutcome
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -10,7 +10,7 @@ from maturity.errors import InputError
 from maturity.quality import record_frames as rf
 from maturity.quality import record_suites as rs
 from maturity.quality.checks import Suite
-from maturity.quality.results import BatchValidation, ExpectationOutcome
+from maturity.quality_results import BatchValidation, ExpectationOutcome
 from maturity.records import CollectionBatch
 
 if TYPE_CHECKING:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from maturity.quality.results import BatchValidation, MetricValidation
+from maturity.confidence import QUARANTINE_FACTOR
+from maturity.quality_results import BatchValidation, MetricValidation
 
 _PAGES_SHOWN = 3
 
@@ -51,8 +52,6 @@ def _metric_lines(result: MetricValidation) -> list[str]:
 
 
 def _confidence_line(quarantined: int) -> str:
-    from maturity.scoring import QUARANTINE_FACTOR
-
     if not quarantined:
         return "Confidence: no batch quarantined."
     factor = QUARANTINE_FACTOR**quarantined

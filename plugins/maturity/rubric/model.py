@@ -13,7 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-from maturity.metrics.dictionary import METRICS_BY_ID
+from maturity.metric_dictionary import METRICS_BY_ID
 from maturity.phases import Phase
 from maturity.platforms import KNOWN_PLATFORMS
 

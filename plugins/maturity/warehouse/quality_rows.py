@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from maturity.evidence import Window
-from maturity.quality.results import (
+from maturity.quality_results import (
     METRICS,
     RECORDS,
     BatchValidation,

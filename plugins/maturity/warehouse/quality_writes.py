@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 
 from maturity.errors import InputError
 from maturity.evidence import Window
-from maturity.quality.results import METRICS, RECORDS, BatchValidation, MetricValidation
+from maturity.quality_results import METRICS, RECORDS, BatchValidation, MetricValidation
 from maturity.records import CollectionBatch
 from maturity.warehouse import quality_rows as qr
 from maturity.warehouse import schema as t

@@ -15,9 +15,16 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from maturity.assessment import Assessment
 from maturity.errors import WarehouseError
 from maturity.evidence import OrgEvidence, Window
-from maturity.quality.results import BatchValidation, MetricValidation
+from maturity.quality_results import BatchValidation, MetricValidation
 from maturity.records import CollectionBatch, Cursor, ReplyLink
-from maturity.warehouse import evidence_io, migrations, quality_reads, quality_writes, reads, writes
+from maturity.warehouse import (
+    metrics_and_facts,
+    migrations,
+    quality_reads,
+    quality_writes,
+    reads,
+    writes,
+)
 from maturity.warehouse.engine import make_engine
 from maturity.warehouse.org import OrgRow
 from maturity.warehouse.quality_rows import QuarantinedMetricRow, QuarantineRow, ValidationRow
@@ -161,17 +168,17 @@ class Warehouse:
     def write_evidence(self, org: OrgRow, evidence: OrgEvidence, run: RunInfo) -> None:
         """Replace the window's metric values and declared facts, in one transaction."""
         with self._transaction(f"writing the evidence of {org.org_id} failed") as connection:
-            evidence_io.write_evidence(connection, org, evidence, run)
+            metrics_and_facts.write_evidence(connection, org, evidence, run)
 
     def read_evidence(self, org_id: str, window: Window) -> OrgEvidence:
         """The stored metric values and declared facts of one organisation and window."""
         with self._transaction(f"reading the evidence of {org_id} failed") as connection:
-            return evidence_io.read_evidence(connection, org_id, window)
+            return metrics_and_facts.read_evidence(connection, org_id, window)
 
     def stored_windows(self, org_id: str | None = None) -> list[tuple[str, Window]]:
         """Every (organisation, window) with stored evidence, oldest first."""
         with self._transaction("reading stored windows failed") as connection:
-            return evidence_io.stored_windows(connection, org_id)
+            return metrics_and_facts.stored_windows(connection, org_id)
 
     # -- reads ---------------------------------------------------------------------------
 

@@ -6,7 +6,8 @@ Create Date: 2025-01-01
 
 Hand-written to mirror ``maturity.warehouse.schema`` as of this revision; the test
 ``test_warehouse_migrations`` proves they agree. The view text is frozen here on purpose:
-replaying this revision must create the view as it was, whatever ``sql/views/`` says later.
+replaying this revision must create the view as it was, whatever ``sql/views/`` says later. Only
+its phase labels are not copied here: ``render_view`` fills them in from ``maturity.phases``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
+
+from maturity.warehouse.views import render_view
 
 revision: str = "0001"
 down_revision: str | Sequence[str] | None = None
@@ -99,26 +102,8 @@ final AS (
         latest.window_end,
         latest.verdict,
         latest.phase,
-        CASE
-            WHEN latest.verdict = 'insufficient_evidence' THEN 'Insufficient evidence'
-            WHEN latest.phase IS NULL THEN 'No phase attained'
-            WHEN latest.phase = 1 THEN 'Planning'
-            WHEN latest.phase = 2 THEN 'Presence'
-            WHEN latest.phase = 3 THEN 'Engagement'
-            WHEN latest.phase = 4 THEN 'Formalized'
-            WHEN latest.phase = 5 THEN 'Strategic'
-            WHEN latest.phase = 6 THEN 'Converged'
-        END AS phase_label_en,
-        CASE
-            WHEN latest.verdict = 'insufficient_evidence' THEN 'Onvoldoende bewijs'
-            WHEN latest.phase IS NULL THEN 'Geen fase bereikt'
-            WHEN latest.phase = 1 THEN 'Planning'
-            WHEN latest.phase = 2 THEN 'Aanwezigheid'
-            WHEN latest.phase = 3 THEN 'Betrokkenheid'
-            WHEN latest.phase = 4 THEN 'Geformaliseerd'
-            WHEN latest.phase = 5 THEN 'Strategisch'
-            WHEN latest.phase = 6 THEN 'Geconvergeerd'
-        END AS phase_label_nl,
+        {{ phase_label(latest.phase, latest.verdict, 'en') }} AS phase_label_en,
+        {{ phase_label(latest.phase, latest.verdict, 'nl') }} AS phase_label_nl,
         latest.maturity_index,
         latest.confidence,
         latest.coverage,
@@ -138,7 +123,7 @@ def upgrade() -> None:
     _runs_and_evidence()
     _assessments()
     _collection()
-    op.execute("CREATE VIEW v_latest_assessment AS\n" + V_LATEST_ASSESSMENT.strip())
+    op.execute("CREATE VIEW v_latest_assessment AS\n" + render_view(V_LATEST_ASSESSMENT.strip()))
 
 
 def _registry() -> None:

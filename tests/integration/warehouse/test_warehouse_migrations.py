@@ -12,7 +12,8 @@ from sqlalchemy import CheckConstraint, inspect, text
 from sqlalchemy.engine import URL
 from warehouse_samples import Q2, assessment, evidence, write
 
-from maturity.phases import BELOW_PLANNING, INSUFFICIENT_EVIDENCE, PHASE_LABELS, Phase
+from maturity.assessment import Verdict
+from maturity.phases import Phase, outcome_labels
 from maturity.warehouse import Warehouse
 from maturity.warehouse import migrations as mig
 from maturity.warehouse.schema import metadata
@@ -103,26 +104,27 @@ def test_v_latest_assessment_one_row_per_org_and_rubric_version(warehouse: Wareh
     assert str(rows[1][1]).startswith("2025-04-01")
 
 
-@pytest.mark.parametrize("phase", [*Phase, None])
-def test_v_latest_assessment_labels_match_the_phase_model(
-    warehouse: Warehouse, phase: Phase | None
+OUTCOMES: list[tuple[Phase | None, Verdict]] = [
+    *((p, "assessed") for p in Phase),
+    (None, "assessed"),
+    (None, "insufficient_evidence"),
+]
+
+
+@pytest.mark.parametrize(("phase", "verdict"), OUTCOMES)
+def test_v_latest_assessment_labels_are_the_phase_models(
+    warehouse: Warehouse, phase: Phase | None, verdict: Verdict
 ) -> None:
+    """The view made by the migrations and the view's file both label every outcome exactly as
+    ``maturity.phases`` does."""
     ev = evidence()
-    write(warehouse, ev, assessment(ev, phase=phase))
+    write(warehouse, ev, replace(assessment(ev, phase=phase), verdict=verdict))
+    labels = "SELECT phase_label_en, phase_label_nl FROM ({}) AS v"
     with warehouse.engine.connect() as connection:
-        en, nl = connection.execute(
-            text("SELECT phase_label_en, phase_label_nl FROM v_latest_assessment")
-        ).one()
-    expected = PHASE_LABELS[phase] if phase is not None else INSUFFICIENT_EVIDENCE
-    assert (en, nl) == (expected["en"], expected["nl"])
-
-
-def test_v_latest_assessment_no_phase_attained(warehouse: Warehouse) -> None:
-    ev = evidence()
-    a = assessment(ev)
-    write(warehouse, ev, replace(a, phase=None, phases_attained=()))
-    with warehouse.engine.connect() as connection:
-        en, nl = connection.execute(
-            text("SELECT phase_label_en, phase_label_nl FROM v_latest_assessment")
-        ).one()
-    assert (en, nl) == (BELOW_PLANNING["en"], BELOW_PLANNING["nl"])
+        from_migration = connection.execute(
+            text(labels.format("SELECT * FROM v_latest_assessment"))
+        )
+        from_file = connection.execute(text(labels.format(view_sql("v_latest_assessment"))))
+        expected = outcome_labels(phase, verdict)
+        assert tuple(from_migration.one()) == (expected["en"], expected["nl"])
+        assert tuple(from_file.one()) == (expected["en"], expected["nl"])

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from maturity.airflow.api import create_app
-from maturity.evidence_file import load_evidence_file
+from maturity.input_file import load_evidence_file
 from maturity.pipeline.score import score_inputs
 from maturity.rubric import load_default_rubric
 from maturity.warehouse import Warehouse

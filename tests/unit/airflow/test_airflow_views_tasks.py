@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from maturity.airflow import views_tasks
 from maturity.evidence import Window
-from maturity.evidence_file import load_evidence_file
+from maturity.input_file import load_evidence_file
 from maturity.phases import Phase
 from maturity.pipeline.score import score_inputs
 from maturity.rubric import load_default_rubric

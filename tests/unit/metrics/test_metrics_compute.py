@@ -20,9 +20,9 @@ from metrics_records import (
 )
 
 from maturity.evidence import MetricValue
+from maturity.metric_dictionary import METRICS
 from maturity.metrics.compute import compute_metrics_many, compute_org_evidence
-from maturity.metrics.dictionary import METRICS
-from maturity.metrics.frames import record_frames
+from maturity.metrics.engine.frames import record_frames
 from maturity.registry import Registry
 
 pytestmark = pytest.mark.unit

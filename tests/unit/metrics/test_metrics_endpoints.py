@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from maturity.metrics.endpoints import ROUTES, endpoint_of
+from maturity.metrics.evidence.endpoints import ROUTES, endpoint_of
 
 pytestmark = pytest.mark.unit
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from maturity.gcpause import paused_gc
-from maturity.metrics.examples import ItemTable, _per_account_candidates
+from maturity.metrics.evidence.examples import ItemTable, _per_account_candidates
 
 pytestmark = pytest.mark.unit
 

@@ -9,7 +9,7 @@ import pytest
 from metrics_records import at, inbound, page, post, reply, snapshot
 
 from maturity.errors import InputError
-from maturity.metrics.frames import (
+from maturity.metrics.engine.frames import (
     INBOUND_COLUMNS,
     POST_COLUMNS,
     REPLY_LINK_COLUMNS,

@@ -16,15 +16,15 @@ import pytest
 
 from maturity.bench.metrics_bench import generate
 from maturity.evidence import Window
-from maturity.metrics import interaction
-from maturity.metrics import samples as s
-from maturity.metrics.examples import ItemTable, _scope_order
-from maturity.metrics.frames import INBOUND_COLUMNS, POST_COLUMNS, RecordFrames, typed
-from maturity.metrics.ordering import sort_within_groups, value_order
-from maturity.metrics.prepared import Prepared, SourceColumn, first_match, objects, prepare
-from maturity.metrics.quantiles import SortedGroups
-from maturity.metrics.queries import BUILDERS, DIALECTS, Account, QueryContext, query
-from maturity.metrics.scopes import PLATFORM, Scopes
+from maturity.metrics.engine import samples as s
+from maturity.metrics.engine.frames import INBOUND_COLUMNS, POST_COLUMNS, RecordFrames, typed
+from maturity.metrics.engine.ordering import sort_within_groups, value_order
+from maturity.metrics.engine.prepared import Prepared, SourceColumn, first_match, objects, prepare
+from maturity.metrics.engine.quantiles import SortedGroups
+from maturity.metrics.engine.scopes import PLATFORM, Scopes
+from maturity.metrics.evidence.examples import ItemTable, _scope_order
+from maturity.metrics.evidence.queries import BUILDERS, DIALECTS, AccountMatch, QueryContext, query
+from maturity.metrics.families import interaction
 from maturity.registry import Account as RegisteredAccount
 from maturity.registry import Organisation
 
@@ -304,8 +304,12 @@ def test_query_texts_shared_by_a_context_are_those_made_alone() -> None:
             window=window,
             org_id="o'ne",
             timezone="Europe/Amsterdam",
-            accounts=(Account("x", "care"), Account("reddit", "r1", "sub")),
-            own=(Account("x", "care"), Account("x", "main"), Account("reddit", "r1", "sub")),
+            accounts=(AccountMatch("x", "care"), AccountMatch("reddit", "r1", "sub")),
+            own=(
+                AccountMatch("x", "care"),
+                AccountMatch("x", "main"),
+                AccountMatch("reddit", "r1", "sub"),
+            ),
             dormant_since=window.start,
         )
 

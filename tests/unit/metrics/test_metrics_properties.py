@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from metrics_records import WINDOW, account, compute, inbound, org, post, reply, snapshot
 
 from maturity.evidence import MetricValue
-from maturity.metrics.dictionary import METRICS_BY_ID
-from maturity.metrics.local_time import business_hours, hour, local_micros, weekday
-from maturity.metrics.prepared import to_micros
+from maturity.metric_dictionary import METRICS_BY_ID
+from maturity.metrics.engine.local_time import business_hours, hour, local_micros, weekday
+from maturity.metrics.engine.prepared import to_micros
 
 pytestmark = pytest.mark.unit
 

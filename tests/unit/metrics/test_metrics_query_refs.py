@@ -29,8 +29,8 @@ from metrics_records import (
 )
 
 from maturity.evidence import MetricValue, Window
-from maturity.metrics.dictionary import METRICS
-from maturity.metrics.queries import DIALECTS, literal
+from maturity.metric_dictionary import METRICS
+from maturity.metrics.evidence.queries import DIALECTS, literal
 from maturity.records import CollectionBatch, InboundMessage, Post, ReplyLink
 
 pytestmark = pytest.mark.unit

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from maturity.metrics.dictionary import METRICS_BY_ID
+from maturity.metric_dictionary import METRICS_BY_ID
 from maturity.phases import Phase
 from maturity.rubric import Rubric, load_default_rubric, load_rubric
 

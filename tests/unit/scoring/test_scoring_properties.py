@@ -9,7 +9,7 @@ from scoring_builders import evidence, fact, mv
 
 from maturity.assessment import Status
 from maturity.evidence import MetricValue
-from maturity.metrics.dictionary import METRICS_BY_ID
+from maturity.metric_dictionary import METRICS_BY_ID
 from maturity.rubric import Rubric, load_default_rubric
 from maturity.scoring import score
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from maturity.metrics import local_time
-from maturity.metrics import samples as s
-from maturity.metrics.ordering import value_order
-from maturity.metrics.prepared import Prepared, local_times
-from maturity.metrics.quantiles import SortedGroups
-from maturity.metrics.scopes import BoolArray, FloatArray, IntArray
-from maturity.metrics.values import ScopeValues, counted, share
+from maturity.metrics.engine import local_time
+from maturity.metrics.engine import samples as s
+from maturity.metrics.engine.ordering import value_order
+from maturity.metrics.engine.prepared import Prepared, local_times
+from maturity.metrics.engine.quantiles import SortedGroups
+from maturity.metrics.engine.scopes import BoolArray, FloatArray, IntArray
+from maturity.metrics.engine.values import ScopeValues, counted, share
 
 SECONDS_PER_HOUR = 3600.0
 

@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 
 from maturity.evidence import Window
-from maturity.metrics import local_time
-from maturity.metrics.frames import UTC_US, RecordFrames
-from maturity.metrics.ordering import value_order
-from maturity.metrics.scopes import BoolArray, IntArray, Scopes, codes_of
+from maturity.metrics.engine import local_time
+from maturity.metrics.engine.frames import UTC_US, RecordFrames
+from maturity.metrics.engine.ordering import value_order
+from maturity.metrics.engine.scopes import BoolArray, IntArray, Scopes, codes_of
 from maturity.registry import Organisation
 
 ObjectArray = np.ndarray[Any, np.dtype[np.object_]]

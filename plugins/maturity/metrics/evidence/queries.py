@@ -3,14 +3,14 @@
 Every metric value carries one ``query`` evidence ref: a ``SELECT`` over ``post``,
 ``inbound_message``, ``reply_link`` and ``account_snapshot`` (names from
 :mod:`maturity.warehouse.schema`) that returns the value's sample (see
-:mod:`maturity.metrics.samples`). Its parameters are inlined as literals, because the ref must
-run as it is: text in single quotes with quotes doubled; organisation ids and handles are
+:mod:`maturity.metrics.engine.samples`). Its parameters are inlined as literals, because the ref
+must run as it is: text in single quotes with quotes doubled; organisation ids and handles are
 validated by the registry; the window bounds are UTC timestamps, written as SQLite stores them
 (``'2026-08-03 00:00:00.000000'``, compared as text) or, on PostgreSQL, cast to
 ``timestamptz``. The accounts of the scope are listed by platform and lower-case handle.
 Business hours need local time: PostgreSQL converts with ``AT TIME ZONE``; SQLite has no
 timezone database, so the query carries the timezone's UTC offsets over the window (its DST
-steps, from :mod:`maturity.metrics.local_time`, the same steps the computation uses).
+steps, from :mod:`maturity.metrics.engine.local_time`, the same steps the computation uses).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from functools import lru_cache
 from typing import Final
 
 from maturity.evidence import Window
-from maturity.metrics import local_time
-from maturity.metrics import samples as s
-from maturity.metrics.scopes import reddit_alias
+from maturity.metrics.engine import local_time
+from maturity.metrics.engine import samples as s
+from maturity.metrics.engine.scopes import reddit_alias
 
 
 def literal(value: str) -> str:
@@ -93,7 +93,10 @@ DIALECTS: Final[dict[str, Dialect]] = {"sqlite": Dialect(), "postgresql": Postgr
 
 
 @dataclass(frozen=True, slots=True)
-class Account:
+class AccountMatch:
+    """An account as the queries' filters match it: platform, lower-case handle and, for a
+    Reddit account that registered a subreddit, that subreddit (posts there are its own)."""
+
     platform: str
     handle_lower: str
     subreddit: str | None = None
@@ -110,8 +113,8 @@ class QueryContext:
     window: Window
     org_id: str
     timezone: str
-    accounts: tuple[Account, ...]
-    own: tuple[Account, ...]
+    accounts: tuple[AccountMatch, ...]
+    own: tuple[AccountMatch, ...]
     """Every registered account of the organisation (to tell self-replies apart)."""
     dormant_since: datetime
     start: str = field(init=False, repr=False, compare=False)
@@ -164,7 +167,11 @@ class QueryContext:
 
 @lru_cache(maxsize=65536)
 def accounts_filter(
-    alias: str, accounts: tuple[Account, ...], *, column: str | None = None, aliases: bool = False
+    alias: str,
+    accounts: tuple[AccountMatch, ...],
+    *,
+    column: str | None = None,
+    aliases: bool = False,
 ) -> str:
     """``(<alias>.platform = 'x' AND lower(<alias>.handle) IN (...)) OR ...``; ``1 = 0`` if none."""
     handles: dict[str, list[str]] = {}

@@ -26,7 +26,7 @@ from pydantic import (
 
 from maturity.errors import InputError
 from maturity.evidence import DeclaredFact, EvidenceRef, MetricValue, OrgEvidence, Window
-from maturity.metrics.dictionary import METRICS_BY_ID
+from maturity.metric_dictionary import METRICS_BY_ID
 from maturity.platforms import ALL, KNOWN_PLATFORMS
 from maturity.registry import ORG_ID_MAX_LENGTH, ORG_ID_PATTERN
 from maturity.yamlfile import load_document

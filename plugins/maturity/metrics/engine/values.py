@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from maturity.metrics.scopes import ACCOUNT, ORG, PLATFORM
+from maturity.metrics.engine.scopes import ACCOUNT, ORG, PLATFORM
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 IntArray = np.ndarray[Any, np.dtype[np.int64]]

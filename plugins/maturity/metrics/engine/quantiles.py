@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from maturity.metrics.ordering import sort_within_groups, value_order
+from maturity.metrics.engine.ordering import sort_within_groups, value_order
 from maturity.wilson import Z95
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 
 from maturity.evidence import EvidenceRef
-from maturity.metrics.endpoints import RecordKind, endpoint_of
-from maturity.metrics.ordering import value_order
-from maturity.metrics.prepared import SourceColumn
-from maturity.metrics.scopes import IntArray, Scopes
+from maturity.metrics.engine.ordering import value_order
+from maturity.metrics.engine.prepared import SourceColumn
+from maturity.metrics.engine.scopes import IntArray, Scopes
+from maturity.metrics.evidence.endpoints import RecordKind, endpoint_of
 
 ObjectArray = np.ndarray[Any, np.dtype[np.object_]]
 #: row -> its item ref and page ref, for the rows of one table (one record kind)

@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from maturity.metrics import samples as s
-from maturity.metrics.prepared import Prepared
-from maturity.metrics.scopes import BoolArray, FloatArray, IntArray
-from maturity.metrics.values import ScopeValues, as_n, ratio, share
+from maturity.metrics.engine import samples as s
+from maturity.metrics.engine.prepared import Prepared
+from maturity.metrics.engine.scopes import BoolArray, FloatArray, IntArray
+from maturity.metrics.engine.values import ScopeValues, as_n, ratio, share
 
 ObjectArray = np.ndarray[Any, np.dtype[np.object_]]
 

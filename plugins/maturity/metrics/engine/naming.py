@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from maturity.metrics.scopes import BoolArray, Scopes
+from maturity.metrics.engine.scopes import BoolArray, Scopes
 
 
 def org_has_stems(scopes: Scopes) -> BoolArray:

@@ -20,13 +20,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from maturity.metrics import samples as s
-from maturity.metrics.naming import names_stem, org_has_stems
-from maturity.metrics.prepared import Prepared
-from maturity.metrics.quantiles import SortedGroups
-from maturity.metrics.responsiveness import answered_delays
-from maturity.metrics.scopes import BoolArray
-from maturity.metrics.values import ORG_LEVELS, ScopeValues, as_n, counted, ratio, share
+from maturity.metrics.engine import samples as s
+from maturity.metrics.engine.naming import names_stem, org_has_stems
+from maturity.metrics.engine.prepared import Prepared
+from maturity.metrics.engine.quantiles import SortedGroups
+from maturity.metrics.engine.scopes import BoolArray
+from maturity.metrics.engine.values import ORG_LEVELS, ScopeValues, as_n, counted, ratio, share
+from maturity.metrics.families.responsiveness import answered_delays
 
 NOT_A_FUNCTION = ("employee", "other")
 MAIN = "main"

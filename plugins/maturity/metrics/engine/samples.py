@@ -1,10 +1,10 @@
 """The sample sets behind metric values: what the rows of ``n`` are, in words.
 
 Each metric value names one sample set. Its example items and its reproducing SQL query (see
-:mod:`maturity.metrics.queries`) are built once per set and scope and shared by every metric
-that reads the same set. Where ``n`` counts rows (messages, posts, threads, accounts) the query
-returns exactly ``n`` rows; where it counts something else (weeks, profile fields, gaps) the
-query returns the rows the value is computed from (posts; readable accounts).
+:mod:`maturity.metrics.evidence.queries`) are built once per set and scope and shared by every
+metric that reads the same set. Where ``n`` counts rows (messages, posts, threads, accounts) the
+query returns exactly ``n`` rows; where it counts something else (weeks, profile fields, gaps)
+the query returns the rows the value is computed from (posts; readable accounts).
 """
 
 from __future__ import annotations

@@ -13,12 +13,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from maturity.metrics import samples as s
-from maturity.metrics.local_time import US_PER_DAY
-from maturity.metrics.naming import names_stem, org_has_stems
-from maturity.metrics.prepared import Prepared
-from maturity.metrics.scopes import BoolArray
-from maturity.metrics.values import ORG_LEVELS, ScopeValues, as_n, counted, share
+from maturity.metrics.engine import samples as s
+from maturity.metrics.engine.local_time import US_PER_DAY
+from maturity.metrics.engine.naming import names_stem, org_has_stems
+from maturity.metrics.engine.prepared import Prepared
+from maturity.metrics.engine.scopes import BoolArray
+from maturity.metrics.engine.values import ORG_LEVELS, ScopeValues, as_n, counted, share
 
 PROFILE_FIELDS = ("display_name", "description", "profile_image_url", "banner_url", "url")
 #: The profile fields each platform's API exposes. A field the API cannot return (X API v2 has

@@ -11,18 +11,18 @@ import numpy as np
 import pandas as pd
 
 from maturity.evidence import EvidenceRef
-from maturity.metrics import samples as s
-from maturity.metrics.endpoints import RecordKind
-from maturity.metrics.examples import ItemTable, RefCache, RunCache, example_refs
-from maturity.metrics.interaction import followers_known
-from maturity.metrics.naming import org_has_stems
-from maturity.metrics.organisation import secondary_accounts
-from maturity.metrics.prepared import Prepared, time_order
-from maturity.metrics.presence import DORMANT_DAYS
-from maturity.metrics.queries import DIALECTS, Account, QueryContext, query
-from maturity.metrics.responsiveness import received_when
-from maturity.metrics.scopes import ACCOUNT, PLATFORM, BoolArray, IntArray
-from maturity.metrics.values import ScopeValues
+from maturity.metrics.engine import samples as s
+from maturity.metrics.engine.naming import org_has_stems
+from maturity.metrics.engine.prepared import Prepared, time_order
+from maturity.metrics.engine.scopes import ACCOUNT, PLATFORM, BoolArray, IntArray
+from maturity.metrics.engine.values import ScopeValues
+from maturity.metrics.evidence.endpoints import RecordKind
+from maturity.metrics.evidence.examples import ItemTable, RefCache, RunCache, example_refs
+from maturity.metrics.evidence.queries import DIALECTS, AccountMatch, QueryContext, query
+from maturity.metrics.families.interaction import followers_known
+from maturity.metrics.families.organisation import secondary_accounts
+from maturity.metrics.families.presence import DORMANT_DAYS
+from maturity.metrics.families.responsiveness import received_when
 
 _POST_SETS = {
     s.POSTS: None,
@@ -55,7 +55,7 @@ class EvidenceBuilder:
         self._examples: dict[str, dict[int, tuple[EvidenceRef, ...]]] = {}
         self._contexts: dict[tuple[int, int], QueryContext] = {}
         self._contexts_by_accounts: dict[tuple[int, tuple[int, ...]], QueryContext] = {}
-        self._own: dict[int, tuple[Account, ...]] = {}
+        self._own: dict[int, tuple[AccountMatch, ...]] = {}
         self._caches: dict[RecordKind, RefCache] = {}
         self._runs: dict[RecordKind, RunCache] = {}
         self._tables: dict[RecordKind, ItemTable] = {}
@@ -67,7 +67,7 @@ class EvidenceBuilder:
         self._refs: dict[tuple[str, int], tuple[EvidenceRef, ...]] = {}
         self._levels: dict[frozenset[int], list[int]] = {}
         self._registered = [
-            Account(p, h, sub if isinstance(sub, str) and sub else None)
+            AccountMatch(p, h, sub if isinstance(sub, str) and sub else None)
             for p, h, sub in zip(
                 sc.accounts["platform"].tolist(),
                 sc.accounts["handle_lower"].tolist(),

@@ -16,11 +16,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from maturity.metrics import samples as s
-from maturity.metrics.local_time import US_PER_DAY, US_PER_HOUR
-from maturity.metrics.prepared import Prepared, time_order
-from maturity.metrics.scopes import BoolArray, FloatArray, IntArray
-from maturity.metrics.values import ScopeValues, counted, ratio, share
+from maturity.metrics.engine import samples as s
+from maturity.metrics.engine.local_time import US_PER_DAY, US_PER_HOUR
+from maturity.metrics.engine.prepared import Prepared, time_order
+from maturity.metrics.engine.scopes import BoolArray, FloatArray, IntArray
+from maturity.metrics.engine.values import ScopeValues, counted, ratio, share
 
 US_PER_WEEK = 7 * US_PER_DAY
 CAMPAIGN_MIN_WEEKS = 3
