@@ -88,7 +88,11 @@ def _replay(settings: PipelineSettings, org: Organisation, window: Window) -> Co
     return replay(settings.landing_dir, only, window, settings.pseudonymiser)
 
 
-def _earlier(wh: Warehouse, org_id: str, window: Window) -> tuple[Any, Any]:
+def _earlier(wh: Warehouse, org_id: str, window: Window, stored_orgs: set[str]) -> tuple[Any, Any]:
+    """The organisation's stored messages and posts of the reply horizon before the window
+    (none before its first load)."""
+    if org_id not in stored_orgs:
+        return (), ()
     stored = wh.read_records(org_id, window.start - REPLY_HORIZON, window.start)
     return stored.inbound, stored.posts
 
@@ -101,15 +105,17 @@ def gate_and_load_orgs(
     from maturity.quality import validate_batches
 
     wh = settings.warehouse
+    stored_orgs = {o.org_id for o in wh.list_organisations()}
 
-    def prepare(org_id: str) -> tuple[Organisation, CollectionRun, tuple[Any, ...], Any]:
+    def prepare(org_id: str) -> tuple[Organisation, CollectionRun, Any, Any, Any]:
         org = settings.organisation(org_id)
         run = _replay(settings, org, window)
-        batches, earlier_links = link_org(list(run), *_earlier(wh, org_id, window))
-        return org, run, batches, earlier_links
+        earlier = _earlier(wh, org_id, window, stored_orgs)
+        batches, earlier_links = link_org(list(run), *earlier)
+        return org, run, batches, earlier_links, earlier
 
     prepared = each(org_ids, prepare)
-    owned = [(o, b) for o, (_, _, batches, _) in prepared.done.items() for b in batches]
+    owned = [(o, b) for o, (_, _, batches, _, _) in prepared.done.items() for b in batches]
     lookbacks = {p: settings.overlap(p) for p in {b.platform for _, b in owned}}
     checked = validate_batches([b for _, b in owned], lookbacks=lookbacks)
     results: dict[str, list[BatchValidation]] = {o: [] for o in prepared.done}
@@ -117,9 +123,9 @@ def gate_and_load_orgs(
         results[org_id].append(result)
 
     def write(org_id: str) -> Summary:
-        org, run, batches, earlier_links = prepared.done[org_id]
+        org, run, batches, earlier_links, earlier = prepared.done[org_id]
         gated = _relink_if_quarantined(
-            Gated(org, run, batches, tuple(results[org_id]), earlier_links), wh, window
+            Gated(org, run, batches, tuple(results[org_id]), earlier_links), earlier
         )
         return _write(settings, gated, window)
 
@@ -128,16 +134,16 @@ def gate_and_load_orgs(
     return written
 
 
-def _relink_if_quarantined(gated: Gated, wh: Warehouse, window: Window) -> Gated:
+def _relink_if_quarantined(gated: Gated, earlier: tuple[Any, Any]) -> Gated:
     """With a batch quarantined, its posts are not stored, so they cannot answer anything:
     link again over the batches that passed (the same rule, a narrower input)."""
     if all(r.success for r in gated.results):
         return gated
     passed = [b for b, r in zip(gated.batches, gated.results, strict=True) if r.success]
-    relinked, earlier = link_org(passed, *_earlier(wh, gated.org.id, window))
+    relinked, earlier_links = link_org(passed, *earlier)
     by_account = {(b.platform, b.handle): b for b in relinked}
     batches = tuple(by_account.get((b.platform, b.handle), b) for b in gated.batches)
-    return replace(gated, batches=batches, earlier_links=earlier)
+    return replace(gated, batches=batches, earlier_links=earlier_links)
 
 
 def _write(settings: PipelineSettings, gated: Gated, window: Window) -> Summary:
