@@ -25,7 +25,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -47,10 +46,6 @@ if TYPE_CHECKING:
 
 DEFAULT_LOOKBACK_DAYS = 91
 Summary = dict[str, Any]
-
-
-def demo_registry_path() -> Path:
-    return Path(str(files("maturity.demo").joinpath("registry.yaml")))
 
 
 @dataclass(frozen=True)
@@ -86,6 +81,7 @@ class PipelineSettings:
         ``MATURITY_WAREHOUSE_URL`` / ``AIRFLOW_CONN_MATURITY_WAREHOUSE``, ``MATURITY_RUBRIC``,
         ``MATURITY_LOOKBACK_DAYS`` and ``MATURITY_DEMO_PSEUDONYM_KEY=1``."""
         from maturity.connectors.landing import default_landing_root
+        from maturity.sandbox.demo import demo_registry_path  # the demo data's one path
 
         environ = dict(os.environ if env is None else env)
         lookback = environ.get("MATURITY_LOOKBACK_DAYS") or str(DEFAULT_LOOKBACK_DAYS)

@@ -39,16 +39,12 @@ class CollectionIncomplete(Exception):
     retryable = False
 
 
-def default_registry() -> Path:
-    from importlib.resources import files
-
-    return Path(str(files("maturity.demo").joinpath("registry.yaml")))
-
-
 def registry_path(env: Mapping[str, str] | None = None) -> Path:
-    """``MATURITY_REGISTRY``, or the demo registry shipped in ``maturity.demo``."""
+    """``MATURITY_REGISTRY``, or the demo registry shipped in ``maturity.sandbox.demo``."""
+    from maturity.sandbox.demo import demo_registry_path  # the demo data's one path
+
     raw = (os.environ if env is None else env).get(names.REGISTRY_ENV, "").strip()
-    return Path(raw).expanduser().resolve() if raw else default_registry()
+    return Path(raw).expanduser().resolve() if raw else demo_registry_path()
 
 
 @contextmanager

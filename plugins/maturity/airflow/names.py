@@ -29,4 +29,4 @@ ORG_STEPS: Final = ("validate", "load", "metrics", "score")
 ``maturity.pipeline.ORG_STEPS[step]`` as the task ``organisation.<step>``."""
 
 REGISTRY_ENV: Final = "MATURITY_REGISTRY"
-"""Path of the organisation registry; the demo registry in ``maturity.demo`` when unset."""
+"""Path of the organisation registry; the demo registry in ``maturity.sandbox.demo`` when unset."""

@@ -9,17 +9,15 @@ from maturity.cli.options import Lang, WarehouseOption
 @handle_errors
 def demo_command(warehouse: WarehouseOption = None, lang: Lang = "en") -> None:
     """Assess the demo organisations into the embedded warehouse and print the phase table."""
-    from importlib.resources import files
-    from pathlib import Path
-
     from rich.console import Console
 
     from maturity.cli.assess import assess_inputs, file_digest
     from maturity.cli.render import summary_table
     from maturity.cli.resolve import open_warehouse, resolve_rubric
     from maturity.evidence_file import load_evidence_file
+    from maturity.sandbox.demo import demo_evidence_path
 
-    evidence_path = Path(str(files("maturity.demo").joinpath("evidence.yaml")))
+    evidence_path = demo_evidence_path()
     rubric = resolve_rubric(None)
     orgs = load_evidence_file(evidence_path)
     wh = open_warehouse(warehouse)

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 def test_the_demo_runs_the_dag_and_prints_the_phase_table(tmp_path: Path) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "maturity.airflow.demo_run", "--orgs", "3"],
+        [sys.executable, "-m", "maturity.sandbox.airflow.demo_run", "--orgs", "3"],
         env=clean_env({"MATURITY_HOME": str(tmp_path), "COLUMNS": "160"}),
         capture_output=True,
         text=True,

@@ -9,11 +9,15 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("maturity.connectors.emulator.server")
+pytest.importorskip("maturity.sandbox.emulator.server")
 
 from maturity.collect import CollectionRun, collect_registry, replay
-from maturity.connectors.emulator.server import Emulator
-from maturity.connectors.emulator.world import (
+from maturity.connectors.settings import RedditSettings, XSettings
+from maturity.evidence import Window
+from maturity.pseudonym import Pseudonymiser
+from maturity.registry import Registry
+from maturity.sandbox.emulator.server import Emulator
+from maturity.sandbox.emulator.world import (
     Account,
     Inbound,
     InboundKind,
@@ -23,10 +27,6 @@ from maturity.connectors.emulator.world import (
     Response,
     World,
 )
-from maturity.connectors.settings import RedditSettings, XSettings
-from maturity.evidence import Window
-from maturity.pseudonym import Pseudonymiser
-from maturity.registry import Registry
 
 pytestmark = pytest.mark.integration
 START = datetime(2025, 3, 1, tzinfo=UTC)

@@ -12,18 +12,19 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from maturity.airflow import assessment_tasks as t
+from maturity.sandbox.demo import demo_registry_path
 
 pytestmark = pytest.mark.unit
 
 
 @pytest.fixture(scope="module")
 def demo_plan() -> list[dict]:
-    return t.plan(t.default_registry())
+    return t.plan(demo_registry_path())
 
 
 def test_registry_path_defaults_to_the_demo_registry(tmp_path: Path) -> None:
-    assert t.registry_path({}) == t.default_registry()
-    assert t.default_registry().is_file()
+    assert t.registry_path({}) == demo_registry_path()
+    assert demo_registry_path().is_file()
     assert t.registry_path({"MATURITY_REGISTRY": str(tmp_path / "r.yaml")}) == tmp_path / "r.yaml"
 
 
@@ -32,7 +33,7 @@ def test_a_small_registry_gets_one_shard_per_organisation(demo_plan: list[dict])
     assert all(len(shard["orgs"]) == 1 for shard in demo_plan)
     duinwijk = demo_plan[0]
     assert duinwijk["label"] == "gemeente-duinwijk"
-    assert duinwijk["registry"] == str(t.default_registry())
+    assert duinwijk["registry"] == str(demo_registry_path())
     [org] = duinwijk["orgs"]
     assert org["org_id"] == "gemeente-duinwijk"
     assert "x:GemeenteDuinwijk" in org["accounts"]
@@ -41,7 +42,7 @@ def test_a_small_registry_gets_one_shard_per_organisation(demo_plan: list[dict])
 
 
 def test_shards_keep_registry_order_and_every_organisation(demo_plan: list[dict]) -> None:
-    five = t.plan(t.default_registry(), orgs_per_task=5)
+    five = t.plan(demo_registry_path(), orgs_per_task=5)
     assert [len(s["orgs"]) for s in five] == [5, 5, 3]
     assert t.org_ids(five) == t.org_ids(demo_plan)
     first = five[0]["orgs"]
@@ -80,7 +81,7 @@ def test_accounts_are_split_by_platform(demo_plan: list[dict]) -> None:
     assert reddit[0] == {
         "label": "gemeente-duinwijk reddit:GemeenteDuinwijk",
         "platform": "reddit",
-        "registry": str(t.default_registry()),
+        "registry": str(demo_registry_path()),
         "accounts": [{"org_id": "gemeente-duinwijk", "handle": "GemeenteDuinwijk"}],
     }
 
@@ -90,7 +91,7 @@ def test_a_shard_without_accounts_on_a_platform_has_no_collect_task(
 ) -> None:
     reddit = t.accounts(demo_plan, "reddit")
     assert len(reddit) == 4
-    everything = t.accounts(t.plan(t.default_registry(), orgs_per_task=13), "x")
+    everything = t.accounts(t.plan(demo_registry_path(), orgs_per_task=13), "x")
     assert len(everything) == 1
     assert everything[0]["label"].endswith("x (26 accounts)")
 

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from maturity.bench.metrics_bench import generate
 from maturity.evidence import Window
 from maturity.metrics import interaction
 from maturity.metrics import samples as s
@@ -27,6 +26,7 @@ from maturity.metrics.queries import BUILDERS, DIALECTS, Account, QueryContext, 
 from maturity.metrics.scopes import PLATFORM, Scopes
 from maturity.registry import Account as RegisteredAccount
 from maturity.registry import Organisation
+from maturity.sandbox.bench.metrics_bench import generate
 
 pytestmark = pytest.mark.unit
 
