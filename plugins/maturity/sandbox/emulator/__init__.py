@@ -9,23 +9,23 @@ from __future__ import annotations
 
 from maturity.sandbox.emulator.faults import Fault, FaultKind
 from maturity.sandbox.emulator.generator import generate_world
-from maturity.sandbox.emulator.ratelimits import GENEROUS, REALISTIC, RateLimit
+from maturity.sandbox.emulator.ratelimits import GENEROUS, REALISTIC, EmulatedLimit
 from maturity.sandbox.emulator.server import Emulator
 from maturity.sandbox.emulator.world import (
-    Account,
     AccountFunction,
     AccountStatus,
     Inbound,
     InboundKind,
     Metrics,
-    Organisation,
     OrgKind,
     Platform,
-    Post,
     PostType,
     Response,
     Subreddit,
     World,
+    WorldAccount,
+    WorldOrganisation,
+    WorldPost,
 )
 from maturity.sandbox.emulator.worldfile import (
     WorldFileError,
@@ -38,9 +38,9 @@ from maturity.sandbox.emulator.worldfile import (
 __all__ = [
     "GENEROUS",
     "REALISTIC",
-    "Account",
     "AccountFunction",
     "AccountStatus",
+    "EmulatedLimit",
     "Emulator",
     "Fault",
     "FaultKind",
@@ -48,15 +48,15 @@ __all__ = [
     "InboundKind",
     "Metrics",
     "OrgKind",
-    "Organisation",
     "Platform",
-    "Post",
     "PostType",
-    "RateLimit",
     "Response",
     "Subreddit",
     "World",
+    "WorldAccount",
     "WorldFileError",
+    "WorldOrganisation",
+    "WorldPost",
     "check_world",
     "dump_world",
     "generate_world",

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from maturity.sandbox.emulator.faults import fault_from_dict
 from maturity.sandbox.emulator.http import Request, Response
-from maturity.sandbox.emulator.ratelimits import X_WINDOW, RateLimit
+from maturity.sandbox.emulator.ratelimits import X_WINDOW, EmulatedLimit
 
 if TYPE_CHECKING:
     from maturity.sandbox.emulator.dispatch import EmulatorApp
@@ -108,7 +108,7 @@ class Control:
             # route without a rule yet gets X's 15 minutes
             current = self.app.limiter.rules.get(route)
             window = current.window if current else X_WINDOW
-            rule = RateLimit(
+            rule = EmulatedLimit(
                 int(body["limit"]),
                 float(body.get("window", window)),
                 bool(body.get("usage_cap", False)),

@@ -18,7 +18,7 @@ from maturity.sandbox.emulator import reddit_api, x_api
 from maturity.sandbox.emulator.control import Control
 from maturity.sandbox.emulator.faults import Fault, FaultKind, FaultPlan
 from maturity.sandbox.emulator.http import Request, Response, Route, Router
-from maturity.sandbox.emulator.ratelimits import Quota, RateLimit, RateLimiter
+from maturity.sandbox.emulator.ratelimits import EmulatedLimit, Quota, RateLimiter
 from maturity.sandbox.emulator.reddit_store import RedditStore
 from maturity.sandbox.emulator.world import World
 from maturity.sandbox.emulator.x_store import XStore
@@ -42,7 +42,7 @@ class CallRecord:
 
 
 @dataclass
-class Outcome:
+class DispatchResult:
     """A response to send, or a fault the socket layer has to act out."""
 
     response: Response | None
@@ -77,7 +77,7 @@ class EmulatorApp:
         world: World,
         *,
         credentials: Credentials,
-        limits: Mapping[str, RateLimit] | None = None,
+        limits: Mapping[str, EmulatedLimit] | None = None,
         faults: Iterable[Fault] = (),
         clock: Callable[[], float] | None = None,
         token_ttl: int = 86_400,
@@ -143,18 +143,20 @@ class EmulatorApp:
 
     # --- the request path ---------------------------------------------------------------------
 
-    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes) -> Outcome:
+    def handle(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes
+    ) -> DispatchResult:
         parts = urlsplit(target)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         req = Request(method, parts.path, query, headers, body)
         if parts.path.startswith(CONTROL_PREFIX):
-            return Outcome(self.control.handle(req))
+            return DispatchResult(self.control.handle(req))
         found = self.router.match(method, parts.path)
         if found is None:
             is_x = parts.path.startswith("/2/")
             resp = x_api.not_found_route() if is_x else reddit_api.not_found()
             self._record(f"{method} {UNMATCHED}", req, resp.status, None)
-            return Outcome(resp)
+            return DispatchResult(resp)
         route, params = found
         req = Request(method, parts.path, query, headers, body, params)
         fault = self.faults.next_for(route.platform, route.name)
@@ -165,7 +167,7 @@ class EmulatorApp:
             return outcome
         resp = self._serve(route, req, charge=True)
         self._record(route.name, req, resp.status, None)
-        return Outcome(resp)
+        return DispatchResult(resp)
 
     def _bucket(self, route: Route) -> str | None:
         if route.name in _PUBLIC_ROUTES:
@@ -209,26 +211,28 @@ class EmulatorApp:
                 resp.headers.extend(quota.reddit_headers(self.clock()))
         return resp
 
-    def _fault(self, route: Route, req: Request, fault: Fault) -> Outcome:
+    def _fault(self, route: Route, req: Request, fault: Fault) -> DispatchResult:
         kind = fault.kind
         if kind == FaultKind.RATE_LIMIT:
             rule = self.limiter.rules.get(self._bucket(route) or "")
             limit = rule.limit if rule else 0
             quota = Quota(limit, limit, self.clock() + fault.reset_in, False, False)
-            return Outcome(self._with_headers(route, self._too_many(route, False), quota))
+            return DispatchResult(self._with_headers(route, self._too_many(route, False), quota))
         if kind == FaultKind.SERVER_ERROR:
             resp = (
                 x_api.server_error(fault.status)
                 if route.platform == "x"
                 else reddit_api.server_error(fault.status)
             )
-            return Outcome(self._with_headers(route, resp, self._peek(self._bucket(route))), fault)
+            return DispatchResult(
+                self._with_headers(route, resp, self._peek(self._bucket(route))), fault
+            )
         if kind in (FaultKind.MALFORMED_JSON, FaultKind.TRUNCATED):
             resp = self._serve(route, req, charge=False)
             if kind == FaultKind.MALFORMED_JSON:
                 resp.body = malformed(resp.body)
-            return Outcome(resp, fault)
-        return Outcome(None, fault)
+            return DispatchResult(resp, fault)
+        return DispatchResult(None, fault)
 
     def describe(self) -> dict[str, Any]:
         return {

@@ -31,20 +31,20 @@ from maturity.gcpause import paused_gc
 from maturity.sandbox.emulator import vocab
 from maturity.sandbox.emulator.world import (
     NO_METRICS,
-    Account,
     AccountFunction,
     AccountStatus,
     Inbound,
     InboundKind,
     Metrics,
-    Organisation,
     OrgKind,
     Platform,
-    Post,
     PostType,
     Response,
     Subreddit,
     World,
+    WorldAccount,
+    WorldOrganisation,
+    WorldPost,
 )
 
 T = TypeVar("T")
@@ -360,8 +360,8 @@ class _Draft:
     link: str | None = None
     metrics: Metrics = NO_METRICS
 
-    def post(self) -> Post:
-        return Post(
+    def post(self) -> WorldPost:
+        return WorldPost(
             created_at=self.created_at,
             text=self.text,
             type=self.type,
@@ -395,10 +395,10 @@ class _AccountDraft:
     posts: list[_Draft] = field(default_factory=list)
     inbound: list[Inbound] = field(default_factory=list)
 
-    def account(self) -> Account:
+    def account(self) -> WorldAccount:
         self.posts.sort(key=lambda d: d.created_at)
         self.inbound.sort(key=lambda m: m.created_at)
-        return Account(
+        return WorldAccount(
             platform=self.platform,
             handle=self.handle,
             function=self.function,
@@ -551,7 +551,7 @@ class _OrgBuilder:
             F.EMPLOYEE: f"Werkzaam bij {who}. Tweets op persoonlijke titel.",
         }.get(function, who)
 
-    def build(self) -> tuple[Organisation, Subreddit | None]:
+    def build(self) -> tuple[WorldOrganisation, Subreddit | None]:
         p, r, name = self.profile, self.rng, self.name
         a = name.ascii
         followers = int(r.uniform(*p.followers) * (2 if name.sector else 1))
@@ -622,7 +622,7 @@ class _OrgBuilder:
         if r.random() < p.reddit:
             reddit_acc, sub = self.reddit(followers)
             accounts.append(reddit_acc)
-        org = Organisation(
+        org = WorldOrganisation(
             id=name.slug,
             name=name.display,
             kind=OrgKind.COMPANY if name.sector else OrgKind.MUNICIPALITY,
@@ -929,7 +929,7 @@ def _generate(n_orgs: int, seed: int, start: datetime, end: datetime) -> World:
     names = _names(n_orgs, rng)
     phases = _phases(n_orgs, rng)
     x_handles, reddit_handles = _Handles(), _Handles()
-    orgs: list[Organisation] = []
+    orgs: list[WorldOrganisation] = []
     subs: list[Subreddit] = []
     seen_subs: set[str] = set()
     for i in range(n_orgs):

@@ -18,10 +18,10 @@ from maturity.questionnaire import FORMAT, rubric_facts
 
 if TYPE_CHECKING:
     from maturity.rubric import Rubric
-    from maturity.sandbox.emulator.world import Organisation, World
+    from maturity.sandbox.emulator.world import World, WorldOrganisation
 
 
-def answers_for(org: Organisation, rubric: Rubric) -> dict[str, bool | float]:
+def answers_for(org: WorldOrganisation, rubric: Rubric) -> dict[str, bool | float]:
     """The declared facts of ``org``: true up to its designed phase, false beyond it."""
     phase = org.phase or 1
     out: dict[str, bool | float] = {}
@@ -35,7 +35,9 @@ def answers_for(org: Organisation, rubric: Rubric) -> dict[str, bool | float]:
     return out
 
 
-def questionnaire_data(org: Organisation, rubric: Rubric, declared_at: date) -> dict[str, object]:
+def questionnaire_data(
+    org: WorldOrganisation, rubric: Rubric, declared_at: date
+) -> dict[str, object]:
     return {
         "format": FORMAT,
         "organisation": org.id,

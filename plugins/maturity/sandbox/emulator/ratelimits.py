@@ -2,7 +2,7 @@
 
 X keeps one bucket per endpoint (per app) on 15-minute windows and reports the reset as epoch
 seconds. Reddit keeps one bucket per OAuth client for the whole API on 10-minute windows and
-reports the reset as seconds from now. A :class:`RateLimit` with ``usage_cap=True`` is a budget
+reports the reset as seconds from now. A :class:`EmulatedLimit` with ``usage_cap=True`` is a budget
 whose reset lies far away: the case a connector must fail fast on instead of waiting.
 """
 
@@ -22,7 +22,7 @@ REDDIT_DEFAULT = "reddit"
 
 
 @dataclass(frozen=True)
-class RateLimit:
+class EmulatedLimit:
     limit: int
     window: float = X_WINDOW
     """Seconds; the bucket refills when the window that began with its first call ends."""
@@ -34,24 +34,24 @@ class RateLimit:
             raise ValueError("a rate limit needs limit >= 0 and window > 0")
 
     @classmethod
-    def cap(cls, limit: int, window: float = CAP_WINDOW) -> RateLimit:
+    def cap(cls, limit: int, window: float = CAP_WINDOW) -> EmulatedLimit:
         return cls(limit, window, usage_cap=True)
 
 
 #: Per-app limits of the published X API v2 tables (requests per 15 minutes) and Reddit's
 #: 100 queries per minute averaged over 10 minutes. Endpoints not named use ``x``/``reddit``.
-REALISTIC: Mapping[str, RateLimit] = {
-    X_DEFAULT: RateLimit(900, X_WINDOW),
-    "GET /2/users/by": RateLimit(300, X_WINDOW),
-    "GET /2/users/:id/tweets": RateLimit(1500, X_WINDOW),
-    "GET /2/users/:id/mentions": RateLimit(450, X_WINDOW),
-    REDDIT_DEFAULT: RateLimit(1000, REDDIT_WINDOW),
+REALISTIC: Mapping[str, EmulatedLimit] = {
+    X_DEFAULT: EmulatedLimit(900, X_WINDOW),
+    "GET /2/users/by": EmulatedLimit(300, X_WINDOW),
+    "GET /2/users/:id/tweets": EmulatedLimit(1500, X_WINDOW),
+    "GET /2/users/:id/mentions": EmulatedLimit(450, X_WINDOW),
+    REDDIT_DEFAULT: EmulatedLimit(1000, REDDIT_WINDOW),
 }
 
 #: For tests and benchmarks: nothing runs out, and PRAW's pacing never sleeps.
 #: Every endpoint of ``REALISTIC`` is named, because the emulator lays these over it.
-GENEROUS: Mapping[str, RateLimit] = {
-    key: RateLimit(1_000_000, limit.window) for key, limit in REALISTIC.items()
+GENEROUS: Mapping[str, EmulatedLimit] = {
+    key: EmulatedLimit(1_000_000, limit.window) for key, limit in REALISTIC.items()
 }
 
 
@@ -87,7 +87,7 @@ class Quota:
 
 @dataclass
 class _Bucket:
-    rule: RateLimit
+    rule: EmulatedLimit
     used: int = 0
     started: float | None = None
     blocked_until: float | None = None
@@ -98,10 +98,10 @@ class RateLimiter:
 
     def __init__(
         self,
-        limits: Mapping[str, RateLimit] | None = None,
+        limits: Mapping[str, EmulatedLimit] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        self._rules: dict[str, RateLimit] = dict(
+        self._rules: dict[str, EmulatedLimit] = dict(
             REALISTIC if limits is None else {**REALISTIC, **limits}
         )
         self._clock = clock or time.time
@@ -109,7 +109,7 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     @property
-    def rules(self) -> dict[str, RateLimit]:
+    def rules(self) -> dict[str, EmulatedLimit]:
         with self._lock:
             return dict(self._rules)
 
@@ -118,7 +118,7 @@ class RateLimiter:
             return route
         return X_DEFAULT if platform == "x" else REDDIT_DEFAULT
 
-    def set_limit(self, key: str, rule: RateLimit) -> None:
+    def set_limit(self, key: str, rule: EmulatedLimit) -> None:
         with self._lock:
             self._rules[key] = rule
             self._buckets.pop(key, None)

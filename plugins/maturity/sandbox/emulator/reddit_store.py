@@ -16,7 +16,6 @@ from typing import Any
 
 from maturity.sandbox.emulator.ids import base36, stable_hash
 from maturity.sandbox.emulator.world import (
-    Account,
     AccountStatus,
     Inbound,
     InboundKind,
@@ -24,6 +23,7 @@ from maturity.sandbox.emulator.world import (
     Platform,
     PostType,
     World,
+    WorldAccount,
 )
 
 T3_BASE = 2 * 36**6
@@ -212,7 +212,7 @@ class RedditStore:
             )
         return sub
 
-    def _add_account(self, acc: Account) -> None:
+    def _add_account(self, acc: WorldAccount) -> None:
         id36 = acc.id or self._user_id(acc.handle)
         user = RUser(
             id36=id36,
@@ -302,7 +302,7 @@ class RedditStore:
         return specs, keys
 
     def _collect_inbound(
-        self, acc: Account, msg: Inbound, add: Callable[[_Spec, str | None], int]
+        self, acc: WorldAccount, msg: Inbound, add: Callable[[_Spec, str | None], int]
     ) -> int:
         if msg.kind == InboundKind.POST:
             spec = _Spec(

@@ -30,11 +30,11 @@ from maturity.sandbox.emulator.dispatch import (
     DEFAULT_REDDIT_PASSWORD,
     CallRecord,
     Credentials,
+    DispatchResult,
     EmulatorApp,
-    Outcome,
 )
 from maturity.sandbox.emulator.faults import Fault, FaultKind
-from maturity.sandbox.emulator.ratelimits import RateLimit
+from maturity.sandbox.emulator.ratelimits import EmulatedLimit
 from maturity.sandbox.emulator.world import World
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._act(outcome)
 
-    def _act(self, outcome: Outcome) -> None:
+    def _act(self, outcome: DispatchResult) -> None:
         kind = outcome.fault.kind if outcome.fault else None
         if kind == FaultKind.TIMEOUT:
             assert outcome.fault is not None
@@ -168,7 +168,7 @@ class Emulator:
         reddit_client_id: str = DEFAULT_REDDIT_CLIENT_ID,
         reddit_client_secret: str = DEFAULT_REDDIT_CLIENT_SECRET,
         reddit_password: str = DEFAULT_REDDIT_PASSWORD,
-        limits: Mapping[str, RateLimit] | None = None,
+        limits: Mapping[str, EmulatedLimit] | None = None,
         faults: Iterable[Fault] = (),
         host: str = "127.0.0.1",
         port: int = 0,
@@ -315,7 +315,7 @@ class Emulator:
     def clear_faults(self) -> None:
         self.app.faults.clear()
 
-    def set_limit(self, route: str, limit: RateLimit) -> None:
+    def set_limit(self, route: str, limit: EmulatedLimit) -> None:
         """Replace the rate limit of ``route`` (or of ``"x"`` / ``"reddit"`` defaults)."""
         self.app.limiter.set_limit(route, limit)
 

@@ -89,7 +89,7 @@ NO_METRICS = Metrics()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Post:
+class WorldPost:
     """Something the organisation's account published."""
 
     __pydantic_config__ = _STRICT
@@ -145,7 +145,7 @@ class Inbound:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Account:
+class WorldAccount:
     """One account of an organisation on one platform."""
 
     __pydantic_config__ = _STRICT
@@ -169,12 +169,12 @@ class Account:
     following: Count = 0
     listed: Count = 0
     pinned: Key | None = None
-    posts: tuple[Post, ...] = ()
+    posts: tuple[WorldPost, ...] = ()
     inbound: tuple[Inbound, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Organisation:
+class WorldOrganisation:
     __pydantic_config__ = _STRICT
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
@@ -183,7 +183,7 @@ class Organisation:
     phase: Annotated[int, Field(ge=1, le=6)] | None = None
     """The maturity phase the organisation was designed to show (ground truth for tests)."""
     website: str | None = None
-    accounts: tuple[Account, ...] = ()
+    accounts: tuple[WorldAccount, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -206,10 +206,10 @@ class World:
     seed: int | None = None
     start: AwareDatetime | None = None
     end: AwareDatetime | None = None
-    organisations: tuple[Organisation, ...] = ()
+    organisations: tuple[WorldOrganisation, ...] = ()
     subreddits: tuple[Subreddit, ...] = ()
 
-    def accounts(self, platform: Platform | None = None) -> list[Account]:
+    def accounts(self, platform: Platform | None = None) -> list[WorldAccount]:
         return [
             a
             for org in self.organisations
@@ -217,7 +217,7 @@ class World:
             if platform is None or a.platform == platform
         ]
 
-    def organisation(self, org_id: str) -> Organisation:
+    def organisation(self, org_id: str) -> WorldOrganisation:
         for org in self.organisations:
             if org.id == org_id:
                 return org

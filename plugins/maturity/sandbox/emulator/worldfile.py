@@ -20,14 +20,14 @@ from pydantic import TypeAdapter, ValidationError
 
 from maturity.errors import InputError
 from maturity.sandbox.emulator.world import (
-    Account,
     Inbound,
     InboundKind,
-    Organisation,
     Platform,
-    Post,
     PostType,
     World,
+    WorldAccount,
+    WorldOrganisation,
+    WorldPost,
 )
 from maturity.yamlfile import PathKey, dotted_path, load_document
 
@@ -304,7 +304,7 @@ def _check_subreddits(world: World, problems: list[Problem]) -> None:
         seen.add(sub.name.lower())
 
 
-def _check_account(acc: Account, base: PathKey, problems: list[Problem]) -> None:
+def _check_account(acc: WorldAccount, base: PathKey, problems: list[Problem]) -> None:
     pattern = X_HANDLE if acc.platform == Platform.X else REDDIT_NAME
     if not re.match(pattern, acc.handle):
         problems.append(
@@ -353,8 +353,8 @@ def _check_target(
 
 
 def _check_post(
-    acc: Account,
-    post: Post,
+    acc: WorldAccount,
+    post: WorldPost,
     path: PathKey,
     items: dict[str, _Item],
     subs: set[str],
@@ -377,7 +377,7 @@ def _check_post(
 
 
 def _reddit_only(
-    item: Post | Inbound, names: tuple[str, ...], path: PathKey, problems: list[Problem]
+    item: WorldPost | Inbound, names: tuple[str, ...], path: PathKey, problems: list[Problem]
 ) -> None:
     for name in names:
         if getattr(item, name) is not None:
@@ -385,8 +385,8 @@ def _reddit_only(
 
 
 def _check_reddit_post(
-    acc: Account,
-    post: Post,
+    acc: WorldAccount,
+    post: WorldPost,
     target: _Item | None,
     path: PathKey,
     subs: set[str],
@@ -409,7 +409,7 @@ def _check_reddit_post(
 
 
 def _check_inbound(
-    acc: Account,
+    acc: WorldAccount,
     msg: Inbound,
     path: PathKey,
     items: dict[str, _Item],
@@ -443,8 +443,8 @@ def _check_reddit_inbound(
 
 
 def _check_response(
-    org: Organisation,
-    acc: Account,
+    org: WorldOrganisation,
+    acc: WorldAccount,
     by: str | None,
     delay: timedelta,
     path: PathKey,

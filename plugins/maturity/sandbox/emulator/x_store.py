@@ -11,13 +11,13 @@ from typing import Any
 
 from maturity.sandbox.emulator.ids import snowflake, stable_hash
 from maturity.sandbox.emulator.world import (
-    Account,
     AccountStatus,
     Metrics,
     OrgKind,
     Platform,
     PostType,
     World,
+    WorldAccount,
 )
 from maturity.sandbox.emulator.x_text import MENTION_RE, Rendered, render, tco
 
@@ -170,7 +170,7 @@ class XStore:
                         )
         return specs, keys
 
-    def _add_account(self, acc: Account, kind: OrgKind) -> None:
+    def _add_account(self, acc: WorldAccount, kind: OrgKind) -> None:
         uid = (
             int(acc.id)
             if acc.id is not None

@@ -8,19 +8,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from maturity.sandbox.emulator import (
-    Account,
     AccountFunction,
     AccountStatus,
     Inbound,
     InboundKind,
     Metrics,
-    Organisation,
     Platform,
-    Post,
     PostType,
     Response,
     Subreddit,
     World,
+    WorldAccount,
+    WorldOrganisation,
+    WorldPost,
 )
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -36,13 +36,13 @@ R_SUBMISSIONS = 1050
 UTM_LINK = "https://www.voorbeeld.example/afval?utm_source=twitter&utm_medium=social"
 
 
-def _x_posts() -> tuple[Post, ...]:
+def _x_posts() -> tuple[WorldPost, ...]:
     posts = []
     for i in range(X_POSTS):
         at = T0 + timedelta(hours=i)
         if i % 10 == 9:
             posts.append(
-                Post(
+                WorldPost(
                     created_at=at,
                     text="Vervolg.",
                     type=PostType.REPLY,
@@ -52,7 +52,7 @@ def _x_posts() -> tuple[Post, ...]:
             )
         else:
             posts.append(
-                Post(
+                WorldPost(
                     created_at=at,
                     text=f"Bericht {i} {UTM_LINK} #afval",
                     key=f"x{i}",
@@ -86,9 +86,9 @@ def _x_inbound() -> tuple[Inbound, ...]:
     return tuple(out)
 
 
-def _reddit_account() -> Account:
+def _reddit_account() -> WorldAccount:
     posts = [
-        Post(
+        WorldPost(
             created_at=T0 + timedelta(hours=2 * i),
             title=f"Nieuws {i}",
             text=f"Tekst {i}",
@@ -99,7 +99,7 @@ def _reddit_account() -> Account:
         for i in range(R_SUBMISSIONS)
     ]
     posts.append(
-        Post(
+        WorldPost(
             created_at=T0 + timedelta(hours=1, minutes=30),
             type=PostType.REPLY,
             target="c1",
@@ -176,7 +176,7 @@ def _reddit_account() -> Account:
         )
         for i in range(8)
     ]
-    return Account(
+    return WorldAccount(
         platform=Platform.REDDIT,
         handle=REDDIT_MAIN,
         created_at=T0 - timedelta(days=700),
@@ -188,7 +188,7 @@ def _reddit_account() -> Account:
 
 
 def build_small_world() -> World:
-    main = Account(
+    main = WorldAccount(
         platform=Platform.X,
         handle=MAIN,
         created_at=T0 - timedelta(days=3000),
@@ -205,7 +205,7 @@ def build_small_world() -> World:
         posts=_x_posts(),
         inbound=_x_inbound(),
     )
-    service = Account(
+    service = WorldAccount(
         platform=Platform.X,
         handle=SERVICE,
         function=AccountFunction.SERVICE,
@@ -213,12 +213,12 @@ def build_small_world() -> World:
         display_name="Voorbeeld helpt",
     )
     hidden = [
-        Account(
+        WorldAccount(
             platform=Platform.X,
             handle=h,
             created_at=T0 - timedelta(days=500),
             status=s,
-            posts=(Post(created_at=T0 + timedelta(hours=1), text="Hallo"),),
+            posts=(WorldPost(created_at=T0 + timedelta(hours=1), text="Hallo"),),
         )
         for h, s in (
             ("gemsusp", AccountStatus.SUSPENDED),
@@ -227,20 +227,20 @@ def build_small_world() -> World:
         )
     ]
     reddit_hidden = [
-        Account(
+        WorldAccount(
             platform=Platform.REDDIT,
             handle="OudAccount",
             created_at=T0,
             status=AccountStatus.SUSPENDED,
         ),
-        Account(
+        WorldAccount(
             platform=Platform.REDDIT,
             handle="WegAccount",
             created_at=T0,
             status=AccountStatus.DELETED,
         ),
     ]
-    org = Organisation(
+    org = WorldOrganisation(
         id="gemeente-voorbeeld",
         name="Gemeente Voorbeeld",
         phase=4,

@@ -9,7 +9,7 @@ import requests
 import tweepy
 from emulator_small_world import MAIN, REDDIT_MAIN
 
-from maturity.sandbox.emulator import Emulator, RateLimit, World
+from maturity.sandbox.emulator import EmulatedLimit, Emulator, World
 from maturity.sandbox.emulator.clients import praw_reddit, tweepy_client
 from maturity.sandbox.emulator.ratelimits import RateLimiter
 
@@ -26,7 +26,7 @@ def lookup(emu: Emulator) -> requests.Response:
 
 
 def test_x_headers_count_down_per_endpoint(small_world: World) -> None:
-    limits = {"GET /2/users/by": RateLimit(5)}
+    limits = {"GET /2/users/by": EmulatedLimit(5)}
     with Emulator(small_world, limits=limits) as emu:
         first, second = lookup(emu), lookup(emu)
         assert first.headers["x-rate-limit-limit"] == "5"
@@ -39,7 +39,7 @@ def test_x_headers_count_down_per_endpoint(small_world: World) -> None:
 
 
 def test_x_answers_429_when_the_window_is_used_up(small_world: World) -> None:
-    with Emulator(small_world, limits={"GET /2/users/by": RateLimit(2)}) as emu:
+    with Emulator(small_world, limits={"GET /2/users/by": EmulatedLimit(2)}) as emu:
         client = tweepy_client(emu)
         client.get_users(usernames=[MAIN])
         client.get_users(usernames=[MAIN])
@@ -52,7 +52,7 @@ def test_x_answers_429_when_the_window_is_used_up(small_world: World) -> None:
 
 
 def test_a_usage_cap_answers_with_a_far_reset(small_world: World) -> None:
-    with Emulator(small_world, limits={"GET /2/users/by": RateLimit.cap(1)}) as emu:
+    with Emulator(small_world, limits={"GET /2/users/by": EmulatedLimit.cap(1)}) as emu:
         assert lookup(emu).status_code == 200
         capped = lookup(emu)
         assert capped.status_code == 429
@@ -68,7 +68,7 @@ def test_exhaust_at_run_time(small: Emulator) -> None:
 
 
 def test_reddit_headers_and_429(small_world: World) -> None:
-    with Emulator(small_world, limits={"reddit": RateLimit(3, 600)}) as emu:
+    with Emulator(small_world, limits={"reddit": EmulatedLimit(3, 600)}) as emu:
         token = requests.post(
             f"{emu.reddit_www_url}/api/v1/access_token",
             data={"grant_type": "client_credentials"},
@@ -95,7 +95,7 @@ def test_praw_reads_the_headers_without_pacing_under_generous_limits(small: Emul
 @pytest.mark.unit
 def test_windows_refill_after_their_length() -> None:
     now = [1000.0]
-    limiter = RateLimiter({"GET /x": RateLimit(2, 60)}, clock=lambda: now[0])
+    limiter = RateLimiter({"GET /x": EmulatedLimit(2, 60)}, clock=lambda: now[0])
     assert [limiter.consume("GET /x").allowed for _ in range(3)] == [True, True, False]
     assert limiter.peek("GET /x").reset_at == 1060.0
     now[0] = 1060.0
