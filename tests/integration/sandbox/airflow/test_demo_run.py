@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from airflow_runs import ROOT, clean_env
 
 from maturity.warehouse import Warehouse
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[4]
+
+
+def clean_env(extra: dict[str, str]) -> dict[str, str]:
+    """This process's environment without Airflow's or the product's settings, plus ``extra``."""
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("AIRFLOW", "MATURITY_", "_AIRFLOW"))
+    }
+    return {**keep, **extra}
 
 
 def test_the_demo_runs_the_dag_and_prints_the_phase_table(tmp_path: Path) -> None:
