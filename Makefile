@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)  ## create .venv and install the project with its dev tools
 
 demo: $(STAMP)  ## run the assessment DAG once through real Airflow against the emulator; print the phases
-	$(BIN)/python -m maturity.airflow.demo_run
+	$(BIN)/python -m maturity.sandbox.airflow.demo_run
 
 demo-file: $(STAMP)  ## score the demo metrics-and-facts file (no collection) and print the phases
 	$(BIN)/maturity demo
@@ -55,7 +55,7 @@ format: $(STAMP)  ## apply ruff formatting and fixes
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)  ## run the benchmarks and print their numbers
-	$(BIN)/python -m maturity.bench
+	$(BIN)/python -m maturity.sandbox.bench
 
 docs: $(STAMP)  ## regenerate the generated docs
 	$(BIN)/python -m maturity.metrics.docs docs/metrics.md

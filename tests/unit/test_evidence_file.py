@@ -10,11 +10,11 @@ import pytest
 
 from maturity.errors import InputError
 from maturity.input_file import load_evidence_file
+from maturity.sandbox.demo import demo_evidence_path
 
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "plugins" / "maturity" / "demo" / "evidence.yaml"
 DOC = ROOT / "docs" / "evidence-file.md"
 
 VALID = """\
@@ -105,7 +105,7 @@ def test_an_organisation_without_evidence_is_valid(tmp_path: Path) -> None:
 
 
 def test_the_demo_file_loads() -> None:
-    orgs = load_evidence_file(DEMO)
+    orgs = load_evidence_file(demo_evidence_path())
     assert len(orgs) >= 12
     assert orgs[0].evidence.window.start == datetime(2026, 8, 3, tzinfo=UTC)
     assert orgs[0].evidence.window.end == datetime(2026, 11, 2, tzinfo=UTC)

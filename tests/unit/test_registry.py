@@ -10,11 +10,11 @@ import pytest
 from maturity.errors import InputError
 from maturity.input_file import load_evidence_file
 from maturity.registry import load_registry
+from maturity.sandbox.demo import demo_evidence_path, demo_registry_path
 
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "plugins" / "maturity" / "demo"
 DOC = ROOT / "docs" / "registry.md"
 
 VALID = """\
@@ -95,8 +95,8 @@ def test_get_an_unknown_organisation(tmp_path: Path) -> None:
 
 
 def test_the_demo_registry_matches_the_demo_evidence() -> None:
-    registry = load_registry(DEMO / "registry.yaml")
-    evidence = {o.org_id: o for o in load_evidence_file(DEMO / "evidence.yaml")}
+    registry = load_registry(demo_registry_path())
+    evidence = {o.org_id: o for o in load_evidence_file(demo_evidence_path())}
     assert [o.id for o in registry.organisations] == list(evidence)
     for org in registry.organisations:
         ev = evidence[org.id]

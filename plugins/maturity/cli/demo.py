@@ -9,9 +9,6 @@ from maturity.cli.options import Lang, WarehouseOption
 @handle_errors
 def demo_command(warehouse: WarehouseOption = None, lang: Lang = "en") -> None:
     """Assess the demo organisations into the embedded warehouse and print the phase table."""
-    from importlib.resources import files
-    from pathlib import Path
-
     from rich.console import Console
 
     from maturity.cli.render import summary_table
@@ -19,8 +16,9 @@ def demo_command(warehouse: WarehouseOption = None, lang: Lang = "en") -> None:
     from maturity.input_file import load_evidence_file
     from maturity.pipeline.runs import file_digest, rubric_digest
     from maturity.pipeline.score import score_inputs
+    from maturity.sandbox.demo import demo_evidence_path
 
-    evidence_path = Path(str(files("maturity.demo").joinpath("evidence.yaml")))
+    evidence_path = demo_evidence_path()
     rubric = resolve_rubric(None)
     orgs = load_evidence_file(evidence_path)
     wh = open_warehouse(warehouse)

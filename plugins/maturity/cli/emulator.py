@@ -15,7 +15,7 @@ from maturity.cli.errors import handle_errors
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from maturity.connectors.emulator import World
+    from maturity.sandbox.emulator import World
 
 WorldOption = Annotated[
     Path | None,
@@ -62,7 +62,7 @@ def _period(days: int, end: str | None) -> tuple[datetime, datetime]:
 
 
 def _world(world: Path | None, orgs: int, seed: int, days: int, end: str | None) -> World:
-    from maturity.connectors.emulator import generate_world, load_world
+    from maturity.sandbox.emulator import generate_world, load_world
 
     if world is not None:
         return load_world(world)
@@ -108,7 +108,7 @@ def emulator_command(
     import json
     import time
 
-    from maturity.connectors.emulator import GENEROUS, REALISTIC, Emulator
+    from maturity.sandbox.emulator import GENEROUS, REALISTIC, Emulator
 
     served = _world(world, orgs, seed, days, end)
     emu = Emulator(
@@ -170,8 +170,8 @@ def emulator_world_command(
     """Generate a world (every maturity phase, fictional organisations) and write it to a file."""
     from collections import Counter
 
-    from maturity.connectors.emulator import dump_world
-    from maturity.connectors.emulator.registry import dump_registry
+    from maturity.sandbox.emulator import dump_world
+    from maturity.sandbox.emulator.registry import dump_registry
 
     world = _world(None, orgs, seed, days, end)
     path = dump_world(world, out)

@@ -63,6 +63,8 @@ RETRY_DELAY: Final = "MATURITY_RETRY_DELAY"
 MAX_RETRY_DELAY: Final = "MATURITY_MAX_RETRY_DELAY"
 DAGS_FOLDER: Final = "MATURITY_DAGS_FOLDER"
 """The ``dags/`` folder, for the local Airflow of the sandbox when not run from a checkout."""
+TEST_POSTGRES_URL: Final = "MATURITY_TEST_POSTGRES_URL"
+"""The PostgreSQL server the tests and the scale benchmark use (a scratch schema each)."""
 
 DEFAULT_HOME: Final = "var"
 DEFAULT_LOOKBACK_DAYS: Final = 91
@@ -123,10 +125,11 @@ def landing_root(env: Mapping[str, str] | None = None) -> Path:
 
 
 def demo_registry_path() -> Path:
-    """The demo registry: the embedded default when ``MATURITY_REGISTRY`` is unset."""
-    from importlib.resources import files
+    """The demo registry: the embedded default when ``MATURITY_REGISTRY`` is unset (the one
+    place the product reaches into the sandbox, for its data file's path)."""
+    from maturity.sandbox.demo import demo_registry_path as demo
 
-    return Path(str(files("maturity.demo").joinpath("registry.yaml")))
+    return demo()
 
 
 def registry_path(env: Mapping[str, str] | None = None) -> Path:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from maturity.airflow.demo_run import write_registry
+from maturity.sandbox.airflow.demo_run import write_registry
 
 ROOT = Path(__file__).resolve().parents[3]
 WORLD_END = datetime(2026, 11, 2, tzinfo=UTC)
@@ -70,7 +70,7 @@ def run_assessment(
         [
             sys.executable,
             "-m",
-            "maturity.airflow.local_run",
+            "maturity.sandbox.airflow.local_run",
             "social_maturity_assessment",
             "--logical-date",
             logical_date.isoformat(),

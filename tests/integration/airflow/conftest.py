@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from airflow_runs import WORLD_END, Product, clean_env
 
-from maturity.connectors.emulator import GENEROUS, Emulator, World, generate_world
-from maturity.connectors.emulator.registry import registry_data
+from maturity.sandbox.emulator import GENEROUS, Emulator, World, generate_world
+from maturity.sandbox.emulator.registry import registry_data
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +28,7 @@ def airflow_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An AIRFLOW_HOME whose SQLite metadata is migrated and has the product's pools."""
     home = tmp_path_factory.mktemp("airflow-template")
     code = (
-        "import sys; from pathlib import Path; from maturity.airflow import local_run;"
+        "import sys; from pathlib import Path; from maturity.sandbox.airflow import local_run;"
         "local_run.configure(Path(sys.argv[1])); local_run.migrate()"
     )
     subprocess.run(

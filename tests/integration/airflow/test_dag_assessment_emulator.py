@@ -12,7 +12,7 @@ import pytest
 from airflow_runs import Product, run_assessment, states
 from sqlalchemy import MetaData, select
 
-from maturity.connectors.emulator import Emulator, FaultKind
+from maturity.sandbox.emulator import Emulator, FaultKind
 from maturity.warehouse import Warehouse
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

@@ -1,6 +1,6 @@
 """The assessment DAG through the real scheduler: API server (the execution API and the
 plugin), scheduler with the LocalExecutor and DAG processor as separate processes
-(``maturity.airflow.local_cluster``), writing to the PostgreSQL warehouse (an isolated
+(``maturity.sandbox.airflow.local_cluster``), writing to the PostgreSQL warehouse (an isolated
 schema), triggered and watched over the REST API."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from airflow_runs import LOGICAL_DATE, Product
 from sqlalchemy.engine import URL
 
-from maturity.airflow.local_cluster import Api, LocalCluster
+from maturity.sandbox.airflow.local_cluster import Api, LocalCluster
 from maturity.warehouse import Warehouse
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.postgres]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -12,10 +11,11 @@ from sqlalchemy.engine import URL
 from typer.testing import CliRunner
 
 from maturity.cli import app
+from maturity.sandbox.demo import demo_evidence_path
 
 pytestmark = pytest.mark.integration
 
-DEMO = Path(str(files("maturity.demo").joinpath("evidence.yaml")))
+DEMO = demo_evidence_path()
 TABLES = (
     "organisation",
     "run",

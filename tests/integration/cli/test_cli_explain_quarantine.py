@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,12 @@ from maturity.cli import app
 from maturity.evidence import Window
 from maturity.quality import validate_batch
 from maturity.records import CollectionBatch, PageRef, Post
+from maturity.sandbox.demo import demo_evidence_path
 from maturity.warehouse import OrgRow, Warehouse
 
 pytestmark = pytest.mark.integration
 
-DEMO = Path(str(files("maturity.demo").joinpath("evidence.yaml")))
+DEMO = demo_evidence_path()
 WINDOW = Window(datetime(2026, 8, 3, tzinfo=UTC), datetime(2026, 11, 2, tzinfo=UTC))
 
 

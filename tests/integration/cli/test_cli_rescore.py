@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -11,11 +10,12 @@ from sqlalchemy.engine import URL
 from typer.testing import CliRunner
 
 from maturity.cli import app
+from maturity.sandbox.demo import demo_evidence_path, demo_strict_rubric_path
 
 pytestmark = pytest.mark.integration
 
-DEMO = Path(str(files("maturity.demo").joinpath("evidence.yaml")))
-STRICT = Path(str(files("maturity.demo").joinpath("rubric-municipality-strict.yaml")))
+DEMO = demo_evidence_path()
+STRICT = demo_strict_rubric_path()
 runner = CliRunner(env={"COLUMNS": "240", "NO_COLOR": "1"})
 
 

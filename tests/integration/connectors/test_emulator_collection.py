@@ -9,25 +9,25 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("maturity.connectors.emulator.server")
+pytest.importorskip("maturity.sandbox.emulator.server")
 
 from maturity.collect import CollectionRun, collect_registry, replay
-from maturity.connectors.emulator.server import Emulator
-from maturity.connectors.emulator.world import (
-    Account,
-    Inbound,
-    InboundKind,
-    Organisation,
-    Platform,
-    Post,
-    Response,
-    World,
-)
 from maturity.connectors.settings import RedditSettings, XSettings
 from maturity.evidence import Window
 from maturity.pipeline.gate_and_load import link_org
 from maturity.pseudonym import Pseudonymiser
 from maturity.registry import Registry
+from maturity.sandbox.emulator.server import Emulator
+from maturity.sandbox.emulator.world import (
+    Inbound,
+    InboundKind,
+    Platform,
+    Response,
+    World,
+    WorldAccount,
+    WorldOrganisation,
+    WorldPost,
+)
 
 pytestmark = pytest.mark.integration
 START = datetime(2025, 3, 1, tzinfo=UTC)
@@ -40,13 +40,13 @@ def t(hours: float) -> datetime:
     return START + timedelta(hours=hours)
 
 
-def _x(handle: str, status: str = "active") -> Account:
-    return Account(
+def _x(handle: str, status: str = "active") -> WorldAccount:
+    return WorldAccount(
         platform=Platform.X,
         handle=handle,
         created_at=datetime(2015, 1, 1, tzinfo=UTC),
         status=status,  # type: ignore[arg-type]
-        posts=(Post(created_at=t(5), text="hello", key=f"{handle}-p1"),),
+        posts=(WorldPost(created_at=t(5), text="hello", key=f"{handle}-p1"),),
         inbound=(
             Inbound(
                 author="bob_b",
@@ -70,16 +70,16 @@ WORLD = World(
     start=START,
     end=END,
     organisations=(
-        Organisation(
+        WorldOrganisation(
             id="acme",
             name="Acme",
             accounts=(
                 _x("acme"),
-                Account(
+                WorldAccount(
                     platform=Platform.REDDIT,
                     handle="AcmeCo",
                     created_at=datetime(2015, 1, 1, tzinfo=UTC),
-                    posts=(Post(created_at=t(6), text="we are here", title="Hi", key="r1"),),
+                    posts=(WorldPost(created_at=t(6), text="we are here", title="Hi", key="r1"),),
                     inbound=(
                         Inbound(
                             author="erin_e",
@@ -99,8 +99,8 @@ WORLD = World(
                 ),
             ),
         ),
-        Organisation(id="beta", name="Beta", accounts=(_x("betaorg"),)),
-        Organisation(id="gone", name="Gone", accounts=(_x("goneorg", status="suspended"),)),
+        WorldOrganisation(id="beta", name="Beta", accounts=(_x("betaorg"),)),
+        WorldOrganisation(id="gone", name="Gone", accounts=(_x("goneorg", status="suspended"),)),
     ),
 )
 REGISTRY = Registry.model_validate(

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from maturity.connectors.emulator import GENEROUS, Emulator, World, generate_world
-from maturity.connectors.emulator.registry import dump_registry
 from maturity.evidence import Window
 from maturity.pipeline.settings import PipelineSettings
 from maturity.pipeline.steps import assess_org
+from maturity.sandbox.emulator import GENEROUS, Emulator, World, generate_world
+from maturity.sandbox.emulator.registry import dump_registry
 from maturity.warehouse import Warehouse
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

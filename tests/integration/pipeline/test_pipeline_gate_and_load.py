@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,12 +12,12 @@ from typing import Any
 import pytest
 
 from maturity import collect
-from maturity.connectors.emulator import GENEROUS, Emulator, World, generate_world
-from maturity.connectors.emulator.registry import dump_registry
 from maturity.evidence import Window
 from maturity.pipeline.collect import collect_accounts
 from maturity.pipeline.gate_and_load import gate_and_load_orgs
 from maturity.pipeline.settings import PipelineSettings
+from maturity.sandbox.emulator import GENEROUS, Emulator, World, generate_world
+from maturity.sandbox.emulator.registry import dump_registry
 
 pytestmark = [pytest.mark.integration]
 
@@ -61,7 +60,7 @@ def _collect(settings: PipelineSettings, window: Window) -> None:
 
 
 @pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
+def counted(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """How often each platform's assembler runs."""
     calls: Counter[str] = Counter()
     real = collect._assemblers
@@ -77,7 +76,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
         return {p: wrap(p, a) for p, a in real().items()}
 
     monkeypatch.setattr(collect, "_assemblers", counting)
-    yield calls
+    return calls
 
 
 def test_each_landed_run_is_assembled_once(

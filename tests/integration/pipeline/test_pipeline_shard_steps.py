@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from maturity.connectors.emulator import GENEROUS, Emulator, generate_world
-from maturity.connectors.emulator.registry import dump_registry
 from maturity.errors import ConnectorError, InputError
 from maturity.evidence import Window
 from maturity.pipeline.collect import collect_accounts
 from maturity.pipeline.settings import PipelineSettings
+from maturity.sandbox.emulator import GENEROUS, Emulator, generate_world
+from maturity.sandbox.emulator.registry import dump_registry
 
 pytestmark = [pytest.mark.integration]
 
@@ -50,7 +50,7 @@ def test_collect_accounts_uses_one_client_and_isolates_bad_keys(tmp_path: Path) 
 def test_a_failing_account_is_recorded_and_the_others_land(tmp_path: Path) -> None:
     import json
 
-    from maturity.connectors.emulator import FaultKind
+    from maturity.sandbox.emulator import FaultKind
 
     world = generate_world(4, 1, WINDOW.start, WINDOW.end)
     registry = dump_registry(world, tmp_path / "registry.yaml")

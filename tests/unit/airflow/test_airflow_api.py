@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from maturity.airflow.api import create_app
 from maturity.input_file import load_evidence_file
 from maturity.pipeline.score import score_inputs
 from maturity.rubric import load_default_rubric
+from maturity.sandbox.demo import demo_evidence_path
 from maturity.warehouse import Warehouse
 
 pytestmark = pytest.mark.unit
@@ -24,7 +24,7 @@ ROUTES = (
     "/organisations/gemeente-duinwijk/history",
     "/organisations/gemeente-duinwijk/evidence",
 )
-EVIDENCE = Path(str(files("maturity.demo").joinpath("evidence.yaml")))
+EVIDENCE = demo_evidence_path()
 
 
 @pytest.fixture(scope="module")

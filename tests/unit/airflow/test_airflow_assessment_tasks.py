@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from maturity.airflow import assessment_tasks as t
-from maturity.pipeline.settings import demo_registry_path
+from maturity.sandbox.demo import demo_registry_path
 
 pytestmark = pytest.mark.unit
 

@@ -28,7 +28,7 @@ def dagbag() -> Iterator[Any]:
         started = time.perf_counter()
         bag = DagBag(dag_folder=DAGS, known_pools=POOLS)
         elapsed = time.perf_counter() - started
-        # recorded, not asserted: speed is for the benchmark (maturity.bench.dag_bench)
+        # recorded, not asserted: speed is for the benchmark (maturity.sandbox.bench.dag_bench)
         print(f"\nparsed {len(bag.dags)} DAGs from {DAGS} in {elapsed:.3f} s")
         yield bag
 

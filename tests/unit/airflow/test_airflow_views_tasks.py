@@ -7,7 +7,6 @@ import logging
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,12 @@ from maturity.input_file import load_evidence_file
 from maturity.phases import Phase
 from maturity.pipeline.score import score_inputs
 from maturity.rubric import load_default_rubric
+from maturity.sandbox.demo import demo_evidence_path
 from maturity.warehouse import AssessmentSummary, Warehouse
 
 pytestmark = pytest.mark.unit
 
-EVIDENCE = Path(str(files("maturity.demo").joinpath("evidence.yaml")))
+EVIDENCE = demo_evidence_path()
 W1 = Window(datetime(2026, 8, 3, tzinfo=UTC), datetime(2026, 11, 2, tzinfo=UTC))
 
 

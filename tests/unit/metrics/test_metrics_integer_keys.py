@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from maturity.bench.metrics_bench import generate
 from maturity.evidence import Window
 from maturity.metrics.engine import samples as s
 from maturity.metrics.engine.frames import INBOUND_COLUMNS, POST_COLUMNS, RecordFrames, typed
@@ -27,6 +26,7 @@ from maturity.metrics.evidence.queries import BUILDERS, DIALECTS, AccountMatch, 
 from maturity.metrics.families import interaction
 from maturity.registry import Account as RegisteredAccount
 from maturity.registry import Organisation
+from maturity.sandbox.bench.metrics_bench import generate
 
 pytestmark = pytest.mark.unit
 

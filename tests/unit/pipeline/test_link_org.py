@@ -32,7 +32,9 @@ def _msg(mid: str, handle: str, hours: float) -> InboundMessage:
     )
 
 
-def _batch(handle: str, posts: tuple[Post, ...], inbound: tuple[InboundMessage, ...]) -> CollectionBatch:
+def _batch(
+    handle: str, posts: tuple[Post, ...], inbound: tuple[InboundMessage, ...]
+) -> CollectionBatch:
     return CollectionBatch("x", "org", handle, T0, END, posts=posts, inbound=inbound)
 
 

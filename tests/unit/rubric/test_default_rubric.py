@@ -10,12 +10,13 @@ import pytest
 from maturity.metric_dictionary import METRICS_BY_ID
 from maturity.phases import Phase
 from maturity.rubric import Rubric, load_default_rubric, load_rubric
+from maturity.sandbox.demo import demo_strict_rubric_path
 
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[3]
 DOC = ROOT / "docs" / "rubric.md"
-STRICT = ROOT / "plugins" / "maturity" / "demo" / "rubric-municipality-strict.yaml"
+STRICT = demo_strict_rubric_path()
 
 #: Every goal of the seed text (phases 1-5) and of Altimeter's Converged stage (phase 6).
 SEED_GOALS = {

@@ -1,1 +1,0 @@
-"""Benchmarks: ``python -m maturity.bench.metrics_bench``."""

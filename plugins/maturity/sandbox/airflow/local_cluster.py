@@ -1,0 +1,287 @@
+"""A real Airflow on this machine: API server, scheduler (LocalExecutor) and DAG processor as
+separate processes, driven over the REST API. The scheduler test and the scale benchmark run
+the assessment DAG through it; nothing here is used in production.
+
+    with LocalCluster(home, product_env, metadata_url=...) as cluster:
+        api = cluster.api()
+        api.login(PASSWORD)
+        result = api.run_dag(DAG_ID, logical_date, timeout=900)
+
+Every process is started in one process group, and stopping the cluster stops the group
+(SIGTERM, then SIGKILL), so nothing outlives it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from maturity.pipeline import settings
+from maturity.sandbox.airflow.local_run import POOL_SLOTS, airflow_env
+
+PASSWORD = "local-cluster-password"
+USER = "admin"
+COMPONENTS = (("api-server",), ("scheduler",), ("dag-processor",))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def cluster_env(
+    home: Path,
+    port: int,
+    *,
+    metadata_url: str | None = None,
+    dags_folder: Path | None = None,
+    parallelism: int = 8,
+) -> dict[str, str]:
+    """Airflow's settings for a local cluster in ``home`` (SQLite metadata unless
+    ``metadata_url`` is given), with the simple auth manager and one user."""
+    passwords = home / "passwords.json"
+    env = airflow_env(home, dags_folder)
+    if metadata_url:
+        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = metadata_url
+    return {
+        **env,
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        "AIRFLOW__CORE__PARALLELISM": str(parallelism),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(home / "plugins"),
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+        "AIRFLOW__API__HOST": "127.0.0.1",
+        "AIRFLOW__API__PORT": str(port),
+        "AIRFLOW__API__WORKERS": "1",
+        "AIRFLOW__API__SECRET_KEY": "local-cluster-api-secret",
+        "AIRFLOW__API_AUTH__JWT_SECRET": "local-cluster-jwt-secret-0123456789abcdef",
+        "AIRFLOW__CORE__FERNET_KEY": "bWF0dXJpdHktc2NoZWR1bGVyLXRlc3Qta2V5LTMyYiE=",
+        "AIRFLOW__CORE__AUTH_MANAGER": (
+            "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
+        ),
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{USER}:admin",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(passwords),
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+        "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "1",
+        # No scheduled run of its own while a manual run waits (max_active_runs=1): the next
+        # 29 February is far enough away.
+        settings.SCHEDULE: "0 0 29 2 *",
+    }
+
+
+class Api:
+    """The cluster's REST API (``/api/v2``, ``/auth``) and the plugin's (``/maturity``)."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.token: str | None = None
+
+    def call(self, method: str, path: str, body: Any = None, *, auth: bool = True) -> Any:
+        request = urllib.request.Request(
+            self.base + path,
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Content-Type": "application/json"},
+        )
+        if auth and self.token:
+            request.add_header("Authorization", f"Bearer {self.token}")
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read() or b"null")
+
+    def status(self, path: str, *, auth: bool) -> int:
+        """The HTTP status of a GET, without raising for 4xx/5xx."""
+        try:
+            self.call("GET", path, auth=auth)
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        return 200
+
+    def login(self, password: str = PASSWORD) -> None:
+        self.token = self.call(
+            "POST", "/auth/token", {"username": USER, "password": password}, auth=False
+        )["access_token"]
+
+    def wait(self, what: str, check: Callable[[], Any], timeout: float, every: float = 1) -> Any:
+        deadline = time.monotonic() + timeout
+        last: Exception | None = None
+        while time.monotonic() < deadline:
+            try:
+                value = check()
+                if value:
+                    return value
+            except (urllib.error.URLError, ConnectionError, OSError) as exc:
+                last = exc
+            time.sleep(every)
+        raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what} ({last})")
+
+    def run_dag(
+        self, dag_id: str, logical_date: datetime, *, timeout: float, parse_timeout: float = 120
+    ) -> dict[str, Any]:
+        """Unpause ``dag_id``, trigger one run for ``logical_date`` and wait for it to end.
+
+        Returns the run (``state``, ``data_interval_start`` …), its task instances, and
+        ``seconds``: from the run being queued to its end, as Airflow recorded them.
+        """
+        self.wait(
+            "the DAG to be parsed",
+            lambda: self.call("GET", f"/api/v2/dags/{dag_id}"),
+            parse_timeout,
+        )
+        self.call("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
+        started = time.monotonic()
+        run = self.call(
+            "POST", f"/api/v2/dags/{dag_id}/dagRuns", {"logical_date": logical_date.isoformat()}
+        )
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{run['dag_run_id']}"
+
+        def finished() -> dict[str, Any] | None:
+            state: dict[str, Any] = self.call("GET", path)
+            return state if state["state"] in ("success", "failed") else None
+
+        final: dict[str, Any] = self.wait("the DAG run", finished, timeout, every=2)
+        final["seconds"] = (
+            datetime.fromisoformat(final["end_date"]) - datetime.fromisoformat(final["queued_at"])
+        ).total_seconds()
+        final["client_seconds"] = time.monotonic() - started
+        final["task_instances"] = self.task_instances(path)
+        return final
+
+    def task_instances(self, run_path: str) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        while True:
+            page = self.call("GET", f"{run_path}/taskInstances?limit=100&offset={len(out)}")
+            out.extend(page["task_instances"])
+            if not page["task_instances"] or len(out) >= page["total_entries"]:
+                return out
+
+
+def prepare_metadata(env: Mapping[str, str], pools: Mapping[str, int] = POOL_SLOTS) -> None:
+    """Migrate the metadata database of ``env`` and create the product's pools, in a
+    subprocess (Airflow reads its configuration when first imported)."""
+    code = (
+        "import json, sys; from maturity.sandbox.airflow import local_run; "
+        "local_run.migrate(json.loads(sys.argv[1]))"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, json.dumps(dict(pools))],
+        env=dict(env),
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+
+
+class LocalCluster:
+    """API server, scheduler and DAG processor for ``home``, with ``env`` on top of
+    :func:`cluster_env`; logs go to ``home/<component>.log``."""
+
+    def __init__(
+        self,
+        home: Path,
+        env: Mapping[str, str],
+        *,
+        metadata_url: str | None = None,
+        parallelism: int = 8,
+        dags_folder: Path | None = None,
+        password: str = PASSWORD,
+        start_timeout: float = 120,
+        migrate: bool = True,
+    ) -> None:
+        """``migrate=False`` when ``home`` already has migrated metadata with the pools."""
+        self.home = home
+        self.migrate = migrate
+        self.port = free_port()
+        self.start_timeout = start_timeout
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "plugins").mkdir(exist_ok=True)
+        (home / "passwords.json").write_text(json.dumps({USER: password}))
+        self.env = {
+            **env,
+            **cluster_env(
+                home,
+                self.port,
+                metadata_url=metadata_url,
+                dags_folder=dags_folder,
+                parallelism=parallelism,
+            ),
+        }
+        self._group: int | None = None
+        self._logs: list[IO[bytes]] = []
+
+    def api(self) -> Api:
+        return Api(f"http://127.0.0.1:{self.port}")
+
+    def start(self) -> Api:
+        if self.migrate:
+            prepare_metadata(self.env)
+        binary = str(Path(sys.executable).parent / "airflow")
+        for component in COMPONENTS:
+            log = open(self.home / f"{component[0]}.log", "wb")  # noqa: SIM115 - closed in stop
+            self._logs.append(log)
+            proc = subprocess.Popen(
+                [binary, *component],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                process_group=0 if self._group is None else self._group,
+            )
+            self._group = proc.pid if self._group is None else self._group
+        api = self.api()
+        api.wait(
+            "the API server",
+            lambda: api.call("GET", "/api/v2/monitor/health", auth=False),
+            self.start_timeout,
+        )
+        return api
+
+    def stop(self) -> None:
+        if self._group is not None:
+            stop_group(self._group)
+            self._group = None
+        for log in self._logs:
+            log.close()
+        self._logs.clear()
+
+    def __enter__(self) -> LocalCluster:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def stop_group(group: int) -> None:
+    """SIGTERM the process group, then SIGKILL what is left; return when it is gone."""
+    for sig, wait in ((signal.SIGTERM, 20.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(group, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(group, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.2)

@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m maturity.sandbox.bench.metrics_bench``."""

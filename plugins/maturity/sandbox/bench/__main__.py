@@ -1,0 +1,60 @@
+"""``make bench``: every benchmark of the project, one after the other.
+
+    python -m maturity.sandbox.bench [--quick]
+
+Prints each benchmark's own table. The numbers published in BENCHMARKS.md come from this
+command, with the machine it ran on. The last benchmark runs real Airflow over 100 and then
+1,000 organisations and needs PostgreSQL; in all it takes about 14 minutes (``--quick``: a
+few).
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import sys
+import time
+
+
+def cli_help_seconds(repeat: int = 5) -> float:
+    """Best wall time of ``maturity --help`` in a fresh interpreter."""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "maturity.cli", "--help"], check=True, capture_output=True
+        )
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main(argv: list[str]) -> int:
+    from maturity.sandbox.bench import collection_bench, metrics_bench
+
+    quick = "--quick" in argv
+    print(
+        f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
+        f"python {platform.python_version()}, {_cores()} cores"
+    )
+    print(f"\n== maturity --help: {cli_help_seconds():.2f} s (best of 5, fresh interpreter)")
+    print("\n== collection requests against the emulator")
+    collection_bench.main(["10" if quick else "100"])
+    print("\n== metrics")
+    metrics_bench.run(50_000 if quick else 1_000_000, 1 if quick else 3)
+    from maturity.sandbox.bench import dag_bench, dag_scale_bench
+
+    print("\n== DAG parsing")
+    dag_bench.main([])
+    print("\n== one DAG run for many organisations, through the scheduler")
+    scale = dag_scale_bench.main(["10", "40"] if quick else ["100", "1000"])
+    return scale
+
+
+def _cores() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

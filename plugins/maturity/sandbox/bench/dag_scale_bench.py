@@ -1,0 +1,156 @@
+"""Benchmark: one run of the assessment DAG for many emulated organisations, through the real
+scheduler, and how the cost per organisation grows with their number.
+
+For each size, a fresh emulator world (every phase) is served on loopback; a local Airflow
+(``maturity.sandbox.airflow.local_cluster``: API server, scheduler with the LocalExecutor, DAG
+processor) runs ``social_maturity_assessment`` once, for the world's whole 91 days, into a
+fresh PostgreSQL warehouse (a schema of its own, dropped afterwards). The time is the
+scheduler's: from the trigger to the run's end. Targets (issue: Airflow): 1,000 organisations
+within 15 minutes on the 2-core machine; the time per organisation at 1,000 at most 1.2x the
+time per organisation at 100.
+
+    python -m maturity.sandbox.bench.dag_scale_bench [N ...] [--parallelism P]
+
+Needs PostgreSQL (``MATURITY_TEST_POSTGRES_URL``, default the local server the tests use).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+TARGET_SECONDS_AT_1000 = 15 * 60
+TARGET_GROWTH = 1.2
+WORLD_END = datetime(2026, 11, 2, tzinfo=UTC)
+WORLD_DAYS = 91
+SEED = 1
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@contextmanager
+def postgres_schema(base_url: str) -> Iterator[str]:
+    """A fresh schema on ``base_url``, as an Airflow connection URI whose connections use it."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    schema = f"maturity_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as c:
+            c.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = make_url(base_url).set(drivername="postgresql")
+        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def run_once(n_orgs: int, parallelism: int, postgres: str, timeout: float) -> dict[str, Any]:
+    from maturity.pipeline import settings as s
+    from maturity.sandbox.airflow.demo_run import write_registry
+    from maturity.sandbox.airflow.local_cluster import LocalCluster
+    from maturity.sandbox.emulator import GENEROUS, Emulator, generate_world
+    from maturity.sandbox.emulator.registry import registry_data
+
+    world = generate_world(n_orgs, SEED, WORLD_END - timedelta(days=WORLD_DAYS), WORLD_END)
+    with (
+        tempfile.TemporaryDirectory(prefix="maturity-dag-scale-") as tmp,
+        Emulator(world, limits=GENEROUS) as emulator,
+        postgres_schema(postgres) as warehouse,
+    ):
+        root = Path(tmp)
+        registry = write_registry(registry_data(world), root / "registry.yaml")
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("AIRFLOW", "MATURITY_", "_AIRFLOW"))  # a clean slate
+        }
+        env.update(emulator.connection_env())
+        env.update(
+            {
+                s.HOME: str(root),
+                s.REGISTRY: str(registry),
+                s.DEMO_PSEUDONYM_KEY: "1",
+                s.INTERVAL_DAYS: str(WORLD_DAYS),
+                s.LOOKBACK_DAYS: str(WORLD_DAYS),
+                "AIRFLOW_CONN_MATURITY_WAREHOUSE": warehouse,
+                "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
+            }
+        )
+        with LocalCluster(root / "airflow", env, parallelism=parallelism) as cluster:
+            api = cluster.api()
+            api.login()
+            run = api.run_dag(
+                "social_maturity_assessment", WORLD_END, timeout=timeout, parse_timeout=180
+            )
+    tis = run["task_instances"]
+    states = Counter(t["state"] for t in tis)
+    task_seconds = sum(float(t.get("duration") or 0.0) for t in tis)
+    return {
+        "orgs": n_orgs,
+        "state": run["state"],
+        "seconds": run["seconds"],
+        "per_org": run["seconds"] / n_orgs,
+        "task_instances": len(tis),
+        "task_seconds_per_org": task_seconds / n_orgs,
+        "states": dict(states),
+        "requests": sum(emulator.calls.values()),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("orgs", nargs="*", type=int, default=[100, 1000])
+    parser.add_argument("--parallelism", type=int, default=4)
+    parser.add_argument("--timeout", type=float, default=3600)
+    args = parser.parse_args(argv)
+    from maturity.pipeline import settings
+
+    postgres = settings.read_text(None, settings.TEST_POSTGRES_URL) or DEFAULT_POSTGRES
+    results = []
+    for n in args.orgs:
+        started = time.perf_counter()
+        result = run_once(n, args.parallelism, postgres, args.timeout)
+        result["wall_seconds_with_setup"] = time.perf_counter() - started
+        results.append(result)
+        print(json.dumps(result), flush=True)
+    print(
+        f"One DAG run through the scheduler (LocalExecutor, parallelism {args.parallelism}), "
+        "PostgreSQL warehouse, emulator world, 91-day window"
+    )
+    for r in results:
+        print(
+            f"  {r['orgs']:>5} organisations: {r['state']:<7} {r['seconds']:8.1f} s "
+            f"({r['per_org']:.3f} s per organisation, {r['task_instances']} task instances, "
+            f"{r['task_seconds_per_org']:.3f} s of task time per organisation)"
+        )
+    by_n = {r["orgs"]: r for r in results}
+    if 1000 in by_n:
+        print(
+            f"  1,000 organisations: {by_n[1000]['seconds'] / 60:.1f} min "
+            f"(target <= {TARGET_SECONDS_AT_1000 / 60:.0f} min)"
+        )
+    if 100 in by_n and 1000 in by_n:
+        growth = by_n[1000]["per_org"] / by_n[100]["per_org"]
+        work = by_n[1000]["task_seconds_per_org"] / by_n[100]["task_seconds_per_org"]
+        print(
+            f"  per-organisation cost 1,000 / 100: {growth:.2f}x run time, {work:.2f}x task "
+            f"time (target <= {TARGET_GROWTH})"
+        )
+    return 0 if all(r["state"] == "success" for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,249 @@
+"""What happens to one request, independent of sockets: count it, maybe fault it, check the
+credentials, charge the rate limit, answer it, and add the platform's rate-limit headers.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from maturity.gcpause import paused_gc
+from maturity.sandbox.emulator import reddit_api, x_api
+from maturity.sandbox.emulator.control import Control
+from maturity.sandbox.emulator.faults import Fault, FaultKind, FaultPlan
+from maturity.sandbox.emulator.http import Request, Response, Route, Router
+from maturity.sandbox.emulator.ratelimits import EmulatedLimit, Quota, RateLimiter
+from maturity.sandbox.emulator.reddit_store import RedditStore
+from maturity.sandbox.emulator.world import World
+from maturity.sandbox.emulator.x_store import XStore
+
+CONTROL_PREFIX = "/_emulator/"
+UNMATCHED = "(unknown route)"
+LOG_SIZE = 10_000
+_PUBLIC_ROUTES = frozenset({"POST /api/v1/access_token", "POST /api/v1/revoke_token"})
+"""Reddit's www endpoints: HTTP basic client auth, no bearer token, no rate-limit headers."""
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    route: str
+    method: str
+    path: str
+    query: Mapping[str, str]
+    status: int | None
+    fault: str | None
+    at: float
+
+
+@dataclass
+class DispatchResult:
+    """A response to send, or a fault the socket layer has to act out."""
+
+    response: Response | None
+    fault: Fault | None = None
+
+
+DEFAULT_BEARER_TOKEN = "emulator-bearer-token"
+DEFAULT_REDDIT_CLIENT_ID = "emulator-client-id"
+DEFAULT_REDDIT_CLIENT_SECRET = "emulator-client-secret"
+DEFAULT_REDDIT_PASSWORD = "emulator-password"
+
+
+@dataclass
+class Credentials:
+    bearer_token: str = DEFAULT_BEARER_TOKEN
+    reddit_client_id: str = DEFAULT_REDDIT_CLIENT_ID
+    reddit_client_secret: str = DEFAULT_REDDIT_CLIENT_SECRET
+    reddit_password: str = DEFAULT_REDDIT_PASSWORD
+
+
+@dataclass
+class _Stats:
+    calls: Counter[str] = field(default_factory=Counter)
+    log: deque[CallRecord] = field(default_factory=lambda: deque(maxlen=LOG_SIZE))
+
+
+class EmulatorApp:
+    """The emulator minus the HTTP server. Thread-safe."""
+
+    def __init__(
+        self,
+        world: World,
+        *,
+        credentials: Credentials,
+        limits: Mapping[str, EmulatedLimit] | None = None,
+        faults: Iterable[Fault] = (),
+        clock: Callable[[], float] | None = None,
+        token_ttl: int = 86_400,
+    ) -> None:
+        self.world = world
+        self.credentials = credentials
+        self.clock = clock or time.time
+        with paused_gc():
+            self.x = XStore(world)
+            self.reddit = RedditStore(world)
+        self.limiter = RateLimiter(limits, self.clock)
+        self.faults = FaultPlan()
+        for fault in faults:
+            self.faults.add(fault)
+        self.tokens = reddit_api.TokenBook(self.clock, token_ttl)
+        self.router = Router()
+        x_api.XApi(self.x).register(self.router)
+        now = world.end or datetime.now(UTC)
+        self.reddit_api = reddit_api.RedditApi(
+            self.reddit,
+            client_id=credentials.reddit_client_id,
+            client_secret=credentials.reddit_client_secret,
+            password=credentials.reddit_password,
+            tokens=self.tokens,
+            now=now,
+        )
+        self.reddit_api.register(self.router)
+        self._stats = _Stats()
+        self._lock = threading.Lock()
+        self.control = Control(self)
+
+    # --- counters -----------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._stats.calls)
+
+    def call_log(self) -> list[CallRecord]:
+        with self._lock:
+            return list(self._stats.log)
+
+    def reset(self) -> None:
+        """Forget calls, faults and rate-limit usage (issued Reddit tokens stay valid)."""
+        with self._lock:
+            self._stats = _Stats()
+        self.faults.clear()
+        self.limiter.reset()
+
+    def _record(self, route: str, req: Request, status: int | None, fault: Fault | None) -> None:
+        record = CallRecord(
+            route,
+            req.method,
+            req.path,
+            dict(req.query),
+            status,
+            fault.kind.value if fault else None,
+            self.clock(),
+        )
+        with self._lock:
+            self._stats.calls[route] += 1
+            self._stats.log.append(record)
+
+    # --- the request path ---------------------------------------------------------------------
+
+    def handle(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes
+    ) -> DispatchResult:
+        parts = urlsplit(target)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        req = Request(method, parts.path, query, headers, body)
+        if parts.path.startswith(CONTROL_PREFIX):
+            return DispatchResult(self.control.handle(req))
+        found = self.router.match(method, parts.path)
+        if found is None:
+            is_x = parts.path.startswith("/2/")
+            resp = x_api.not_found_route() if is_x else reddit_api.not_found()
+            self._record(f"{method} {UNMATCHED}", req, resp.status, None)
+            return DispatchResult(resp)
+        route, params = found
+        req = Request(method, parts.path, query, headers, body, params)
+        fault = self.faults.next_for(route.platform, route.name)
+        if fault is not None:
+            outcome = self._fault(route, req, fault)
+            status = outcome.response.status if outcome.response else None
+            self._record(route.name, req, status, fault)
+            return outcome
+        resp = self._serve(route, req, charge=True)
+        self._record(route.name, req, resp.status, None)
+        return DispatchResult(resp)
+
+    def _bucket(self, route: Route) -> str | None:
+        if route.name in _PUBLIC_ROUTES:
+            return None
+        return self.limiter.bucket_key(route.platform, route.name)
+
+    def _serve(self, route: Route, req: Request, *, charge: bool) -> Response:
+        bucket = self._bucket(route)
+        denied = self._authenticate(route, req)
+        if denied is not None:
+            return self._with_headers(route, denied, self._peek(bucket))
+        quota = None
+        if bucket is not None:
+            quota = self.limiter.consume(bucket) if charge else self.limiter.peek(bucket)
+            if charge and not quota.allowed:
+                return self._with_headers(route, self._too_many(route, quota.usage_cap), quota)
+        return self._with_headers(route, route.handler(req), quota)
+
+    def _peek(self, bucket: str | None) -> Quota | None:
+        return self.limiter.peek(bucket) if bucket is not None else None
+
+    def _authenticate(self, route: Route, req: Request) -> Response | None:
+        if route.platform == "x":
+            expected = f"Bearer {self.credentials.bearer_token}"
+            return None if req.header("authorization") == expected else x_api.unauthorized()
+        if route.name in _PUBLIC_ROUTES:
+            return None
+        return None if self.reddit_api.authorize(req) else reddit_api.unauthorized()
+
+    @staticmethod
+    def _too_many(route: Route, usage_cap: bool) -> Response:
+        if route.platform == "x":
+            return x_api.too_many_requests(usage_cap)
+        return reddit_api.too_many_requests()
+
+    def _with_headers(self, route: Route, resp: Response, quota: Quota | None) -> Response:
+        if quota is not None:
+            if route.platform == "x":
+                resp.headers.extend(quota.x_headers())
+            else:
+                resp.headers.extend(quota.reddit_headers(self.clock()))
+        return resp
+
+    def _fault(self, route: Route, req: Request, fault: Fault) -> DispatchResult:
+        kind = fault.kind
+        if kind == FaultKind.RATE_LIMIT:
+            rule = self.limiter.rules.get(self._bucket(route) or "")
+            limit = rule.limit if rule else 0
+            quota = Quota(limit, limit, self.clock() + fault.reset_in, False, False)
+            return DispatchResult(self._with_headers(route, self._too_many(route, False), quota))
+        if kind == FaultKind.SERVER_ERROR:
+            resp = (
+                x_api.server_error(fault.status)
+                if route.platform == "x"
+                else reddit_api.server_error(fault.status)
+            )
+            return DispatchResult(
+                self._with_headers(route, resp, self._peek(self._bucket(route))), fault
+            )
+        if kind in (FaultKind.MALFORMED_JSON, FaultKind.TRUNCATED):
+            resp = self._serve(route, req, charge=False)
+            if kind == FaultKind.MALFORMED_JSON:
+                resp.body = malformed(resp.body)
+            return DispatchResult(resp, fault)
+        return DispatchResult(None, fault)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "organisations": len(self.world.organisations),
+            "x_users": len(self.x.users_by_id),
+            "x_posts": len(self.x.tweets),
+            "reddit_things": len(self.reddit.things),
+            "routes": self.router.names(),
+        }
+
+
+def malformed(body: bytes) -> bytes:
+    """A body that starts like the real one and is not JSON."""
+    return body[: max(1, len(body) * 3 // 5)] + b"<!-- upstream connect error -->"

@@ -1,0 +1,169 @@
+"""Rate limits per endpoint, fixed windows, and the headers each platform sends.
+
+X keeps one bucket per endpoint (per app) on 15-minute windows and reports the reset as epoch
+seconds. Reddit keeps one bucket per OAuth client for the whole API on 10-minute windows and
+reports the reset as seconds from now. A :class:`EmulatedLimit` with ``usage_cap=True`` is a budget
+whose reset lies far away: the case a connector must fail fast on instead of waiting.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+X_WINDOW = 900.0
+REDDIT_WINDOW = 600.0
+CAP_WINDOW = 30 * 86_400.0
+X_DEFAULT = "x"
+REDDIT_DEFAULT = "reddit"
+
+
+@dataclass(frozen=True)
+class EmulatedLimit:
+    limit: int
+    window: float = X_WINDOW
+    """Seconds; the bucket refills when the window that began with its first call ends."""
+    usage_cap: bool = False
+    """A monthly-style cap: X answers 429 ``UsageCapExceeded``; the reset is ``window`` away."""
+
+    def __post_init__(self) -> None:
+        if self.limit < 0 or self.window <= 0:
+            raise ValueError("a rate limit needs limit >= 0 and window > 0")
+
+    @classmethod
+    def cap(cls, limit: int, window: float = CAP_WINDOW) -> EmulatedLimit:
+        return cls(limit, window, usage_cap=True)
+
+
+#: Per-app limits of the published X API v2 tables (requests per 15 minutes) and Reddit's
+#: 100 queries per minute averaged over 10 minutes. Endpoints not named use ``x``/``reddit``.
+REALISTIC: Mapping[str, EmulatedLimit] = {
+    X_DEFAULT: EmulatedLimit(900, X_WINDOW),
+    "GET /2/users/by": EmulatedLimit(300, X_WINDOW),
+    "GET /2/users/:id/tweets": EmulatedLimit(1500, X_WINDOW),
+    "GET /2/users/:id/mentions": EmulatedLimit(450, X_WINDOW),
+    REDDIT_DEFAULT: EmulatedLimit(1000, REDDIT_WINDOW),
+}
+
+#: For tests and benchmarks: nothing runs out, and PRAW's pacing never sleeps.
+#: Every endpoint of ``REALISTIC`` is named, because the emulator lays these over it.
+GENEROUS: Mapping[str, EmulatedLimit] = {
+    key: EmulatedLimit(1_000_000, limit.window) for key, limit in REALISTIC.items()
+}
+
+
+@dataclass(frozen=True)
+class Quota:
+    """The state of a bucket after (or instead of) a call."""
+
+    limit: int
+    used: int
+    reset_at: float
+    """Epoch seconds."""
+    allowed: bool
+    usage_cap: bool
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+    def x_headers(self) -> list[tuple[str, str]]:
+        return [
+            ("x-rate-limit-limit", str(self.limit)),
+            ("x-rate-limit-remaining", str(self.remaining)),
+            ("x-rate-limit-reset", str(math.ceil(self.reset_at))),
+        ]
+
+    def reddit_headers(self, now: float) -> list[tuple[str, str]]:
+        return [
+            ("x-ratelimit-used", str(self.used)),
+            ("x-ratelimit-remaining", f"{float(self.remaining):.1f}"),
+            ("x-ratelimit-reset", str(max(0, int(self.reset_at - now)))),
+        ]
+
+
+@dataclass
+class _Bucket:
+    rule: EmulatedLimit
+    used: int = 0
+    started: float | None = None
+    blocked_until: float | None = None
+
+
+class RateLimiter:
+    """Thread-safe buckets keyed by route name (or by the platform default key)."""
+
+    def __init__(
+        self,
+        limits: Mapping[str, EmulatedLimit] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self._rules: dict[str, EmulatedLimit] = dict(
+            REALISTIC if limits is None else {**REALISTIC, **limits}
+        )
+        self._clock = clock or time.time
+        self._buckets: dict[str, _Bucket] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def rules(self) -> dict[str, EmulatedLimit]:
+        with self._lock:
+            return dict(self._rules)
+
+    def bucket_key(self, platform: str, route: str) -> str:
+        if route in self._rules:
+            return route
+        return X_DEFAULT if platform == "x" else REDDIT_DEFAULT
+
+    def set_limit(self, key: str, rule: EmulatedLimit) -> None:
+        with self._lock:
+            self._rules[key] = rule
+            self._buckets.pop(key, None)
+
+    def exhaust(self, key: str, reset_in: float) -> None:
+        """Use up ``key``'s bucket until ``reset_in`` seconds from now (a far reset = a cap)."""
+        with self._lock:
+            bucket = self._bucket(key, self._clock())
+            bucket.used = bucket.rule.limit
+            bucket.blocked_until = self._clock() + reset_in
+
+    def reset(self) -> None:
+        with self._lock:
+            self._buckets.clear()
+
+    def consume(self, key: str) -> Quota:
+        with self._lock:
+            now = self._clock()
+            bucket = self._bucket(key, now)
+            allowed = bucket.used < bucket.rule.limit and bucket.blocked_until is None
+            if allowed:
+                bucket.used += 1
+            return self._quota(bucket, allowed)
+
+    def peek(self, key: str) -> Quota:
+        with self._lock:
+            bucket = self._bucket(key, self._clock())
+            return self._quota(bucket, bucket.used < bucket.rule.limit)
+
+    def _bucket(self, key: str, now: float) -> _Bucket:
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            rule = self._rules.get(key) or self._rules[X_DEFAULT]
+            bucket = self._buckets[key] = _Bucket(rule)
+        if bucket.blocked_until is not None and now >= bucket.blocked_until:
+            bucket.blocked_until = None
+            bucket.used, bucket.started = 0, None
+        if bucket.started is not None and now >= bucket.started + bucket.rule.window:
+            bucket.used, bucket.started = 0, None
+        if bucket.started is None:
+            bucket.started = now
+        return bucket
+
+    @staticmethod
+    def _quota(bucket: _Bucket, allowed: bool) -> Quota:
+        assert bucket.started is not None
+        reset_at = bucket.blocked_until or bucket.started + bucket.rule.window
+        return Quota(bucket.rule.limit, bucket.used, reset_at, allowed, bucket.rule.usage_cap)
