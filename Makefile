@@ -9,7 +9,7 @@ MATURITY_HOME ?= $(CURDIR)/var
 export MATURITY_HOME
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-file airflow test test-fast lint typecheck format bench docs clean
+.PHONY: help install demo demo-file airflow test test-fast lint namespace typecheck format bench docs clean
 
 help:  ## show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,15 +39,20 @@ test: $(STAMP)  ## run the whole test suite with a coverage summary
 test-fast: $(STAMP)  ## unit tests only
 	$(BIN)/python -m pytest -m "not slow and not postgres" --no-cov
 
-lint: $(STAMP)  ## ruff lint and format check
+lint: $(STAMP) namespace  ## ruff lint and format check; the layer contracts (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=var/typecheck $(BIN)/lint-imports
 
-typecheck: $(STAMP)  ## mypy --strict over the whole maturity namespace
+# mypy and import-linter cannot follow setuptools' editable package-dir mapping, so the one
+# `maturity` namespace is laid out under var/typecheck as symlinks.
+namespace:
 	@rm -rf var/typecheck && mkdir -p var/typecheck/maturity
 	@for f in plugins/maturity/*; do ln -s "$(CURDIR)/$$f" var/typecheck/maturity/; done
 	@ln -s "$(CURDIR)/connectors" var/typecheck/maturity/connectors
 	@ln -s "$(CURDIR)/sql" var/typecheck/maturity/sql
+
+typecheck: $(STAMP) namespace  ## mypy --strict over the whole maturity namespace
 	$(BIN)/mypy
 
 format: $(STAMP)  ## apply ruff formatting and fixes

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Connection
+from sqlalchemy.engine import URL
 
 from maturity.warehouse.schema import metadata
 
@@ -28,10 +29,17 @@ def _configure(connection: Connection) -> None:
         context.run_migrations()
 
 
-def run_migrations_offline() -> None:
+def _url() -> URL:
+    """The configured URL, else the warehouse the product's settings name (alembic's CLI)."""
+    from maturity.pipeline.settings import warehouse_url_from
     from maturity.warehouse.url import resolve_url
 
-    url = resolve_url(config.get_main_option("sqlalchemy.url") or None)
+    given = config.get_main_option("sqlalchemy.url")
+    return resolve_url(given) if given else warehouse_url_from()
+
+
+def run_migrations_offline() -> None:
+    url = _url()
     context.configure(
         url=url,
         target_metadata=target_metadata,
@@ -48,9 +56,8 @@ def run_migrations_online() -> None:
         _configure(connection)
         return
     from maturity.warehouse.engine import make_engine
-    from maturity.warehouse.url import resolve_url
 
-    engine = make_engine(resolve_url(config.get_main_option("sqlalchemy.url") or None))
+    engine = make_engine(_url())
     try:
         with engine.begin() as conn:
             _configure(conn)

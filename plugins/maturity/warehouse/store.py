@@ -13,6 +13,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from maturity.assessment import Assessment
+from maturity.connections import WAREHOUSE_CONN_ID as CONN_ID
 from maturity.errors import WarehouseError
 from maturity.evidence import OrgEvidence, Window
 from maturity.quality_results import BatchValidation, MetricValidation
@@ -30,7 +31,7 @@ from maturity.warehouse.org import OrgRow
 from maturity.warehouse.quality_rows import QuarantinedMetricRow, QuarantineRow, ValidationRow
 from maturity.warehouse.reads import AssessmentSummary, ExplainData, RecordSet
 from maturity.warehouse.runs import RunInfo
-from maturity.warehouse.url import CONN_ID, masked, resolve_url
+from maturity.warehouse.url import masked, resolve_url
 
 #: PostgreSQL advisory lock key that serialises concurrent ``migrate()`` calls.
 _MIGRATION_LOCK = 0x6D61747572697479 & 0x7FFFFFFFFFFFFFFF
