@@ -21,8 +21,8 @@ from maturity.sandbox.emulator.server import Emulator
 from maturity.sandbox.emulator.world import (
     Inbound,
     InboundKind,
+    OrgAnswer,
     Platform,
-    Response,
     World,
     WorldAccount,
     WorldOrganisation,
@@ -52,7 +52,7 @@ def _x(handle: str, status: str = "active") -> WorldAccount:
                 author="bob_b",
                 created_at=t(10),
                 text=f"@{handle} help",
-                response=Response(delay=timedelta(hours=2), text="sure"),
+                response=OrgAnswer(delay=timedelta(hours=2), text="sure"),
             ),
             Inbound(
                 author="carol_c",
@@ -93,7 +93,7 @@ WORLD = World(
                             kind=InboundKind.REPLY,
                             target="r1",
                             text="q?",
-                            response=Response(delay=timedelta(hours=1), text="a"),
+                            response=OrgAnswer(delay=timedelta(hours=1), text="a"),
                         ),
                     ),
                 ),

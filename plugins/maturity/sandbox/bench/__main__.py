@@ -29,7 +29,7 @@ def cli_help_seconds(repeat: int = 5) -> float:
 
 
 def main(argv: list[str]) -> int:
-    from maturity.sandbox.bench import collection_bench, metrics_bench
+    from maturity.sandbox.bench import collection_bench, metrics_bench, pipeline_bench
 
     quick = "--quick" in argv
     print(
@@ -41,6 +41,8 @@ def main(argv: list[str]) -> int:
     collection_bench.main(["10" if quick else "100"])
     print("\n== metrics")
     metrics_bench.run(50_000 if quick else 1_000_000, 1 if quick else 3)
+    print("\n== the pipeline in-process, per organisation and step")
+    pipeline_bench.main(["16", "--shard", "8"] if quick else ["64", "--shard", "16"])
     from maturity.sandbox.bench import dag_bench, dag_scale_bench
 
     print("\n== DAG parsing")

@@ -36,10 +36,10 @@ from maturity.sandbox.emulator.world import (
     Inbound,
     InboundKind,
     Metrics,
+    OrgAnswer,
     OrgKind,
     Platform,
     PostType,
-    Response,
     Subreddit,
     World,
     WorldAccount,
@@ -775,7 +775,7 @@ class _OrgBuilder:
                 )
                 if answered < self.end:
                     reply = vocab.RESPONSES[3] if praise else _pick(r, vocab.RESPONSES)
-                    response = Response(
+                    response = OrgAnswer(
                         delay=timedelta(seconds=int((answered - at).total_seconds())),
                         text=reply,
                         by=None if answerer is acc else answerer.handle,
@@ -889,7 +889,7 @@ class _OrgBuilder:
                 minutes=_log_uniform(r, p.delay_minutes[0] * 2, p.delay_minutes[1] * 3)
             )
             if answered < self.end:
-                response = Response(
+                response = OrgAnswer(
                     delay=timedelta(seconds=int((answered - at).total_seconds())),
                     text=_pick(r, vocab.RESPONSES),
                     metrics=self.metrics(0, reddit=True),

@@ -110,7 +110,7 @@ class WorldPost:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Response:
+class OrgAnswer:
     """The organisation's answer to an inbound message."""
 
     __pydantic_config__ = _STRICT
@@ -141,7 +141,7 @@ class Inbound:
     title: str | None = None
     subreddit: Name | None = None
     metrics: Metrics = NO_METRICS
-    response: Response | None = None
+    response: OrgAnswer | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

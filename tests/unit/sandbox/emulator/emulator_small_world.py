@@ -13,9 +13,9 @@ from maturity.sandbox.emulator import (
     Inbound,
     InboundKind,
     Metrics,
+    OrgAnswer,
     Platform,
     PostType,
-    Response,
     Subreddit,
     World,
     WorldAccount,
@@ -68,7 +68,7 @@ def _x_inbound() -> tuple[Inbound, ...]:
         at = T0 + timedelta(hours=i * 3, minutes=30)
         response = None
         if i < 5:
-            response = Response(
+            response = OrgAnswer(
                 delay=timedelta(minutes=45),
                 text="We zoeken het uit.",
                 by=SERVICE if i % 2 else None,
@@ -125,7 +125,7 @@ def _reddit_account() -> WorldAccount:
             text="Wanneer start dit?",
             key="c2",
             metrics=Metrics(score=5),
-            response=Response(delay=timedelta(hours=2), text="Volgende week.", key="c2a"),
+            response=OrgAnswer(delay=timedelta(hours=2), text="Volgende week.", key="c2a"),
         ),
         Inbound(
             author="inwoner_c",
@@ -161,7 +161,7 @@ def _reddit_account() -> WorldAccount:
             title="Gat in de weg",
             text="Wie repareert dit?",
             key="p1",
-            response=Response(delay=timedelta(minutes=20), text="Wij!"),
+            response=OrgAnswer(delay=timedelta(minutes=20), text="Wij!"),
         ),
     ]
     inbound += [
