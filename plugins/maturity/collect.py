@@ -88,7 +88,6 @@ def _collect_platform(
     landing: Any,
     cursors_lookup: CursorsLookup,
     run: CollectionRun,
-    on_batch: Callable[[CollectionBatch], None] | None,
 ) -> None:
     try:
         connector.prepare(platform_targets, window, landing)
@@ -103,8 +102,6 @@ def _collect_platform(
         try:
             cursors = dict(cursors_lookup(account.platform, target.org_id, account.handle))
             batch = connector.collect(target, window, cursors, landing)
-            if on_batch is not None:
-                on_batch(batch)
         except MaturityError as exc:
             log.warning("collecting %s:%s failed: %s", account.platform, account.handle, exc)
             run.failures.append(
@@ -125,7 +122,6 @@ def collect_registry(
     reddit_settings: RedditSettings | None,
     pseudonymiser: Pseudonymise,
     cursors_lookup: CursorsLookup | None = None,
-    on_batch: Callable[[CollectionBatch], None] | None = None,
     sleep: Callable[[float], None] | None = None,
     clock: Callable[[], float] | None = None,
     only: Callable[[Target], bool] | None = None,
@@ -135,11 +131,10 @@ def collect_registry(
     ``only`` narrows the run to some accounts while every account of an organisation still
     counts as its own (so mentions between them keep their handles).
 
-    A platform without settings is skipped with a note per account. ``on_batch`` is called
-    for each account as soon as its pages have landed, with what a replay of the landing gives
-    for it (every run of the window merged, see :func:`replay_account`), so a warehouse fed
-    here holds what one fed by :func:`replay` holds, however often the window was collected.
-    The run itself lists the batches as this collection fetched them.
+    A platform without settings is skipped with a note per account. The run lists the
+    batches as this collection fetched them; the warehouse is fed from the landing instead
+    (``maturity.pipeline.gate_and_load`` replays every run of the window, merged), so it holds
+    the whole window however often the window was collected.
     """
     from maturity.connectors.landing import Landing
 
@@ -148,14 +143,6 @@ def collect_registry(
     lookup: CursorsLookup = cursors_lookup or (lambda platform, org_id, handle: {})
     run = CollectionRun()
     all_targets = [t for t in targets(registry) if only is None or only(t)]
-    if on_batch is not None:
-        write = on_batch
-        by_account = {(t.org_id, t.account.platform, t.account.handle): t for t in all_targets}
-
-        def on_batch(live: CollectionBatch) -> None:
-            target = by_account[(live.org_id, live.platform, live.handle)]
-            found = replay_account(Path(landing_dir), target, window, pseudonymiser)
-            write(found[0] if found is not None else live)
 
     for platform, settings in ((X, x_settings), (REDDIT, reddit_settings)):
         platform_targets = [t for t in all_targets if t.account.platform == platform]
@@ -174,7 +161,7 @@ def collect_registry(
                 )
             continue
         try:
-            _collect_platform(connector, platform_targets, window, landing, lookup, run, on_batch)
+            _collect_platform(connector, platform_targets, window, landing, lookup, run)
         finally:
             connector.close()
     return run
@@ -211,8 +198,6 @@ def replay(
     registry: Registry,
     window: Window,
     pseudonymiser: Pseudonymise,
-    *,
-    on_batch: Callable[[CollectionBatch], None] | None = None,
 ) -> CollectionRun:
     """Rebuild every account's batch for ``window`` from the landing alone: no network."""
     run = CollectionRun()
@@ -233,8 +218,6 @@ def replay(
                 )
                 continue
             batch, context = found
-            if on_batch is not None:
-                on_batch(batch)
         except MaturityError as exc:
             run.failures.append(
                 AccountIssue(account.platform, target.org_id, account.handle, exc.render())

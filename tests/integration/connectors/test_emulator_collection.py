@@ -282,14 +282,14 @@ def test_reddit_mentions_with_the_password_grant(
     assert emu.calls["GET /message/mentions"] == 1
 
 
-def test_what_on_batch_gets_is_what_a_replay_gives_after_a_rerun(
+def test_a_replay_after_a_cursor_rerun_gives_the_whole_window(
     emu: Emulator, tmp_path: Path, clock: FakeTime
 ) -> None:
-    """A rerun with cursors fetches only what is new; the warehouse fed through ``on_batch``
-    must still get the whole window, as a replay of the landing (and the pipeline) does."""
+    """A rerun with cursors fetches only what is new; a replay of the landing (what gate and
+    load writes to the warehouse) still gives the whole window, the first run's items as
+    they were first seen."""
     first = run(emu, tmp_path, clock)
     cursors = {(b.platform, b.org_id, b.handle): {c.endpoint: c for c in b.cursors} for b in first}
-    fed: list[object] = []
     again = collect_registry(
         REGISTRY,
         WINDOW,
@@ -303,7 +303,6 @@ def test_what_on_batch_gets_is_what_a_replay_gives_after_a_rerun(
         reddit_settings=None,
         pseudonymiser=Pseudonymiser(KEY),
         cursors_lookup=lambda platform, org_id, handle: cursors.get((platform, org_id, handle), {}),
-        on_batch=fed.append,
         sleep=clock.sleep,
         clock=clock,
     )
@@ -314,4 +313,7 @@ def test_what_on_batch_gets_is_what_a_replay_gives_after_a_rerun(
         if b.platform == "x"
     }
     assert len(live["acme"].posts) < len(replayed["acme"].posts), "the rerun fetched less"
-    assert {b.handle: b for b in fed} == replayed  # type: ignore[attr-defined]
+    firsts = {b.handle: b for b in first if b.platform == "x"}
+    for handle, batch in firsts.items():
+        assert set(batch.posts) <= set(replayed[handle].posts), handle
+        assert set(batch.inbound) <= set(replayed[handle].inbound), handle

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,47 @@ def test_cli_collects_then_replays(
         ],
     )
     assert bad.exit_code == 2
+
+
+def test_cli_collect_gates_and_loads_into_the_warehouse(
+    rsps: responses.RequestsMock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a warehouse, ``maturity collect`` loads through gate and load: the gate's verdict
+    per account, and reply links made across the organisation's accounts."""
+    from maturity.cli import app
+    from maturity.warehouse import Warehouse
+
+    fake_apis(rsps)
+    registry = tmp_path / "registry.json"
+    registry.write_text(json.dumps(REGISTRY))
+    x = {"conn_type": "x", "host": X_BASE, "password": BEARER}
+    reddit = {
+        "conn_type": "reddit",
+        "host": R_OAUTH,
+        "login": "cid",
+        "password": CLIENT_SECRET,
+        "extra": {"reddit_url": R_WWW},
+    }
+    monkeypatch.setenv("AIRFLOW_CONN_X_DEFAULT", json.dumps(x))
+    monkeypatch.setenv("AIRFLOW_CONN_REDDIT_DEFAULT", json.dumps(reddit))
+    monkeypatch.setenv("MATURITY_PSEUDONYM_KEY", KEY)
+    url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
+    args = [str(registry), "--start", "2025-03-10", "--end", "2025-03-11"]
+    result = CliRunner().invoke(
+        app,
+        ["collect", *args, "--landing", str(tmp_path / "landing"), "--warehouse", url],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.count("passed") == 2, result.output  # both accounts, by the gate
+    with Warehouse(url) as wh:
+        records = wh.read_records(
+            "acme", datetime(2025, 3, 9, tzinfo=UTC), datetime(2025, 3, 11, tzinfo=UTC)
+        )
+        assert records.posts
+        assert records.reply_links, "links are made at gate and load"
+        assert not wh.quarantined(
+            "acme", datetime(2025, 3, 10, tzinfo=UTC), datetime(2025, 3, 11, tzinfo=UTC)
+        )
