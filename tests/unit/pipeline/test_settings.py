@@ -28,9 +28,9 @@ def test_no_other_module_names_a_maturity_variable() -> None:
     found = []
     for path in _product_files():
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if NAME.match(node.value):
-                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value}")
+            text = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(text, str) and NAME.match(text):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {text}")
     assert found == [], "use the constants of maturity.pipeline.settings"
 
 
