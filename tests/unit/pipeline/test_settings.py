@@ -60,3 +60,9 @@ def test_unset_or_blank_means_the_default(tmp_path: Path) -> None:
     assert settings.landing_root({}) == Path("var") / "landing"
     explicit = {settings.HOME: str(tmp_path), settings.LANDING_DIR: str(tmp_path / "l")}
     assert settings.landing_root(explicit) == tmp_path / "l"
+
+
+def test_every_variable_is_documented_for_operators() -> None:
+    doc = (ROOT / "docs" / "deployment.md").read_text()
+    names = [v for k, v in vars(settings).items() if isinstance(v, str) and NAME.match(v)]
+    assert [n for n in names if f"`{n}`" not in doc] == []
