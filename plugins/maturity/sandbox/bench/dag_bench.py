@@ -54,7 +54,9 @@ def parse_seconds(path: Path, repeat: int) -> float:
 
 
 def run(repeat: int = 5, dags: Path | None = None) -> dict[str, float]:
-    folder = dags or Path(__file__).resolve().parents[3] / "dags"
+    from maturity.sandbox.airflow.local_run import find_dags_folder
+
+    folder = dags or find_dags_folder()
     with tempfile.TemporaryDirectory() as tmp:
         empty = Path(tmp) / "empty_dag.py"
         empty.write_text(EMPTY_DAG, encoding="utf-8")
@@ -67,6 +69,8 @@ def run(repeat: int = 5, dags: Path | None = None) -> dict[str, float]:
 def main(argv: list[str]) -> int:
     repeat = int(argv[0]) if argv else 5
     results = run(repeat)
+    if len(results) < 2:
+        raise SystemExit("no DAG file was found to measure")
     base = results["(empty DAG file)"]
     print(f"DAG file import time, best of {repeat}, fresh interpreter with airflow.sdk loaded")
     for name, seconds in results.items():
