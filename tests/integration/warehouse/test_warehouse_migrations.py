@@ -50,7 +50,7 @@ def test_migrate_is_idempotent_and_reports_head(empty: Warehouse) -> None:
     empty.migrate()
     empty.migrate()
     status = empty.check()
-    assert status.revision == mig.head_revision() == "0002"
+    assert status.revision == mig.head_revision() == "0003"
     assert status.up_to_date
     assert "password" not in status.url
 
