@@ -65,13 +65,14 @@ def _delete_shadowed(table: str, key: list[str], keep_smallest: str) -> int:
     """Delete the rows of ``table`` that share ``key`` with a row whose ``keep_smallest`` is
     smaller; return how many were deleted."""
     same = " AND ".join(f"o.{c} = {table}.{c}" for c in key)
-    result = op.get_bind().execute(
-        sa.text(
-            f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {table} AS o WHERE {same}"
-            f" AND o.{keep_smallest} < {table}.{keep_smallest})"
-        )
+    statement = sa.text(
+        f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM {table} AS o WHERE {same}"
+        f" AND o.{keep_smallest} < {table}.{keep_smallest})"
     )
-    return int(result.rowcount or 0)
+    if op.get_context().as_sql:  # offline (--sql): print the statement, nothing to count
+        op.execute(statement)
+        return 0
+    return int(op.get_bind().execute(statement).rowcount or 0)
 
 
 def _backfill_landing_pages() -> None:
