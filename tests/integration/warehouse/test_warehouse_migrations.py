@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -226,7 +227,7 @@ def _shared_ids(wh: Warehouse) -> dict[str, list[tuple[object, ...]]]:
 
 
 def test_downgrade_0002_keeps_the_first_organisation_of_a_shared_message(
-    empty: Warehouse,
+    empty: Warehouse, caplog: pytest.LogCaptureFixture
 ) -> None:
     empty.migrate()
     acme = replace(batch(), pages=(PAGE, COPY))
@@ -235,8 +236,15 @@ def test_downgrade_0002_keeps_the_first_organisation_of_a_shared_message(
     own = replace(batch_of("gemeente", "GemeenteZH"), posts=(), reply_links=())
     own = replace(own, inbound=tuple(replace(m, message_id="m9") for m in own.inbound))
     empty.write_collection(own)
-    with empty.engine.begin() as connection:
+    with caplog.at_level(logging.WARNING), empty.engine.begin() as connection:
         mig.downgrade(connection, "0002")
+    dropped = sorted(r.getMessage() for r in caplog.records if "dropped" in r.getMessage())
+    assert [m.split(" rows")[0].split(": ")[1] for m in dropped] == [
+        "dropped 1 inbound_message",
+        "dropped 1 landing_page",
+        "dropped 1 reply_link",
+        "dropped 2 post",
+    ]
     assert _pk(empty, "inbound_message") == ["platform", "message_id"]
     assert _pk(empty, "landing_page") == ["sha256"]
     # one row per old key: acme's (its id sorts first); the message only gemeente has stays
