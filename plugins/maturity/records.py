@@ -154,8 +154,9 @@ class CollectionBatch:
     pages: tuple[PageRef, ...] = ()
 
     def page_refs(self) -> tuple[PageRef, ...]:
-        """The landed pages and the pages the records name, each once (by SHA-256), in
-        first-seen order: what an audit of this batch can point to."""
+        """The landed pages and the pages the records name, each once (by path: identical
+        bytes landed under two paths are two pages), in first-seen order: what an audit of
+        this batch can point to."""
         records: tuple[AccountSnapshot | Post | InboundMessage, ...] = (
             *self.snapshots,
             *self.posts,
@@ -164,5 +165,5 @@ class CollectionBatch:
         named = (r.source for r in records)
         seen: dict[str, PageRef] = {}
         for ref in (*self.pages, *(s for s in named if s is not None)):
-            seen.setdefault(ref.sha256, ref)
+            seen.setdefault(ref.path, ref)
         return tuple(seen.values())

@@ -30,3 +30,19 @@ def test_page_refs_are_each_page_once_in_first_seen_order() -> None:
         pages=(LANDED,),
     )
     assert batch.page_refs() == (LANDED, NAMED)
+
+
+def test_identical_pages_under_two_paths_are_two_pages() -> None:
+    """The same bytes landed twice (say an empty page of two accounts) are two pages: a record
+    that names the second path must find it among the batch's pages."""
+    copy = PageRef("landing/x/acme/Acme/mentions-1.json", LANDED.sha256, "mentions")
+    batch = CollectionBatch(
+        "x",
+        "acme",
+        "Acme",
+        T,
+        datetime(2026, 10, 1, tzinfo=UTC),
+        posts=(_post("1", copy),),
+        pages=(LANDED,),
+    )
+    assert batch.page_refs() == (LANDED, copy)

@@ -254,12 +254,20 @@ account_snapshot = Table(
     Index(None, "org_id", "observed_at"),
 )
 
+# Posts, inbound messages and reply links are keyed on the organisation too: one message that
+# mentions two organisations (a municipality and its province) is collected for each of them and
+# belongs to both, each with its own reply link. A reply link has no foreign key to its inbound
+# message: links to messages of earlier windows are written without them, and a batch's links may
+# name a message that another account's batch (possibly quarantined) holds.
+# ``landing_page`` has a row per landed page path (the path names the content's SHA-256, but two
+# paths may hold identical bytes), so every ``page_path`` a record names has its row.
+
 post = Table(
     "post",
     metadata,
     Column("platform", String(), primary_key=True),
+    Column("org_id", String(), ForeignKey("organisation.org_id"), primary_key=True),
     Column("post_id", String(), primary_key=True),
-    Column("org_id", String(), ForeignKey("organisation.org_id"), nullable=False),
     Column("handle", String(), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("kind", String(), nullable=False),
@@ -281,8 +289,8 @@ inbound_message = Table(
     "inbound_message",
     metadata,
     Column("platform", String(), primary_key=True),
+    Column("org_id", String(), ForeignKey("organisation.org_id"), primary_key=True),
     Column("message_id", String(), primary_key=True),
-    Column("org_id", String(), ForeignKey("organisation.org_id"), nullable=False),
     Column("handle", String(), nullable=False),
     Column("author", String(), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
@@ -297,8 +305,8 @@ reply_link = Table(
     "reply_link",
     metadata,
     Column("platform", String(), primary_key=True),
+    Column("org_id", String(), ForeignKey("organisation.org_id"), primary_key=True),
     Column("inbound_id", String(), primary_key=True),
-    Column("org_id", String(), ForeignKey("organisation.org_id"), nullable=False),
     Column("reply_post_id", String(), nullable=False),
     Column("handle", String(), nullable=False),
     Column("inbound_at", UtcDateTime(), nullable=False),
@@ -322,12 +330,13 @@ collection_cursor = Table(
 landing_page = Table(
     "landing_page",
     metadata,
-    Column("sha256", String(), primary_key=True),
-    Column("path", Text(), nullable=False),
+    Column("path", Text(), primary_key=True),
+    Column("sha256", String(), nullable=False),
     Column("endpoint", String(), nullable=False),
     Column("platform", String(), nullable=False),
     Column("org_id", String(), ForeignKey("organisation.org_id"), nullable=False),
     Column("handle", String(), nullable=False),
+    Index(None, "sha256"),
 )
 
 # -- quality gates ----------------------------------------------------------------------------

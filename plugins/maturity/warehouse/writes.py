@@ -235,5 +235,5 @@ def write_collection(connection: Connection, batch: CollectionBatch) -> None:
 
 
 def write_reply_links(connection: Connection, links: Sequence[ReplyLink]) -> None:
-    """Upsert reply links on their natural key (platform, inbound message)."""
+    """Upsert reply links on their natural key (platform, organisation, inbound message)."""
     upsert(connection, t.reply_link, dedupe(t.reply_link, (rr.reply_row(r) for r in links)))

@@ -3,9 +3,12 @@ idempotent rewrites, and a quarantined batch of which nothing is loaded."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from quality_store_samples import (
     AW,
+    LOOKBACK,
     ORG,
     QUALITY_TABLES,
     RECORD_TABLES,
@@ -21,8 +24,10 @@ from quality_store_samples import (
 from sqlalchemy import text
 
 from maturity.errors import InputError
+from maturity.quality import validate_batch
 from maturity.quality.record_suites import RECORD_SUITES
-from maturity.warehouse import Warehouse
+from maturity.records import CollectionBatch
+from maturity.warehouse import OrgRow, Warehouse
 
 pytestmark = pytest.mark.integration
 
@@ -205,3 +210,46 @@ def test_rejected_metric_values_are_recorded_and_replaced(warehouse: Warehouse) 
     assert warehouse.quarantined_metrics("acme", AW.start, AW.end) == []
     assert all(r.success for r in warehouse.validation_results("acme", AW.start, AW.end))
     assert warehouse.quarantined("acme", AW.start, AW.end) == []
+
+
+def _for_org(b: CollectionBatch, org_id: str, handle: str) -> CollectionBatch:
+    """``b`` as collected for another organisation's account: the same message, post and page
+    ids, as when one tweet mentions both organisations."""
+    mine = {"org_id": org_id, "handle": handle}
+    return replace(
+        b,
+        org_id=org_id,
+        handle=handle,
+        snapshots=tuple(replace(s, **mine) for s in b.snapshots),
+        posts=tuple(replace(p, **mine) for p in b.posts),
+        inbound=tuple(replace(m, **mine) for m in b.inbound),
+        reply_links=tuple(replace(r, **mine) for r in b.reply_links),
+        cursors=tuple(replace(c, **mine) for c in b.cursors),
+    )
+
+
+def test_gate_and_load_of_two_organisations_sharing_a_message_keeps_it_for_both(
+    warehouse: Warehouse,
+) -> None:
+    """Each organisation's window in its own transaction, as gate_and_load writes them: the
+    second does not take the shared message, post or reply link from the first; loading both
+    again changes nothing."""
+    province = OrgRow("provincie", "Provincie")
+    acme_batch = batch("Acme")
+    province_batch = _for_org(acme_batch, "provincie", "Provincie")
+    loads = [
+        (ORG, [(acme_batch, validated("Acme"))]),
+        (province, [(province_batch, validate_batch(province_batch, lookback=LOOKBACK))]),
+    ]
+    for org, gated in loads:
+        warehouse.write_gated_collection(org, W1, RUN, gated)
+    first = dump(warehouse, (*RECORD_TABLES, *QUALITY_TABLES, "landing_page"))
+    for org_id in ("acme", "provincie"):
+        records = warehouse.read_records(org_id, W1.start, W1.end)
+        assert [m.message_id for m in records.inbound] == ["Acme-m1"], org_id
+        assert [p.post_id for p in records.posts] == ["Acme-p1"], org_id
+        assert [r.inbound_id for r in records.reply_links] == ["Acme-m1"], org_id
+        assert warehouse.quarantined(org_id, W1.start, W1.end) == []
+    for org, gated in reversed(loads):
+        warehouse.write_gated_collection(org, W1, RUN, gated)
+    assert dump(warehouse, (*RECORD_TABLES, *QUALITY_TABLES, "landing_page")) == first

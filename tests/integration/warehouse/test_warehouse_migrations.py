@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import CheckConstraint, inspect, text
+from sqlalchemy import CheckConstraint, insert, inspect, text
 from sqlalchemy.engine import URL
-from warehouse_samples import Q2, assessment, evidence, write
+from warehouse_samples import PAGE, Q2, assessment, batch, batch_of, dump, evidence, write
 
 from maturity.assessment import Verdict
 from maturity.phases import Phase, outcome_labels
+from maturity.records import PageRef
 from maturity.warehouse import Warehouse
 from maturity.warehouse import migrations as mig
+from maturity.warehouse import record_rows as rr
+from maturity.warehouse import schema as t
 from maturity.warehouse.schema import metadata
 from maturity.warehouse.views import view_names, view_sql
 
@@ -50,7 +55,7 @@ def test_migrate_is_idempotent_and_reports_head(empty: Warehouse) -> None:
     empty.migrate()
     empty.migrate()
     status = empty.check()
-    assert status.revision == mig.head_revision() == "0002"
+    assert status.revision == mig.head_revision() == "0003"
     assert status.up_to_date
     assert "password" not in status.url
 
@@ -128,3 +133,132 @@ def test_v_latest_assessment_labels_are_the_phase_models(
         expected = outcome_labels(phase, verdict)
         assert tuple(from_migration.one()) == (expected["en"], expected["nl"])
         assert tuple(from_file.one()) == (expected["en"], expected["nl"])
+
+
+# -- migrations with data ---------------------------------------------------------------------
+# 0003 keys post, inbound_message and reply_link per organisation and landing_page per path.
+# These tests migrate a warehouse that holds rows, up and down, on both databases.
+
+PROVINCE = ("provincie", "ProvincieZH")
+COPY = PageRef("landing/x/acme/AcmeZorg/mentions/0002.json", PAGE.sha256, "mentions")
+SHARED = ("post", "inbound_message", "reply_link")
+
+
+def _rows(wh: Warehouse, table: str, *columns: str) -> list[tuple[object, ...]]:
+    with wh.engine.connect() as connection:
+        rows = connection.execute(
+            text(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {', '.join(columns)}")
+        )
+        return [tuple(r) for r in rows]
+
+
+def _id_column(table: str) -> str:
+    return {"post": "post_id", "inbound_message": "message_id", "reply_link": "inbound_id"}[table]
+
+
+def _pk(wh: Warehouse, table: str) -> list[str]:
+    with wh.engine.connect() as connection:
+        return list(inspect(connection).get_pk_constraint(table)["constrained_columns"])
+
+
+def _at_0002_with_rows(wh: Warehouse) -> dict[str, list[Any]]:
+    """A warehouse at 0002 holding the rows of one collected account, one record pointing at
+    an identical page under a second path (its row collapsed by the old key); returns every
+    row of the collection tables."""
+    with wh.engine.begin() as connection:
+        mig.upgrade(connection, "0002")
+        b = replace(batch(), pages=(PAGE,))
+        b = replace(b, inbound=tuple(replace(m, source=COPY) for m in b.inbound))
+        connection.execute(
+            insert(t.organisation),
+            [
+                {
+                    "org_id": "acme",
+                    "name": "Acme Zorg",
+                    "sector": "health",
+                    "timezone": "Europe/Amsterdam",
+                }
+            ],
+        )
+        connection.execute(
+            insert(t.account),
+            [
+                {
+                    "platform": "x",
+                    "handle_lower": "acmezorg",
+                    "org_id": "acme",
+                    "handle": "AcmeZorg",
+                    "function": "main",
+                    "subreddit": None,
+                }
+            ],
+        )
+        connection.execute(insert(t.landing_page), [rr.page_row(PAGE, "x", "acme", "AcmeZorg")])
+        connection.execute(insert(t.account_snapshot), [rr.snapshot_row(s) for s in b.snapshots])
+        connection.execute(insert(t.post), [rr.post_row(p) for p in b.posts])
+        connection.execute(insert(t.inbound_message), [rr.inbound_row(m) for m in b.inbound])
+        connection.execute(insert(t.reply_link), [rr.reply_row(r) for r in b.reply_links])
+        connection.execute(insert(t.collection_cursor), [rr.cursor_row(c) for c in b.cursors])
+    return dump(wh)
+
+
+def test_upgrade_0003_over_rows_keeps_them_and_gives_every_page_a_row(empty: Warehouse) -> None:
+    before = _at_0002_with_rows(empty)
+    assert _rows(empty, "landing_page", "path") == [(PAGE.path,)]
+    empty.migrate()
+    after = dump(empty)
+    for table in (*SHARED, "account_snapshot", "collection_cursor", "organisation", "account"):
+        assert sorted(after[table], key=repr) == sorted(before[table], key=repr), table
+    # the page the inbound message names, collapsed by the old key, has its row again
+    assert _rows(empty, "landing_page", "path", "sha256", "endpoint", "org_id") == sorted(
+        [(PAGE.path, PAGE.sha256, "mentions", "acme"), (COPY.path, PAGE.sha256, "mentions", "acme")]
+    )
+    # and the new keys take the province's copy of the same message next to acme's
+    empty.write_collection(batch_of(*PROVINCE))
+    assert _shared_ids(empty) == {
+        "post": [("acme", "p1"), ("acme", "p2"), ("provincie", "p1"), ("provincie", "p2")],
+        "inbound_message": [("acme", "m1"), ("provincie", "m1")],
+        "reply_link": [("acme", "m1"), ("provincie", "m1")],
+    }
+
+
+def _shared_ids(wh: Warehouse) -> dict[str, list[tuple[object, ...]]]:
+    return {table: _rows(wh, table, "org_id", _id_column(table)) for table in SHARED}
+
+
+def test_downgrade_0002_keeps_the_first_organisation_of_a_shared_message(
+    empty: Warehouse, caplog: pytest.LogCaptureFixture
+) -> None:
+    empty.migrate()
+    acme = replace(batch(), pages=(PAGE, COPY))
+    empty.write_collection(acme)
+    empty.write_collection(batch_of(*PROVINCE, acme))
+    own = replace(batch_of("gemeente", "GemeenteZH"), posts=(), reply_links=())
+    own = replace(own, inbound=tuple(replace(m, message_id="m9") for m in own.inbound))
+    empty.write_collection(own)
+    with caplog.at_level(logging.WARNING), empty.engine.begin() as connection:
+        mig.downgrade(connection, "0002")
+    dropped = sorted(r.getMessage() for r in caplog.records if "dropped" in r.getMessage())
+    assert [m.split(" rows")[0].split(": ")[1] for m in dropped] == [
+        "dropped 1 inbound_message",
+        "dropped 1 landing_page",
+        "dropped 1 reply_link",
+        "dropped 2 post",
+    ]
+    assert _pk(empty, "inbound_message") == ["platform", "message_id"]
+    assert _pk(empty, "landing_page") == ["sha256"]
+    # one row per old key: acme's (its id sorts first); the message only gemeente has stays
+    assert _shared_ids(empty) == {
+        "post": [("acme", "p1"), ("acme", "p2")],
+        "inbound_message": [("acme", "m1"), ("gemeente", "m9")],
+        "reply_link": [("acme", "m1")],
+    }
+    assert _rows(empty, "landing_page", "path") == [(COPY.path,)]
+    # the rest of the warehouse is untouched
+    assert len(_rows(empty, "account_snapshot", "org_id")) == 3
+    assert len(_rows(empty, "collection_cursor", "org_id")) == 6
+    # and upgrading again keeps what the downgrade left
+    empty.migrate()
+    assert _pk(empty, "inbound_message") == ["platform", "org_id", "message_id"]
+    assert _shared_ids(empty)["inbound_message"] == [("acme", "m1"), ("gemeente", "m9")]
+    assert _rows(empty, "landing_page", "path") == [(COPY.path,), (PAGE.path,)]

@@ -323,3 +323,20 @@ def row_versions(wh: Warehouse) -> dict[str, list[tuple[Any, ...]]]:
             )
             out[table.name] = [tuple(r) for r in rows]
     return out
+
+
+def batch_of(org_id: str, handle: str, b: CollectionBatch | None = None) -> CollectionBatch:
+    """``b`` (default :func:`batch`) as collected for another organisation's account: the same
+    message, post and page ids, as when one message mentions both organisations."""
+    b = batch() if b is None else b
+    mine = {"org_id": org_id, "handle": handle}
+    return replace(
+        b,
+        org_id=org_id,
+        handle=handle,
+        snapshots=tuple(replace(s, **mine) for s in b.snapshots),
+        posts=tuple(replace(p, **mine) for p in b.posts),
+        inbound=tuple(replace(m, **mine) for m in b.inbound),
+        reply_links=tuple(replace(r, **mine) for r in b.reply_links),
+        cursors=tuple(replace(c, **mine) for c in b.cursors),
+    )

@@ -200,3 +200,25 @@ def test_org_evidence_lists_expected_platforms_and_left_out_records() -> None:
     assert evidence.platforms_expected == ("reddit", "x")
     assert evidence.notes == ("2 posts by accounts not in the registry in the window left out",)
     assert evidence.metrics == compute(ACME, **records)
+
+
+def test_a_message_of_two_organisations_is_answered_by_each() -> None:
+    """One tweet mentions a municipality and its province: both hold it under the same id,
+    each with its own reply link. Computed together, each organisation's rate and delay are
+    its own (one link per message id would leave the other unanswered)."""
+    gemeente = org(account("Gemeente"), org_id="gemeente", stems=("gemeente",))
+    provincie = org(account("Provincie"), org_id="provincie", stems=("provincie",))
+    to_gemeente = inbound("t1", "Gemeente", at(), org_id="gemeente")
+    to_provincie = inbound("t1", "Provincie", at(), org_id="provincie")
+    links = [reply(to_gemeente, H), reply(to_provincie, 5 * H)]
+    snapshots = [*active_snapshots(gemeente), *active_snapshots(provincie)]
+    frames = record_frames(snapshots, [], [to_gemeente, to_provincie], links)
+    many = compute_metrics_many(Registry(organisations=(gemeente, provincie)), WINDOW, frames)
+    rate = "responsiveness.response_rate"
+    for o, message, link in (
+        (gemeente, to_gemeente, links[0]),
+        (provincie, to_provincie, links[1]),
+    ):
+        assert (pick(many[o.id], rate, "x").value, pick(many[o.id], rate, "x").n) == (1, 1)
+        alone = compute(o, snapshots=active_snapshots(o), messages=[message], links=[link])
+        assert many[o.id] == alone

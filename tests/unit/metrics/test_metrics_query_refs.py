@@ -1,7 +1,8 @@
 """Query refs run against a real warehouse and return exactly the items behind a value.
 
-The records are written with ``Warehouse.write_collection`` (one batch per account) to SQLite
-and to PostgreSQL (skipped when the test server is not reachable, see tests/conftest.py), the
+The records are written with ``Warehouse.write_collection`` (one batch per account, then a
+batch of another organisation that holds the same X messages and post ids) to SQLite and to
+PostgreSQL (skipped when the test server is not reachable, see tests/conftest.py), the
 metrics computed from the same records with the matching SQL dialect, and every value's query
 ref executed as it is.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -191,6 +193,25 @@ def _batches() -> Iterator[CollectionBatch]:
         )
 
 
+def _province_batch() -> CollectionBatch:
+    """Another organisation's account mentioned in the same X messages (a province), which
+    answered m3, a message Acme left unanswered, and posted p1 under the same id. Written after
+    Acme's records, it must change none of Acme's values or query results."""
+    mine = {"org_id": "provincie", "handle": "Provincie"}
+    messages = tuple(replace(m, **mine) for m in M.values() if m.platform == "x")
+    answered = next(m for m in messages if m.message_id == "m3")
+    return CollectionBatch(
+        platform="x",
+        org_id="provincie",
+        handle="Provincie",
+        window_start=WINDOW.start,
+        window_end=WINDOW.end,
+        posts=(replace(POSTS[0], **mine),),
+        inbound=messages,
+        reply_links=(reply(answered, H, reply_post_id="prov-1", handle="Provincie"),),
+    )
+
+
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )
@@ -212,6 +233,7 @@ def database(
     wh.migrate()
     for batch in _batches():
         wh.write_collection(batch)
+    wh.write_collection(_province_batch())
     yield wh, request.param
     wh.dispose()
     if schema is not None:

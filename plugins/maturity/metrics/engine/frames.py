@@ -210,7 +210,8 @@ def inbound_frame(records: Sequence[InboundMessage] | pd.DataFrame) -> pd.DataFr
 
 
 def reply_links_frame(records: Sequence[ReplyLink] | pd.DataFrame) -> pd.DataFrame:
-    """Reply links, one per inbound message: the earliest reply wins if one is listed twice."""
+    """Reply links, one per organisation and inbound message: the earliest reply wins if one
+    is listed twice."""
     if isinstance(records, pd.DataFrame):
         frame = typed(records, REPLY_LINK_COLUMNS)
     else:
@@ -218,7 +219,7 @@ def reply_links_frame(records: Sequence[ReplyLink] | pd.DataFrame) -> pd.DataFra
     if frame.empty:
         return frame
     frame = frame.sort_values(["replied_at", "reply_post_id"], kind="stable")
-    frame = frame.drop_duplicates(["platform", "inbound_id"], keep="first")
+    frame = frame.drop_duplicates(["platform", "org_id", "inbound_id"], keep="first")
     return frame.reset_index(drop=True)
 
 

@@ -341,14 +341,30 @@ def _platform_codes(*columns: pd.Series) -> list[IntArray]:
     return out
 
 
-def _link_positions(platform: pd.Series, message_id: ObjectArray, links: pd.DataFrame) -> IntArray:
-    """For each message, the row of its reply link (-1 when none), matched on platform and id;
-    the first link wins when a message has several."""
+def _link_positions(
+    platform: pd.Series,
+    message_id: ObjectArray,
+    org: IntArray,
+    links: pd.DataFrame,
+    scopes: Scopes,
+) -> IntArray:
+    """For each message, the row of its organisation's reply link (-1 when none), matched on
+    platform, organisation and id (a message that mentions two organisations has a link of
+    each); the first link wins when a message has several."""
     if links.empty or len(message_id) == 0:
         return np.full(len(message_id), -1, dtype=np.int64)
     link_platform, msg_platform = _platform_codes(links["platform"], platform)
+    link_org = scopes.org_of(links["org_id"])
+    n_orgs = max(len(scopes.orgs), 1)
+
+    def group(platform_code: IntArray, org_code: IntArray) -> IntArray:
+        ok = (platform_code >= 0) & (org_code >= 0)
+        return np.where(ok, platform_code * n_orgs + org_code, -1)
+
     link_ids = np.asarray(links["inbound_id"].to_numpy(dtype=object))
-    return first_match(link_ids, link_platform, message_id, msg_platform)
+    return first_match(
+        link_ids, group(link_platform, link_org), message_id, group(msg_platform, org)
+    )
 
 
 def _answered(
@@ -359,15 +375,14 @@ def _answered(
     scopes: Scopes,
     end_us: int,
 ) -> tuple[BoolArray, np.ndarray[Any, np.dtype[np.float64]]]:
-    pos = _link_positions(platform, message_id, links)
+    pos = _link_positions(platform, message_id, org, links, scopes)
     has = pos >= 0
     if not has.any():
         return has, np.full(len(message_id), np.nan)
     safe = np.maximum(pos, 0)
-    same_org = scopes.org_of(links["org_id"])[safe] == org
     inbound_at = micros(links["inbound_at"])[safe]
     replied_at = micros(links["replied_at"])[safe]
-    answered = has & same_org & (replied_at >= inbound_at) & (replied_at < end_us)
+    answered = has & (replied_at >= inbound_at) & (replied_at < end_us)
     delay = np.where(answered, (replied_at - inbound_at) / US, np.nan)
     return answered, delay
 
