@@ -147,12 +147,17 @@ def report() -> dict[str, Any]:
     if shards is None:
         raise AirflowFailException("plan did not list the organisations; see its log")
     outcome = t.outcome(shards, ti.xcom_pull(task_ids=STEP_TASKS) or [])
+    t.log_quarantined(outcome["quarantined"])
     if outcome["failed"]:
         raise AirflowFailException(
             f"{len(outcome['failed'])} of {len(t.org_ids(shards))} organisations were not "
             "assessed: " + "; ".join(f"{org} ({why})" for org, why in outcome["reasons"].items())
         )
-    return {"written": len(outcome["written"]), "failed": []}
+    return {
+        "written": len(outcome["written"]),
+        "failed": [],
+        "quarantined": outcome["quarantined"],
+    }
 
 
 @dag(

@@ -334,15 +334,23 @@ def outcome(shards: Sequence[Mapping[str, Any]], steps: Sequence[Any]) -> JSON:
     """Which organisations got an assessment written in this run, which did not, and why.
 
     ``steps`` are the XComs of every per-shard step (any order); an organisation is written
-    when the ``score`` step did it.
+    when the ``score`` step did it. ``quarantined`` names, per organisation, the accounts whose
+    records the record gate kept out (they were assessed without them) and the checks they
+    failed.
     """
     written: set[str] = set()
     reasons: dict[str, str] = {}
+    quarantined: dict[str, dict[str, list[str]]] = {}
     for result in steps:
         if not isinstance(result, Mapping):
             continue
         if result.get("step") == "score":
             written.update(result.get("done") or {})
+        if result.get("step") == names.FIRST_ORG_STEP:
+            for org_id, summary in (result.get("done") or {}).items():
+                checks = (summary or {}).get("failed_checks") or {}
+                if checks:
+                    quarantined[org_id] = dict(checks)
         for org_id, error in (result.get("failed") or {}).items():
             reasons.setdefault(org_id, f"{result.get('step')}: {error}")
     failed = sorted(set(org_ids(shards)) - written)
@@ -350,4 +358,19 @@ def outcome(shards: Sequence[Mapping[str, Any]], steps: Sequence[Any]) -> JSON:
         "written": sorted(written),
         "failed": failed,
         "reasons": {o: reasons.get(o, "its shard's task failed; see its log") for o in failed},
+        "quarantined": dict(sorted(quarantined.items())),
     }
+
+
+def log_quarantined(quarantined: Mapping[str, Mapping[str, Sequence[str]]]) -> None:
+    """A warning per account whose records the record gate kept out of this run."""
+    for org_id, accounts in quarantined.items():
+        for account, checks in accounts.items():
+            log.warning(
+                "%s: %s quarantined by the record gate (%s); assessed without it. "
+                "`maturity explain %s` shows the checks",
+                org_id,
+                account,
+                ", ".join(checks),
+                org_id,
+            )

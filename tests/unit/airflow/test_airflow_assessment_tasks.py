@@ -150,6 +150,11 @@ def test_outcome_splits_written_and_failed_with_reasons() -> None:
     ]
     steps = [
         {"step": "gate_and_load", "done": {"a": {}}, "failed": {"b": "collecting x:B failed"}},
+        {
+            "step": "gate_and_load",
+            "done": {"c": {"failed_checks": {"x:C": ["posts.like_count_not_negative"]}}},
+            "failed": {},
+        },
         {"step": "score", "done": {"a": {}}, "failed": {}},
         {"step": "score", "done": {"c": {}}, "failed": {}},
         None,
@@ -161,7 +166,16 @@ def test_outcome_splits_written_and_failed_with_reasons() -> None:
             "b": "gate_and_load: collecting x:B failed",
             "d": "its shard's task failed; see its log",
         },
+        "quarantined": {"c": {"x:C": ["posts.like_count_not_negative"]}},
     }
+
+
+def test_quarantined_accounts_are_logged_with_their_checks(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level("WARNING"):
+        t.log_quarantined({"c": {"x:C": ["posts.like_count_not_negative"]}})
+    assert "c: x:C quarantined by the record gate (posts.like_count_not_negative)" in caplog.text
 
 
 class _Ti:
