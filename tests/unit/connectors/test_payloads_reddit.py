@@ -153,3 +153,27 @@ def test_the_inbox_is_read_only_for_the_account_it_belongs_to(
     assert sum("/message/mentions" in c.request.url for c in rsps.calls) == 1
     assert any("u/AcmeCo's" in n and "skipped" in n for n in other_notes)
     assert "mentions" not in {c.endpoint for c in other.cursors}
+
+
+def test_the_connector_pages_real_listings_without_refetching_items(
+    rsps: responses.RequestsMock, window: Window, tmp_path: Path, pseudo: Pseudonymiser
+) -> None:
+    """A submission without ``created_utc`` once made PRAW fetch it again (its lazy attribute
+    access), a request outside the plan; the connector now reads the listing's data."""
+    rsps.post(R_WWW + "/api/v1/access_token", json=token())
+    rsps.get(r_url("/user/AcmeCo/about"), json=r_about("AcmeCo"))
+    rsps.get(r_url("/user/AcmeCo/submitted"), json=load("r_user_submitted"))
+    rsps.get(r_url("/user/AcmeCo/comments"), json=load("r_user_comments"))
+    rsps.get(r_url("/comments/1j7abc"), json=load("r_comment_tree"))
+    settings = RedditSettings(
+        client_id="cid", client_secret=CLIENT_SECRET, oauth_url=R_OAUTH, reddit_url=R_WWW
+    )
+    connector = RedditConnector(settings, pseudo, sleep=lambda _: None)
+    try:
+        batch = connector.collect(target(sub=None), window, {}, Landing(tmp_path))
+    finally:
+        connector.close()
+    assert [p.post_id for p in batch.posts] == ["t3_1j7abc", "t3_1j7abd", "t1_kc2"]
+    assert [m.author for m in batch.inbound][1:3] == ["[deleted]", "[removed]"]
+    assert ("t3_1j7abe", "created_utc") in {(s.item_id, s.field) for s in batch.skipped}
+    assert len(rsps.calls) == 5
