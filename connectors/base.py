@@ -20,14 +20,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from maturity.connectors.context import AssemblyContext
+from maturity.errors import ConnectorError
+from maturity.records import SkippedItem
 
 if TYPE_CHECKING:
     from maturity.connectors.landing import LandedPage, Landing
     from maturity.evidence import Window
-    from maturity.records import CollectionBatch, Cursor
+    from maturity.records import CollectionBatch, Cursor, PageRef
     from maturity.registry import Account
 
 Pseudonymise = Callable[[str, str], str]
@@ -106,6 +108,101 @@ class Assembler(Protocol[C_contra]):
         window: Window,
         pseudonymise: Pseudonymise,
     ) -> CollectionBatch: ...
+
+
+# -- what an assembler leaves out -------------------------------------------------------------
+SKIP_MISSING = "missing"
+"""A field the record cannot do without (id, creation time, author) is absent or null."""
+SKIP_UNREADABLE = "unreadable"
+"""A field has a value of the wrong type or format (a time that does not parse, an object
+where an id belongs)."""
+SKIP_API_ERROR = "api error"
+"""The API answered with an error object for this item (X ``errors``: deleted, withheld from
+the app, not authorised); ``field`` is the error's ``parameter``."""
+SKIP_NOT_LOADED = "not loaded"
+"""A placeholder for items the API did not send (Reddit ``more`` children)."""
+SKIP_ELSEWHERE = "addressed to another account"
+"""An inbox item addressed to another user than the account collected (Reddit ``dest``)."""
+SKIP_REASONS = (SKIP_MISSING, SKIP_UNREADABLE, SKIP_API_ERROR, SKIP_NOT_LOADED, SKIP_ELSEWHERE)
+
+
+class Skips:
+    """Collects the :class:`~maturity.records.SkippedItem` of one assembly, each once, in order."""
+
+    def __init__(self) -> None:
+        self._items: dict[SkippedItem, None] = {}
+
+    def add(self, ref: PageRef, item_id: object, field: str | None, reason: str) -> None:
+        text = None if item_id is None or isinstance(item_id, (dict, list)) else str(item_id)
+        self._items.setdefault(SkippedItem(ref.path, text, field, reason), None)
+
+    def result(self) -> tuple[SkippedItem, ...]:
+        return tuple(self._items)
+
+
+def page_body(page: LandedPage, kind: type[dict[str, Any]] | type[list[Any]] = dict) -> Any:
+    """The page's JSON, which must be a ``kind`` (or, for ``list``, either): a page that is not
+    JSON, or not the endpoint's shape, is the one documented failure of an assembler
+    (:class:`ConnectorError` naming the page); the account fails, the others go on."""
+    try:
+        body = page.json()
+    except ValueError:
+        body = _NOT_JSON
+    allowed = (dict, list) if kind is list else (dict,)
+    if not isinstance(body, allowed):
+        what = "not JSON" if body is _NOT_JSON else f"a JSON {type(body).__name__}"
+        raise ConnectorError(
+            f"landed page is {what}, not a {page.ref.endpoint} page",
+            where=f"page {page.ref.path}",
+            fix="the page stays in the landing; check what the API answered (a proxy or "
+            "captive portal page?) and collect the window again",
+        )
+    return body
+
+
+_NOT_JSON = object()
+
+
+def text_or_none(value: object) -> str | None:
+    """A string field as a string; numbers (ids sent as numbers) as text; anything else None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (str, int)):
+        text = str(value)
+        return text if text.strip() else None
+    return None
+
+
+def count_or_none(value: object) -> int | None:
+    """A count field as an int, or None when it is absent or not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        return int(value)
+    except (OverflowError, ValueError):
+        return None
+
+
+def time_or_none(value: object) -> datetime | None:
+    """An ISO-8601 timestamp (see :func:`parse_time`), or None when absent or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        at: datetime = parse_time(value)
+    except (ValueError, OverflowError):
+        return None
+    return at
+
+
+def epoch_or_none(value: object) -> datetime | None:
+    """Seconds since the epoch (see :func:`from_epoch`), or None when absent or unreadable."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        at: datetime = from_epoch(value)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return at
 
 
 def parse_time(value: str) -> datetime:

@@ -4,8 +4,9 @@ A rerun with cursors fetches only what is new since the last run (plus an overla
 window's records are the union of its runs. Items are keyed on their ids and the first run that
 saw an item wins, so collecting a window again never rewrites what was already recorded (its
 source page included); items only a later run saw are added, and each endpoint's cursor is the
-furthest one reached. (Reply links are not a batch's: ``maturity.pipeline.gate_and_load`` links
-replies once, across the organisation's accounts.)
+furthest one reached. The skipped items are those of every run, each once, except an item that
+another run recorded. (Reply links are not a batch's: ``maturity.pipeline.gate_and_load``
+links replies once, across the organisation's accounts.)
 """
 
 from __future__ import annotations
@@ -51,6 +52,13 @@ def merge_batches(batches: Sequence[CollectionBatch]) -> CollectionBatch:
     pages = {p.path: p for p in first.pages}
     for b in batches[1:]:
         pages.update({p.path: p for p in b.pages if p.path in sources and p.path not in pages})
+    recorded = set(posts) | set(inbound)
+    skipped = {
+        s: None
+        for b in batches
+        for s in b.skipped
+        if s.item_id is None or s.item_id not in recorded
+    }
     merged_posts = tuple(sorted(posts.values(), key=lambda p: (p.created_at, p.post_id)))
     merged_inbound = tuple(sorted(inbound.values(), key=lambda m: (m.created_at, m.message_id)))
     return replace(
@@ -60,4 +68,5 @@ def merge_batches(batches: Sequence[CollectionBatch]) -> CollectionBatch:
         inbound=merged_inbound,
         cursors=tuple(cursors[e] for e in sorted(cursors)),
         pages=tuple(pages.values()),
+        skipped=tuple(skipped),
     )

@@ -23,7 +23,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from maturity.connectors import reddit_assembler as ra
-from maturity.connectors.base import Pseudonymise, Target, from_epoch
+from maturity.connectors.base import (
+    Pseudonymise,
+    Target,
+    count_or_none,
+    epoch_or_none,
+    text_or_none,
+)
 from maturity.connectors.context import EndpointPlan, RedditContext
 from maturity.connectors.incremental import bounds, prior_context
 from maturity.connectors.ratelimit import RetryPolicy, reddit_rate_limit
@@ -61,6 +67,11 @@ def route_of(path: str) -> tuple[str, str]:
         if pattern.match(path):
             return name, route
     return "other", path
+
+
+def _attr(thing: Any, name: str) -> Any:
+    """A field of a PRAW object as the listing sent it, or None when the listing had none."""
+    return vars(thing).get(name) if hasattr(thing, "__dict__") else getattr(thing, name, None)
 
 
 def _requestor_class() -> type[Any]:
@@ -172,11 +183,16 @@ class RedditConnector:
 
     # -- listings ------------------------------------------------------------------------------
     def _walk(self, listing: Iterable[Any], lower: datetime | None, cap: int) -> list[Any]:
-        """Page a newest-first listing until an item is older than ``lower``."""
+        """Page a newest-first listing until an item is older than ``lower``.
+
+        An item without a readable ``created_utc`` (the assembler skips it) does not stop the
+        walk. Attributes are read from the item's data (``_attr``), never through PRAW's lazy
+        attribute access, which would fetch the item again for a missing field."""
         items = []
         for item in listing:
             items.append(item)
-            if (lower is not None and from_epoch(item.created_utc) < lower) or len(items) >= cap:
+            at = epoch_or_none(_attr(item, "created_utc"))
+            if (lower is not None and at is not None and at < lower) or len(items) >= cap:
                 break
         return items
 
@@ -217,11 +233,12 @@ class RedditConnector:
 
         lower = plan.lower
         for sub in submissions:
-            at = from_epoch(sub.created_utc)
-            in_window = (lower is None or lower <= at) and at < window.end
-            if not in_window or not getattr(sub, "num_comments", 0):
+            at = epoch_or_none(_attr(sub, "created_utc"))
+            sid = text_or_none(_attr(sub, "id"))
+            in_window = at is not None and (lower is None or lower <= at) and at < window.end
+            if not in_window or not sid or not count_or_none(_attr(sub, "num_comments")):
                 continue
-            submission = self.reddit.submission(id=sub.id)
+            submission = self.reddit.submission(id=sid)
             submission.comment_sort = "new"
             submission.comment_limit = self.settings.comment_limit
             try:
@@ -251,14 +268,27 @@ class RedditConnector:
         )
 
     def _mentions(
-        self, plans: dict[str, EndpointPlan], window: Window, cursor: Cursor | None
+        self, handle: str, plans: dict[str, EndpointPlan], window: Window, cursor: Cursor | None
     ) -> None:
+        """Read the inbox mentions, for the one account whose inbox it is.
+
+        The inbox belongs to the authenticated user (``extra.username``), so it is read only
+        when collecting the account with that handle; every other account gets a note and no
+        mentions (the assembler also leaves out an inbox item whose ``dest`` is another user).
+        """
         if not self.settings.mentions:
             return
         if not self.settings.user_auth:
             self.notes.append(
                 "mentions: not authorised (needs extra.username and "
                 "extra.password of the organisation's account); skipped"
+            )
+            return
+        owner = (self.settings.username or "").removeprefix("u/")
+        if owner.lower() != handle.lower():
+            self.notes.append(
+                f"mentions: the inbox read is u/{owner}'s, not this account's; skipped "
+                "(give each Reddit account its own connection to read its mentions)"
             )
             return
         plans["mentions"] = self._plan(window, cursor)
@@ -304,7 +334,7 @@ class RedditConnector:
                 if target.account.subreddit:
                     plans.update({n: self._plan(window, cursors.get(n)) for n in names[2:4]})
                     self._subreddit(target.account.subreddit, plans)
-                self._mentions(plans, window, cursors.get("mentions"))
+                self._mentions(handle, plans, window, cursors.get("mentions"))
         finally:
             self._landing = None
         context = RedditContext(

@@ -4,7 +4,13 @@ Ids are Reddit *fullnames* (``t3_…`` submissions, ``t1_…`` comments), becaus
 at their parent by fullname. Posts by the organisation's own user accounts keep its handle;
 posts and replies in its subreddit by a moderator are the organisation speaking there and are
 attributed to ``r/<subreddit>``, without the moderator's name. Every other author becomes a
-keyed pseudonym of ``u:<lower-case username>``; ``[deleted]`` authors stay ``[deleted]``.
+keyed pseudonym of ``u:<lower-case username>``; ``[deleted]`` and ``[removed]`` authors stay
+as they are (nobody can be identified from them).
+
+Every field of a ``Thing`` but its ``kind`` may be missing (see docs/connectors.md): an item
+without an id or a ``created_utc`` is left out as a :class:`~maturity.records.SkippedItem`,
+and so is each ``more`` placeholder (comments Reddit did not send) and, in the inbox, each
+mention addressed (``dest``) to another user than the account collected.
 """
 
 from __future__ import annotations
@@ -14,7 +20,19 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from maturity.connectors.base import Pseudonymise, Target, from_epoch
+from maturity.connectors.base import (
+    SKIP_ELSEWHERE,
+    SKIP_MISSING,
+    SKIP_NOT_LOADED,
+    SKIP_UNREADABLE,
+    Pseudonymise,
+    Skips,
+    Target,
+    count_or_none,
+    epoch_or_none,
+    page_body,
+    text_or_none,
+)
 from maturity.connectors.context import EndpointPlan, PriorCursor, RedditContext
 from maturity.platforms import REDDIT
 from maturity.records import (
@@ -50,26 +68,60 @@ LISTINGS = {
 }
 """Paged listings and the cursor each one keeps."""
 DELETED = "[deleted]"
+REMOVED = "[removed]"
+GONE = frozenset({DELETED, REMOVED})
+"""Authors Reddit shows instead of a name: the account was deleted, or a moderator removed the
+item. Kept as they are, never pseudonymised."""
 _USER_MENTION = re.compile(r"(?<![\w/])/?u/([A-Za-z0-9_-]{3,20})")
 
 
-def children(body: Any) -> Iterator[dict[str, Any]]:
-    """The items of a listing page, or of both listings of a submission's comment page."""
+def children(
+    body: Any, ref: PageRef | None = None, skips: Skips | None = None
+) -> Iterator[dict[str, Any]]:
+    """The items of a listing page, or of both listings of a submission's comment page, with
+    their replies. Each has a ``name`` (fullname); ``more`` placeholders and children that are
+    not objects, or have no id, are left out (and added to ``skips`` when given)."""
     listings = body if isinstance(body, list) else [body]
     for listing in listings:
-        if isinstance(listing, dict) and listing.get("kind") == "Listing":
-            for child in listing["data"].get("children") or []:
-                if child.get("kind") in {"t1", "t3", "t4"}:
-                    yield from _flatten(child)
+        if not isinstance(listing, dict) or listing.get("kind") != "Listing":
+            continue
+        data = listing.get("data")
+        found = data.get("children") if isinstance(data, dict) else None
+        for child in found if isinstance(found, list) else []:
+            item = _child(child, ref, skips)
+            if item is None:
+                continue
+            yield item
+            replies = item.get("replies")
+            if isinstance(replies, dict):
+                yield from children(replies, ref, skips)
 
 
-def _flatten(child: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    data = dict(child["data"])
-    data.setdefault("name", f"{child['kind']}_{data.get('id')}")
-    yield data
-    replies = data.get("replies")
-    if isinstance(replies, dict):
-        yield from children(replies)
+def _child(child: object, ref: PageRef | None, skips: Skips | None) -> dict[str, Any] | None:
+    """A listing child's data with its ``name``, or None when it is not an item to read."""
+
+    def skip(item_id: object, field: str | None, reason: str) -> None:
+        if ref is not None and skips is not None:
+            skips.add(ref, item_id, field, reason)
+
+    kind = child.get("kind") if isinstance(child, dict) else None
+    item = child.get("data") if isinstance(child, dict) else None
+    if kind == "more":
+        more = item if isinstance(item, dict) else {}
+        skip(more.get("name") or more.get("id"), "children", SKIP_NOT_LOADED)
+        return None
+    if kind not in {"t1", "t3", "t4"}:
+        return None
+    if not isinstance(item, dict):
+        skip(None, "data", SKIP_UNREADABLE)
+        return None
+    name = text_or_none(item.get("name"))
+    if name is None and (iid := text_or_none(item.get("id"))) is not None:
+        name = f"{kind}_{iid}"
+    if name is None:
+        skip(None, "id", SKIP_MISSING)
+        return None
+    return {**item, "name": name}
 
 
 @dataclass
@@ -92,7 +144,9 @@ class People:
         return None
 
     def label(self, author: str) -> str:
-        if author == DELETED or not author:
+        if author in GONE:
+            return author
+        if not author:
             return DELETED
         return self.org_voice(author) or self.pseudonymise(REDDIT, "u:" + author.lower())
 
@@ -119,22 +173,27 @@ def snapshot(
         return AccountSnapshot(
             **base, status="deleted" if seen_before else "not_found", source=page.ref
         )
-    data = page.json().get("data") or {}
-    if data.get("is_suspended"):
+    data = page_body(page).get("data")
+    data = data if isinstance(data, dict) else {}
+    if data.get("is_suspended") is True:
         return AccountSnapshot(**base, status="suspended", source=page.ref)
-    profile = data.get("subreddit") or {}
+    profile = data.get("subreddit")
+    profile = profile if isinstance(profile, dict) else {}
+    uid = text_or_none(data.get("id"))
+    name = text_or_none(data.get("name")) or target.account.handle
+    verified = data.get("verified")
     return AccountSnapshot(
         **base,
         status="active",
-        platform_user_id=f"t2_{data['id']}" if data.get("id") else None,
-        display_name=profile.get("title") or data.get("name"),
-        description=profile.get("public_description") or None,
-        url=f"https://www.reddit.com/user/{data.get('name', target.account.handle)}",
-        profile_image_url=data.get("icon_img") or None,
-        banner_url=profile.get("banner_img") or None,
-        verified=data.get("verified"),
-        created_at=from_epoch(data["created_utc"]) if data.get("created_utc") else None,
-        followers=profile.get("subscribers"),
+        platform_user_id=f"t2_{uid}" if uid else None,
+        display_name=text_or_none(profile.get("title")) or text_or_none(data.get("name")),
+        description=text_or_none(profile.get("public_description")),
+        url=f"https://www.reddit.com/user/{name}",
+        profile_image_url=text_or_none(data.get("icon_img")),
+        banner_url=text_or_none(profile.get("banner_img")),
+        verified=verified if isinstance(verified, bool) else None,
+        created_at=epoch_or_none(data.get("created_utc")),
+        followers=count_or_none(profile.get("subscribers")),
         source=page.ref,
     )
 
@@ -144,38 +203,55 @@ def _mentions(text: str, people: People) -> tuple[str, ...]:
 
 
 def _to_post(
-    item: Mapping[str, Any], handle: str, people: People, target: Target, ref: PageRef
+    item: Mapping[str, Any],
+    at: datetime,
+    handle: str,
+    people: People,
+    target: Target,
+    ref: PageRef,
 ) -> Post:
-    is_comment = str(item["name"]).startswith("t1_")
-    text = item.get("body") if is_comment else item.get("selftext")
-    url = item.get("url")
-    parent = item.get("parent_id") if is_comment else None
+    """``like_count`` is the item's ``score`` (ups minus downs), which can be negative."""
+    name = str(item["name"])
+    is_comment = name.startswith("t1_")
+    text = text_or_none(item.get("body") if is_comment else item.get("selftext"))
+    url = text_or_none(item.get("url"))
+    parent = text_or_none(item.get("parent_id")) if is_comment else None
     return Post(
         platform=REDDIT,
-        post_id=item["name"],
+        post_id=name,
         org_id=target.org_id,
         handle=handle,
-        created_at=from_epoch(item["created_utc"]),
+        created_at=at,
         kind="reply" if is_comment else "original",
-        conversation_id=item.get("link_id") if is_comment else item["name"],
+        conversation_id=text_or_none(item.get("link_id")) if is_comment else name,
         in_reply_to_post_id=parent,
         in_reply_to_author=people.of_item(parent),
-        urls=(url,) if url and not is_comment and not item.get("is_self") else (),
-        mentions=_mentions(str(text or ""), people),
-        like_count=int(item.get("score") or 0),
-        repost_count=int(item.get("num_crossposts") or 0),
-        reply_count=int(item.get("num_comments") or 0),
+        urls=(url,) if url and not is_comment and item.get("is_self") is not True else (),
+        mentions=_mentions(text or "", people),
+        like_count=count_or_none(item.get("score")) or 0,
+        repost_count=count_or_none(item.get("num_crossposts")) or 0,
+        reply_count=count_or_none(item.get("num_comments")) or 0,
         source=ref,
     )
 
 
 def _context_link(item: Mapping[str, Any]) -> str | None:
-    match = re.search(r"/comments/([a-z0-9]+)/", str(item.get("context") or ""))
-    return f"t3_{match.group(1)}" if match else item.get("link_id")
+    match = re.search(r"/comments/([a-z0-9]+)/", text_or_none(item.get("context")) or "")
+    return f"t3_{match.group(1)}" if match else text_or_none(item.get("link_id"))
+
+
+def author_of(item: Mapping[str, Any]) -> str:
+    """The item's author as Reddit names it; ``[deleted]`` when it names nobody."""
+    return text_or_none(item.get("author")) or DELETED
 
 
 def _to_inbound(
-    item: Mapping[str, Any], kind: InboundKind, people: People, target: Target, ref: PageRef
+    item: Mapping[str, Any],
+    at: datetime,
+    kind: InboundKind,
+    people: People,
+    target: Target,
+    ref: PageRef,
 ) -> InboundMessage:
     name = str(item["name"])
     return InboundMessage(
@@ -183,18 +259,33 @@ def _to_inbound(
         message_id=name,
         org_id=target.org_id,
         handle=target.account.handle,
-        author=people.label(str(item.get("author") or DELETED)),
-        created_at=from_epoch(item["created_utc"]),
+        author=people.label(author_of(item)),
+        created_at=at,
         kind=kind,
         conversation_id=(_context_link(item) if name.startswith(("t1_", "t4_")) else name),
-        in_reply_to_post_id=item.get("parent_id"),
+        in_reply_to_post_id=text_or_none(item.get("parent_id")),
         source=ref,
     )
 
 
-def _in_range(item: Mapping[str, Any], lower: datetime | None, window: Window) -> bool:
-    at = from_epoch(item["created_utc"])
-    return at < window.end and (lower is None or at >= lower)
+def _created(item: Mapping[str, Any], ref: PageRef, skips: Skips) -> datetime | None:
+    """The item's ``created_utc``, or None (and a skipped item) when it has none."""
+    raw = item.get("created_utc")
+    at = epoch_or_none(raw)
+    if at is None:
+        skips.add(
+            ref, item["name"], "created_utc", SKIP_MISSING if raw is None else SKIP_UNREADABLE
+        )
+    return at
+
+
+def _addressed_elsewhere(item: Mapping[str, Any], target: Target) -> bool:
+    """An inbox item whose recipient (``dest``) is another user than the account collected.
+
+    The inbox is the authenticated user's: only the account with that username gets its
+    mentions (the connector reads it for no other). An item without ``dest`` is kept."""
+    dest = text_or_none(item.get("dest"))
+    return dest is not None and dest.lower() != target.account.handle.lower()
 
 
 @dataclass
@@ -213,6 +304,7 @@ def _inbound_kind(endpoint: str, item: Mapping[str, Any], org_items: set[str]) -
 
 def _take(
     item: Mapping[str, Any],
+    at: datetime,
     endpoint: str,
     ref: PageRef,
     people: People,
@@ -220,16 +312,17 @@ def _take(
     org_items: set[str],
     out: _Collected,
 ) -> None:
-    author = str(item.get("author") or DELETED)
-    voice = people.org_voice(author) if author != DELETED else None
+    author = author_of(item)
+    voice = people.org_voice(author) if author not in GONE else None
+    name = str(item["name"])
     if endpoint in {SUBMITTED, COMMENTS} or voice is not None:
-        if item["name"] not in out.posts:
-            out.posts[item["name"]] = _to_post(
-                item, voice or target.account.handle, people, target, ref
+        if name not in out.posts:
+            out.posts[name] = _to_post(
+                item, at, voice or target.account.handle, people, target, ref
             )
-    elif item["name"] not in out.inbound:
+    elif name not in out.inbound:
         kind = _inbound_kind(endpoint, item, org_items)
-        out.inbound[item["name"]] = _to_inbound(item, kind, people, target, ref)
+        out.inbound[name] = _to_inbound(item, at, kind, people, target, ref)
 
 
 def _truncated(
@@ -238,22 +331,24 @@ def _truncated(
     own = [p for p in pages if p.ref.endpoint == endpoint]
     if not own:
         return False
-    last = own[-1].json()
-    if (last.get("data") or {}).get("after"):
+    last = page_body(own[-1], list)
+    data = last.get("data") if isinstance(last, dict) else None
+    if isinstance(data, dict) and data.get("after"):
         return False
-    items = [i for p in own for i in children(p.json())]
-    reached = lower is not None and any(from_epoch(i["created_utc"]) < lower for i in items)
+    items = [i for p in own for i in children(page_body(p, list))]
+    times = (epoch_or_none(i.get("created_utc")) for i in items)
+    reached = lower is not None and any(at is not None and at < lower for at in times)
     return not reached and len(items) >= plan.cap - 100
 
 
 def _cursor(
     target: Target,
     name: str,
-    items: Sequence[Mapping[str, Any]],
+    items: Sequence[tuple[datetime, str]],
     prior: PriorCursor | None,
     truncated: bool,
 ) -> Cursor:
-    candidates = [(from_epoch(i["created_utc"]), str(i["name"])) for i in items]
+    candidates = list(items)
     if prior is not None and prior.newest_id:
         candidates.append((prior.newest_at, prior.newest_id))
     newest = max(candidates) if candidates else None
@@ -274,12 +369,14 @@ def _people(
     target: Target,
     pseudonymise: Pseudonymise,
 ) -> People:
-    moderators = {
-        str(m.get("name", "")).lower()
-        for p in pages
-        if p.ref.endpoint == MODERATORS and p.envelope.status == 200
-        for m in (p.json().get("data") or {}).get("children") or []
-    }
+    moderators = set()
+    for p in pages:
+        if p.ref.endpoint == MODERATORS and p.envelope.status == 200:
+            data = page_body(p).get("data")
+            found = data.get("children") if isinstance(data, dict) else None
+            for m in found if isinstance(found, list) else []:
+                if isinstance(m, dict) and (name := text_or_none(m.get("name"))):
+                    moderators.add(name.lower())
     people = People(
         own={h.lower(): h for h in target.own_handles | {target.account.handle}},
         moderators=moderators,
@@ -288,8 +385,8 @@ def _people(
     )
     for page in pages:
         if page.envelope.status == 200 and page.ref.endpoint not in {ABOUT, MODERATORS}:
-            for item in children(page.json()):
-                people.authors.setdefault(str(item["name"]), str(item.get("author") or DELETED))
+            for item in children(page_body(page, list)):
+                people.authors.setdefault(str(item["name"]), author_of(item))
     return people
 
 
@@ -306,23 +403,28 @@ def assemble(
     org_items = {
         name
         for name, author in people.authors.items()
-        if author != DELETED and people.org_voice(author)
+        if author not in GONE and people.org_voice(author)
     }
     out = _Collected()
-    seen: dict[str, list[dict[str, Any]]] = {}
+    skips = Skips()
+    seen: dict[str, list[tuple[datetime, str]]] = {}
     for page in pages:
         endpoint = page.ref.endpoint
         plan = plans.get(LISTINGS.get(endpoint, "trees"))
         if plan is None or page.envelope.status != 200:
             continue
         lower = plan.lower
-        for item in children(page.json()):
+        for item in children(page_body(page, list), page.ref, skips):
             if endpoint == TREE and str(item["name"]).startswith("t3_"):
                 continue  # the submission itself: already a post from user_submitted
-            if not _in_range(item, lower, window):
+            at = _created(item, page.ref, skips)
+            if at is None or not (at < window.end and (lower is None or at >= lower)):
                 continue
-            seen.setdefault(endpoint, []).append(item)
-            _take(item, endpoint, page.ref, people, target, org_items, out)
+            if endpoint == MENTIONS and _addressed_elsewhere(item, target):
+                skips.add(page.ref, item["name"], "dest", SKIP_ELSEWHERE)
+                continue
+            seen.setdefault(endpoint, []).append((at, str(item["name"])))
+            _take(item, at, endpoint, page.ref, people, target, org_items, out)
     cursors = []
     for endpoint, name in LISTINGS.items():
         plan = plans.get(name)
@@ -350,4 +452,5 @@ def assemble(
         inbound=tuple(inbound),
         cursors=tuple(cursors),
         pages=tuple(p.ref for p in pages),
+        skipped=skips.result(),
     )

@@ -60,6 +60,18 @@ ROUTES = {
 }
 
 
+def _next_token(page: LandedPage) -> str | None:
+    """The page's ``meta.next_token``, or None when there is none or the page cannot be read
+    (the assembler reports an unreadable page; an empty page may still have a next token)."""
+    try:
+        body = page.json()
+    except ValueError:
+        return None
+    meta = body.get("meta") if isinstance(body, dict) else None
+    token = meta.get("next_token") if isinstance(meta, dict) else None
+    return token if isinstance(token, str) and token else None
+
+
 class XConnector:
     platform = X
 
@@ -170,7 +182,7 @@ class XConnector:
             response = self._call(
                 endpoint, handle, partial(method, user_id, pagination_token=token, **params)
             )
-            token = (self._land(al, endpoint, response).json().get("meta") or {}).get("next_token")
+            token = _next_token(self._land(al, endpoint, response))
             if not token:
                 return
 

@@ -131,6 +131,25 @@ class Cursor:
 
 
 @dataclass(frozen=True, slots=True)
+class SkippedItem:
+    """An item (or a whole page) of a landed page that the assembler could not use.
+
+    The page stays in the landing as received; the item is left out of the records, and the
+    batch says which, where and why, so the quality result can count it. ``reason`` is one of
+    the fixed phrases of ``maturity.connectors.base`` (``SKIP_*``), so skipped items can be
+    grouped by reason.
+    """
+
+    page_path: str
+    """The landed page it came from (its :attr:`PageRef.path`)."""
+    item_id: str | None
+    """The item's id as the API gave it, or None when it has none (or the whole page is meant)."""
+    field: str | None
+    """The field that was missing or unusable (dotted, e.g. ``public_metrics.like_count``)."""
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class CollectionBatch:
     """Everything one collection of one account over one window produced.
 
@@ -152,6 +171,9 @@ class CollectionBatch:
     replies once, across the organisation's accounts, before the record gate checks them."""
     cursors: tuple[Cursor, ...] = ()
     pages: tuple[PageRef, ...] = ()
+    skipped: tuple[SkippedItem, ...] = ()
+    """Items of the landed pages left out of the records, each with its page, id, field and
+    reason (a withheld or deleted tweet, a comment without a creation time, …)."""
 
     def page_refs(self) -> tuple[PageRef, ...]:
         """The landed pages and the pages the records name, each once (by path: identical

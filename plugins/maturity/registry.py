@@ -10,10 +10,18 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from maturity.errors import InputError
-from maturity.platforms import KNOWN_PLATFORMS
+from maturity.platforms import BLUESKY, KNOWN_PLATFORMS, MASTODON, REDDIT, X
 from maturity.yamlfile import load_document
 
 FUNCTIONS = (
@@ -27,6 +35,44 @@ FUNCTIONS = (
     "campaign",
     "other",
 )
+
+
+_LABEL = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
+_DOMAIN = rf"(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*\.(?![0-9])[A-Za-z0-9-]{{2,63}}(?<!-)"
+"""A DNS name: dot-separated labels of letters, digits and inner dashes, at least two of them,
+the last (the top-level domain) not starting with a digit; at most 253 characters."""
+
+HANDLE_RULES: dict[str, tuple[re.Pattern[str], str]] = {
+    X: (re.compile(r"[A-Za-z0-9_]{1,15}"), "an X handle is 1 to 15 letters, digits or '_'"),
+    REDDIT: (
+        re.compile(r"[A-Za-z0-9_-]{3,20}"),
+        "a Reddit username is 3 to 20 letters, digits, '_' or '-'",
+    ),
+    MASTODON: (
+        re.compile(rf"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{{0,28}}[A-Za-z0-9_])?@{_DOMAIN}"),
+        "a Mastodon handle is user@host: a username of up to 30 letters, digits or '_' "
+        "(with '.' or '-' inside), '@' and the server's domain name",
+    ),
+    BLUESKY: (
+        re.compile(_DOMAIN),
+        "a Bluesky handle is a domain name such as name.bsky.social: labels of letters, "
+        "digits and inner '-' joined by '.', at most 253 characters",
+    ),
+}
+"""Each platform's real rules for an account handle, which becomes part of API URLs: a handle
+that breaks them can only fail at the API (X answers HTTP 400) or reach another path."""
+
+SUBREDDIT_RULE = (
+    re.compile(r"[A-Za-z0-9_]{3,21}"),
+    "a subreddit name is 3 to 21 letters, digits or '_' (no 'r/', '/', '.' or '?')",
+)
+
+
+def _rule_error(what: str, value: str, rule: str) -> ValueError:
+    return ValueError(
+        f"{what} '{value}' ({len(value)} characters) breaks the platform's rules: {rule}; "
+        "use the name exactly as the platform shows it"
+    )
 
 
 class Account(BaseModel):
@@ -54,11 +100,27 @@ class Account(BaseModel):
 
     @field_validator("handle")
     @classmethod
-    def _handle(cls, v: str) -> str:
+    def _handle(cls, v: str, info: ValidationInfo) -> str:
         v = v.removeprefix("@").removeprefix("u/")
         if not re.fullmatch(r"[A-Za-z0-9_.\-]+(@[A-Za-z0-9_.\-]+)?", v):
             raise ValueError(f"handle '{v}' has characters a handle cannot have")
+        platform = info.data.get("platform")
+        if platform in HANDLE_RULES:
+            pattern, rule = HANDLE_RULES[platform]
+            if not pattern.fullmatch(v):
+                raise _rule_error(f"{platform} handle", v, rule)
         return v
+
+    @field_validator("subreddit")
+    @classmethod
+    def _subreddit(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None or info.data.get("platform") != REDDIT:
+            return v  # not a Reddit account: that is the error reported
+        name = v.removeprefix("r/")
+        pattern, rule = SUBREDDIT_RULE
+        if not pattern.fullmatch(name):
+            raise _rule_error("subreddit", name, rule)
+        return name
 
     @model_validator(mode="after")
     def _subreddit_on_reddit(self) -> Account:

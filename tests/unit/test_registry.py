@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -239,3 +240,85 @@ def test_subreddit_only_on_reddit_accounts(tmp_path: Path) -> None:
     assert "organisation 'org-a'" in str(exc.value)
     assert "'subreddit' only applies to reddit accounts, not x" in str(exc.value)
     assert f"{p}:5" in str(exc.value)
+
+
+# -- identifiers that become part of a URL follow each platform's real rules (issue 10, 11) --
+IDENTIFIER_OK = [
+    ("x", "handle", "a"),
+    ("x", "handle", "GemDuinwijk_015"),  # 15
+    ("x", "handle", "@Jack"),
+    ("reddit", "handle", "u/Abc"),
+    ("reddit", "handle", "Tulpenveld_Verzekert"),  # 20
+    ("reddit", "handle", "spez-is-here"),
+    ("mastodon", "handle", "gemeente.duinwijk@social.duinwijk.example"),
+    ("mastodon", "handle", "@Gargron@mastodon.social"),
+    ("bluesky", "handle", "kleischuur.bsky.social"),
+    ("bluesky", "handle", "xn--bcher-kva.example"),
+    ("reddit", "subreddit", "abc"),
+    ("reddit", "subreddit", "r/Duinwijk_2025_Actueel"),  # 21 after r/
+]
+IDENTIFIER_BAD = [
+    ("x", "handle", "GemeenteDuinwijk", "an X handle is 1 to 15"),  # 16: HTTP 400 at X
+    ("x", "handle", "gemeente-a", "an X handle"),
+    ("x", "handle", "a.b", "an X handle"),
+    ("x", "handle", "..", "an X handle"),
+    ("reddit", "handle", "ab", "a Reddit username is 3 to 20"),
+    ("reddit", "handle", "Tulpenveld_Verzekeringen", "a Reddit username"),  # 24
+    ("reddit", "handle", "a.b.c", "a Reddit username"),
+    ("mastodon", "handle", "gemeenteduinwijk", "user@host"),
+    ("mastodon", "handle", "a@localhost", "user@host"),
+    ("mastodon", "handle", "a@.example", "user@host"),
+    ("bluesky", "handle", "kleischuur", "domain name"),
+    ("bluesky", "handle", "-a.bsky.social", "domain name"),
+    ("bluesky", "handle", "a.b.123", "domain name"),
+    ("bluesky", "handle", "a@b.social", "domain name"),
+    ("reddit", "subreddit", "../../api/v1/me?x=", "a subreddit name is 3 to 21"),
+    ("reddit", "subreddit", "ab", "a subreddit name"),
+    ("reddit", "subreddit", "duin.wijk", "a subreddit name"),
+    ("reddit", "subreddit", "a/b/c", "a subreddit name"),
+    ("reddit", "subreddit", "Duinwijk_2025_Actueel_", "a subreddit name"),  # 22
+]
+
+
+def _one_account(platform: str, field: str, value: str) -> str:
+    handle = "GemA" if field == "subreddit" else value
+    extra = f"\n        subreddit: {json.dumps(value)}" if field == "subreddit" else ""
+    return (
+        "organisations:\n  - id: org-a\n    name: A\n    accounts:\n"
+        f"      - platform: {platform}\n        handle: {json.dumps(handle)}{extra}\n"
+    )
+
+
+@pytest.mark.parametrize(("platform", "field", "value"), IDENTIFIER_OK)
+def test_identifiers_within_the_platform_rules_load(
+    tmp_path: Path, platform: str, field: str, value: str
+) -> None:
+    [account] = (
+        load_registry(write(tmp_path, _one_account(platform, field, value))).get("org-a").accounts
+    )
+    got = account.subreddit if field == "subreddit" else account.handle
+    assert got == value.removeprefix("@").removeprefix("u/").removeprefix("r/")
+
+
+@pytest.mark.parametrize(("platform", "field", "value", "rule"), IDENTIFIER_BAD)
+def test_identifiers_that_break_the_platform_rules_name_file_line_field_and_rule(
+    tmp_path: Path, platform: str, field: str, value: str, rule: str
+) -> None:
+    text = _one_account(platform, field, value)
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as info:
+        load_registry(path)
+    msg = str(info.value)
+    line = line_of(text, f"{field}: ")
+    assert msg.startswith(f"{path}:{line} (organisations[0].accounts[0].{field})"), msg
+    assert f"field 'organisations[0].accounts[0].{field}'" in msg
+    assert rule in msg
+    assert "use the name exactly as the platform shows it" in msg
+    assert "docs/registry.md" in msg
+
+
+def test_the_shipped_demo_registry_follows_the_platform_rules() -> None:
+    registry = load_registry(demo_registry_path())
+    handles = {a.handle for o in registry.organisations for a in o.accounts}
+    assert "GemDuinwijk" in handles
+    assert "GemeenteDuinwijk" in handles  # its Reddit username: 16 is fine on Reddit

@@ -158,9 +158,15 @@ def _print_quarantine(
         )
     )
     for b in batches:
+        skipped = b.record_counts.get("skipped", 0)
+        left_out = (
+            (f"; {skipped} item(s) skipped" if en else f"; {skipped} item(s) overgeslagen")
+            if skipped
+            else ""
+        )
         console.print(
             f"  {b.platform}:{b.handle} {b.window_start:%Y-%m-%d}–{b.window_end:%Y-%m-%d}: "
-            f"{escape(b.reason)} ({len(b.pages)} landed page(s) kept)"
+            f"{escape(b.reason)} ({len(b.pages)} landed page(s) kept{left_out})"
         )
     for v in values:
         where = f"{v.platform}{':' + v.account if v.account else ''}"

@@ -2,7 +2,8 @@
 
 Every frame has a ``row`` column (the record's position in the batch), which GX reports back
 for unexpected rows. Timestamps become UTC; a missing or naive one becomes ``NaT``. An empty
-or blank id becomes null. Columns the suites do not read are left out.
+or blank id becomes null, and so does a Reddit post's ``like_count`` (a score, which can be
+negative; see ``SIGNED_SCORE_PLATFORMS``). Columns the suites do not read are left out.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from maturity.platforms import REDDIT
 from maturity.records import CollectionBatch
 
 if TYPE_CHECKING:
@@ -65,6 +67,15 @@ def _count(value: int | None) -> float:
     return float("nan") if value is None else value
 
 
+SIGNED_SCORE_PLATFORMS: frozenset[str] = frozenset({REDDIT})
+"""Platforms whose ``Post.like_count`` is a net score (Reddit: upvotes minus downvotes), which
+can be negative; their ``like_count`` is null in the frame, so the not-negative check skips it."""
+
+
+def _likes(platform: str, value: int) -> float:
+    return float("nan") if platform in SIGNED_SCORE_PLATFORMS else value
+
+
 def post_frame(batch: CollectionBatch) -> pd.DataFrame:
     p = batch.posts
     return _frame(
@@ -72,7 +83,7 @@ def post_frame(batch: CollectionBatch) -> pd.DataFrame:
             "platform": [x.platform for x in p],
             "post_id": [_id(x.post_id) for x in p],
             "created_at": [x.created_at for x in p],
-            "like_count": [x.like_count for x in p],
+            "like_count": [_likes(x.platform, x.like_count) for x in p],
             "repost_count": [x.repost_count for x in p],
             "reply_count": [x.reply_count for x in p],
             "quote_count": [x.quote_count for x in p],

@@ -42,6 +42,20 @@ def _check_window(batch: CollectionBatch) -> None:
         )
 
 
+def _record_counts(batch: CollectionBatch) -> dict[str, int]:
+    """Records per type, and ``skipped``: the items of the landed pages the assembler left out
+    (only when there are any, so a batch without them reads as before)."""
+    counts = {
+        "snapshots": len(batch.snapshots),
+        "posts": len(batch.posts),
+        "inbound": len(batch.inbound),
+        "reply_links": len(batch.reply_links),
+    }
+    if batch.skipped:
+        counts["skipped"] = len(batch.skipped)
+    return counts
+
+
 def validate_batch(batch: CollectionBatch, *, lookback: timedelta) -> BatchValidation:
     """Run every record suite on ``batch``; the batch passes when every expectation does.
 
@@ -97,12 +111,7 @@ def validate_batches(
             window_end=batch.window_end,
             outcomes=tuple(found),
             pages=batch.page_refs(),
-            record_counts={
-                "snapshots": len(batch.snapshots),
-                "posts": len(batch.posts),
-                "inbound": len(batch.inbound),
-                "reply_links": len(batch.reply_links),
-            },
+            record_counts=_record_counts(batch),
         )
         for batch, found in zip(batches, outcomes, strict=True)
     ]

@@ -21,6 +21,11 @@ from maturity.quality.checks import Check, Suite, parameter
 #: ``maturity.pseudonym.Pseudonymiser`` output: ``anon:`` and 26 lower-case base32 characters.
 PSEUDONYM_REGEX: Final = r"^anon:[a-z2-7]{26}$"
 
+#: What an inbound author may be: a pseudonym, or one of the placeholders Reddit shows instead
+#: of a name (the author deleted the account, or a moderator removed the item). The Reddit
+#: assembler keeps those as they are on purpose: they name nobody, and the message was sent.
+AUTHOR_REGEX: Final = r"^(?:anon:[a-z2-7]{26}|\[deleted\]|\[removed\])$"
+
 CREATED_FROM: Final = "created_from"
 WINDOW_END: Final = "window_end"
 
@@ -111,7 +116,15 @@ POSTS = Suite(
         _unique("posts", "post_id", "post"),
         _not_null("posts", "created_at", _MISSING_TIME),
         _created_in_window("posts", "post"),
-        _not_negative("posts", "like_count", "like count"),
+        Check(
+            "posts.like_count_not_negative",
+            "ExpectColumnValuesToBeBetween",
+            {"column": "like_count", "min_value": 0},
+            "A like count cannot be negative; a negative one is a parsing or API error and "
+            "would lower engagement metrics. Checked only on platforms whose like count is a "
+            "count (not on Reddit, whose score is upvotes minus downvotes and can be "
+            "negative): the frame leaves the others null.",
+        ),
         _not_negative("posts", "repost_count", "repost count"),
         _not_negative("posts", "reply_count", "reply count"),
         _not_negative("posts", "quote_count", "quote count"),
@@ -137,9 +150,10 @@ INBOUND = Suite(
         Check(
             "inbound.author_pseudonymised",
             "ExpectColumnValuesToMatchRegex",
-            {"column": "author", "regex": PSEUDONYM_REGEX},
-            "Privacy gate: third parties are stored only as keyed pseudonyms. Anything else "
-            "(a raw user id or @name) must never reach the warehouse.",
+            {"column": "author", "regex": AUTHOR_REGEX},
+            "Privacy gate: third parties are stored only as keyed pseudonyms, or as Reddit's "
+            "[deleted]/[removed] placeholders, which name nobody. Anything else (a raw user id "
+            "or @name) must never reach the warehouse.",
             private=True,
         ),
         _known_platform("inbound"),

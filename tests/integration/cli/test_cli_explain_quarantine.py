@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from maturity.cli import app
 from maturity.evidence import Window
 from maturity.quality import validate_batch
-from maturity.records import CollectionBatch, PageRef, Post
+from maturity.records import CollectionBatch, PageRef, Post, SkippedItem
 from maturity.sandbox.demo import demo_evidence_path
 from maturity.warehouse import OrgRow, Warehouse
 
@@ -47,6 +47,7 @@ def test_explain_reports_the_quarantined_batch(tmp_path: Path) -> None:
         WINDOW.end,
         posts=(good, corrupt),
         pages=(page,),
+        skipped=(SkippedItem(page.path, "103", "created_at", "missing"),),
     )
     result = validate_batch(batch, lookback=timedelta(days=1))
     assert not result.success
@@ -62,3 +63,4 @@ def test_explain_reports_the_quarantined_batch(tmp_path: Path) -> None:
     assert "Built without quarantined data" in flat
     assert "x:heidedorp" in flat
     assert "like_count" in flat
+    assert "1 item(s) skipped" in flat

@@ -36,7 +36,7 @@ def test_a_small_registry_gets_one_shard_per_organisation(demo_plan: list[dict])
     assert duinwijk["registry"] == str(demo_registry_path())
     [org] = duinwijk["orgs"]
     assert org["org_id"] == "gemeente-duinwijk"
-    assert "x:GemeenteDuinwijk" in org["accounts"]
+    assert "x:GemDuinwijk" in org["accounts"]
     assert "reddit:GemeenteDuinwijk" in org["accounts"]
     assert org["not_collected"] == ["mastodon:gemeenteduinwijk@social.duinwijk.example"]
 

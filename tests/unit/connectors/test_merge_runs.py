@@ -97,3 +97,17 @@ def test_a_rerun_with_nothing_new_merges_to_the_first_run() -> None:
 def test_nothing_to_merge() -> None:
     with pytest.raises(ValueError, match="nothing to merge"):
         merge_batches([])
+
+
+def test_skipped_items_of_every_run_are_kept_once_unless_another_run_recorded_them() -> None:
+    from dataclasses import replace
+
+    from maturity.records import SkippedItem
+
+    late = SkippedItem(P1.path, "p1", "created_at", "missing")  # a later run recorded it
+    gone = SkippedItem(P1.path, "p9", "created_at", "missing")
+    more = SkippedItem(P2.path, "t1_x", "children", "not loaded")
+    first = replace(_batch((), (), 1, (P1,)), skipped=(late, gone))
+    second = replace(_batch((_post("p1", 1, P2),), (), 2, (P2,)), skipped=(gone, more))
+    merged = merge_batches([first, second])
+    assert merged.skipped == (gone, more)

@@ -8,7 +8,7 @@ import pytest
 
 from maturity.quality.checks import Suite
 from maturity.quality.metric_suites import CONSISTENCY, METRIC_SUITES
-from maturity.quality.record_suites import PSEUDONYM_REGEX, RECORD_SUITES
+from maturity.quality.record_suites import AUTHOR_REGEX, PSEUDONYM_REGEX, RECORD_SUITES
 
 pytestmark = pytest.mark.unit
 
@@ -33,3 +33,4 @@ def test_every_check_is_documented_with_its_expectation(suite: Suite) -> None:
 
 def test_the_documented_pseudonym_pattern_is_the_one_checked() -> None:
     assert f"`{PSEUDONYM_REGEX}`" in DOC.read_text(encoding="utf-8")
+    assert f"`{AUTHOR_REGEX}`" in DOC.read_text(encoding="utf-8")

@@ -169,3 +169,13 @@ def test_a_thousand_organisations_in_seconds() -> None:
     assert built < 10
     del world, emu
     gc.collect()  # here, not in whichever test comes next
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7, 42])
+def test_generated_handles_and_subreddits_follow_the_platforms_real_rules(seed: int) -> None:
+    from maturity.registry import Registry
+    from maturity.sandbox.emulator.registry import registry_data
+
+    world = generate_world(60, seed, START, END)
+    registry = Registry.model_validate(registry_data(world))  # raises on a broken identifier
+    assert sum(len(o.accounts) for o in registry.organisations) > 60
