@@ -63,6 +63,7 @@ def assess_command(
 
 def _assess_file(input: Path, rubric: Path | None, warehouse: str | None, lang: str) -> None:
     from rich.console import Console
+    from rich.text import Text
 
     from maturity.cli.render import summary_table
     from maturity.cli.resolve import open_warehouse, resolve_rubric
@@ -78,7 +79,7 @@ def _assess_file(input: Path, rubric: Path | None, warehouse: str | None, lang: 
     console = Console(width=max(Console().width, 120))
     title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"
     console.print(summary_table(rows, the_rubric, lang, title))
-    console.print(f"Written to {wh.url_masked} ({len(rows)} organisations).")
+    console.print(Text(f"Written to {wh.url_masked} ({len(rows)} organisations)."))
 
 
 def _assess_registry(
@@ -132,7 +133,7 @@ def _assess_registry(
     console = Console(width=max(Console().width, 120))
     title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"
     console.print(summary_table(rows, settings.rubric, lang, title))
-    console.print(f"Written to {wh.url_masked} ({len(rows)} organisations).")
+    console.print(f"Written to {escape(wh.url_masked)} ({len(rows)} organisations).")
     for q in quarantined:
         console.print(
             f"[yellow]quarantined[/] {escape(q)}: these records failed the quality gate and "
