@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.unit, pytest.mark.timeout(30)]
 def _refused(path: Path) -> str:
     with pytest.raises(InputError) as caught:
         load_document(path)
-    return caught.value.render()
+    return str(caught.value.render())
 
 
 def _laughs(levels: int = 9) -> str:
