@@ -192,6 +192,7 @@ def _no_duplicate_keys(node: yaml.MappingNode) -> None:
             raise _Refused(
                 f"key '{k_node.value}' appears twice in the same mapping (duplicate key)",
                 _line(k_node.start_mark),
+                "keep one of the two; a later key never silently replaces an earlier one",
             )
         seen.add(key)
 
@@ -334,6 +335,12 @@ def load_document(path: str | Path) -> Document:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
+        if "nesting depth" in problem:  # libyaml's own, higher, limit met while scanning ahead
+            raise InputError(
+                f"nested more than {MAX_DEPTH} levels deep (limit on depth)",
+                where=f"{p}{line}",
+                fix="simplify the file",
+            ) from None
         raise InputError(
             f"malformed YAML: {problem}",
             where=f"{p}{line}",

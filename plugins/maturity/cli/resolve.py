@@ -25,9 +25,9 @@ def open_warehouse(url: str | None, *, existing: bool = False) -> Warehouse:
     an embedded SQLite file that does not exist is refused instead of created empty."""
     from maturity.pipeline.settings import warehouse_url_from
     from maturity.warehouse import Warehouse
-    from maturity.warehouse.url import resolve_url
+    from maturity.warehouse.url import normalise
 
-    resolved = resolve_url(url) if url else warehouse_url_from()
+    resolved = normalise(url, where="--warehouse") if url else warehouse_url_from()
     if existing:
         _refuse_missing_sqlite(resolved)
     wh = Warehouse(resolved)

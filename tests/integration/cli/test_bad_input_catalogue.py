@@ -109,13 +109,13 @@ CASES = [
     Case(
         "rubric-deep-flow",
         ["rubric", "validate", "{dir}/r.yaml"],
-        "depth",
+        "limit on depth",
         {"r.yaml": "x: " + "[" * 1000 + "]" * 1000},
     ),
     Case(
         "rubric-duplicate-key",
         ["rubric", "validate", "{dir}/r.yaml"],
-        "'rubric' appears twice",
+        "'rubric' appears twice in the same mapping (duplicate key)\nFix: keep one",
         {"r.yaml": "rubric: a\nrubric: b\n"},
     ),
     Case(
@@ -250,7 +250,7 @@ CASES = [
     Case(
         "warehouse-option-unescaped-password",
         ["explain", "x", "--warehouse", f"postgresql://u:ab@cd:{SECRET}@127.0.0.1:1/db"],
-        "cannot be parsed",
+        "--warehouse: the warehouse URL cannot be parsed",
     ),
     Case(
         "warehouse-env-unescaped-password",
