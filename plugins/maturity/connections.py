@@ -70,6 +70,11 @@ def normalise_type(conn_type: str) -> str:
 def _from_json(conn_id: str, raw: str) -> Connection:
     try:
         data = json.loads(raw)
+    except RecursionError:
+        raise ConfigError(
+            f"connection '{conn_id}' is nested too deeply to be a connection",
+            where=env_var_name(conn_id),
+        ) from None
     except json.JSONDecodeError as exc:
         raise ConfigError(
             f"connection '{conn_id}' is not valid JSON ({exc.msg} at column {exc.colno})",
@@ -90,32 +95,60 @@ def _from_json(conn_id: str, raw: str) -> Connection:
             where=env_var_name(conn_id),
             fix="use conn_type, host, login, password, schema, port and extra",
         )
+    for name in ("conn_type", "host", "login", "password", "schema", "description"):
+        if data.get(name) is not None and not isinstance(data[name], str):
+            # The value is not shown: it may be the password.
+            raise ConfigError(
+                f"connection '{conn_id}': '{name}' must be a string",
+                where=f"{env_var_name(conn_id)} ({name})",
+            )
     extra = data.get("extra") or {}
     if isinstance(extra, str):
         try:
             extra = json.loads(extra) if extra.strip() else {}
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             raise ConfigError(
                 f"connection '{conn_id}': 'extra' is not valid JSON", where=env_var_name(conn_id)
             ) from None
-    port = data.get("port")
-    try:
-        port_int = int(port) if port not in (None, "") else None
-    except (TypeError, ValueError):
-        raise ConfigError(
-            f"connection '{conn_id}': port {port!r} is not a number",
-            where=f"{env_var_name(conn_id)} (port)",
-        ) from None
     return Connection(
         conn_id=conn_id,
-        conn_type=normalise_type(str(data.get("conn_type") or "")),
+        conn_type=normalise_type(data.get("conn_type") or ""),
         host=data.get("host") or None,
         login=data.get("login") or None,
         password=data.get("password") or None,
         schema=data.get("schema") or None,
-        port=port_int,
-        extra=dict(extra),
+        port=_json_port(conn_id, data.get("port")),
+        extra=_extra_object(conn_id, extra),
     )
+
+
+def _json_port(conn_id: str, port: object) -> int | None:
+    if port in (None, ""):
+        return None
+    where = f"{env_var_name(conn_id)} (port)"
+    try:
+        number: int = int(port)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        raise ConfigError(
+            f"connection '{conn_id}': port {port!r} is not a number", where=where
+        ) from None
+    if not 0 < number < 65536:
+        raise ConfigError(
+            f"connection '{conn_id}': port {port!r} is not a port number (1 to 65535)",
+            where=where,
+        )
+    return number
+
+
+def _extra_object(conn_id: str, extra: object) -> dict[str, Any]:
+    """``extra`` must be a JSON object (a mapping of option names to values)."""
+    if not isinstance(extra, dict):
+        raise ConfigError(
+            f"connection '{conn_id}': 'extra' must be a JSON object, not a {type(extra).__name__}",
+            where=f"{env_var_name(conn_id)} (extra)",
+            fix='write extra as {"option": value, ...}',
+        )
+    return dict(extra)
 
 
 def _scalar(value: str) -> Any:
@@ -140,14 +173,24 @@ def _from_uri(conn_id: str, uri: str) -> Connection:
     protocol = None
     if schemes == 2:
         protocol, rest = rest.split("://", 1)
-    parts = urlsplit("//" + rest)
+    try:
+        parts = urlsplit("//" + rest)
+    except ValueError:
+        # e.g. an unbalanced '[' (read as an IPv6 address); the URI may hold the password
+        raise ConfigError(
+            f"connection '{conn_id}' is not a valid URI (its text is not shown: it may hold a "
+            "password)",
+            where=where,
+            fix="percent-encode special characters such as '[', ']', '@' and '/' in the login "
+            "and password (for example %5B for '[')",
+        ) from None
     try:
         port = parts.port
     except ValueError:
         raise ConfigError(f"connection '{conn_id}' has an invalid port", where=where) from None
     # urlsplit lower-cases ``hostname``; a host may be a case-sensitive path (SQLite file).
     hostport = parts.netloc.rpartition("@")[2]
-    if hostport.startswith("["):
+    if hostport.startswith("[") and "]" in hostport:
         raw_host = hostport[1 : hostport.index("]")]
     else:
         raw_host = hostport.rsplit(":", 1)[0] if parts.port is not None else hostport
@@ -159,8 +202,8 @@ def _from_uri(conn_id: str, uri: str) -> Connection:
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         if _EXTRA_KEY in query:
             try:
-                extra = json.loads(query[_EXTRA_KEY])
-            except json.JSONDecodeError:
+                extra = _extra_object(conn_id, json.loads(query[_EXTRA_KEY]))
+            except (json.JSONDecodeError, RecursionError):
                 raise ConfigError(
                     f"connection '{conn_id}': __extra__ is not valid JSON", where=where
                 ) from None

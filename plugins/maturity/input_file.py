@@ -33,9 +33,19 @@ from maturity.yamlfile import load_document
 
 FORMAT = "maturity-evidence/1"
 
+#: The largest sample size a metric may give: more than any window holds, and well inside the
+#: warehouse's 64-bit integers.
+MAX_N = 10**12
+
+
+def _known_platform(v: str | None) -> str | None:
+    if v is not None and v not in KNOWN_PLATFORMS:
+        raise ValueError(f"unknown platform '{v}'; use one of {list(KNOWN_PLATFORMS)}")
+    return v
+
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class RefIn(_Model):
@@ -46,11 +56,13 @@ class RefIn(_Model):
     endpoint: str | None = None
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
 
+    _platform = field_validator("platform")(_known_platform)
+
 
 class MetricIn(_Model):
     metric: str
     value: float | None
-    n: int = Field(ge=0)
+    n: int = Field(ge=0, le=MAX_N)
     platform: str = ALL
     account: str | None = None
     ci: tuple[float, float] | None = None
@@ -112,6 +124,13 @@ class OrgIn(_Model):
     platforms: tuple[str, ...] = ()
     metrics: tuple[MetricIn, ...] = ()
     facts: tuple[FactIn, ...] = ()
+
+    @field_validator("platforms")
+    @classmethod
+    def _platforms(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for p in v:
+            _known_platform(p)
+        return v
 
 
 class WindowIn(_Model):

@@ -91,7 +91,7 @@ SUCCESS_FACTORS: dict[str, dict[str, Any]] = {
 
 
 class _Answer(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     value: bool | float | None
     declared_by: str | None = None
     declared_at: date | None = None
@@ -106,7 +106,7 @@ class _Answer(BaseModel):
 
 
 class _Questionnaire(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     format: str = Field(pattern=r"^maturity-questionnaire/1$")
     organisation: str
     language: str = "en"

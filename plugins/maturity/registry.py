@@ -207,9 +207,32 @@ def load_registry(path: str | Path) -> Registry:
         raise doc.invalid(exc, "see docs/registry.md for the registry format") from None
     base = doc.path.parent
     orgs = tuple(
-        o.model_copy(update={"questionnaire": (base / o.questionnaire)})
+        o.model_copy(
+            update={
+                "questionnaire": questionnaire_within(
+                    base, o.questionnaire, doc.where(("organisations", i, "questionnaire"))
+                )
+            }
+        )
         if o.questionnaire is not None and not o.questionnaire.is_absolute()
         else o
-        for o in registry.organisations
+        for i, o in enumerate(registry.organisations)
     )
     return registry.model_copy(update={"organisations": orgs})
+
+
+def questionnaire_within(base: Path, relative: Path, where: str) -> Path:
+    """``base / relative``, refused when it leaves ``base`` (``../``, or a symbolic link out of
+    it): a registry from elsewhere cannot make the product open files beside it. An absolute
+    path is the operator's explicit choice and is not passed here."""
+    path = base / relative
+    try:
+        path.resolve().relative_to(base.resolve())
+    except ValueError:
+        raise InputError(
+            f"questionnaire path '{relative}' leaves the registry's folder",
+            where=where,
+            fix="keep questionnaires in the registry's folder or below it, or give an "
+            "absolute path",
+        ) from None
+    return path

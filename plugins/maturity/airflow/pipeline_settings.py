@@ -24,17 +24,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class AirflowPipelineSettings(PipelineSettings):
-    def x_settings(self) -> XSettings:
+    def _x_settings(self) -> XSettings:
         try:
             return XHook().get_conn()
         except AirflowNotFoundException:
-            return super().x_settings()
+            return super()._x_settings()
 
-    def reddit_settings(self) -> RedditSettings:
+    def _reddit_settings(self) -> RedditSettings:
         try:
             return RedditHook().get_conn()
         except AirflowNotFoundException:
-            return super().reddit_settings()
+            return super()._reddit_settings()
 
     def _has_connection(self, conn_id: str) -> bool:
         from airflow.sdk import BaseHook

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from maturity.cli.errors import handle_errors
 from maturity.cli.options import DATE_FORMATS, Lang, RubricOption, WarehouseOption, window_option
+
+if TYPE_CHECKING:
+    from maturity.pipeline.settings import PipelineSettings
 
 
 @handle_errors
@@ -63,6 +66,7 @@ def assess_command(
 
 def _assess_file(input: Path, rubric: Path | None, warehouse: str | None, lang: str) -> None:
     from rich.console import Console
+    from rich.text import Text
 
     from maturity.cli.render import summary_table
     from maturity.cli.resolve import open_warehouse, resolve_rubric
@@ -78,7 +82,7 @@ def _assess_file(input: Path, rubric: Path | None, warehouse: str | None, lang: 
     console = Console(width=max(Console().width, 120))
     title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"
     console.print(summary_table(rows, the_rubric, lang, title))
-    console.print(f"Written to {wh.url_masked} ({len(rows)} organisations).")
+    console.print(Text(f"Written to {wh.url_masked} ({len(rows)} organisations)."))
 
 
 def _assess_registry(
@@ -108,6 +112,7 @@ def _assess_registry(
         warehouse_url=warehouse or settings.warehouse_url,
         rubric_path=rubric or settings.rubric_path,
     )
+    _check_inputs(settings)
     failures: list[str] = []
     quarantined: list[str] = []
     for org in settings.registry.organisations:
@@ -132,7 +137,7 @@ def _assess_registry(
     console = Console(width=max(Console().width, 120))
     title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"
     console.print(summary_table(rows, settings.rubric, lang, title))
-    console.print(f"Written to {wh.url_masked} ({len(rows)} organisations).")
+    console.print(f"Written to {escape(wh.url_masked)} ({len(rows)} organisations).")
     for q in quarantined:
         console.print(
             f"[yellow]quarantined[/] {escape(q)}: these records failed the quality gate and "
@@ -146,3 +151,14 @@ def _assess_registry(
             "organisations failed; the others were assessed",
             fix="see the messages above; rerunning the same window is safe",
         )
+
+
+def _check_inputs(settings: PipelineSettings) -> None:
+    """Every input file (registry, rubric, questionnaires) is read and checked before
+    anything is collected: bad input stops the command at once, exit 2."""
+    from maturity.questionnaire import load_questionnaire
+
+    rubric = settings.rubric
+    for org in settings.registry.organisations:
+        if org.questionnaire is not None:
+            load_questionnaire(org.questionnaire, rubric, org.id)

@@ -24,6 +24,7 @@ def _summary(run: CollectionRun, loaded: Mapping[str, Mapping[str, Any]]) -> Tab
     """One row per account; with a warehouse, whether the record gate passed it and its
     reply links (which gate-and-load computes across the organisation's accounts)."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="Collection")
     for column in (
@@ -50,19 +51,25 @@ def _summary(run: CollectionRun, loaded: Mapping[str, Mapping[str, Any]]) -> Tab
         links = "-" if done is None else str(done["links"].get(key, 0))
         gate = "-" if done is None else "quarantined" if key in done["quarantined"] else "passed"
         table.add_row(
-            b.platform,
-            b.org_id,
-            b.handle,
-            status,
+            Text(b.platform),
+            Text(b.org_id),
+            Text(b.handle),
+            Text(status),
             str(len(b.posts)),
             str(len(b.inbound)),
             links,
             str(len(b.pages)),
-            truncated,
+            Text(truncated),
             gate,
         )
     for f in run.failures:
-        table.add_row(f.platform, f.org_id, f.handle, "[red]failed[/]", "", "", "", "", "", "")
+        table.add_row(
+            Text(f.platform),
+            Text(f.org_id),
+            Text(f.handle),
+            Text("failed", style="red"),
+            *[""] * 6,
+        )
     return table
 
 
@@ -119,6 +126,7 @@ def collect_command(
     from dataclasses import replace as with_changes
 
     from rich.console import Console
+    from rich.markup import escape
 
     from maturity.collect import collect_registry
     from maturity.collect import replay as replay_landing
@@ -177,12 +185,16 @@ def collect_command(
     console = Console()
     console.print(_summary(run, loaded))
     for note in run.notes:
-        console.print(f"[yellow]note[/] {note.platform}:{note.handle}: {note.message}")
+        console.print(
+            f"[yellow]note[/] {escape(note.platform)}:{escape(note.handle)}: {escape(note.message)}"
+        )
     if wh is not None:
-        console.print(f"Warehouse: {wh.url_masked}")
+        console.print(f"Warehouse: {escape(wh.url_masked)}")
     if run.failures:
         for f in run.failures:
-            console.print(f"[red]failed[/] {f.platform}:{f.handle}: {f.message}")
+            console.print(
+                f"[red]failed[/] {escape(f.platform)}:{escape(f.handle)}: {escape(f.message)}"
+            )
         raise ConnectorError(
             f"{len(run.failures)} of {len(run) + len(run.failures)} accounts "
             "failed; the others were collected",

@@ -10,6 +10,8 @@ from maturity.cli.options import Lang, WarehouseOption
 def demo_command(warehouse: WarehouseOption = None, lang: Lang = "en") -> None:
     """Assess the demo organisations into the embedded warehouse and print the phase table."""
     from rich.console import Console
+    from rich.markup import escape
+    from rich.text import Text
 
     from maturity.cli.render import summary_table
     from maturity.cli.resolve import open_warehouse, resolve_rubric
@@ -32,13 +34,13 @@ def demo_command(warehouse: WarehouseOption = None, lang: Lang = "en") -> None:
         else "Demo: Social Business-volwassenheid van fictieve organisaties"
     )
     console.print(summary_table(rows, rubric, lang, title))
-    console.print(f"\nWarehouse: {wh.url_masked}")
+    console.print(Text(f"\nWarehouse: {wh.url_masked}"))
     example = orgs[0].org_id
     exe = _command_name()
     console.print(
         "Next: see how an estimate was reached with "
-        f"[bold]{exe} explain {example}[/] (add --lang nl for Dutch), "
-        f"or the rubric with [bold]{exe} rubric show[/]."
+        f"[bold]{escape(exe)} explain {escape(example)}[/] (add --lang nl for Dutch), "
+        f"or the rubric with [bold]{escape(exe)} rubric show[/]."
     )
 
 

@@ -8,6 +8,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from maturity.errors import MaturityError
 
@@ -26,7 +27,10 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except MaturityError as exc:
             kind = "Bad input" if exc.exit_code == 2 else "Error"
-            err_console.print(f"[bold red]{kind}:[/] {exc.render()}", markup=True, soft_wrap=True)
+            # The message quotes input (names, paths, patterns): printed as plain text, never
+            # as Rich markup.
+            message = Text.assemble((f"{kind}:", "bold red"), " ", exc.render())
+            err_console.print(message, soft_wrap=True)
             raise typer.Exit(code=exc.exit_code) from None
 
     return wrapper

@@ -101,8 +101,8 @@ def _criteria_table(
             )
             table.add_row(
                 f"{int(phase)} {phase.label(lang)}",
-                f"{label_of(rubric, r.criterion_id, lang)}\n[dim]{r.criterion_id} · {r.role} · "
-                f"{kind} · w{r.weight:g}[/]",
+                f"{escape(label_of(rubric, r.criterion_id, lang))}\n[dim]"
+                f"{escape(r.criterion_id)} · {r.role} · {kind} · w{r.weight:g}[/]",
                 status_text(r.status.value, lang),
                 escape("\n".join(_evidence_lines(r, lang, show_queries, rubric))),
             )
@@ -110,13 +110,15 @@ def _criteria_table(
 
 
 def _print_header(console: Console, data: object, lang: str) -> None:
+    from rich.markup import escape
+
     from maturity.cli.render import confidence_text, phase_text
 
     a = data.assessment  # type: ignore[attr-defined]
     run = data.run  # type: ignore[attr-defined]
     name = data.organisation.name  # type: ignore[attr-defined]
     en = lang == "en"
-    console.print(f"[bold]{name}[/] ({a.org_id})")
+    console.print(f"[bold]{escape(name)}[/] ({escape(a.org_id)})")
     console.print(
         f"{'Phase' if en else 'Fase'}: [bold]{phase_text(a.phase, a.verdict, lang)}[/]   "
         f"index {a.maturity_index:.2f}   "
@@ -124,15 +126,17 @@ def _print_header(console: Console, data: object, lang: str) -> None:
         confidence_text(a.confidence, lang),
         f"  {'coverage' if en else 'dekking'} {a.coverage:.0%}",
     )
-    covered = ", ".join(a.platforms_covered) or "—"
-    missing = ", ".join(a.platforms_missing)
+    covered = escape(", ".join(a.platforms_covered) or "—")
+    missing = escape(", ".join(a.platforms_missing))
     console.print(
         f"{'Window' if en else 'Periode'}: {a.window.start:%Y-%m-%d} – {a.window.end:%Y-%m-%d}   "
         f"platforms: {covered}"
         + (f" ({'not measured' if en else 'niet gemeten'}: {missing})" if missing else "")
     )
     console.print(
-        f"Rubric {a.rubric_id} {a.rubric_version}   code {run.code_version}   run {run.run_id}"
+        escape(
+            f"Rubric {a.rubric_id} {a.rubric_version}   code {run.code_version}   run {run.run_id}"
+        )
     )
 
 
@@ -165,13 +169,15 @@ def _print_quarantine(
             else ""
         )
         console.print(
-            f"  {b.platform}:{b.handle} {b.window_start:%Y-%m-%d}–{b.window_end:%Y-%m-%d}: "
+            f"  {escape(b.platform)}:{escape(b.handle)} "
+            f"{b.window_start:%Y-%m-%d}–{b.window_end:%Y-%m-%d}: "
             f"{escape(b.reason)} ({len(b.pages)} landed page(s) kept{left_out})"
         )
     for v in values:
         where = f"{v.platform}{':' + v.account if v.account else ''}"
         console.print(
-            f"  {v.metric_id} ({where}) = {v.value} n={v.n}: {escape('; '.join(v.failed))}"
+            f"  {escape(v.metric_id)} ({escape(where)}) = {v.value} n={v.n}: "
+            f"{escape('; '.join(v.failed))}"
         )
 
 
@@ -199,13 +205,14 @@ def explain_command(
     from (file in the landing area and its SHA-256), and SQL that reproduces each sample.
     """
     from rich.console import Console
+    from rich.markup import escape
 
     from maturity.cli.render import advice_of, label_of, status_text
     from maturity.cli.resolve import open_warehouse, resolve_rubric
     from maturity.errors import InputError
 
     when = _as_of(as_of)
-    wh = open_warehouse(warehouse)
+    wh = open_warehouse(warehouse, existing=True)
     the_rubric = resolve_rubric(rubric)
     data = wh.latest_assessment(
         org, as_of=when, rubric_version=the_rubric.version, rubric_id=the_rubric.rubric
@@ -230,8 +237,8 @@ def explain_command(
     _print_header(console, data, lang)
     if used is None:
         console.print(
-            f"[yellow]Labels unavailable: assessed under {a.rubric_id} "
-            f"{a.rubric_version}; pass --rubric with that file.[/]"
+            f"[yellow]Labels unavailable: assessed under {escape(a.rubric_id)} "
+            f"{escape(a.rubric_version)}; pass --rubric with that file.[/]"
         )
     _print_quarantine(console, wh, a.org_id, a.window.start, a.window.end, lang)
     console.print(_criteria_table(a.criteria, used, lang, sql))
@@ -249,7 +256,7 @@ def explain_command(
             else s.gap
         )
         console.print(
-            f"{s.rank}. {label_of(used, s.criterion_id, lang)} ",
+            f"{s.rank}. {escape(label_of(used, s.criterion_id, lang))} ",
             status_text(s.status.value, lang),
-            f"\n   {gap}" + (f"\n   → {advice}" if advice else ""),
+            f"\n   {escape(gap)}" + (f"\n   → {escape(advice)}" if advice else ""),
         )

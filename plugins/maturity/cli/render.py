@@ -101,7 +101,8 @@ def threshold_text(c: Criterion) -> str:
 def rubric_table(rubric: Rubric, lang: str) -> Table:
     h = HEAD[lang]
     table = Table(
-        title=f"{rubric.title.get(lang)} — {rubric.rubric} {rubric.version}", show_lines=False
+        title=Text(f"{rubric.title.get(lang)} — {rubric.rubric} {rubric.version}"),
+        show_lines=False,
     )
     for col in (
         h["phase"],
@@ -119,11 +120,11 @@ def rubric_table(rubric: Rubric, lang: str) -> Table:
         for c in rubric.for_phase(phase):
             table.add_row(
                 f"{int(phase)} {phase.label(lang)}",
-                c.id,
-                c.label.get(lang),
+                Text(c.id),
+                Text(c.label.get(lang)),
                 c.kind,
-                c.source,
-                threshold_text(c),
+                Text(c.source),
+                Text(threshold_text(c)),
                 str(c.min_sample),
                 f"{c.weight:g}",
                 Text(c.role, style="bold" if c.role == "gate" else ""),
@@ -154,7 +155,7 @@ def summary_table(
     rows: Sequence[tuple[str, Assessment]], rubric: Rubric | None, lang: str, title: str
 ) -> Table:
     h = HEAD[lang]
-    table = Table(title=title)
+    table = Table(title=Text(title))
     table.add_column(h["org"])
     table.add_column(h["phase"])
     table.add_column(h["index"], justify="right")
@@ -167,12 +168,13 @@ def summary_table(
         platforms = ", ".join(a.platforms_covered) or "—"
         if a.platforms_missing:
             platforms += f" (−{', '.join(a.platforms_missing)})"
+        # Names and labels come from input files: Text, never Rich markup.
         table.add_row(
-            name,
+            Text(name),
             phase_text(a.phase, a.verdict, lang),
             f"{a.maturity_index:.2f}",
             confidence_text(a.confidence, lang),
-            platforms,
-            step_txt,
+            Text(platforms),
+            Text(step_txt),
         )
     return table

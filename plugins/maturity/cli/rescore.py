@@ -32,7 +32,7 @@ def rescore_command(
     from maturity.pipeline.score import rescore_window
 
     the_rubric = resolve_rubric(rubric)
-    wh = open_warehouse(warehouse)
+    wh = open_warehouse(warehouse, existing=True)
     windows = [(o, w) for o, w in wh.stored_windows() if not org or o in org]
     if not windows:
         raise InputError(

@@ -20,13 +20,15 @@ def validate_command(
 ) -> None:
     """Check a rubric file; exit 2 with the file, line, criterion and field of the first error."""
     from rich.console import Console
+    from rich.markup import escape
 
     from maturity.rubric import load_rubric
 
     rubric = load_rubric(file)
     gates = sum(1 for c in rubric.criteria if c.role == "gate")
     Console().print(
-        f"[green]OK[/] {file}: rubric '{rubric.rubric}' version {rubric.version}, "
+        f"[green]OK[/] {escape(str(file))}: rubric '{escape(rubric.rubric)}' "
+        f"version {escape(rubric.version)}, "
         f"{len(rubric.criteria)} criteria ({gates} gates), {len(rubric.goals)} goals"
     )
 

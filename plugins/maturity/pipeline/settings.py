@@ -13,6 +13,7 @@ Connections (``AIRFLOW_CONN_*``) are Airflow's, not ours: ``maturity.connections
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,12 +35,15 @@ if TYPE_CHECKING:
     from maturity.warehouse import Warehouse
     from maturity.warehouse.runs import RunTrigger
 
+_log = logging.getLogger(__name__)
+
 # -- the variables ----------------------------------------------------------------------------
 
 HOME: Final = "MATURITY_HOME"
 """Local state: the embedded warehouse, the landing, Airflow's home for the demo. ``./var``."""
 REGISTRY: Final = "MATURITY_REGISTRY"
-"""The organisation registry (YAML); the demo registry when unset."""
+"""The organisation registry (YAML); the demo registry when unset, with a warning, and a DAG
+run then refuses the real X and Reddit APIs (docs/security.md, "Escape hatches")."""
 LANDING_DIR: Final = "MATURITY_LANDING_DIR"
 """Where raw API pages land; ``$MATURITY_HOME/landing`` when unset."""
 WAREHOUSE_URL: Final = "MATURITY_WAREHOUSE_URL"
@@ -51,7 +55,7 @@ LOOKBACK_DAYS: Final = "MATURITY_LOOKBACK_DAYS"
 PSEUDONYM_KEY: Final = "MATURITY_PSEUDONYM_KEY"
 """The secret key of third parties' pseudonyms (or the ``maturity_pseudonym`` connection)."""
 DEMO_PSEUDONYM_KEY: Final = "MATURITY_DEMO_PSEUDONYM_KEY"
-"""``1``: use the public demo key. Generated data only."""
+"""``1``: use the public demo key. Generated data only; a DAG run with it logs a warning."""
 ORGS_PER_TASK: Final = "MATURITY_ORGS_PER_TASK"
 """Organisations per mapped task: a number, or ``auto``."""
 SCHEDULE: Final = "MATURITY_SCHEDULE"
@@ -133,9 +137,17 @@ def demo_registry_path() -> Path:
 
 
 def registry_path(env: Mapping[str, str] | None = None) -> Path:
-    """``MATURITY_REGISTRY`` (resolved), or the demo registry."""
+    """``MATURITY_REGISTRY`` (resolved), or the demo registry, with a warning: that fallback
+    exists for the demo; a DAG run with it refuses the real APIs (docs/security.md)."""
     path = read_path(env, REGISTRY)
-    return path.resolve() if path else demo_registry_path()
+    if path:
+        return path.resolve()
+    _log.warning(
+        "%s is not set: using the DEMO registry of made-up organisations "
+        "(collected only from the emulator; docs/security.md)",
+        REGISTRY,
+    )
+    return demo_registry_path()
 
 
 def orgs_per_task(env: Mapping[str, str] | None = None) -> int | None:
@@ -251,17 +263,58 @@ class PipelineSettings:
 
     @cached_property
     def pseudonymiser(self) -> Pseudonymiser:
-        return pseudonymiser_from(self.env, allow_demo_key=self.allow_demo_pseudonym_key)
+        found = pseudonymiser_from(self.env, allow_demo_key=self.allow_demo_pseudonym_key)
+        if self.trigger == "airflow" and self.allow_demo_pseudonym_key:
+            _log.warning(
+                "%s is on: third parties may get pseudonyms under the PUBLIC demo key, which "
+                "anyone can reverse. Only for generated data (docs/security.md)",
+                DEMO_PSEUDONYM_KEY,
+            )
+        return found
 
     def x_settings(self) -> XSettings:
+        from maturity.connectors.settings import X_API_URL
+
+        found = self._x_settings()
+        self._refuse_demo_registry_on(found.base_url, X_API_URL, "X")
+        return found
+
+    def reddit_settings(self) -> RedditSettings:
+        from maturity.connectors.settings import REDDIT_OAUTH_URL
+
+        found = self._reddit_settings()
+        self._refuse_demo_registry_on(found.oauth_url, REDDIT_OAUTH_URL, "Reddit")
+        return found
+
+    def _x_settings(self) -> XSettings:
         from maturity.connectors.settings import load_x_settings
 
         return load_x_settings(self.env)
 
-    def reddit_settings(self) -> RedditSettings:
+    def _reddit_settings(self) -> RedditSettings:
         from maturity.connectors.settings import load_reddit_settings
 
         return load_reddit_settings(self.env)
+
+    @property
+    def uses_demo_registry(self) -> bool:
+        """Whether the registry is the demo one (``MATURITY_REGISTRY`` unset, or pointing
+        at it): generated organisations with made-up handles."""
+        return self.registry_path.resolve() == demo_registry_path().resolve()
+
+    def _refuse_demo_registry_on(self, url: str, real: str, platform: str) -> None:
+        """A DAG run never sends the demo registry's made-up handles to a real API: with the
+        demo registry, the connection must point elsewhere (the sandbox's emulator)."""
+        if self.trigger != "airflow" or not self.uses_demo_registry:
+            return
+        if url.rstrip("/").lower() == real.rstrip("/").lower():
+            raise ConfigError(
+                f"the demo registry (made-up organisations) would be collected from the real "
+                f"{platform} API ({real})",
+                where=REGISTRY,
+                fix=f"set {REGISTRY} to your organisation registry; the demo registry is only "
+                "for the emulator (make demo)",
+            )
 
     def overlap(self, platform: str) -> timedelta:
         """How far before the window (or its cursor) the platform's connection re-fetches:

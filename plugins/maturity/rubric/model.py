@@ -24,7 +24,7 @@ DEFAULT_PLATFORM = "default"
 class Text(BaseModel):
     """A text the product shows to users, in English and Dutch."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     en: str = Field(min_length=1)
     nl: str = Field(min_length=1)
 
@@ -35,7 +35,7 @@ class Text(BaseModel):
 class Goal(BaseModel):
     """A goal of a phase as the seed text states it; criteria cite goals by id."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     id: str = Field(pattern=r"^p[1-6]\.[a-z0-9_]+$")
     phase: Phase
     text: Text
@@ -72,7 +72,7 @@ class Criterion(BaseModel):
     declared one reads the declared fact ``fact`` (true counts as 1, false as 0).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
     phase: Phase
@@ -142,7 +142,7 @@ class Criterion(BaseModel):
 
 
 class Rubric(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     rubric: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
     version: str = Field(min_length=1)

@@ -51,24 +51,42 @@ _LIBPQ_EXTRAS = frozenset(
 )
 
 
+#: Query parameters whose value is a secret (libpq's ``password``, ``sslpassword``, ...).
+_SECRET_WORDS = ("pass", "secret", "token", "key")
+
+
+def _secret_param(name: str) -> bool:
+    return any(word in name.lower() for word in _SECRET_WORDS)
+
+
 def masked(url: URL | str) -> str:
-    """The URL as text with its password replaced by ``***``; safe for logs and errors."""
+    """The URL as text with its password, and every query parameter that holds a secret,
+    replaced by ``***``; safe for logs and errors. Never raises: an unparseable URL is shown
+    as a placeholder, since its text may hold the password anywhere."""
     try:
         parsed = make_url(url) if isinstance(url, str) else url
-    except ArgumentError:
+    except (ArgumentError, ValueError, TypeError):
         return "<unparseable warehouse URL>"
-    return parsed.render_as_string(hide_password=True)
+    hidden = {k: "***" for k in parsed.query if _secret_param(k)}
+    if hidden:
+        parsed = parsed.update_query_dict(hidden)
+    return parsed.render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
 
 
 def normalise(url: URL | str, *, where: str = "warehouse URL") -> URL:
-    """Parse ``url`` and pin the driver the product uses for its dialect."""
+    """Parse ``url`` and pin the driver the product uses for its dialect.
+
+    A password given as the query parameter ``password`` moves into the URL's password, so
+    that it is masked like one."""
     try:
         parsed = make_url(url) if isinstance(url, str) else url
-    except ArgumentError:
+    except (ArgumentError, ValueError, TypeError):
+        # The text is never repeated: it may hold the password anywhere.
         raise ConfigError(
-            "the warehouse URL cannot be parsed",
+            "the warehouse URL cannot be parsed (its text is not shown: it may hold a password)",
             where=where,
-            fix="write it as postgresql://user:password@host:5432/db or sqlite:///path/file",
+            fix="write it as postgresql://user:password@host:5432/db or sqlite:///path/file; "
+            "percent-encode '@', ':' and '/' in the password (%40, %3A, %2F)",
         ) from None
     driver = _DRIVER_ALIASES.get(parsed.drivername)
     if driver is None:
@@ -77,6 +95,11 @@ def normalise(url: URL | str, *, where: str = "warehouse URL") -> URL:
             where=where,
             fix="use PostgreSQL (postgresql://...) or SQLite (sqlite:///path)",
         )
+    query_password = parsed.query.get("password")
+    if isinstance(query_password, str) and driver != "sqlite":
+        parsed = parsed.difference_update_query(["password"])
+        if parsed.password is None:
+            parsed = parsed.set(password=query_password)
     return parsed.set(drivername=driver)
 
 

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from maturity.cli import app
 from maturity.sandbox.demo import demo_evidence_path, demo_strict_rubric_path
+from maturity.warehouse import Warehouse
 
 pytestmark = pytest.mark.integration
 
@@ -56,6 +57,9 @@ def test_rescore_keeps_both_versions_and_is_idempotent(warehouse_url: URL) -> No
 
 
 def test_rescore_with_nothing_stored_is_bad_input(tmp_path: Path) -> None:
-    out = runner.invoke(app, ["rescore", "--warehouse", f"sqlite:///{tmp_path / 'w.sqlite'}"])
+    url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    with Warehouse(url) as wh:  # an empty warehouse: a missing one is refused as such
+        wh.migrate()
+    out = runner.invoke(app, ["rescore", "--warehouse", url])
     assert out.exit_code == 2
     assert "no stored evidence" in out.output

@@ -13,8 +13,10 @@ Every process is started in one process group, and stopping the cluster stops th
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -42,6 +44,26 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def cluster_secrets(home: Path) -> dict[str, str]:
+    """The API secret, JWT secret and Fernet key of the cluster in ``home``: random, made when
+    the home is first used and kept in ``home/secrets.json`` (owner-only), so every process of
+    the cluster (and a restart on the same metadata) shares them, and no two homes do."""
+    path = home / "secrets.json"
+    if path.is_file():
+        kept: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        return kept
+    made = {
+        "AIRFLOW__API__SECRET_KEY": secrets.token_urlsafe(32),
+        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
+        "AIRFLOW__CORE__FERNET_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    }
+    home.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(made, fh)
+    return made
+
+
 def cluster_env(
     home: Path,
     port: int,
@@ -65,9 +87,7 @@ def cluster_env(
         "AIRFLOW__API__HOST": "127.0.0.1",
         "AIRFLOW__API__PORT": str(port),
         "AIRFLOW__API__WORKERS": "1",
-        "AIRFLOW__API__SECRET_KEY": "local-cluster-api-secret",
-        "AIRFLOW__API_AUTH__JWT_SECRET": "local-cluster-jwt-secret-0123456789abcdef",
-        "AIRFLOW__CORE__FERNET_KEY": "bWF0dXJpdHktc2NoZWR1bGVyLXRlc3Qta2V5LTMyYiE=",
+        **cluster_secrets(home),
         "AIRFLOW__CORE__AUTH_MANAGER": (
             "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager"
         ),
