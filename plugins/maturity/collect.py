@@ -88,6 +88,7 @@ def _collect_platform(
     landing: Any,
     cursors_lookup: CursorsLookup,
     run: CollectionRun,
+    on_account: Callable[[Target], None],
 ) -> None:
     try:
         connector.prepare(platform_targets, window, landing)
@@ -99,6 +100,7 @@ def _collect_platform(
         return
     for target in platform_targets:
         account = target.account
+        on_account(target)
         try:
             cursors = dict(cursors_lookup(account.platform, target.org_id, account.handle))
             batch = connector.collect(target, window, cursors, landing)
@@ -125,6 +127,7 @@ def collect_registry(
     sleep: Callable[[float], None] | None = None,
     clock: Callable[[], float] | None = None,
     only: Callable[[Target], bool] | None = None,
+    on_account: Callable[[Target], None] | None = None,
 ) -> CollectionRun:
     """Collect every X and Reddit account of ``registry`` over ``window``, landing raw pages.
 
@@ -135,6 +138,8 @@ def collect_registry(
     batches as this collection fetched them; the warehouse is fed from the landing instead
     (``maturity.pipeline.gate_and_load`` replays every run of the window, merged), so it holds
     the whole window however often the window was collected.
+
+    ``on_account`` is told each account as its collection starts (a progress display).
     """
     from maturity.connectors.landing import Landing
 
@@ -161,7 +166,15 @@ def collect_registry(
                 )
             continue
         try:
-            _collect_platform(connector, platform_targets, window, landing, lookup, run)
+            _collect_platform(
+                connector,
+                platform_targets,
+                window,
+                landing,
+                lookup,
+                run,
+                on_account or (lambda target: None),
+            )
         finally:
             connector.close()
     return run

@@ -1,4 +1,5 @@
-"""``maturity assess --input FILE``: score organisations and write the results."""
+"""``maturity assess``: score organisations and write the results, from a metrics-and-facts
+file (``--input``) or through the whole pipeline for a registry (``--registry``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from maturity.cli.errors import handle_errors
 from maturity.cli.options import DATE_FORMATS, Lang, RubricOption, WarehouseOption, window_option
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from maturity.assessment import Assessment
+    from maturity.evidence import Window
     from maturity.pipeline.settings import PipelineSettings
 
 
@@ -101,7 +106,6 @@ def _assess_registry(
     from maturity.cli.render import summary_table
     from maturity.errors import InputError, MaturityError
     from maturity.pipeline.settings import PipelineSettings
-    from maturity.pipeline.steps import assess_org
 
     if start is None or end is None:
         raise InputError("--registry needs --start and --end", where="--start/--end")
@@ -113,19 +117,67 @@ def _assess_registry(
         rubric_path=rubric or settings.rubric_path,
     )
     _check_inputs(settings)
-    failures: list[str] = []
+    failures, quarantined = _run_registry(settings, window)
+    rows = _written(settings, window, skip=failures)
+    console = Console(width=max(Console().width, 120))
+    title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"
+    console.print(summary_table(rows, settings.rubric, lang, title))
+    console.print(
+        f"Written to {escape(settings.warehouse.url_masked)} ({len(rows)} organisations)."
+    )
+    for q in quarantined:
+        console.print(
+            f"[yellow]quarantined[/] {escape(q)}: these records failed the quality gate and "
+            "were left out of the estimate; `maturity explain` shows the checks"
+        )
+    if failures:
+        for org_id, why in failures.items():
+            console.print(f"[red]failed[/] {escape(org_id)}: {escape(why)}")
+        raise MaturityError(
+            f"{len(failures)} of {len(settings.registry.organisations)} "
+            "organisations failed; the others were assessed",
+            fix="see the messages above; rerunning the same window is safe",
+        )
+
+
+def _run_registry(settings: PipelineSettings, window: Window) -> tuple[dict[str, str], list[str]]:
+    """Every organisation through every step, with a progress bar: the organisations that
+    failed, each with its one-line reason, and the accounts the record gate quarantined."""
+    from maturity.cli.progress import progress_bar
+    from maturity.errors import MaturityError
+    from maturity.pipeline.steps import assess_org
+
+    failures: dict[str, str] = {}
     quarantined: list[str] = []
-    for org in settings.registry.organisations:
-        try:
-            done = assess_org(settings, org.id, window)
-        except MaturityError as exc:
-            failures.append(f"{org.id}: {exc.render()}")
-            continue
-        for account, checks in done["gate_and_load"]["failed_checks"].items():
-            quarantined.append(f"{account} ({org.id}): {', '.join(checks)}")
+    orgs = settings.registry.organisations
+    with progress_bar("organisations") as bar:
+        task = bar.add_task("assessing", total=len(orgs))
+        for org in orgs:
+
+            def show(step: str, org_id: str = org.id) -> None:
+                bar.update(task, description=f"{org_id}: {step}")
+
+            try:
+                done = assess_org(settings, org.id, window, on_step=show)
+            except MaturityError as exc:
+                failures[org.id] = " ".join(exc.render().split())
+                continue
+            finally:
+                bar.advance(task)
+            for account, checks in done["gate_and_load"]["failed_checks"].items():
+                quarantined.append(f"{account} ({org.id}): {', '.join(checks)}")
+    return failures, quarantined
+
+
+def _written(
+    settings: PipelineSettings, window: Window, skip: Mapping[str, str]
+) -> list[tuple[str, Assessment]]:
+    """The assessments this run wrote, by organisation name (the failed ones left out)."""
     wh = settings.warehouse
     rows = []
     for org in settings.registry.organisations:
+        if org.id in skip:
+            continue
         data = wh.latest_assessment(
             org.id,
             as_of=window.end,
@@ -134,23 +186,7 @@ def _assess_registry(
         )
         if data is not None and data.assessment.window.end == window.end:
             rows.append((org.name, data.assessment))
-    console = Console(width=max(Console().width, 120))
-    title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"
-    console.print(summary_table(rows, settings.rubric, lang, title))
-    console.print(f"Written to {escape(wh.url_masked)} ({len(rows)} organisations).")
-    for q in quarantined:
-        console.print(
-            f"[yellow]quarantined[/] {escape(q)}: these records failed the quality gate and "
-            "were left out of the estimate; `maturity explain` shows the checks"
-        )
-    if failures:
-        for f in failures:
-            console.print(f"[red]failed[/] {escape(f)}")
-        raise MaturityError(
-            f"{len(failures)} of {len(settings.registry.organisations)} "
-            "organisations failed; the others were assessed",
-            fix="see the messages above; rerunning the same window is safe",
-        )
+    return rows
 
 
 def _check_inputs(settings: PipelineSettings) -> None:

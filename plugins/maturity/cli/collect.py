@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from maturity.collect import CollectionRun
+    from maturity.connectors.base import Target
 
 
 def _summary(run: CollectionRun, loaded: Mapping[str, Mapping[str, Any]]) -> Table:
@@ -163,16 +164,31 @@ def collect_command(
     if replay is not None:
         run = replay_landing(replay, reg, window, settings.pseudonymiser)
     else:
+        from maturity.cli.progress import progress_bar
+        from maturity.collect import targets
+
         used = {a.platform for o in reg.organisations for a in o.accounts}
-        run = collect_registry(
-            reg,
-            window,
-            landing_dir=settings.landing_dir,
-            x_settings=settings.x_settings() if X in used else None,
-            reddit_settings=settings.reddit_settings() if REDDIT in used else None,
-            pseudonymiser=settings.pseudonymiser,
-            cursors_lookup=wh.read_cursor if wh is not None else None,
-        )
+        with progress_bar("accounts") as bar:
+            task = bar.add_task("collecting", total=len(targets(reg)))
+
+            def show(target: Target) -> None:
+                bar.update(
+                    task,
+                    description=f"{target.org_id}: {target.account.platform}:"
+                    f"{target.account.handle}",
+                    completed=bar.tasks[0].completed + 1,
+                )
+
+            run = collect_registry(
+                reg,
+                window,
+                landing_dir=settings.landing_dir,
+                x_settings=settings.x_settings() if X in used else None,
+                reddit_settings=settings.reddit_settings() if REDDIT in used else None,
+                pseudonymiser=settings.pseudonymiser,
+                cursors_lookup=wh.read_cursor if wh is not None else None,
+                on_account=show,
+            )
     loaded: dict[str, dict[str, Any]] = {}
     if wh is not None:
         from maturity.pipeline.gate_and_load import gate_and_load_orgs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from maturity.pipeline.collect import collect_account
@@ -21,20 +22,29 @@ ORG_STEPS = {
 """The per-organisation steps after collection, in order, each for a shard of organisations."""
 
 
-def assess_org(settings: PipelineSettings, org_id: str, window: Window) -> dict[str, Any]:
-    """Every step for one organisation, in order: what ``maturity assess --registry`` runs."""
+def assess_org(
+    settings: PipelineSettings,
+    org_id: str,
+    window: Window,
+    on_step: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Every step for one organisation, in order: what ``maturity assess --registry`` runs.
+    ``on_step`` is told each step (``collect x:handle``, then the step names) as it starts."""
     from maturity.platforms import REDDIT, X
 
+    say = on_step or (lambda step: None)
     org = settings.organisation(org_id)
-    collected = [
-        collect_account(settings, org_id, a.platform, a.handle, window)
-        for a in org.accounts
-        if a.platform in (X, REDDIT)
-    ]
-    return {
-        "org_id": org_id,
-        "collect": collected,
-        "gate_and_load": gate_and_load_org(settings, org_id, window),
-        "metrics": metrics_org(settings, org_id, window),
-        "score": score_org(settings, org_id, window),
-    }
+    collected = []
+    for a in org.accounts:
+        if a.platform in (X, REDDIT):
+            say(f"collect {a.platform}:{a.handle}")
+            collected.append(collect_account(settings, org_id, a.platform, a.handle, window))
+    done: dict[str, Any] = {"org_id": org_id, "collect": collected}
+    for name, step in (
+        ("gate_and_load", gate_and_load_org),
+        ("metrics", metrics_org),
+        ("score", score_org),
+    ):
+        say(name)
+        done[name] = step(settings, org_id, window)
+    return done

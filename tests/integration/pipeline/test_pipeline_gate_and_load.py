@@ -108,3 +108,16 @@ def test_a_three_day_overlap_is_accepted_by_the_record_gate(world: World, tmp_pa
     oldest = min(p.created_at for r in records for p in (*r.posts, *r.inbound))
     assert oldest < WEEK.start - timedelta(days=1), "the overlap reached past one day"
     assert oldest >= WEEK.start - timedelta(seconds=THREE_DAYS)
+
+
+def test_assess_org_tells_each_step_as_it_starts(world: World, tmp_path: Path) -> None:
+    """What the CLI's progress bar shows: each account's collection, then each step."""
+    from maturity.pipeline.steps import ORG_STEPS, assess_org
+
+    org = world.organisations[0]
+    seen: list[str] = []
+    with Emulator(world, limits=GENEROUS) as emu:
+        settings = _settings(world, tmp_path, emu, None)
+        assess_org(settings, org.id, WEEK, on_step=seen.append)
+    collected = [f"collect {a.platform}:{a.handle}" for a in org.accounts]
+    assert seen == [*collected, *ORG_STEPS]
