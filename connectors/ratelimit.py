@@ -13,6 +13,7 @@ X sends ``x-rate-limit-limit/remaining/reset`` with the reset in epoch seconds; 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from maturity.connectors.settings import Policy
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -115,16 +117,32 @@ class RetryPolicy:
         )
         return float(backoff(state))
 
-    def run(self, attempt: Callable[[], T]) -> T:
+    def run(self, attempt: Callable[[], T], *, what: str = "a request") -> T:
         """Call ``attempt`` until it returns; :class:`Transient` is retried, others propagate.
 
-        Raises the last :class:`Transient` when every attempt failed.
+        Each wait is logged with ``what`` (the account and endpoint), so a task log shows why
+        it is quiet. Raises the last :class:`Transient` when every attempt failed.
         """
+
+        def tell(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            reason = exc.reason if isinstance(exc, Transient) else repr(exc)
+            wait = state.next_action.sleep if state.next_action else 0.0
+            log.warning(
+                "%s: %s; waiting %.1f s before attempt %d of %d",
+                what,
+                reason,
+                wait,
+                state.attempt_number + 1,
+                self.attempts,
+            )
+
         retrying = Retrying(
             stop=stop_after_attempt(self.attempts),
             retry=retry_if_exception_type(Transient),
             wait=self._wait,
             sleep=self.sleep,
+            before_sleep=tell,
             reraise=True,
         )
         return retrying(attempt)

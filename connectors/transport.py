@@ -17,6 +17,7 @@ path and
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ from requests.adapters import HTTPAdapter
 from maturity.connectors.ratelimit import RateLimit, RetryPolicy, Transient
 from maturity.errors import ConnectorError
 
+log = logging.getLogger(__name__)
 OnPage = Callable[[requests.PreparedRequest, requests.Response, dict[str, str]], None]
 RateLimitReader = Callable[[Mapping[str, str], float], RateLimit]
 PASS_THROUGH = frozenset({403, 404})
@@ -116,6 +118,11 @@ class PolicyAdapter(HTTPAdapter):
         wait = self.policy.wait_for_reset(reset_at)
         if wait is None:
             raise self._cap_error(endpoint, reset_at)
+        log.warning(
+            "%s: the rate limit is used up; waiting %.1f s for its reset",
+            self.redact(self._where(endpoint)),
+            wait,
+        )
         self.policy.sleep(wait)
         self._blocked.pop(scope, None)
 
@@ -183,7 +190,7 @@ class PolicyAdapter(HTTPAdapter):
             return self._classify(response, scope, endpoint)
 
         try:
-            response = self.policy.run(attempt)
+            response = self.policy.run(attempt, what=self.redact(self._where(endpoint)))
         except Transient as exc:
             raise self._error(
                 f"{exc.reason}, still after {self.policy.attempts} attempts",

@@ -81,6 +81,23 @@ def _connector(
     return RedditConnector(settings, pseudonymise, sleep=sleep, clock=clock)
 
 
+def _log_skipped(batch: CollectionBatch) -> None:
+    """Items the assembler could not use, counted by reason, with the account."""
+    if not batch.skipped:
+        return
+    reasons: dict[str, int] = {}
+    for item in batch.skipped:
+        reasons[item.reason] = reasons.get(item.reason, 0) + 1
+    log.info(
+        "%s:%s (%s): %d item(s) skipped: %s",
+        batch.platform,
+        batch.handle,
+        batch.org_id,
+        len(batch.skipped),
+        ", ".join(f"{n} {why}" for why, n in sorted(reasons.items())),
+    )
+
+
 def _collect_platform(
     connector: Connector,
     platform_targets: Sequence[Target],
@@ -104,6 +121,7 @@ def _collect_platform(
         try:
             cursors = dict(cursors_lookup(account.platform, target.org_id, account.handle))
             batch = connector.collect(target, window, cursors, landing)
+            _log_skipped(batch)
         except MaturityError as exc:
             log.warning("collecting %s:%s failed: %s", account.platform, account.handle, exc)
             run.failures.append(

@@ -221,3 +221,24 @@ def test_cli_collect_gates_and_loads_into_the_warehouse(
         assert not wh.quarantined(
             "acme", datetime(2025, 3, 10, tzinfo=UTC), datetime(2025, 3, 11, tzinfo=UTC)
         )
+
+
+def test_skipped_items_are_logged_with_the_account_and_their_reasons(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from maturity.collect import _log_skipped
+    from maturity.records import CollectionBatch, SkippedItem
+
+    skipped = (
+        SkippedItem("p/1.json", "1", "created_at", "missing"),
+        SkippedItem("p/1.json", "2", "created_at", "missing"),
+        SkippedItem("p/2.json", None, "errors", "api error: Not Found Error"),
+    )
+    start, end = datetime(2025, 3, 10, tzinfo=UTC), datetime(2025, 3, 11, tzinfo=UTC)
+    batch = CollectionBatch("x", "acme", "acme", start, end, skipped=skipped)
+    with caplog.at_level("INFO", logger="maturity.collect"):
+        _log_skipped(batch)
+        _log_skipped(CollectionBatch("x", "acme", "other", start, end))
+    assert caplog.messages == [
+        "x:acme (acme): 3 item(s) skipped: 1 api error: Not Found Error, 2 missing"
+    ]

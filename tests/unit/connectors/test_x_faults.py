@@ -247,3 +247,33 @@ def test_a_failing_account_does_not_stop_the_others(
 
 def test_never_uses_tweepys_own_rate_limit_wait(connector: XConnector) -> None:
     assert connector.client.wait_on_rate_limit is False
+
+
+def test_waits_and_retries_are_logged_with_account_and_endpoint(
+    rsps: responses.RequestsMock,
+    connector: XConnector,
+    window: Window,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A task log that waits for a reset or retries a 5xx says so, so it never looks hung."""
+    ok_lookup(rsps)
+    rsps.get(TWEETS, status=503)
+    rsps.get(
+        TWEETS,
+        json=x_page([tweet("202", 2, "10")], "n2"),
+        headers={"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(int(NOW + 30))},
+    )
+    rsps.get(TWEETS, json=x_page([tweet("201", 1, "10")]))
+    with caplog.at_level("WARNING"):
+        run(connector, window, tmp_path)
+    lines = [r.getMessage() for r in caplog.records]
+    retry = [m for m in lines if "HTTP 503" in m]
+    assert len(retry) == 1, lines
+    assert "@acme" in retry[0]
+    assert "/2/users/10/tweets" in retry[0]
+    assert "attempt 2 of" in retry[0]
+    wait = [m for m in lines if "rate limit is used up; waiting 31.0 s" in m]
+    assert len(wait) == 1, lines
+    assert "/2/users/10/tweets" in wait[0]
+    assert all(BEARER not in m for m in lines)
