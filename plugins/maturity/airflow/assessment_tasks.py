@@ -95,28 +95,37 @@ def plan(registry: Path, orgs_per_task: int | None = None) -> list[JSON]:
     (``maturity.shards.auto_size``).
 
     Each shard carries the registry's path, so every task of a run reads the same registry.
+    Every input is checked first (``maturity.pipeline.inputs``): a bad registry or rubric fails
+    the task; an organisation whose own input is bad (its questionnaire) is planned with no
+    account to collect and a ``rejected`` reason, so it costs no API request, and the first
+    organisation step fails it (not retried) while the others go on.
     """
-    from maturity.registry import load_registry
-    from maturity.shards import auto_size, label, split
+    from maturity.pipeline.inputs import rejected_organisations
+    from maturity.pipeline.settings import PipelineSettings
+    from maturity.shards import auto_size, describe, label, split
 
     with failing_fast():
-        reg = load_registry(registry)
-    orgs: list[JSON] = [
-        {
+        settings = PipelineSettings.from_environment(registry_path=Path(registry))
+        reg = settings.registry
+        rejected = {o: describe(e) for o, e in rejected_organisations(settings).items()}
+    orgs: list[JSON] = []
+    for org in reg.organisations:
+        collected = [a for a in org.accounts if a.platform in names.POOL_BY_PLATFORM]
+        planned: JSON = {
             "org_id": org.id,
-            "accounts": [
-                f"{a.platform}:{a.handle}"
-                for a in org.accounts
-                if a.platform in names.POOL_BY_PLATFORM
-            ],
+            "accounts": []
+            if org.id in rejected
+            else [f"{a.platform}:{a.handle}" for a in collected],
             "not_collected": [
                 f"{a.platform}:{a.handle}"
                 for a in org.accounts
-                if a.platform not in names.POOL_BY_PLATFORM
+                if org.id in rejected or a.platform not in names.POOL_BY_PLATFORM
             ],
         }
-        for org in reg.organisations
-    ]
+        if org.id in rejected:
+            planned["rejected"] = rejected[org.id]
+            log.error("%s is not assessed in this run: %s", org.id, rejected[org.id])
+        orgs.append(planned)
     size = orgs_per_task or auto_size(len(orgs))
     groups = split(orgs, size)
     shards = [
@@ -305,6 +314,7 @@ def shard_step(
     The first step (``gate_and_load``) is given the accounts the collect tasks landed instead,
     and leaves out each organisation whose accounts were not all collected.
     """
+    from maturity.errors import InputError
     from maturity.pipeline.steps import ORG_STEPS
     from maturity.shards import Outcome
 
@@ -314,6 +324,9 @@ def shard_step(
     failed: dict[str, BaseException] = {}
     if step == names.FIRST_ORG_STEP:
         for org in orgs:
+            if org.get("rejected"):
+                failed[org["org_id"]] = InputError(org["rejected"])
+                continue
             try:
                 check_collected(org, collected or set())
             except CollectionIncomplete as exc:

@@ -105,6 +105,7 @@ def _assess_registry(
 
     from maturity.cli.render import summary_table
     from maturity.errors import InputError, MaturityError
+    from maturity.pipeline.inputs import check_inputs
     from maturity.pipeline.settings import PipelineSettings
 
     if start is None or end is None:
@@ -116,7 +117,7 @@ def _assess_registry(
         warehouse_url=warehouse or settings.warehouse_url,
         rubric_path=rubric or settings.rubric_path,
     )
-    _check_inputs(settings)
+    check_inputs(settings)  # every input, before anything is collected
     failures, quarantined = _run_registry(settings, window)
     rows = _written(settings, window, skip=failures)
     console = Console(width=max(Console().width, 120))
@@ -187,14 +188,3 @@ def _written(
         if data is not None and data.assessment.window.end == window.end:
             rows.append((org.name, data.assessment))
     return rows
-
-
-def _check_inputs(settings: PipelineSettings) -> None:
-    """Every input file (registry, rubric, questionnaires) is read and checked before
-    anything is collected: bad input stops the command at once, exit 2."""
-    from maturity.questionnaire import load_questionnaire
-
-    rubric = settings.rubric
-    for org in settings.registry.organisations:
-        if org.questionnaire is not None:
-            load_questionnaire(org.questionnaire, rubric, org.id)

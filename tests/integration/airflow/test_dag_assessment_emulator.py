@@ -162,8 +162,11 @@ def test_one_organisation_failing_does_not_stop_the_others(
     assert [s[k] for k in reddit_tasks] == ["failed"]
     assert tries[reddit_tasks[0]] == 3, "two Airflow retries with backoff"
     assert s[("organisation.gate_and_load", reddit_org)] == "failed"
-    assert s[("organisation.metrics", bad_input_org)] == "failed"
-    assert tries[("organisation.metrics", bad_input_org)] == 1, "bad input is not retried"
+    # its bad input is found by plan: nothing of it is collected, and it fails at the first
+    # organisation step, not retried
+    assert s[("organisation.gate_and_load", bad_input_org)] == "failed"
+    assert tries[("organisation.gate_and_load", bad_input_org)] == 1, "bad input is not retried"
+    assert not any(bad_input_org in k[1] for k in s if k[0].startswith("collect_"))
     healthy = [o["id"] for o in orgs[2:]]
     for org_id in healthy:
         assert s[("organisation.score", org_id)] == "success", org_id

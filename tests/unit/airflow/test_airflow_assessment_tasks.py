@@ -105,6 +105,44 @@ def test_a_bad_registry_fails_the_task_without_retries(tmp_path: Path) -> None:
         t.plan(bad)
 
 
+def test_an_organisation_with_bad_input_is_planned_without_collection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its questionnaire is bad: nothing of it is collected, and the first organisation step
+    fails it as bad input (not retried) while the other organisation goes on."""
+    (tmp_path / "q.yaml").write_text("organisation: acme\nanswers: [not, a, mapping]\n")
+    registry = tmp_path / "registry.yaml"
+    registry.write_text(
+        "organisations:\n"
+        "  - {id: acme, name: Acme, questionnaire: q.yaml,"
+        " accounts: [{platform: x, handle: Acme}]}\n"
+        "  - {id: beta, name: Beta, accounts: [{platform: x, handle: Beta}]}\n"
+    )
+    [shard] = t.plan(registry, orgs_per_task=2)
+    acme, beta = shard["orgs"]
+    assert acme["accounts"] == []
+    assert acme["not_collected"] == ["x:Acme"]
+    assert "q.yaml" in acme["rejected"]
+    assert "rejected" not in beta
+    assert [a["handle"] for p in t.accounts([shard], "x") for a in p["accounts"]] == ["Beta"]
+    from maturity.pipeline import steps
+    from maturity.shards import each
+
+    seen: list[list[str]] = []
+
+    def fake(settings: object, org_ids: list[str], window: object) -> Any:
+        seen.append(list(org_ids))
+        return each(org_ids, lambda o: {"org_id": o})
+
+    monkeypatch.setitem(steps.ORG_STEPS, "gate_and_load", fake)
+    monkeypatch.setattr(t, "pipeline_settings", lambda registry: None)
+    out = t.shard_step(
+        "gate_and_load", shard, t.window_of(_interval()), collected={("beta", "x:beta")}
+    )
+    assert seen == [["beta"]]
+    assert "q.yaml" in out["failed"]["acme"]
+
+
 def test_other_errors_are_left_to_airflows_retries() -> None:
     from maturity.errors import WarehouseError
 
