@@ -55,7 +55,8 @@ def test_x_429_with_a_far_reset_fails_fast_naming_account_and_endpoint(
     first, *rest = message.splitlines()
     assert [line.split(":")[0] for line in rest] == ["Fix"]  # the product's error form
     assert f"@{handle}" in first
-    assert "/2/users/" in first and "/tweets" in first
+    assert "/2/users/" in first
+    assert "/tweets" in first
     assert "rate limit is used up until" in first
     assert "usage cap" in rest[0]
     (hit,) = [r for r in emu.call_log if r.fault]
@@ -95,8 +96,11 @@ def test_reddit_too_many_requests_with_a_far_reset_fails_the_account_cleanly(
     ((account, message),) = collected["failed"].items()
     assert account.startswith("reddit:")
     first, *rest = message.splitlines()
-    assert "/submitted" in first and "rate limit is used up until" in first
-    assert len(rest) == 1 and rest[0].startswith("Fix:") and "usage cap" in rest[0]
+    assert "/submitted" in first
+    assert "rate limit is used up until" in first
+    assert len(rest) == 1
+    assert rest[0].startswith("Fix:")
+    assert "usage cap" in rest[0]
 
 
 def test_a_reddit_listing_that_stops_at_its_cap_is_flagged_truncated(
