@@ -34,6 +34,10 @@ TABLES = (
     "validation_result",
 )
 """The warehouse tables a run writes (as ``tests/integration/pipeline`` dumps them)."""
+PROVENANCE = frozenset({"page_path", "page_sha256", "refs", "evidence_refs"})
+"""Columns that name the landed page a row came from. When a window was collected more than
+once the first run that saw an item is its source, so these may differ from a single run's
+while every fact is the same."""
 
 FAST_X = {
     "max_retries": 2,
@@ -166,11 +170,16 @@ def run_pipeline(settings: PipelineSettings, org_ids: Sequence[str], win: Window
 
 
 def dump(
-    url: Any, tables: Sequence[str] = TABLES, org_ids: Sequence[str] | None = None
+    url: Any,
+    tables: Sequence[str] = TABLES,
+    org_ids: Sequence[str] | None = None,
+    *,
+    provenance: bool = True,
 ) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of the tables (of ``org_ids`` only, when given), sorted: two warehouses are
-    the same when their dumps are."""
-    from sqlalchemy import bindparam, create_engine, text
+    the same when their dumps are. ``provenance=False`` leaves out the :data:`PROVENANCE`
+    columns."""
+    from sqlalchemy import bindparam, create_engine, inspect, text
 
     where = " WHERE org_id IN :orgs" if org_ids is not None else ""
     params = {"orgs": list(org_ids)} if org_ids is not None else {}
@@ -179,7 +188,11 @@ def dump(
         with engine.connect() as c:
             out = {}
             for t in tables:
-                query = text(f"SELECT * FROM {t}{where}")
+                columns = "*"
+                if not provenance:
+                    names = [col["name"] for col in inspect(c).get_columns(t)]
+                    columns = ", ".join(n for n in names if n not in PROVENANCE)
+                query = text(f"SELECT {columns} FROM {t}{where}")
                 if org_ids is not None:
                     query = query.bindparams(bindparam("orgs", expanding=True))
                 out[t] = sorted(map(tuple, c.execute(query, params)), key=repr)
