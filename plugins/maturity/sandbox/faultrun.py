@@ -107,12 +107,13 @@ class Home:
         return [o.id for o in self.world.organisations]
 
     def settings(self, emu: Emulator | None, **extras: Mapping[str, Any]) -> PipelineSettings:
+        from maturity.pipeline import settings as names
         from maturity.pipeline.settings import PipelineSettings
 
         env = {
-            "MATURITY_HOME": str(self.root),
-            "MATURITY_PSEUDONYM_KEY": PSEUDONYM_KEY,
-            "MATURITY_WAREHOUSE_URL": self.warehouse_url,
+            names.HOME: str(self.root),
+            names.PSEUDONYM_KEY: PSEUDONYM_KEY,
+            names.WAREHOUSE_URL: self.warehouse_url,
             **self.env,
             **(connection_env(emu, extras.get("x"), extras.get("reddit")) if emu else {}),
         }
