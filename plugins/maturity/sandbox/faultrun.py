@@ -230,3 +230,31 @@ def fault_free(
     if any(failed.values()):
         raise RuntimeError(f"the fault-free run failed: {failed}")
     return home, calls
+
+
+def _collect_main(argv: Sequence[str]) -> int:
+    """``python -m maturity.sandbox.faultrun REGISTRY DAYS [--hold]``: step 1 (collect) for
+    every organisation of the registry, the settings from the environment; prints ``landed``
+    when done and, with ``--hold``, waits to be killed (a task process between collect and
+    load)."""
+    import sys
+    import time
+
+    from maturity.pipeline.settings import PipelineSettings
+
+    registry, days = Path(argv[0]), int(argv[1])
+    settings = PipelineSettings.from_environment(registry_path=registry)
+    org_ids = [o.id for o in settings.registry.organisations]
+    result = collect(settings, org_ids, window(days))
+    print("landed", json.dumps(sorted(result["failed"])), flush=True)
+    if "--hold" in argv:
+        while True:
+            time.sleep(1)
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(_collect_main(sys.argv[1:]))
