@@ -180,6 +180,13 @@ class PolicyAdapter(HTTPAdapter):
                 raise Transient(f"timeout ({type(exc).__name__})") from exc
             except requests.ConnectionError as exc:
                 raise Transient(f"connection error ({type(exc).__name__})") from exc
+            if not stream:
+                # Read the body here, under the policy: a connection that closes before the
+                # body is complete is a transient failure, not an error out of the library.
+                try:
+                    _ = response.content
+                except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError) as exc:
+                    raise Transient(f"incomplete response body ({type(exc).__name__})") from exc
             return self._classify(response, scope, endpoint)
 
         try:

@@ -26,7 +26,9 @@ def _second_pages(emu: Emulator) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "kind", [FaultKind.SERVER_ERROR, FaultKind.CONNECTION_RESET], ids=["5xx", "reset"]
+    "kind",
+    [FaultKind.SERVER_ERROR, FaultKind.CONNECTION_RESET, FaultKind.TRUNCATED],
+    ids=["5xx", "reset", "truncated-body"],
 )
 def test_a_fault_between_pages_is_retried_and_nothing_is_doubled(
     reference: Reference, home: fr.Home, emu: Emulator, win: Window, kind: FaultKind
