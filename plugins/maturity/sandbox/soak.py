@@ -64,7 +64,8 @@ class Report:
     def render(self) -> str:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.faults.items())) or "none"
         lines = [
-            f"runs: {self.runs} ({self.seconds:.0f} s, {self.seconds / max(self.runs, 1):.1f} s/run)",
+            f"runs: {self.runs} ({self.seconds:.0f} s, "
+            f"{self.seconds / max(self.runs, 1):.1f} s per run)",
             f"faults injected (fired): {sum(self.faults.values())} — {kinds}",
             f"identical to the fault-free warehouse: {self.identical}",
             f"clean failures: {self.clean_failures} (identical after a rerun without faults: "

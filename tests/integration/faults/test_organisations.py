@@ -118,7 +118,7 @@ def test_two_writers_on_the_same_organisation_and_window_give_the_result_of_one(
     with Emulator(world, limits=GENEROUS) as emu:
         assert not fr.collect(home.settings(emu), home.org_ids, win)["failed"]
     one = home.settings(None)
-    one.warehouse  # migrated once, before the writers race
+    assert one.warehouse.url  # migrated once, before the writers race
     results: list[Any] = []
     writers = [
         threading.Thread(target=_writer, args=(home.settings(None), home.org_ids, win, results))

@@ -92,6 +92,29 @@ def test_a_malformed_page_is_not_written_and_the_account_fails_cleanly(
     assert hit.route == TWEETS
 
 
+def test_a_malformed_reddit_page_fails_the_account_cleanly_then_a_rerun_recovers(
+    reference: Reference, home: fr.Home, emu: Emulator, win: Window
+) -> None:
+    emu.inject(FaultKind.MALFORMED_JSON, route="GET /user/:name/submitted", at=(1,))
+    failed = fr.run_pipeline(home.settings(emu), home.org_ids, win)
+    ((account, message),) = failed["collect"].items()
+    assert account.startswith("reddit:")
+    first, *rest = message.splitlines()
+    assert "could not be used (BadJSON" in first
+    assert "/submitted" in first
+    assert len(rest) == 1
+    assert rest[0].startswith("Fix:")
+    records = ("post", "inbound_message", "reply_link")
+    _, extra = fr.row_diff(
+        fr.dump(reference.home.warehouse_url, records), fr.dump(home.warehouse_url, records)
+    )
+    assert extra == 0
+    emu.clear_faults()
+    again = fr.run_pipeline(home.settings(emu), home.org_ids, win)
+    assert not any(again.values()), again
+    assert fr.dump(home.warehouse_url) == reference.dump
+
+
 def _rows(url: str, sql: str) -> list[tuple[object, ...]]:
     engine = create_engine(url)
     try:
