@@ -3,7 +3,8 @@ injector, each checked against the fault-free warehouse.
 
 ``python -m maturity.sandbox.soak [RUNS] [--seed S] [--orgs N]`` (``make soak``). Every run
 gets a home of its own (registry, landing, warehouse) and a fresh emulator over the same small
-generated world with one to three faults drawn from the seed. A run must end with
+generated world (:data:`WORLD_SEED`) with one to three faults drawn from ``S`` and the run's
+number. A run must end with
 
 * a warehouse identical to the fault-free run's, or
 * a clean, reported failure (an account or organisation named with a one-line reason, never
@@ -40,6 +41,8 @@ ROUTES = (
     "GET /user/:name/comments",
     "GET /comments/:id",
 )
+WORLD_SEED = 3
+"""The generated world: three organisations, each with X and Reddit accounts."""
 SOAK_X = {"timeout": 1, "max_retries": 2}
 """A timeout fault costs the client's timeout: keep it short."""
 
@@ -165,7 +168,7 @@ def soak(runs: int, seed: int = 1, orgs: int = 3, root: Path | None = None) -> R
 
     logging.getLogger("maturity").setLevel(logging.ERROR)
     started = time.monotonic()
-    world = fr.small_world(orgs, seed)
+    world = fr.small_world(orgs, WORLD_SEED)
     win = fr.window()
     report = Report()
     with tempfile.TemporaryDirectory(prefix="maturity-soak-") as tmp:
@@ -186,7 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--orgs", type=int, default=3)
     args = parser.parse_args(argv)
     report = soak(args.runs, args.seed, args.orgs)
-    print(f"soak: seed {args.seed}, {args.orgs} organisations, a 7-day window")
+    print(
+        f"soak: fault seed {args.seed}, world seed {WORLD_SEED}, {args.orgs} organisations, "
+        "a 7-day window"
+    )
     print(report.render())
     return 0 if report.ok else 1
 
