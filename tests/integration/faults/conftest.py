@@ -9,11 +9,10 @@ asserts the documented failure.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
+from fault_reference import Reference
 
 from maturity.evidence import Window
 from maturity.sandbox import faultrun as fr
@@ -21,13 +20,6 @@ from maturity.sandbox.emulator import GENEROUS, Emulator, World
 
 SEED = 3
 """Seed 3: three organisations, each with X and Reddit accounts, all readable."""
-
-
-@dataclass(frozen=True)
-class Reference:
-    home: fr.Home
-    dump: dict[str, list[tuple[Any, ...]]]
-    calls: dict[str, int]
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from conftest import Reference
+from fault_reference import Reference
 
 from maturity.evidence import Window
 from maturity.sandbox import faultrun as fr

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Reference
+from fault_reference import Reference
 from sqlalchemy import create_engine, text
 
 from maturity.evidence import Window

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import Reference
+from fault_reference import Reference
 
 from maturity.evidence import Window
 from maturity.sandbox import faultrun as fr
