@@ -9,7 +9,7 @@ MATURITY_HOME ?= $(CURDIR)/var
 export MATURITY_HOME
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-file airflow test test-fast lint namespace typecheck format bench docs clean
+.PHONY: help install demo demo-file airflow test test-fast soak lint namespace typecheck format bench docs clean
 
 help:  ## show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,11 @@ test: $(STAMP)  ## run the whole test suite with a coverage summary
 
 test-fast: $(STAMP)  ## unit tests only
 	$(BIN)/python -m pytest -m "not slow and not postgres" --no-cov
+
+SOAK_RUNS ?= 100
+SOAK_SEED ?= 1
+soak: $(STAMP)  ## seeded pipeline runs with random API faults; 0 rows lost or duplicated (not in make test)
+	$(BIN)/python -m maturity.sandbox.soak $(SOAK_RUNS) --seed $(SOAK_SEED)
 
 lint: $(STAMP) namespace  ## ruff lint and format check; the layer contracts (import-linter)
 	$(BIN)/ruff check .

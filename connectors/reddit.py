@@ -314,9 +314,26 @@ class RedditConnector:
         pages = self._landing.pages if self._landing else []
         return ra.snapshot(pages, target, window, seen_before).status
 
+    def _unusable(self, exc: Exception) -> ConnectorError:
+        """Any other failure prawcore raises (a page that is not JSON): the account fails,
+        named, and whatever was landed stays in the landing."""
+        response = getattr(exc, "response", None)
+        path = urlsplit(getattr(response, "url", "") or "").path or "(unknown endpoint)"
+        status = getattr(response, "status_code", "?")
+        return ConnectorError(
+            self.adapter.redact(
+                f"Reddit's answer could not be used ({type(exc).__name__}, HTTP {status})"
+            ),
+            where=f"reddit account {self.adapter.account}, GET {path}",
+            fix="the page stays in the landing; check what the API answered (a proxy or "
+            "captive portal page?) and collect the window again",
+        )
+
     def collect(
         self, target: Target, window: Window, cursors: Mapping[str, Cursor], landing: Landing
     ) -> CollectionBatch:
+        from prawcore.exceptions import PrawcoreException
+
         handle = target.account.handle
         self.adapter.account = f"u/{handle}"
         self.notes = []
@@ -335,6 +352,8 @@ class RedditConnector:
                     plans.update({n: self._plan(window, cursors.get(n)) for n in names[2:4]})
                     self._subreddit(target.account.subreddit, plans)
                 self._mentions(handle, plans, window, cursors.get("mentions"))
+        except PrawcoreException as exc:
+            raise self._unusable(exc) from None
         finally:
             self._landing = None
         context = RedditContext(

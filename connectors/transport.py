@@ -58,6 +58,15 @@ def _api_message(response: requests.Response) -> str:
     return ""
 
 
+def _read_body(response: requests.Response) -> None:
+    """Read the body under the policy: a connection that closes before the body is complete
+    is a transient failure, not an error out of the client library after the adapter."""
+    try:
+        _ = response.content
+    except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError) as exc:
+        raise Transient(f"incomplete response body ({type(exc).__name__})") from exc
+
+
 class PolicyAdapter(HTTPAdapter):
     def __init__(
         self,
@@ -155,6 +164,12 @@ class PolicyAdapter(HTTPAdapter):
             )
         return response
 
+    def _redirect(self, request: requests.PreparedRequest) -> None:
+        for prefix, target in self.redirect.items():
+            if request.url and request.url.startswith(prefix):
+                request.url = target + request.url[len(prefix) :]
+                return
+
     def send(  # type: ignore[override]
         self,
         request: requests.PreparedRequest,
@@ -164,10 +179,7 @@ class PolicyAdapter(HTTPAdapter):
         cert: Any = None,
         proxies: Mapping[str, str] | None = None,
     ) -> requests.Response:
-        for prefix, target in self.redirect.items():
-            if request.url and request.url.startswith(prefix):
-                request.url = target + request.url[len(prefix) :]
-                break
+        self._redirect(request)
         path = urlsplit(request.url or "").path
         endpoint = f"{request.method} {path}"
         scope = self.scope(path)
@@ -187,6 +199,8 @@ class PolicyAdapter(HTTPAdapter):
                 raise Transient(f"timeout ({type(exc).__name__})") from exc
             except requests.ConnectionError as exc:
                 raise Transient(f"connection error ({type(exc).__name__})") from exc
+            if not stream:
+                _read_body(response)
             return self._classify(response, scope, endpoint)
 
         try:

@@ -208,8 +208,14 @@ def replay_account(
     landing_dir: Path, target: Target, window: Window, pseudonymiser: Pseudonymise
 ) -> tuple[CollectionBatch, AssemblyContext] | None:
     """One account's batch for ``window`` from the landing alone, every landed run assembled
-    and merged (the first run that saw an item wins), with the last run's context; ``None``
-    when nothing landed."""
+    and merged (the first run that saw an item wins), with the last assembled run's context;
+    ``None`` when nothing landed.
+
+    A run that cannot be assembled (a malformed page the collection already failed on) is
+    left out with a note naming why, so a later good run of the window is used; when no run
+    can be assembled the first run's error is raised."""
+    from dataclasses import replace
+
     from maturity.connectors.landing import read_runs
     from maturity.connectors.merge import merge_batches
 
@@ -218,10 +224,23 @@ def replay_account(
     if not runs:
         return None
     assemble = _assemblers()[account.platform]
-    batch = merge_batches(
-        [assemble(pages, ctx, target, window, pseudonymiser) for pages, ctx in runs]
+    batches: list[CollectionBatch] = []
+    context: AssemblyContext | None = None
+    skipped: list[MaturityError] = []
+    for pages, ctx in runs:
+        try:
+            batches.append(assemble(pages, ctx, target, window, pseudonymiser))
+        except MaturityError as exc:
+            skipped.append(exc)
+            continue
+        context = ctx
+    if context is None:
+        raise skipped[0]
+    notes = tuple(
+        f"a landed run of this window was left out: {exc.render().splitlines()[0]}"
+        for exc in skipped
     )
-    return batch, runs[-1][1]
+    return merge_batches(batches), replace(context, notes=(*context.notes, *notes))
 
 
 def replay(

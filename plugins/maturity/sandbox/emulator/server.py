@@ -312,6 +312,15 @@ class Emulator:
         self.app.faults.add(fault)
         return fault
 
+    def index_late(self, *post_ids: int) -> None:
+        """Leave these X posts out of timelines and mentions until :meth:`index_now`: the
+        platform indexed them late (lookups by id still find them)."""
+        self.app.x.unindexed = frozenset(post_ids)
+
+    def index_now(self) -> None:
+        """Serve every post again."""
+        self.app.x.unindexed = frozenset()
+
     def clear_faults(self) -> None:
         self.app.faults.clear()
 

@@ -510,6 +510,12 @@ class XApi:
         return Response.json(200, self._page_body(page, fields, user_fields, expansions))
 
     def _reachable(self, user: XUser, *, mentions: bool, exclude: frozenset[str]) -> Sequence[int]:
+        held = self.store.unindexed
+        if held:
+            return [i for i in self._reachable_all(user, mentions, exclude) if i not in held]
+        return self._reachable_all(user, mentions, exclude)
+
+    def _reachable_all(self, user: XUser, mentions: bool, exclude: frozenset[str]) -> Sequence[int]:
         if mentions:
             return user.mentions[-MENTIONS_CAP:]
         cap = TIMELINE_CAP_NO_REPLIES if "replies" in exclude else TIMELINE_CAP

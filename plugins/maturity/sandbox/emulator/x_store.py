@@ -93,7 +93,8 @@ class _Spec:
 
 
 class XStore:
-    """Read-only after construction; safe to share between server threads."""
+    """Read-only after construction, but for :attr:`unindexed`; safe to share between server
+    threads."""
 
     def __init__(self, world: World) -> None:
         self.users_by_id: dict[int, XUser] = {}
@@ -101,6 +102,8 @@ class XStore:
         self.tweets: dict[int, XTweet] = {}
         self.name_ids: dict[str, int] = {}
         """Lower-case username → id, for mention entities."""
+        self.unindexed: frozenset[int] = frozenset()
+        """Posts not indexed yet: timelines and mentions leave them out (a late-indexed item)."""
         specs, keys = self._collect(world)
         self._build(specs, keys)
 

@@ -152,3 +152,28 @@ def test_fault_schedules_are_deterministic() -> None:
     assert plan.next_for("reddit", "GET /b") is None
     with pytest.raises(ValueError, match="delay"):
         Fault(FaultKind.TIMEOUT, delay=3600)
+
+
+def test_a_post_indexed_late_is_left_out_of_timelines_until_indexed(
+    emulator: Emulator,
+) -> None:
+    user = next(
+        u
+        for u in emulator.app.x.users_by_id.values()
+        if len(u.timeline) > 2 and u.status == "active"
+    )
+    client = tweepy_client(emulator, return_type=requests.Response)
+
+    def timeline() -> list[str]:
+        body = client.get_users_tweets(user.id, max_results=100).json()
+        return [t["id"] for t in body.get("data", [])]
+
+    full = timeline()
+    late = int(full[1])
+    emulator.index_late(late)
+    held = timeline()
+    assert str(late) not in held
+    assert held == [i for i in full if i != str(late)]  # the other ids do not move
+    assert client.get_tweet(late).json()["data"]["id"] == str(late)  # a lookup finds it
+    emulator.index_now()
+    assert timeline() == full
