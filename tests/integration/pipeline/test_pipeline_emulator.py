@@ -15,23 +15,13 @@ from maturity.pipeline.settings import PipelineSettings
 from maturity.pipeline.steps import assess_org
 from maturity.sandbox.emulator import GENEROUS, Emulator, World, generate_world
 from maturity.sandbox.emulator.registry import dump_registry
+from maturity.sandbox.faultrun import dump
 from maturity.warehouse import Warehouse
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 END = datetime(2026, 11, 2, tzinfo=UTC)
 WINDOW = Window(END - timedelta(days=91), END)
-TABLES = (
-    "assessment",
-    "criterion_result",
-    "metric_value",
-    "post",
-    "inbound_message",
-    "reply_link",
-    "account_snapshot",
-    "collection_cursor",
-    "validation_result",
-)
 
 
 @pytest.fixture(scope="module")
@@ -56,18 +46,6 @@ def assessed(
         for org in world.organisations:
             assess_org(settings, org.id, WINDOW)
         yield settings, home
-
-
-def _dump(url: str) -> dict[str, list[tuple]]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as c:
-            return {
-                t: sorted(map(tuple, c.execute(text(f"SELECT * FROM {t}"))), key=repr)
-                for t in TABLES
-            }
-    finally:
-        engine.dispose()
 
 
 def test_estimates_match_the_designed_phase_of_every_readable_organisation(
@@ -125,10 +103,10 @@ def test_running_the_same_window_again_changes_nothing(
 ) -> None:
     settings, home = assessed
     url = f"sqlite:///{home / 'warehouse.sqlite'}"
-    before = _dump(url)
+    before = dump(url)
     with Emulator(world, limits=GENEROUS) as emu:
         env = {**settings.env, **emu.connection_env()}
         again = PipelineSettings.from_environment(env, registry_path=settings.registry_path)
         for org in world.organisations[:4]:
             assess_org(again, org.id, WINDOW)
-    assert _dump(url) == before
+    assert dump(url) == before
