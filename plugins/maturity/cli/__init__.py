@@ -11,6 +11,7 @@ import typer
 from maturity.cli.assess import assess_command
 from maturity.cli.demo import demo_command
 from maturity.cli.explain import explain_command
+from maturity.cli.purge import purge_command
 from maturity.cli.questionnaire import questionnaire_app
 from maturity.cli.rescore import rescore_command
 from maturity.cli.rubric import rubric_app
@@ -28,6 +29,7 @@ app.command("assess")(assess_command)
 app.command("explain")(explain_command)
 app.command("rescore")(rescore_command)
 app.command("demo")(demo_command)
+app.command("purge")(purge_command)
 
 
 def _register_optional() -> None:
