@@ -4,10 +4,11 @@ product wrote or printed. The number of hits must be zero.
 Secrets carrying a canary: the X bearer token, the Reddit client secret and account password,
 the warehouse password (a PostgreSQL warehouse reached through the ``maturity_warehouse``
 connection; the test server trusts local connections, so the password is carried everywhere a
-real one would be but never checked) and the pseudonym key.
+real one would be but never checked), the pseudonym key and the new key of a rotation.
 
 Searched: every log record at DEBUG (message, arguments and exception text), the output of
-``maturity collect``, ``assess --registry`` and ``explain``, the text of forced failures (a 401
+``maturity collect``, ``assess --registry``, ``explain --sql``, ``pseudonym rotate`` and
+``purge`` (dry runs), the text of forced failures (a 401
 from the API, an unreachable warehouse, an unparseable warehouse URL, a key that is too short),
 every file under ``MATURITY_HOME`` (the landing included) and every row of every warehouse
 table.
@@ -32,6 +33,7 @@ from maturity.errors import ConfigError
 from maturity.evidence import Window
 from maturity.pipeline.settings import (
     HOME,
+    NEW_PSEUDONYM_KEY,
     PSEUDONYM_KEY,
     REGISTRY,
     WAREHOUSE_URL,
@@ -51,6 +53,7 @@ REDDIT_SECRET = f"reddit-secret-{CANARY}-f6g7h8"
 REDDIT_PASSWORD = f"reddit-pw-{CANARY}-i9j0k1"
 WAREHOUSE_PASSWORD = f"wh-pw-{CANARY}-l2m3n4"
 PSEUDONYM = f"pseudonym-key-{CANARY}-o5p6q7r8s9t0"
+NEW_PSEUDONYM = f"new-pseudonym-key-{CANARY}-u1v2w3x4"
 
 END = datetime(2026, 11, 2, tzinfo=UTC)
 WINDOW = Window(END - timedelta(days=91), END)
@@ -172,11 +175,13 @@ def _run_everything(world: World, url: URL, home: Path) -> list[tuple[str, str]]
             assess_org(settings, org.id, WINDOW)
         settings.warehouse.dispose()
         # The CLI, with the same environment (the warehouse comes from the connection).
-        runner.env.update(env)
+        runner.env.update({**env, NEW_PSEUDONYM_KEY: NEW_PSEUDONYM})
         commands = [
             ["collect", str(registry), *_window_args("--landing", str(home / "cli-landing"))],
             ["assess", "--registry", str(registry), *_window_args()],
             *(["explain", org.id, "--sql"] for org in world.organisations),
+            ["pseudonym", "rotate", "--registry", str(registry), "--dry-run"],
+            ["purge", "--older-than", "1d", "--dry-run"],
         ]
         for args in commands:
             result = runner.invoke(app, args)

@@ -229,7 +229,8 @@ class Warehouse:
                     where=f"warehouse {self.url_masked}",
                     fix="the landing of those rows was purged or is elsewhere: run `maturity "
                     "purge --older-than` with the landing's retention first (it deletes those "
-                    "raw rows), or point --landing at the full landing area",
+                    "raw rows), point --landing at the full landing area, or --registry at one "
+                    "that still lists every account",
                 )
         return result
 
