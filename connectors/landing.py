@@ -57,6 +57,23 @@ def window_dir(window: Window) -> str:
     return f"{fmt(window.start)}_{fmt(window.end)}"
 
 
+_WINDOW_DIR = re.compile(r"^(\d{8}T\d{6}Z)_(\d{8}T\d{6}Z)$")
+
+
+def window_of_dir(name: str) -> Window | None:
+    """The window a directory named by :func:`window_dir` holds; ``None`` for other names."""
+    match = _WINDOW_DIR.match(name)
+    if match is None:
+        return None
+    try:
+        start, end = (
+            datetime.strptime(g, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) for g in match.groups()
+        )
+        return Window(start, end)
+    except ValueError:
+        return None
+
+
 def _segment(text: str) -> str:
     cleaned = _SAFE.sub("_", text)
     if not cleaned or cleaned in {".", ".."}:

@@ -35,6 +35,7 @@ from maturity.connectors.base import (
 )
 from maturity.connectors.context import EndpointPlan, PriorCursor, RedditContext
 from maturity.platforms import REDDIT
+from maturity.pseudonym import mask_handles
 from maturity.records import (
     AccountSnapshot,
     CollectionBatch,
@@ -187,7 +188,10 @@ def snapshot(
         status="active",
         platform_user_id=f"t2_{uid}" if uid else None,
         display_name=text_or_none(profile.get("title")) or text_or_none(data.get("name")),
-        description=text_or_none(profile.get("public_description")),
+        description=mask_handles(
+            text_or_none(profile.get("public_description")),
+            target.own_handles | {target.account.handle, name},
+        ),
         url=f"https://www.reddit.com/user/{name}",
         profile_image_url=text_or_none(data.get("icon_img")),
         banner_url=text_or_none(profile.get("banner_img")),

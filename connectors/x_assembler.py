@@ -23,6 +23,7 @@ from maturity.connectors.base import (
 )
 from maturity.connectors.context import EndpointPlan, PriorCursor, XContext
 from maturity.platforms import X
+from maturity.pseudonym import mask_handles
 from maturity.records import (
     AccountSnapshot,
     AccountStatus,
@@ -109,6 +110,7 @@ def snapshot(
     Every user field but ``username`` may be missing (it is what the lookup asked for): a
     missing one is None in the snapshot."""
     account = target.account
+    own = target.own_handles | {account.handle}
     base: dict[str, Any] = {
         "platform": X,
         "org_id": target.org_id,
@@ -129,7 +131,7 @@ def snapshot(
                 status="protected" if user.get("protected") is True else "active",
                 platform_user_id=text_or_none(user.get("id")),
                 display_name=text_or_none(user.get("name")),
-                description=text_or_none(user.get("description")),
+                description=mask_handles(text_or_none(user.get("description")), own),
                 url=_profile_url(user),
                 profile_image_url=text_or_none(user.get("profile_image_url")),
                 verified=verified if isinstance(verified, bool) else None,

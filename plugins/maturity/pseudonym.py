@@ -17,7 +17,8 @@ import base64
 import hashlib
 import hmac
 import logging
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 
 from maturity.connections import PSEUDONYM_CONN_ID as KEY_CONN_ID
 from maturity.connections import get_connection
@@ -95,3 +96,32 @@ def configured_pseudonymiser(
         fix=f"set {where} to a long random secret (keep it: changing it changes every "
         "pseudonym), or pass the explicit demo-key option for generated data only",
     )
+
+
+#: ``@name`` (X and most platforms), not inside an e-mail address or a word.
+_AT_HANDLE = re.compile(r"(?<![\w.@/])@([A-Za-z0-9_]{1,30})\b")
+#: ``u/name`` or ``/u/name`` (Reddit users; ``r/name`` is a community and is kept).
+_U_HANDLE = re.compile(r"(?<![\w/])(/?u/)([A-Za-z0-9_-]{3,20})\b", re.IGNORECASE)
+MASK = "(person)"
+"""What a third party's handle in a stored bio becomes: ``@(person)``, ``u/(person)``."""
+
+
+def mask_handles(text: str | None, own_handles: Iterable[str]) -> str | None:
+    """``text`` (an organisation's own bio) with every handle that names someone else masked.
+
+    A bio is the organisation's own public statement and is kept, because profile completeness
+    and naming are judged from it; the organisation's own handles (``own_handles``, any case)
+    stay. Any other ``@name`` or ``u/name`` names a person who is not the subject of the
+    assessment and becomes ``@(person)`` / ``u/(person)``. The landing keeps the page verbatim
+    (under its retention period)."""
+    if not text or ("@" not in text and "u/" not in text.lower()):
+        return text
+    own = {h.lower().lstrip("@").removeprefix("u/") for h in own_handles}
+
+    def at(match: re.Match[str]) -> str:
+        return match.group(0) if match.group(1).lower() in own else "@" + MASK
+
+    def user(match: re.Match[str]) -> str:
+        return match.group(0) if match.group(2).lower() in own else match.group(1) + MASK
+
+    return _U_HANDLE.sub(user, _AT_HANDLE.sub(at, text))

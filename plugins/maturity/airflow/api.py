@@ -117,6 +117,10 @@ def create_app(warehouse_factory: Callable[[], Warehouse] = open_warehouse) -> F
         title="Social Business maturity",
         description="Organisations, their assessments and the evidence behind them.",
         version="1",
+        # FastAPI's schema and documentation routes cannot take the router's authentication.
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.warehouse = None
     app.state.warehouse_factory = warehouse_factory

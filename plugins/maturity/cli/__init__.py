@@ -11,6 +11,8 @@ import typer
 from maturity.cli.assess import assess_command
 from maturity.cli.demo import demo_command
 from maturity.cli.explain import explain_command
+from maturity.cli.pseudonym import pseudonym_app
+from maturity.cli.purge import purge_command
 from maturity.cli.questionnaire import questionnaire_app
 from maturity.cli.rescore import rescore_command
 from maturity.cli.rubric import rubric_app
@@ -24,10 +26,12 @@ app = typer.Typer(
 )
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(questionnaire_app, name="questionnaire")
+app.add_typer(pseudonym_app, name="pseudonym")
 app.command("assess")(assess_command)
 app.command("explain")(explain_command)
 app.command("rescore")(rescore_command)
 app.command("demo")(demo_command)
+app.command("purge")(purge_command)
 
 
 def _register_optional() -> None:

@@ -11,6 +11,8 @@ from maturity.cli.errors import handle_errors
 from maturity.cli.options import Lang, RubricOption, WarehouseOption
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from rich.console import Console
 
     from maturity.assessment import CriterionResult
@@ -35,10 +37,12 @@ def _as_of(value: str | None) -> datetime | None:
     return datetime(d.year, d.month, d.day, tzinfo=UTC)
 
 
-def _ref_text(ref: EvidenceRef) -> str:
+def _ref_text(ref: EvidenceRef, purged: Mapping[str, datetime] | None = None) -> str:
     where = "/".join(p for p in (ref.platform, ref.account, ref.endpoint) if p)
     sha = f" sha256:{ref.sha256[:12]}" if ref.sha256 else ""
-    return f"{ref.kind} {ref.ref}{sha}" + (f" ({where})" if where else "")
+    gone = (purged or {}).get(ref.ref) if ref.kind == "page" else None
+    note = f" [purged {gone:%Y-%m-%d}]" if gone is not None else ""
+    return f"{ref.kind} {ref.ref}{sha}" + (f" ({where})" if where else "") + note
 
 
 def _criterion(rubric: Rubric | None, criterion_id: str) -> Criterion | None:
@@ -51,7 +55,11 @@ def _criterion(rubric: Rubric | None, criterion_id: str) -> Criterion | None:
 
 
 def _evidence_lines(
-    r: CriterionResult, lang: str, show_queries: bool, rubric: Rubric | None = None
+    r: CriterionResult,
+    lang: str,
+    show_queries: bool,
+    rubric: Rubric | None = None,
+    purged: Mapping[str, datetime] | None = None,
 ) -> list[str]:
     from maturity.reasons import criterion_reason
 
@@ -63,7 +71,7 @@ def _evidence_lines(
     refs = [ref for v in r.metric_values for ref in v.refs]
     for kind, label in (("item", "item"), ("page", "page")):
         these = [ref for ref in refs if ref.kind == kind]
-        lines += [f"  ↳ {_ref_text(ref)}" for ref in these[:MAX_REFS]]
+        lines += [f"  ↳ {_ref_text(ref, purged)}" for ref in these[:MAX_REFS]]
         if len(these) > MAX_REFS:
             lines.append(f"  ↳ … {len(these) - MAX_REFS} more {label}s")
     queries = [ref for ref in refs if ref.kind == "query"]
@@ -78,7 +86,11 @@ def _evidence_lines(
 
 
 def _criteria_table(
-    results: tuple[CriterionResult, ...], rubric: Rubric | None, lang: str, show_queries: bool
+    results: tuple[CriterionResult, ...],
+    rubric: Rubric | None,
+    lang: str,
+    show_queries: bool,
+    purged: Mapping[str, datetime] | None = None,
 ) -> object:
     from rich.markup import escape
     from rich.table import Table
@@ -104,7 +116,7 @@ def _criteria_table(
                 f"{escape(label_of(rubric, r.criterion_id, lang))}\n[dim]"
                 f"{escape(r.criterion_id)} · {r.role} · {kind} · w{r.weight:g}[/]",
                 status_text(r.status.value, lang),
-                escape("\n".join(_evidence_lines(r, lang, show_queries, rubric))),
+                escape("\n".join(_evidence_lines(r, lang, show_queries, rubric, purged))),
             )
     return table
 
@@ -241,7 +253,11 @@ def explain_command(
             f"{escape(a.rubric_version)}; pass --rubric with that file.[/]"
         )
     _print_quarantine(console, wh, a.org_id, a.window.start, a.window.end, lang)
-    console.print(_criteria_table(a.criteria, used, lang, sql))
+    pages = [
+        ref.ref for r in a.criteria for v in r.metric_values for ref in v.refs if ref.kind == "page"
+    ]
+    purged = wh.purged_pages(pages) if pages else {}
+    console.print(_criteria_table(a.criteria, used, lang, sql, purged))
     console.print("[bold]Next steps[/]" if lang == "en" else "[bold]Volgende stappen[/]")
     if not a.next_steps:
         console.print("—")

@@ -54,6 +54,9 @@ LOOKBACK_DAYS: Final = "MATURITY_LOOKBACK_DAYS"
 """Days of behaviour an assessment judges, ending with the collection window."""
 PSEUDONYM_KEY: Final = "MATURITY_PSEUDONYM_KEY"
 """The secret key of third parties' pseudonyms (or the ``maturity_pseudonym`` connection)."""
+NEW_PSEUDONYM_KEY: Final = "MATURITY_NEW_PSEUDONYM_KEY"
+"""The key ``maturity pseudonym rotate`` re-keys the warehouse to (read only by that command;
+an environment variable, so the key never shows in a command line or shell history)."""
 DEMO_PSEUDONYM_KEY: Final = "MATURITY_DEMO_PSEUDONYM_KEY"
 """``1``: use the public demo key. Generated data only; a DAG run with it logs a warning."""
 ORGS_PER_TASK: Final = "MATURITY_ORGS_PER_TASK"
@@ -186,6 +189,20 @@ def pseudonymiser_from(
         env=_env(env),
         allow_demo_key=allow_demo_key or read_flag(env, DEMO_PSEUDONYM_KEY, False),
     )
+
+
+def new_pseudonymiser_from(env: Mapping[str, str] | None = None) -> Pseudonymiser:
+    """Keyed by ``MATURITY_NEW_PSEUDONYM_KEY`` (for ``maturity pseudonym rotate``)."""
+    from maturity.pseudonym import Pseudonymiser
+
+    key = read_text(env, NEW_PSEUDONYM_KEY)
+    if not key:
+        raise ConfigError(
+            "no new pseudonym key is set",
+            where=NEW_PSEUDONYM_KEY,
+            fix=f"set {NEW_PSEUDONYM_KEY} to a new long random secret for the rotation",
+        )
+    return Pseudonymiser(key, where=NEW_PSEUDONYM_KEY)
 
 
 # -- the pipeline's settings ------------------------------------------------------------------

@@ -336,6 +336,8 @@ landing_page = Table(
     Column("platform", String(), nullable=False),
     Column("org_id", String(), ForeignKey("organisation.org_id"), nullable=False),
     Column("handle", String(), nullable=False),
+    # When `maturity purge` deleted the page's file; the row stays as the evidence id.
+    Column("purged_at", UtcDateTime(), nullable=True),
     Index(None, "sha256"),
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,12 +24,16 @@ from maturity.warehouse import (
     quality_reads,
     quality_writes,
     reads,
+    rekey,
+    retention,
     writes,
 )
 from maturity.warehouse.engine import make_engine
 from maturity.warehouse.org import OrgRow
 from maturity.warehouse.quality_rows import QuarantinedMetricRow, QuarantineRow, ValidationRow
 from maturity.warehouse.reads import AssessmentSummary, ExplainData, RecordSet
+from maturity.warehouse.rekey import RekeyResult
+from maturity.warehouse.retention import RawCounts
 from maturity.warehouse.runs import RunInfo
 from maturity.warehouse.url import masked, resolve_url
 
@@ -204,6 +208,49 @@ class Warehouse:
     def read_cursor(self, platform: str, org_id: str, handle: str) -> dict[str, Cursor]:
         with self._transaction(f"reading cursors of {platform}:{handle} failed") as connection:
             return reads.read_cursor(connection, platform, org_id, handle)
+
+    # -- pseudonym rotation -------------------------------------------------------------
+
+    def rekey_pseudonyms(
+        self, mapping: Mapping[str, str], unlinkable: Callable[[str], str], *, write: bool
+    ) -> RekeyResult:
+        """Rewrite every stored pseudonym through ``mapping`` in one transaction (see
+        ``maturity.warehouse.rekey``); nothing is written when any raw row's pseudonym is
+        missing from it, nor when ``write`` is false."""
+        from maturity.errors import InputError
+
+        with self._transaction("re-keying pseudonyms failed") as connection:
+            result = rekey.rekey(connection, mapping, unlinkable, write=write)
+            if result.missing and write:  # raised inside: the transaction rolls back
+                detail = ", ".join(f"{n} in {table}" for table, n in result.missing.items())
+                raise InputError(
+                    f"pseudonyms with no raw id in the landing ({detail}) cannot be re-keyed,"
+                    " so nothing was changed",
+                    where=f"warehouse {self.url_masked}",
+                    fix="the landing of those rows was purged or is elsewhere: run `maturity "
+                    "purge --older-than` with the landing's retention first (it deletes those "
+                    "raw rows), point --landing at the full landing area, or --registry at one "
+                    "that still lists every account",
+                )
+        return result
+
+    # -- retention (maturity purge) -------------------------------------------------------
+
+    def count_older(self, cutoff: datetime, page_dirs: Sequence[str] = ()) -> RawCounts:
+        """The raw rows older than ``cutoff``, and the unpurged pages under ``page_dirs``."""
+        with self._transaction("counting raw rows to purge failed") as connection:
+            return retention.count_older(connection, cutoff, page_dirs)
+
+    def purge_older(self, cutoff: datetime, page_dirs: Sequence[str], now: datetime) -> RawCounts:
+        """Delete the raw rows older than ``cutoff`` and mark the pages under ``page_dirs``
+        purged at ``now``, in one transaction (see ``maturity.warehouse.retention``)."""
+        with self._transaction("purging raw rows failed") as connection:
+            return retention.purge_older(connection, cutoff, page_dirs, now)
+
+    def purged_pages(self, paths: Sequence[str]) -> dict[str, datetime]:
+        """When each of these landing page paths was purged (only those that were)."""
+        with self._transaction("reading purged pages failed") as connection:
+            return retention.purged_pages(connection, paths)
 
     def read_records(self, org_id: str, window_start: datetime, window_end: datetime) -> RecordSet:
         with self._transaction(f"reading records of {org_id} failed") as connection:

@@ -55,7 +55,7 @@ def test_migrate_is_idempotent_and_reports_head(empty: Warehouse) -> None:
     empty.migrate()
     empty.migrate()
     status = empty.check()
-    assert status.revision == mig.head_revision() == "0003"
+    assert status.revision == mig.head_revision() == "0004"
     assert status.up_to_date
     assert "password" not in status.url
 
@@ -199,7 +199,7 @@ def _at_0002_with_rows(wh: Warehouse) -> dict[str, list[Any]]:
         connection.execute(insert(t.inbound_message), [rr.inbound_row(m) for m in b.inbound])
         connection.execute(insert(t.reply_link), [rr.reply_row(r) for r in b.reply_links])
         connection.execute(insert(t.collection_cursor), [rr.cursor_row(c) for c in b.cursors])
-    return dump(wh)
+    return dump(wh, skip=("landing_page",))  # its purged_at comes with 0004
 
 
 def test_upgrade_0003_over_rows_keeps_them_and_gives_every_page_a_row(empty: Warehouse) -> None:

@@ -162,3 +162,72 @@ def test_an_unreachable_warehouse_is_503_with_a_masked_url(tmp_path: Path) -> No
     assert response.status_code == 503
     assert "s3cret" not in response.text
     assert "***" in response.json()["detail"]
+
+
+def _concrete(path: str) -> str:
+    """A route's path with its parameters filled in (``{org_id}`` -> an organisation)."""
+    return path.replace("{org_id}", "gemeente-duinwijk")
+
+
+def _every_route(app: FastAPI) -> list[tuple[str, str]]:
+    """(method, path) of every route the app answers, Starlette's own routes included."""
+    from starlette.routing import Route
+
+    out = []
+    for route in app.routes:
+        assert isinstance(route, Route), route  # a mount would hide routes from this test
+        out += [(m, _concrete(route.path)) for m in sorted(route.methods or ())]
+    return out
+
+
+def test_every_route_of_the_app_and_the_plugin_refuses_anonymous_requests(
+    warehouse: Warehouse,
+) -> None:
+    """Not only the four routes above: every route FastAPI adds too (/openapi.json, /docs,
+    /redoc), and the same through the plugin's deferred app as Airflow mounts it."""
+    from maturity.airflow.plugin import DeferredApp, MaturityPlugin
+
+    app = create_app(lambda: warehouse)
+    routes = _every_route(app)
+    assert len(routes) >= len(ROUTES)
+    plugin_app = MaturityPlugin.fastapi_apps[0]["app"]
+    assert isinstance(plugin_app, DeferredApp)
+    for client in (
+        TestClient(app),
+        TestClient(DeferredApp(lambda: create_app(lambda: warehouse))),
+    ):
+        for method, path in routes:
+            response = client.request(method, path)
+            assert response.status_code == 401, (method, path, response.status_code)
+        for probe in ("/openapi.json", "/docs", "/redoc", "/docs/oauth2-redirect"):
+            assert client.get(probe).status_code in (401, 404), probe
+
+
+def test_forged_credentials_are_refused(
+    warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JWT signed with a guessed key, a malformed token, Basic auth or a forged session
+    cookie never reaches the warehouse."""
+    import jwt
+    from airflow.api_fastapi import app as airflow_app
+
+    monkeypatch.setattr(airflow_app._AuthManagerState, "instance", None)
+    airflow_app.create_auth_manager()  # Airflow's configured manager; no files written
+    forged = jwt.encode(
+        {"sub": "admin", "role": "ADMIN", "aud": "apache-airflow"},
+        "a-guessed-secret-" * 4,
+        algorithm="HS512",
+    )
+    client = TestClient(create_app(lambda: warehouse))
+    attempts: list[dict[str, object]] = [
+        {"headers": {"Authorization": f"Bearer {forged}"}},
+        {"headers": {"Authorization": "Bearer not-a-jwt"}},
+        {"headers": {"Authorization": "Basic YWRtaW46YWRtaW4="}},
+        {"cookies": {"_token": forged}},
+    ]
+    for route in ROUTES:
+        for attempt in attempts:
+            client.cookies.clear()
+            response = client.get(route, **attempt)  # type: ignore[arg-type]
+            assert response.status_code in (401, 403), (route, attempt, response.text)
+            assert "gemeente-duinwijk" not in response.text

@@ -4,8 +4,10 @@ Every metric value carries one ``query`` evidence ref: a ``SELECT`` over ``post`
 ``inbound_message``, ``reply_link`` and ``account_snapshot`` (names from
 :mod:`maturity.warehouse.schema`) that returns the value's sample (see
 :mod:`maturity.metrics.engine.samples`). Its parameters are inlined as literals, because the ref
-must run as it is: text in single quotes with quotes doubled; organisation ids and handles are
-validated by the registry; the window bounds are UTC timestamps, written as SQLite stores them
+must run as it is: text in single quotes with quotes doubled (backslashes are plain characters
+in both databases' standard strings); comments cannot be closed by their text
+(:func:`comment`); organisation ids and handles are validated by the registry; the window
+bounds are UTC timestamps, written as SQLite stores them
 (``'2026-08-03 00:00:00.000000'``, compared as text) or, on PostgreSQL, cast to
 ``timestamptz``. The accounts of the scope are listed by platform and lower-case handle.
 Business hours need local time: PostgreSQL converts with ``AT TIME ZONE``; SQLite has no
@@ -30,6 +32,12 @@ from maturity.metrics.engine.scopes import reddit_alias
 def literal(value: str) -> str:
     """A SQL string literal."""
     return "'" + value.replace("'", "''") + "'"
+
+
+def comment(value: str) -> str:
+    """``value`` as the body of a ``/* ... */`` comment: it can neither close the comment nor
+    open a nested one (PostgreSQL nests them), so nothing after it becomes SQL."""
+    return value.replace("*/", "* /").replace("/*", "/ *")
 
 
 @lru_cache(maxsize=4096)
@@ -361,8 +369,7 @@ def _window_label(window: Window) -> str:
 
 def query(sample: str, q: QueryContext, scope_label: str, note: str = "") -> str:
     """The SQL of ``sample`` for one scope, headed by a comment saying what it returns."""
-    header = (
-        f"/* {s.DESCRIPTIONS[sample]}; organisation {q.org_id}, {scope_label}; "
-        f"{q.window_label} */\n"
+    header = comment(
+        f"{s.DESCRIPTIONS[sample]}; organisation {q.org_id}, {scope_label}; {q.window_label}"
     )
-    return header + (f"/* {note} */\n" if note else "") + q.body(sample)
+    return f"/* {header} */\n" + (f"/* {comment(note)} */\n" if note else "") + q.body(sample)
