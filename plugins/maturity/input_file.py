@@ -27,7 +27,7 @@ from pydantic import (
 from maturity.errors import InputError
 from maturity.evidence import DeclaredFact, EvidenceRef, MetricValue, OrgEvidence, Window
 from maturity.metric_dictionary import METRICS_BY_ID
-from maturity.platforms import ALL, KNOWN_PLATFORMS
+from maturity.platforms import ALL, known_platform
 from maturity.registry import ORG_ID_MAX_LENGTH, ORG_ID_PATTERN
 from maturity.yamlfile import load_document
 
@@ -39,9 +39,7 @@ MAX_N = 10**12
 
 
 def _known_platform(v: str | None) -> str | None:
-    if v is not None and v not in KNOWN_PLATFORMS:
-        raise ValueError(f"unknown platform '{v}'; use one of {list(KNOWN_PLATFORMS)}")
-    return v
+    return None if v is None else known_platform(v)
 
 
 class _Model(BaseModel):
@@ -78,9 +76,7 @@ class MetricIn(_Model):
     @field_validator("platform")
     @classmethod
     def _platform(cls, v: str) -> str:
-        if v != ALL and v not in KNOWN_PLATFORMS:
-            raise ValueError(f"unknown platform '{v}'; use 'all' or one of {list(KNOWN_PLATFORMS)}")
-        return v
+        return known_platform(v, allow_all=True)
 
     @field_validator("value")
     @classmethod

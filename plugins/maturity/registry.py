@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from maturity.errors import InputError
-from maturity.platforms import BLUESKY, KNOWN_PLATFORMS, MASTODON, REDDIT, X
+from maturity.platforms import BLUESKY, MASTODON, REDDIT, X, known_platform
 from maturity.yamlfile import load_document
 
 FUNCTIONS = (
@@ -87,9 +87,7 @@ class Account(BaseModel):
     @field_validator("platform")
     @classmethod
     def _platform(cls, v: str) -> str:
-        if v not in KNOWN_PLATFORMS:
-            raise ValueError(f"unknown platform '{v}'; use one of {list(KNOWN_PLATFORMS)}")
-        return v
+        return known_platform(v)
 
     @field_validator("function")
     @classmethod
