@@ -42,11 +42,12 @@ def test_no_generic_top_level_connectors_package() -> None:
 
 
 def test_cli_import_stays_light() -> None:
-    """`maturity --help` must not pay for Airflow, pandas, GX, tweepy, praw or SQLAlchemy."""
+    """`maturity --help` must not pay for Airflow, pandas, GX, tweepy, praw or SQLAlchemy, nor
+    for the product's own collection, pipeline steps or sandbox (commands import them lazily)."""
     code = (
         "import sys, maturity.cli; "
         "heavy = ['airflow', 'pandas', 'great_expectations', 'tweepy', 'praw', 'sqlalchemy', "
-        "'numpy', 'alembic']; "
+        "'numpy', 'alembic', 'maturity.collect', 'maturity.pipeline.steps', 'maturity.sandbox']; "
         "print(','.join(m for m in heavy if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -10,7 +10,6 @@ import typer
 
 from maturity.cli.errors import handle_errors
 from maturity.cli.options import DATE_FORMATS, WarehouseOption, window_option
-from maturity.collect import AccountIssue
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -129,7 +128,7 @@ def collect_command(
     from rich.console import Console
     from rich.markup import escape
 
-    from maturity.collect import collect_registry
+    from maturity.collect import AccountIssue, collect_registry
     from maturity.collect import replay as replay_landing
     from maturity.errors import ConnectorError, InputError
     from maturity.pipeline import settings as s
