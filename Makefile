@@ -9,7 +9,7 @@ MATURITY_HOME ?= $(CURDIR)/var
 export MATURITY_HOME
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo demo-file airflow test test-fast soak lint namespace typecheck format bench docs clean
+.PHONY: help install demo demo-file airflow test test-fast soak validate lint namespace typecheck format bench docs clean
 
 help:  ## show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +43,10 @@ SOAK_RUNS ?= 100
 SOAK_SEED ?= 1
 soak: $(STAMP)  ## seeded pipeline runs with random API faults; 0 rows lost or duplicated (not in make test)
 	$(BIN)/python -m maturity.sandbox.soak $(SOAK_RUNS) --seed $(SOAK_SEED)
+
+VALIDATE_SEEDS ?= 1 2 3
+validate: $(STAMP)  ## archetypes from the model's words, assessed by the pipeline; writes VALIDITY.md
+	$(BIN)/python -m maturity.sandbox.validation --seeds $(VALIDATE_SEEDS)
 
 lint: $(STAMP) namespace  ## ruff lint and format check; the layer contracts (import-linter)
 	$(BIN)/ruff check .
