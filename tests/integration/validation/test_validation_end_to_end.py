@@ -111,7 +111,8 @@ def test_the_report_names_every_archetype_its_passage_and_the_numbers(
     md, raw = tmp_path / "VALIDITY.md", tmp_path / "results.json"
     write_outputs([run], ARCHETYPES, meta, md, raw)
     text = md.read_text("utf-8")
-    assert "Cohen's kappa" in text and "within one phase" in text
+    assert "Cohen's kappa" in text
+    assert "within one phase" in text
     for a in ARCHETYPES:
         assert f"### {a.id}:" in text
     assert "Opvallend in deze stap is dat interactie met de doelgroep uitblijft" in text

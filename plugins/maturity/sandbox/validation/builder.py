@@ -166,6 +166,8 @@ class _OrgBuilder:
     def __init__(self, arch: Archetype, index: int, rng: random.Random, win: Windows) -> None:
         self.arch, self.rng, self.win = arch, rng, win
         self.prefix = f"v{index:02d}"
+        self.stem = f"val{index:02d}"
+        """The organisation's short name: in every handle, display name and bio."""
         self._keys = 0
         self.website = f"https://www.{arch.id}.example"
         self.drafts = self._handles()
@@ -182,7 +184,7 @@ class _OrgBuilder:
             n = seen.get((spec.platform, part), 0) + 1
             seen[(spec.platform, part)] = n
             suffix = part + (str(n) if n > 1 or spec.function == F.EMPLOYEE else "")
-            stem = f"val{self.prefix[1:]}" if spec.platform == Platform.X else f"Val{self.prefix}"
+            stem = self.stem if spec.platform == Platform.X else self.stem.capitalize()
             handle = f"{stem}_{suffix}" if suffix else stem
             out.append(_Draft(spec, handle))
         return out
@@ -224,7 +226,10 @@ class _OrgBuilder:
     def account(self, d: _Draft) -> WorldAccount:
         spec = d.spec
         complete = spec.complete_profile
-        bio = f"Officieel account van {self.arch.title}."
+        name = self.stem.capitalize()
+        bio = f"Officieel account van {name}."
+        if spec.function in (F.LEADERSHIP, F.EMPLOYEE):
+            bio = f"{'Bestuurder' if spec.function == F.LEADERSHIP else 'Werkt'} bij {name}."
         if spec.bio_links:
             bio += " Ook op " + " ".join(self.at_name(o) for o in self.siblings(d)) + "."
         d.posts.sort(key=lambda p: p.created_at)
@@ -234,7 +239,7 @@ class _OrgBuilder:
             handle=d.handle,
             created_at=self.created_at(spec),
             function=spec.function,
-            display_name=self.arch.title[:50],
+            display_name=f"{self.stem.capitalize()} {HANDLE_PART[spec.function]}".strip(),
             description=bio if complete else "",
             url=self.website if complete else None,
             location="Nederland" if complete else "",
@@ -437,6 +442,8 @@ class BuiltWorld:
     """As jittered for this seed."""
     unknown_accounts: dict[str, list[tuple[str, str, str]]]
     """org id -> [(platform, handle, function)] named in the registry but not on the platform."""
+    name_stems: dict[str, str]
+    """org id -> the organisation's short name, as a registry would list it."""
 
 
 def build_world(
@@ -462,4 +469,5 @@ def build_world(
         specs = {d.handle: d.spec for d in _OrgBuilder(a, index, random.Random(0), w).drafts}
         unknown[a.id] = [(str(specs[h].platform), h, str(specs[h].function)) for h in missing]
     world = World(seed=seed, start=w.earlier_start, end=w.end, organisations=tuple(orgs))
-    return BuiltWorld(world, w, tuple(jittered), {k: v for k, v in unknown.items() if v})
+    stems = {a.id: f"val{i:02d}" for i, a in enumerate(archetypes)}
+    return BuiltWorld(world, w, tuple(jittered), {k: v for k, v in unknown.items() if v}, stems)

@@ -170,10 +170,10 @@ def validity_markdown(
         "| archetype | designed | estimated per seed | exact | within one | not met on a miss |",
         "|---|---|---|---|---|---|",
     ]
-    for (arch, window), rs in _by_archetype(results).items():
+    for (arch_id, window), rs in _by_archetype(results).items():
         a = _agree(rs)
         missed = [r for r in rs if r.designed != r.estimated]
-        name = arch if window == CURRENT else f"{arch} ({window} window)"
+        name = arch_id if window == CURRENT else f"{arch_id} ({window} window)"
         lines.append(
             f"| {name} | {rs[0].designed} | {' '.join(r.estimated for r in rs)} | "
             f"{_pct(a.exact)} | {_pct(a.within_one)} | {_why(missed) if missed else ''} |"

@@ -74,6 +74,7 @@ def write_registry(built: BuiltWorld, home: Path) -> Path:
             paths[arch.id] = str(q.relative_to(home))
     data = registry_data(built.world, paths)
     for org in data["organisations"]:
+        org["name_stems"] = [built.name_stems[org["id"]]]
         for platform, handle, function in built.unknown_accounts.get(org["id"], []):
             org["accounts"].append({"platform": platform, "handle": handle, "function": function})
     path = home / "registry.yaml"

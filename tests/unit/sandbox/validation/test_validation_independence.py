@@ -57,7 +57,8 @@ def test_building_a_world_and_its_questionnaires_loads_no_rubric(tmp_path: Path)
         "from maturity.sandbox.validation.builder import build_world\n"
         "from maturity.sandbox.validation.declarations import write_questionnaire\n"
         "b = build_world(ARCHETYPES[:12], 1)\n"
-        f"[write_questionnaire(a, Path({str(tmp_path)!r}), date(2026, 11, 2)) for a in b.archetypes]\n"
+        f"folder = Path({str(tmp_path)!r})\n"
+        "[write_questionnaire(a, folder, date(2026, 11, 2)) for a in b.archetypes]\n"
         f"print(sorted(m for m in sys.modules if m.startswith({FORBIDDEN!r})))\n"
     )
     out = subprocess.run(
