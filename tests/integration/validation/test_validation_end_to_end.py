@@ -98,7 +98,7 @@ def test_estimate_within_the_models_bounds(
     assert r.estimated in allowed, (
         f"{archetype_id} ({window}): estimated {r.estimated}, designed {r.designed}, "
         f"allowed {sorted(allowed)}; not met: "
-        f"{ {k: v for k, v in r.criteria.items() if v != 'met'} }"
+        f"{ {k: c.status for k, c in r.criteria.items() if c.status != 'met'} }"
     )
 
 

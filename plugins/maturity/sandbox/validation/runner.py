@@ -31,6 +31,13 @@ EARLIER = "earlier"
 
 
 @dataclass(frozen=True)
+class Criterion:
+    phase: int
+    role: str
+    status: str
+
+
+@dataclass(frozen=True)
 class Result:
     seed: int
     archetype: str
@@ -45,8 +52,9 @@ class Result:
     platforms_covered: tuple[str, ...]
     rubric_version: str
     failed_accounts: dict[str, str]
-    criteria: dict[str, str]
-    """criterion id -> status, for the phases up to the designed one and the one after."""
+    criteria: dict[str, Criterion]
+    """criterion id -> phase, role and status, for the phases up to one after the designed
+    one and the estimated one."""
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -145,7 +153,7 @@ def _result(
         )
     a = data.assessment
     insufficient = a.verdict == "insufficient_evidence"
-    upto = (designed_phase or 1) + 1
+    upto = max(designed_phase or 1, 0 if a.phase is None else int(a.phase)) + 1
     return Result(
         seed=seed,
         archetype=arch.id,
@@ -159,7 +167,11 @@ def _result(
         platforms_covered=tuple(a.platforms_covered),
         rubric_version=f"{a.rubric_id} {a.rubric_version}",
         failed_accounts=own,
-        criteria={c.criterion_id: str(c.status) for c in a.criteria if int(c.phase) <= upto},
+        criteria={
+            c.criterion_id: Criterion(int(c.phase), c.role, str(c.status))
+            for c in a.criteria
+            if int(c.phase) <= upto
+        },
     )
 
 
