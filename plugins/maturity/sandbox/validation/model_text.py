@@ -2,8 +2,9 @@
 
 Quotes are from the Dutch seed text (``/work/shared/seed/000_3fd4f3cea440358c.txt``, "Social
 Business Strategie Maturity Matrix") and from the project's English summary of the model
-(``docs/maturity-model.md``); phase 6 comes from the published Altimeter model, since the
-seed stops inside phase 5. Each passage has an id that archetypes cite.
+(``maturity-model.md`` in the shared docs, not in this repository); phase 6 comes from the
+published Altimeter model, since the seed stops inside phase 5. Each passage has an id that
+archetypes cite.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SEED = "seed 000_3fd4f3cea440358c.txt"
-SUMMARY = "docs/maturity-model.md"
+SUMMARY = "maturity-model.md (the project's English summary, shared docs)"
 
 
 @dataclass(frozen=True, slots=True)
