@@ -8,11 +8,18 @@ set. So an explanation stays true even if the window's evidence is later replace
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from maturity.assessment import Assessment, CriterionResult, NextStep, PlatformCheck, Status
+from maturity.assessment import (
+    Assessment,
+    CriterionResult,
+    NextStep,
+    Note,
+    PlatformCheck,
+    Status,
+)
 from maturity.errors import InputError
 from maturity.evidence import DeclaredFact, EvidenceRef, MetricValue, Window
 from maturity.phases import Phase
@@ -183,7 +190,31 @@ def check_from_json(data: Mapping[str, Any]) -> PlatformCheck:
     )
 
 
-def criterion_row(scope: Row, position: int, c: CriterionResult) -> Row:
+def note_to_json(n: Note) -> Row:
+    return {
+        "code": n.code,
+        "platform": n.platform,
+        "account": n.account,
+        "value": n.value,
+        "detail": n.detail,
+    }
+
+
+def note_from_json(data: Mapping[str, Any]) -> Note:
+    return Note(data["code"], data["platform"], data["account"], data["value"], data["detail"])
+
+
+def notes_from_criterion_rows(rows: Sequence[Mapping[Any, Any]]) -> tuple[Note, ...]:
+    """The assessment's notes, kept with its first criterion row (the assessment table has no
+    JSON column for them)."""
+    if not rows:
+        return ()
+    return tuple(note_from_json(n) for n in rows[0]["evidence_refs"].get("assessment_notes", ()))
+
+
+def criterion_row(
+    scope: Row, position: int, c: CriterionResult, notes: Sequence[Note] = ()
+) -> Row:
     where = f"criterion {c.criterion_id}"
     return {
         **scope,
@@ -201,6 +232,8 @@ def criterion_row(scope: Row, position: int, c: CriterionResult) -> Row:
                 metric_to_json(m, f"{where} metric {m.metric_id}") for m in c.metric_values
             ],
             "facts": [fact_to_json(f, f"{where} fact {f.fact_id}") for f in c.facts],
+            "flags": list(c.flags),
+            **({"assessment_notes": [note_to_json(n) for n in notes]} if notes else {}),
         },
     }
 
@@ -218,6 +251,7 @@ def criterion_from_row(row: Mapping[Any, Any]) -> CriterionResult:
         checks=tuple(check_from_json(c) for c in row["checks"]),
         metric_values=tuple(metric_from_json(m) for m in evidence["metrics"]),
         facts=tuple(fact_from_json(f) for f in evidence["facts"]),
+        flags=tuple(evidence.get("flags", ())),
     )
 
 
@@ -248,6 +282,7 @@ def assessment_from_rows(
     row: Mapping[Any, Any],
     criteria: tuple[CriterionResult, ...],
     next_steps: tuple[NextStep, ...],
+    notes: tuple[Note, ...] = (),
 ) -> Assessment:
     return Assessment(
         org_id=row["org_id"],
@@ -264,4 +299,5 @@ def assessment_from_rows(
         platforms_missing=tuple(row["platforms_missing"]),
         criteria=criteria,
         next_steps=next_steps,
+        notes=notes,
     )

@@ -88,7 +88,7 @@ def _ids(cell: str) -> set[str]:
 
 def test_identity(rubric: Rubric) -> None:
     assert rubric.rubric == "social-business-maturity"
-    assert rubric.version == "2026.11.0"
+    assert rubric.version == "2026.12.0"
     assert rubric.title.en
     assert rubric.title.nl
     assert rubric.title.en != rubric.title.nl
