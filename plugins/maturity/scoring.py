@@ -124,11 +124,16 @@ def check_value(
     return replace(check, reason=reason)
 
 
+def _main_threshold(c: Criterion) -> float:
+    t = c.threshold_for(DEFAULT_PLATFORM)
+    return min(c.thresholds().values()) if t is None else t
+
+
 def effective_bar(criterion: Criterion, n: int, rule: DecisionRule) -> float | None:
     """The lowest observed share out of ``n`` that meets a ``>=`` proportion criterion under
     ``rule``; None when ``n`` cannot decide it (below the minimum sample, or nothing does)."""
-    threshold = criterion.threshold_for(DEFAULT_PLATFORM)
-    if threshold is None or n < max(criterion.min_sample, 1):
+    threshold = _main_threshold(criterion)
+    if n < max(criterion.min_sample, 1):
         return None
     for k in range(n + 1):
         v = MetricValue(criterion.metric or "", k / n, n)
@@ -514,3 +519,30 @@ def score(rubric: Rubric, evidence: OrgEvidence) -> Assessment:
         next_steps=next_steps(results, next_phase),
         notes=tuple(notes),
     )
+
+
+def bar_rows(rubric: Rubric) -> list[tuple[Criterion, list[float | None]]]:
+    """Each sampled-proportion ``>=`` criterion of ``rubric`` with its effective bar at
+    :data:`BAR_SAMPLES` (None: cannot be decided at that n)."""
+    rows: list[tuple[Criterion, list[float | None]]] = []
+    for c in rubric.criteria:
+        d = METRICS_BY_ID.get(c.metric or "")
+        if d is None or d.kind != "proportion" or d.census or c.comparator != ">=":
+            continue
+        rows.append((c, [effective_bar(c, n, rubric.decision_rule) for n in BAR_SAMPLES]))
+    return rows
+
+
+def bar_table(rubric: Rubric) -> str:
+    """The markdown table docs/rubric.md prints: the share an organisation must show at
+    n = 10, 20, 50, 200 and 1,000 to meet each proportion threshold under ``rubric``."""
+    head = " | ".join(f"n = {n:,}" for n in BAR_SAMPLES)
+    lines = [
+        f"| criterion | threshold | min_sample | {head} |",
+        "|---|---|---|" + "---|" * len(BAR_SAMPLES),
+    ]
+    for c, bars in bar_rows(rubric):
+        t = _main_threshold(c)
+        cells = " | ".join("undecided" if b is None else f"{b:.0%}" for b in bars)
+        lines.append(f"| `{c.id}` | {t:.0%} | {c.min_sample} | {cells} |")
+    return "\n".join(lines) + "\n"
