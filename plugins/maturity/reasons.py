@@ -190,54 +190,75 @@ def account_status_text(status: str, lang: str = "en") -> str:
     return _STATUS_WORDS[lang].get(status, status)
 
 
-def note_text(note: Note, lang: str = "en") -> str:
-    """One note of an assessment, in words."""
-    en = lang == "en"
-    v = note.value if note.value is not None else 0.0
-    if note.code == "unreadable_account":
-        return f"{note.platform}:{note.account}: {account_status_text(note.detail, lang)}"
-    if note.code == "next_phase_undecided":
+def _lapsed(note: Note, lang: str) -> str:
+    phase = int(note.value or 0)
+    if lang == "en":
         return (
-            f"phase {int(v)} {UNDECIDED[lang]}"
-            if en
-            else f"fase {int(v)} is {UNDECIDED[lang]}"
+            f"lapsed: the assessment of {note.detail} reached phase {phase}, and the accounts "
+            "have gone quiet since"
         )
-    if note.code == "lapsed":
-        if en:
-            return (
-                f"lapsed: the assessment of {note.detail} reached phase {int(v)}, and the "
-                "accounts have gone quiet since"
-            )
+    return (
+        f"teruggevallen: de beoordeling van {note.detail} bereikte fase {phase}, en de accounts "
+        "zijn sindsdien stil"
+    )
+
+
+def _capped(note: Note, lang: str) -> str:
+    days = fmt(note.value or 0.0, lang)
+    if lang == "en":
+        return f"the platform capped the history: the data covers {days} days"
+    return f"het platform beperkt de geschiedenis: de gegevens beslaan {days} dagen"
+
+
+def _automated(note: Note, lang: str) -> str:
+    share = f"{note.value or 0.0:.0%}"
+    if lang == "en":
         return (
-            f"teruggevallen: de beoordeling van {note.detail} bereikte fase {int(v)}, en de "
-            "accounts zijn sindsdien stil"
+            f"automated replies: {share} of the organisation's replies (n={note.detail}) look "
+            "automated; response figures may overstate webcare"
         )
-    if note.code == "history_capped":
-        if en:
-            return f"the platform capped the history: the data covers {fmt(v, lang)} days"
-        return f"het platform beperkt de geschiedenis: de gegevens beslaan {fmt(v, lang)} dagen"
-    if note.code == "automated_replies":
-        share = f"{v:.0%}"
-        if en:
-            return (
-                f"automated replies: {share} of the organisation's replies (n={note.detail}) "
-                "look automated; response figures may overstate webcare"
-            )
+    return (
+        f"automatische antwoorden: {share} van de antwoorden (n={note.detail}) lijkt "
+        "automatisch; responscijfers kunnen de webcare overschatten"
+    )
+
+
+def _lookback(note: Note, lang: str) -> str:
+    days = int(note.value or 0)
+    if lang == "en":
         return (
-            f"automatische antwoorden: {share} van de antwoorden (n={note.detail}) lijkt "
-            "automatisch; responscijfers kunnen de webcare overschatten"
-        )
-    if note.code == "lookback_mismatch":
-        if en:
-            return (
-                f"the window is {int(v)} days, but the rubric is calibrated for "
-                f"{note.detail} days (MATURITY_LOOKBACK_DAYS)"
-            )
-        return (
-            f"de periode is {int(v)} dagen, maar de rubriek is afgesteld op {note.detail} dagen "
+            f"the window is {days} days, but the rubric is calibrated for {note.detail} days "
             "(MATURITY_LOOKBACK_DAYS)"
         )
-    return f"{note.code} {note.detail}".strip()
+    return (
+        f"de periode is {days} dagen, maar de rubriek is afgesteld op {note.detail} dagen "
+        "(MATURITY_LOOKBACK_DAYS)"
+    )
+
+
+def _undecided(note: Note, lang: str) -> str:
+    phase = int(note.value or 0)
+    return f"{'phase' if lang == 'en' else 'fase'} {phase} {UNDECIDED[lang]}"
+
+
+def _unreadable(note: Note, lang: str) -> str:
+    return f"{note.platform}:{note.account}: {account_status_text(note.detail, lang)}"
+
+
+_NOTE_TEXT = {
+    "unreadable_account": _unreadable,
+    "next_phase_undecided": _undecided,
+    "lapsed": _lapsed,
+    "history_capped": _capped,
+    "automated_replies": _automated,
+    "lookback_mismatch": _lookback,
+}
+
+
+def note_text(note: Note, lang: str = "en") -> str:
+    """One note of an assessment, in words."""
+    render = _NOTE_TEXT.get(note.code)
+    return render(note, lang) if render else f"{note.code} {note.detail}".strip()
 
 
 def criterion_reason(result: CriterionResult, criterion: Criterion | None, lang: str) -> str:

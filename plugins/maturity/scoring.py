@@ -251,9 +251,9 @@ def _contradiction(
     values = overall.get(rule.metric, ())
     chosen = [v for v in values if v.platform == ALL] or list(values)
     for v in chosen:
-        if v.value is not None and v.n >= rule.min_sample:
-            if holds(rule.comparator, float(v.value), rule.threshold):
-                return v
+        seen = v.value is not None and v.n >= rule.min_sample
+        if seen and holds(rule.comparator, float(v.value or 0.0), rule.threshold):
+            return v
     return None
 
 
@@ -448,9 +448,8 @@ def evidence_notes(
     if ctx.capped_span is not None:
         notes.append(Note("history_capped", value=ctx.capped_span))
     auto = _first(overall.get(AUTOMATED_REPLY_SHARE, ()))
-    if auto is not None and auto.value is not None and auto.n > 0:
-        if float(auto.value) >= AUTOMATED_REPLY_FLAG:
-            notes.append(Note("automated_replies", value=float(auto.value), detail=str(auto.n)))
+    if auto is not None and auto.n > 0 and float(auto.value or 0.0) >= AUTOMATED_REPLY_FLAG:
+        notes.append(Note("automated_replies", value=float(auto.value or 0.0), detail=str(auto.n)))
     cal = rubric.calibration
     if cal and evidence.lookback_days and evidence.lookback_days != cal.lookback_days:
         notes.append(

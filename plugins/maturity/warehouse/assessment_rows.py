@@ -212,9 +212,7 @@ def notes_from_criterion_rows(rows: Sequence[Mapping[Any, Any]]) -> tuple[Note, 
     return tuple(note_from_json(n) for n in rows[0]["evidence_refs"].get("assessment_notes", ()))
 
 
-def criterion_row(
-    scope: Row, position: int, c: CriterionResult, notes: Sequence[Note] = ()
-) -> Row:
+def criterion_row(scope: Row, position: int, c: CriterionResult, notes: Sequence[Note] = ()) -> Row:
     where = f"criterion {c.criterion_id}"
     return {
         **scope,

@@ -137,9 +137,7 @@ def _explain(connection: Connection, org: OrgRow, head: dict[str, object]) -> Ex
             select(t.next_step).where(*step_key).order_by(t.next_step.c.rank)
         ).mappings()
     )
-    assessment = ar.assessment_from_rows(
-        head, criteria, steps, ar.notes_from_criterion_rows(rows)
-    )
+    assessment = ar.assessment_from_rows(head, criteria, steps, ar.notes_from_criterion_rows(rows))
     mv = t.metric_value
     metrics = tuple(
         ar.metric_from_row(r)
@@ -297,5 +295,7 @@ def account_states(
         )
         .order_by(s.c.platform, s.c.handle_lower, s.c.observed_at)
     ).all()
-    last = {(r.platform, r.handle_lower): AccountState(r.platform, r.handle, r.status) for r in rows}
+    last = {
+        (r.platform, r.handle_lower): AccountState(r.platform, r.handle, r.status) for r in rows
+    }
     return tuple(last.values())

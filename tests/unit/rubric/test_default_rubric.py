@@ -201,7 +201,9 @@ def test_declarations_are_corroborated_where_the_brief_pairs_them(rubric: Rubric
     }
     for c in rubric.criteria:
         for r in c.contradicted_when:
-            assert r.why.en and r.why.nl and r.why.en != r.why.nl
+            assert r.why.en
+            assert r.why.nl
+            assert r.why.en != r.why.nl
 
 
 def test_version_rule_calibration_and_changelog(rubric: Rubric) -> None:

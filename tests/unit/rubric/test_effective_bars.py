@@ -21,10 +21,8 @@ VERSIONS = {"2026.11.0": lambda: load_rubric("2026.11.0"), "2026.12.0": load_def
 
 
 def _section(version: str) -> re.Pattern[str]:
-    return re.compile(
-        rf"(<!-- bars:{re.escape(version)}:start -->\n)(.*?)(<!-- bars:{re.escape(version)}:end -->)",
-        re.S,
-    )
+    v = re.escape(version)
+    return re.compile(rf"(<!-- bars:{v}:start -->\n)(.*?)(<!-- bars:{v}:end -->)", re.S)
 
 
 @pytest.mark.parametrize("version", list(VERSIONS))
@@ -48,7 +46,8 @@ def test_the_old_rule_needed_55_percent_to_show_30_and_failed_35_of_50() -> None
     old = load_rubric("2026.11.0")
     assert effective_bar(old.criterion("engagement.response_rate"), 20, old.decision_rule) == 0.55
     bar = effective_bar(old.criterion("converged.response_rate"), 50, old.decision_rule)
-    assert bar is not None and bar > 35 / 50
+    assert bar is not None
+    assert bar > 35 / 50
 
 
 def test_the_new_rule_keeps_the_benchmark_from_the_minimum_sample_on() -> None:
@@ -58,4 +57,5 @@ def test_the_new_rule_keeps_the_benchmark_from_the_minimum_sample_on() -> None:
     for n in (20, 50, 200, 1000):
         assert effective_bar(rate, n, new.decision_rule) == pytest.approx(0.30, abs=1 / n)
     bar = effective_bar(new.criterion("converged.response_rate"), 50, new.decision_rule)
-    assert bar is not None and bar <= 35 / 50
+    assert bar is not None
+    assert bar <= 35 / 50
