@@ -238,7 +238,9 @@ def _lookback(note: Note, lang: str) -> str:
 
 def _undecided(note: Note, lang: str) -> str:
     phase = int(note.value or 0)
-    return f"{'phase' if lang == 'en' else 'fase'} {phase} {UNDECIDED[lang]}"
+    if lang == "en":
+        return f"phase {phase} {UNDECIDED[lang]}"
+    return f"fase {phase} is {UNDECIDED[lang]}"
 
 
 def _unreadable(note: Note, lang: str) -> str:

@@ -350,6 +350,11 @@ def explain_command(
         )
         console.print(
             f"{s.rank}. {escape(label_of(used, s.criterion_id, lang))} ",
-            status_text(s.status.value, lang),
+            status_text(
+                results[s.criterion_id].status.value
+                if s.criterion_id in results
+                else s.status.value,
+                lang,
+            ),
             f"\n   {escape(gap)}" + (f"\n   → {escape(advice)}" if advice else ""),
         )

@@ -212,6 +212,20 @@ def notes_from_criterion_rows(rows: Sequence[Mapping[Any, Any]]) -> tuple[Note, 
     return tuple(note_from_json(n) for n in rows[0]["evidence_refs"].get("assessment_notes", ()))
 
 
+#: The warehouse's status columns allow met, not_met, uncertain and unknown (a CHECK
+#: constraint). A *contradicted* declaration blocks like not_met, so it is stored as not_met with
+#: its ``contradicted_by:`` flag, and read back as contradicted.
+def stored_status(status: Status) -> str:
+    return Status.NOT_MET.value if status == Status.CONTRADICTED else status.value
+
+
+def read_status(value: str, flags: Sequence[str]) -> Status:
+    contradicted = value == Status.NOT_MET.value and any(
+        f.startswith("contradicted_by:") for f in flags
+    )
+    return Status.CONTRADICTED if contradicted else Status(value)
+
+
 def criterion_row(scope: Row, position: int, c: CriterionResult, notes: Sequence[Note] = ()) -> Row:
     where = f"criterion {c.criterion_id}"
     return {
@@ -222,7 +236,7 @@ def criterion_row(scope: Row, position: int, c: CriterionResult, notes: Sequence
         "kind": c.kind,
         "role": c.role,
         "weight": finite(c.weight, f"{where}.weight"),
-        "status": c.status.value,
+        "status": stored_status(c.status),
         "reason": c.reason,
         "checks": [check_to_json(k, f"{where} check {k.platform}") for k in c.checks],
         "evidence_refs": {
@@ -244,7 +258,7 @@ def criterion_from_row(row: Mapping[Any, Any]) -> CriterionResult:
         kind=row["kind"],
         role=row["role"],
         weight=row["weight"],
-        status=Status(row["status"]),
+        status=read_status(row["status"], evidence.get("flags", ())),
         reason=row["reason"],
         checks=tuple(check_from_json(c) for c in row["checks"]),
         metric_values=tuple(metric_from_json(m) for m in evidence["metrics"]),
@@ -260,7 +274,7 @@ def next_step_row(scope: Row, s: NextStep) -> Row:
         "criterion_id": s.criterion_id,
         "phase": int(s.phase),
         "weight": finite(s.weight, f"next step {s.rank}.weight"),
-        "status": s.status.value,
+        "status": stored_status(s.status),
         "gap": s.gap,
     }
 
