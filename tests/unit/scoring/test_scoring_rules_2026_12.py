@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
+from scoring_builders import WINDOW, evidence, fact, mv
 
 from maturity.assessment import Status
 from maturity.confidence import DECLARED_STRENGTH
@@ -21,8 +22,6 @@ from maturity.reasons import note_text
 from maturity.rubric import Rubric, load_default_rubric, load_rubric
 from maturity.sandbox.demo import demo_evidence_path
 from maturity.scoring import score
-
-from scoring_builders import WINDOW, evidence, fact, mv
 
 pytestmark = pytest.mark.unit
 
@@ -53,7 +52,7 @@ def _status(a: object, criterion_id: str) -> Status:
     return next(r.status for r in a.criteria if r.criterion_id == criterion_id)  # type: ignore[attr-defined]
 
 
-# -- 1. unreadable is not immature -------------------------------------------------------------
+# -- 1. unreadable is not immature --------
 
 
 UNREADABLE = (
@@ -107,7 +106,7 @@ def test_a_not_found_account_is_noted_even_when_others_are_read(
     ]
 
 
-# -- 2. declared facts are corroborated and dated ----------------------------------------------
+# -- 2. declared facts are corroborated and dated --------
 
 
 def test_klaverhof_is_formalized_under_both_versions(
@@ -212,7 +211,7 @@ def test_the_executive_sponsor_is_a_phase_4_gate(new: Rubric, demo: dict[str, Or
     assert score(new, without).phase == Phase.ENGAGEMENT
 
 
-# -- 4. decision rules that do not depend on volume ----------------------------------------------
+# -- 4. decision rules that do not depend on volume --------
 
 
 @pytest.mark.parametrize(
@@ -253,7 +252,7 @@ def test_a_gate_short_only_of_sample_size_leaves_the_next_phase_undecided(
     assert not [n for n in score(new, failing).notes if n.code == "next_phase_undecided"]
 
 
-# -- 5. time ----------------------------------------------------------------------------------------
+# -- 5. time --------
 
 PRIOR = PriorAssessment(3, datetime(2026, 5, 4, tzinfo=UTC))
 QUIET = (
@@ -308,7 +307,7 @@ def test_a_window_below_the_rubric_minimum_is_refused(new: Rubric) -> None:
     check_lookback(40, load_rubric("2026.11.0"))  # no calibration: the old version does not check
 
 
-# -- 6. coverage across platforms -------------------------------------------------------------------
+# -- 6. coverage across platforms --------
 
 
 def test_a_platform_without_an_account_is_not_immaturity(
@@ -323,7 +322,7 @@ def test_a_platform_without_an_account_is_not_immaturity(
     assert b.confidence < a.confidence
 
 
-# -- 7. automated replies ------------------------------------------------------------------------
+# -- 7. automated replies --------
 
 
 def test_automated_replies_are_flagged_with_what_was_seen(new: Rubric) -> None:
