@@ -483,7 +483,7 @@ def test_extends_default(tmp_path: Path) -> None:
     assert rubric.rubric == "mine"
 
 
-# ---------------------------------------------------------------- 2026.12.0: versions and new fields
+# ---------------------------------------------------------------- 2026.12.0: versions, fields
 
 
 def test_a_bundled_earlier_version_loads_by_its_version() -> None:
@@ -513,7 +513,8 @@ def test_contradicted_when_is_for_declared_criteria_only(tmp_path: Path) -> None
 def test_a_calibration_minimum_above_the_window_is_refused(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        "extends: default\nrubric: x-test\ncalibration: {lookback_days: 60, min_lookback_days: 90}\n",
+        "extends: default\nrubric: x-test\n"
+        "calibration: {lookback_days: 60, min_lookback_days: 90}\n",
         "bad.yaml",
     )
     assert "min_lookback_days 90 is above lookback_days 60" in load_error(path)
