@@ -168,6 +168,18 @@ def declared_flags(
     return join([out, *(contradiction_reason(v, whys.get(v.metric_id, ""), lang) for v in against)])
 
 
+def unreadable_reason(lang: str = "en") -> str:
+    if lang == "en":
+        return (
+            "no account of the organisation could be read (not found, protected or suspended), "
+            "so nothing was observed"
+        )
+    return (
+        "geen account van de organisatie was te lezen (niet gevonden, afgeschermd of "
+        "geschorst), dus er is niets waargenomen"
+    )
+
+
 def join(reasons: Sequence[str]) -> str:
     return "; ".join(r for r in reasons if r)
 
@@ -283,6 +295,8 @@ def criterion_reason(result: CriterionResult, criterion: Criterion | None, lang:
             return not_declared_reason(criterion.fact or "", lang)
         reason = fact_reason(result.facts[0], criterion.comparator, threshold, lang)
         return declared_flags(reason, criterion, result.flags, result.metric_values, lang)
+    if "no_readable_account" in result.flags:
+        return unreadable_reason(lang)
     if not result.checks:
         return no_value_reason(
             criterion.metric or "", criterion.thresholds(), criterion.comparator, lang

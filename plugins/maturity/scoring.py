@@ -473,11 +473,27 @@ def unreadable(evidence: OrgEvidence) -> bool:
     return bool(evidence.accounts) and not any(a.readable for a in evidence.accounts)
 
 
+def _nothing_observed(results: Sequence[CriterionResult]) -> tuple[CriterionResult, ...]:
+    """With no readable account, what the metrics say (zero accounts, no posts) is not an
+    observation: every observed criterion is unknown, and says why."""
+    reason = reasons.unreadable_reason("en")
+    return tuple(
+        replace(
+            r, status=Status.UNKNOWN, reason=reason, checks=(), flags=("no_readable_account",)
+        )
+        if r.kind == "observed"
+        else r
+        for r in results
+    )
+
+
 def score(rubric: Rubric, evidence: OrgEvidence) -> Assessment:
     """Score one organisation's evidence for one window under ``rubric``."""
-    results = score_criteria(rubric, evidence)
-    attained = phases_attained(results)
     no_readable = unreadable(evidence)
+    results = score_criteria(rubric, evidence)
+    if no_readable:
+        results = _nothing_observed(results)
+    attained = phases_attained(results)
     insufficient = no_readable or all(r.status == Status.UNKNOWN for r in results)
     phase = attained[-1] if attained and not insufficient else None
     reached = len(attained) if not insufficient else 0

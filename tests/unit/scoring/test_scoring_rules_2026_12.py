@@ -337,3 +337,16 @@ def test_automated_replies_are_flagged_with_what_was_seen(new: Rubric) -> None:
 
 def test_window_is_the_builders(new: Rubric) -> None:
     assert WINDOW.end.date() == date(2026, 11, 2)
+
+
+def test_with_no_readable_account_nothing_counts_as_observed(new: Rubric) -> None:
+    from maturity.reasons import criterion_reason
+
+    ev = replace(evidence(mv("presence.accounts_total", 0, 3)), accounts=UNREADABLE)
+    a = score(new, ev)
+    gate = next(r for r in a.criteria if r.criterion_id == "planning.accounts_exist")
+    assert gate.status == Status.UNKNOWN
+    assert "could be read" in gate.reason
+    nl = criterion_reason(gate, new.criterion(gate.criterion_id), "nl")
+    assert "geen account van de organisatie was te lezen" in nl
+    assert a.next_steps[0].gap == gate.reason
