@@ -333,8 +333,10 @@ def _context(rubric: Rubric, evidence: OrgEvidence) -> _Context:
     )
 
 
-def score_criteria(rubric: Rubric, evidence: OrgEvidence) -> tuple[CriterionResult, ...]:
-    ctx = _context(rubric, evidence)
+def score_criteria(
+    rubric: Rubric, evidence: OrgEvidence, ctx: _Context | None = None
+) -> tuple[CriterionResult, ...]:
+    ctx = ctx or _context(rubric, evidence)
     values = ctx.overall or {}
     facts: dict[str, list[DeclaredFact]] = defaultdict(list)
     for f in evidence.facts:
@@ -478,9 +480,7 @@ def _nothing_observed(results: Sequence[CriterionResult]) -> tuple[CriterionResu
     observation: every observed criterion is unknown, and says why."""
     reason = reasons.unreadable_reason("en")
     return tuple(
-        replace(
-            r, status=Status.UNKNOWN, reason=reason, checks=(), flags=("no_readable_account",)
-        )
+        replace(r, status=Status.UNKNOWN, reason=reason, checks=(), flags=("no_readable_account",))
         if r.kind == "observed"
         else r
         for r in results
@@ -490,7 +490,8 @@ def _nothing_observed(results: Sequence[CriterionResult]) -> tuple[CriterionResu
 def score(rubric: Rubric, evidence: OrgEvidence) -> Assessment:
     """Score one organisation's evidence for one window under ``rubric``."""
     no_readable = unreadable(evidence)
-    results = score_criteria(rubric, evidence)
+    ctx = _context(rubric, evidence)
+    results = score_criteria(rubric, evidence, ctx)
     if no_readable:
         results = _nothing_observed(results)
     attained = phases_attained(results)
@@ -512,7 +513,6 @@ def score(rubric: Rubric, evidence: OrgEvidence) -> Assessment:
     if next_phase is not None and not insufficient:
         index += _weighted_share([r for r in results if r.phase == next_phase], (Status.MET,))
 
-    ctx = _context(rubric, evidence)
     notes = evidence_notes(rubric, evidence, ctx, unreadable_only=no_readable)
     if not insufficient and next_phase_undecided(results, next_phase) and next_phase:
         notes.append(Note("next_phase_undecided", value=int(next_phase)))
