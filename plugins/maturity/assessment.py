@@ -15,9 +15,36 @@ class Status(StrEnum):
     NOT_MET = "not_met"
     UNCERTAIN = "uncertain"
     UNKNOWN = "unknown"
+    CONTRADICTED = "contradicted"
+    """A declared fact that observed evidence contradicts; it blocks a gate like not met."""
 
 
 Verdict = Literal["assessed", "insufficient_evidence"]
+
+NoteCode = Literal[
+    "unreadable_account",
+    "registry_not_found",
+    "next_phase_undecided",
+    "lapsed",
+    "history_capped",
+    "automated_replies",
+    "lookback_mismatch",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something a reader must know about an assessment besides its criteria.
+
+    ``detail`` is a code word (an account status, a metric id), never prose: reasons.py turns a
+    note into English or Dutch.
+    """
+
+    code: NoteCode
+    platform: str | None = None
+    account: str | None = None
+    value: float | None = None
+    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +73,9 @@ class CriterionResult:
     checks: tuple[PlatformCheck, ...] = ()
     metric_values: tuple[MetricValue, ...] = ()
     facts: tuple[DeclaredFact, ...] = ()
+    flags: tuple[str, ...] = ()
+    """Code words about the evidence: ``stale`` (a declaration older than the rubric allows),
+    ``contradicted_by:<metric>``, ``too_little_evidence``, ``history_capped``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +107,4 @@ class Assessment:
     platforms_missing: tuple[str, ...]
     criteria: tuple[CriterionResult, ...]
     next_steps: tuple[NextStep, ...]
+    notes: tuple[Note, ...] = ()

@@ -10,3 +10,9 @@ from __future__ import annotations
 QUARANTINE_FACTOR = 0.8
 #: A criterion's evidence counts fully towards confidence from this multiple of its minimum sample.
 FULL_STRENGTH_SAMPLES = 2.0
+#: A declared fact counts for this share of what observed evidence of the same weight counts:
+#: the organisation says it, nobody outside has seen it.
+DECLARED_STRENGTH = 0.6
+#: A declaration older than the rubric's ``stale_after_months`` counts for this share of a
+#: fresh one.
+STALE_FACTOR = 0.5

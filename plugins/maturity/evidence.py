@@ -75,6 +75,34 @@ class DeclaredFact:
     source: str | None = None
 
 
+#: Account statuses that give no observed evidence: the platform does not know the account,
+#: has suspended it, or keeps it protected. A *deleted* account is observed absence instead.
+UNREADABLE_STATUSES: frozenset[str] = frozenset({"not_found", "suspended", "protected"})
+
+
+@dataclass(frozen=True, slots=True)
+class AccountState:
+    """The last status the platform gave for one registered account in the window."""
+
+    platform: str
+    handle: str
+    status: str
+    """One of ``maturity.records.AccountStatus``: active, protected, suspended, deleted,
+    not_found."""
+
+    @property
+    def readable(self) -> bool:
+        return self.status not in UNREADABLE_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class PriorAssessment:
+    """The organisation's latest earlier assessment, for the "lapsed" rule."""
+
+    phase: int | None
+    window_end: datetime
+
+
 @dataclass(frozen=True, slots=True)
 class OrgEvidence:
     """Everything scoring needs for one organisation and one window."""
@@ -88,3 +116,9 @@ class OrgEvidence:
     quarantined_batches: int = 0
     """Batches left out by the quality gates; each lowers confidence."""
     notes: tuple[str, ...] = field(default=())
+    accounts: tuple[AccountState, ...] = ()
+    """The registered accounts and their statuses; empty when not known (an evidence file)."""
+    prior: PriorAssessment | None = None
+    """The latest earlier assessment of the organisation, if any."""
+    lookback_days: int | None = None
+    """The assessment window's length in days as configured (MATURITY_LOOKBACK_DAYS)."""

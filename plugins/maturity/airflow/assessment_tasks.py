@@ -352,6 +352,7 @@ def outcome(shards: Sequence[Mapping[str, Any]], steps: Sequence[Any]) -> JSON:
     failed.
     """
     written: set[str] = set()
+    registry: list[str] = []
     reasons: dict[str, str] = {}
     quarantined: dict[str, dict[str, list[str]]] = {}
     for result in steps:
@@ -359,6 +360,8 @@ def outcome(shards: Sequence[Mapping[str, Any]], steps: Sequence[Any]) -> JSON:
             continue
         if result.get("step") == "score":
             written.update(result.get("done") or {})
+            for summary in (result.get("done") or {}).values():
+                registry.extend((summary or {}).get("warnings") or [])
         if result.get("step") == names.FIRST_ORG_STEP:
             for org_id, summary in (result.get("done") or {}).items():
                 checks = (summary or {}).get("failed_checks") or {}
@@ -367,11 +370,14 @@ def outcome(shards: Sequence[Mapping[str, Any]], steps: Sequence[Any]) -> JSON:
         for org_id, error in (result.get("failed") or {}).items():
             reasons.setdefault(org_id, f"{result.get('step')}: {error}")
     failed = sorted(set(org_ids(shards)) - written)
+    for warning in sorted(registry):  # an account the platform does not know: fix the registry
+        log.warning("registry: %s", warning)
     return {
         "written": sorted(written),
         "failed": failed,
         "reasons": {o: reasons.get(o, "its shard's task failed; see its log") for o in failed},
         "quarantined": dict(sorted(quarantined.items())),
+        **({"registry_warnings": sorted(registry)} if registry else {}),
     }
 
 

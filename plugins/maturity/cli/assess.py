@@ -73,7 +73,7 @@ def _assess_file(input: Path, rubric: Path | None, warehouse: str | None, lang: 
     from rich.console import Console
     from rich.text import Text
 
-    from maturity.cli.render import summary_table
+    from maturity.cli.render import registry_warnings, summary_table
     from maturity.cli.resolve import open_warehouse, resolve_rubric
     from maturity.input_file import load_evidence_file
     from maturity.pipeline.runs import file_digest, rubric_digest
@@ -87,6 +87,8 @@ def _assess_file(input: Path, rubric: Path | None, warehouse: str | None, lang: 
     console = Console(width=max(Console().width, 120))
     title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"
     console.print(summary_table(rows, the_rubric, lang, title))
+    for warning in registry_warnings(rows, lang):
+        console.print(warning)
     console.print(Text(f"Written to {wh.url_masked} ({len(rows)} organisations)."))
 
 
@@ -103,7 +105,7 @@ def _assess_registry(
     from rich.console import Console
     from rich.markup import escape
 
-    from maturity.cli.render import summary_table
+    from maturity.cli.render import registry_warnings, summary_table
     from maturity.errors import InputError, MaturityError
     from maturity.pipeline.inputs import check_inputs
     from maturity.pipeline.settings import PipelineSettings
@@ -123,6 +125,8 @@ def _assess_registry(
     console = Console(width=max(Console().width, 120))
     title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"
     console.print(summary_table(rows, settings.rubric, lang, title))
+    for warning in registry_warnings(rows, lang):
+        console.print(warning)
     console.print(
         f"Written to {escape(settings.warehouse.url_masked)} ({len(rows)} organisations)."
     )

@@ -11,12 +11,12 @@ from maturity.cli.errors import handle_errors
 from maturity.cli.options import Lang, RubricOption, WarehouseOption
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from rich.console import Console
 
-    from maturity.assessment import CriterionResult
-    from maturity.evidence import EvidenceRef
+    from maturity.assessment import Assessment, CriterionResult
+    from maturity.evidence import EvidenceRef, MetricValue
     from maturity.rubric import Criterion, Rubric
     from maturity.warehouse import Warehouse
 
@@ -124,7 +124,7 @@ def _criteria_table(
 def _print_header(console: Console, data: object, lang: str) -> None:
     from rich.markup import escape
 
-    from maturity.cli.render import confidence_text, phase_text
+    from maturity.cli.render import confidence_text, outcome_text
 
     a = data.assessment  # type: ignore[attr-defined]
     run = data.run  # type: ignore[attr-defined]
@@ -132,7 +132,7 @@ def _print_header(console: Console, data: object, lang: str) -> None:
     en = lang == "en"
     console.print(f"[bold]{escape(name)}[/] ({escape(a.org_id)})")
     console.print(
-        f"{'Phase' if en else 'Fase'}: [bold]{phase_text(a.phase, a.verdict, lang)}[/]   "
+        f"{'Phase' if en else 'Fase'}: [bold]{escape(outcome_text(a, lang))}[/]   "
         f"index {a.maturity_index:.2f}   "
         f"{'confidence' if en else 'zekerheid'} ",
         confidence_text(a.confidence, lang),
@@ -150,6 +150,82 @@ def _print_header(console: Console, data: object, lang: str) -> None:
             f"Rubric {a.rubric_id} {a.rubric_version}   code {run.code_version}   run {run.run_id}"
         )
     )
+
+
+#: Inbound figures shown side by side: (metric id, English label, Dutch label).
+INBOUND_FIGURES = (
+    ("responsiveness.inbound_total", "inbound (raw)", "binnenkomend (ruw)"),
+    ("responsiveness.inbound_actionable", "actionable", "te beantwoorden"),
+    ("responsiveness.inbound_excluded_spam", "spam excluded", "spam weggelaten"),
+    ("responsiveness.response_rate_raw", "response rate (raw)", "antwoordpercentage (ruw)"),
+    (
+        "responsiveness.response_rate",
+        "response rate (actionable)",
+        "antwoordpercentage (te beantwoorden)",
+    ),
+    ("responsiveness.automated_reply_share", "automated replies", "automatische antwoorden"),
+)
+
+
+def inbound_line(metrics: Sequence[MetricValue], lang: str) -> str | None:
+    """Raw and actionable inbound figures of the window, side by side; None when none was
+    measured."""
+    from maturity.reasons import fmt
+
+    overall = {v.metric_id: v for v in metrics if v.account is None and v.platform == "all"}
+    parts = []
+    for metric_id, en, nl in INBOUND_FIGURES:
+        v = overall.get(metric_id)
+        if v is None or v.value is None:
+            continue
+        shown = (
+            fmt(float(v.value), lang)
+            if "share" in metric_id or "rate" in metric_id
+            else (f"{float(v.value):.0f}")
+        )
+        parts.append(
+            f"{en if lang == 'en' else nl} {shown}"
+            + (f" (n={v.n})" if "rate" in metric_id or "share" in metric_id else "")
+        )
+    if not parts:
+        return None
+    return ("Inbound: " if lang == "en" else "Binnenkomend: ") + " · ".join(parts)
+
+
+def _print_notes(
+    console: Console, a: Assessment, metrics: Sequence[MetricValue], lang: str
+) -> None:
+    """What a reader must know besides the criteria: unreadable accounts (a registry warning
+    when not found), a lapsed organisation, capped history, automated replies, the window."""
+    from rich.markup import escape
+
+    from maturity.reasons import note_text
+
+    en = lang == "en"
+    unreadable = [n for n in a.notes if n.code == "unreadable_account"]
+    if unreadable:
+        console.print(
+            "[bold yellow]"
+            + ("Accounts that could not be read" if en else "Accounts die niet te lezen waren")
+            + "[/] "
+            + ("(no observed evidence):" if en else "(geen waargenomen bewijs):")
+        )
+        for n in unreadable:
+            console.print(f"  {escape(note_text(n, lang))}")
+    for n in unreadable:
+        if n.detail == "not_found":
+            console.print(
+                "[bold yellow]"
+                + ("Registry warning" if en else "Registerwaarschuwing")
+                + "[/]: "
+                + escape(note_text(n, lang))
+            )
+    for n in a.notes:
+        if n.code in ("lapsed", "history_capped", "automated_replies", "lookback_mismatch"):
+            console.print(f"[yellow]![/] {escape(note_text(n, lang))}")
+    line = inbound_line(metrics, lang)
+    if line:
+        console.print(escape(line))
 
 
 def _print_quarantine(
@@ -252,6 +328,7 @@ def explain_command(
             f"[yellow]Labels unavailable: assessed under {escape(a.rubric_id)} "
             f"{escape(a.rubric_version)}; pass --rubric with that file.[/]"
         )
+    _print_notes(console, a, data.metrics, lang)
     _print_quarantine(console, wh, a.org_id, a.window.start, a.window.end, lang)
     pages = [
         ref.ref for r in a.criteria for v in r.metric_values for ref in v.refs if ref.kind == "page"
@@ -273,6 +350,11 @@ def explain_command(
         )
         console.print(
             f"{s.rank}. {escape(label_of(used, s.criterion_id, lang))} ",
-            status_text(s.status.value, lang),
+            status_text(
+                results[s.criterion_id].status.value
+                if s.criterion_id in results
+                else s.status.value,
+                lang,
+            ),
             f"\n   {escape(gap)}" + (f"\n   → {escape(advice)}" if advice else ""),
         )

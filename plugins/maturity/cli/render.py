@@ -11,22 +11,34 @@ from rich.text import Text
 from maturity.phases import Phase, outcome_labels
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from maturity.assessment import Assessment
+    from maturity.evidence import Window
     from maturity.rubric import Criterion, Rubric
+    from maturity.warehouse import AssessmentSummary, OrgRow
 
 STATUS_STYLE = {
     "met": ("✔", "green"),
     "not_met": ("✘", "red"),
     "uncertain": ("?", "yellow"),
     "unknown": ("·", "dim"),
+    "contradicted": ("≠", "red"),
 }
 STATUS_WORDS = {
-    "en": {"met": "met", "not_met": "not met", "uncertain": "uncertain", "unknown": "unknown"},
+    "en": {
+        "met": "met",
+        "not_met": "not met",
+        "uncertain": "uncertain",
+        "unknown": "unknown",
+        "contradicted": "contradicted",
+    },
     "nl": {
         "met": "voldaan",
         "not_met": "niet voldaan",
         "uncertain": "onzeker",
         "unknown": "onbekend",
+        "contradicted": "tegengesproken",
     },
 }
 HEAD = {
@@ -72,6 +84,29 @@ def phase_text(phase: int | None, verdict: str, lang: str) -> str:
     label = outcome_labels(phase, verdict)[lang]
     numbered = phase is not None and verdict != "insufficient_evidence"
     return f"{phase} {label}" if numbered else label
+
+
+def outcome_text(a: Assessment, lang: str) -> str:
+    """The phase, and when the next phase fails only on sample size, that it cannot be decided
+    yet: "2 Presence; phase 3 cannot be decided yet (too little evidence)"."""
+    from maturity.reasons import note_text
+
+    text = phase_text(a.phase, a.verdict, lang)
+    undecided = [n for n in a.notes if n.code == "next_phase_undecided"]
+    return "; ".join([text, *(note_text(n, lang) for n in undecided)])
+
+
+def registry_warnings(rows: Sequence[tuple[str, Assessment]], lang: str) -> list[Text]:
+    """A warning per account the platform does not know: the registry needs a fix."""
+    from maturity.reasons import note_text
+
+    word = "registry" if lang == "en" else "register"
+    return [
+        Text.assemble((f"{word} ", "yellow"), f"{a.org_id} {note_text(n, lang)}")
+        for _, a in rows
+        for n in a.notes
+        if n.code == "unreadable_account" and n.detail == "not_found"
+    ]
 
 
 def status_text(status: str, lang: str) -> Text:
@@ -171,10 +206,43 @@ def summary_table(
         # Names and labels come from input files: Text, never Rich markup.
         table.add_row(
             Text(name),
-            phase_text(a.phase, a.verdict, lang),
+            Text(outcome_text(a, lang)),
             f"{a.maturity_index:.2f}",
             confidence_text(a.confidence, lang),
             Text(platforms),
             Text(step_txt),
         )
+    return table
+
+
+def side_by_side_table(
+    windows: Sequence[tuple[str, Window]],
+    history: Mapping[str, Sequence[AssessmentSummary]],
+    orgs: Mapping[str, OrgRow],
+    rubric: Rubric,
+    lang: str,
+) -> Table:
+    """Each (organisation, window) with its phase under every stored rubric version, the one
+    just re-scored last, so that a change of rubric shows organisation by organisation."""
+    this = (rubric.rubric, rubric.version)
+    versions = sorted(
+        {(s.rubric_id, s.rubric_version) for hs in history.values() for s in hs} - {this}
+    )
+    columns = [*versions, this]
+    h = HEAD[lang]
+    title = "Side by side" if lang == "en" else "Naast elkaar"
+    table = Table(title=Text(f"{title}: {', '.join(f'{r} {v}' for r, v in columns)}"))
+    table.add_column(h["org"])
+    for r, v in columns:
+        table.add_column(Text(f"{h['phase']} {v}" + ("" if r == rubric.rubric else f" ({r})")))
+    for org_id, w in windows:
+        found = {
+            (s.rubric_id, s.rubric_version): s for s in history.get(org_id, ()) if s.window == w
+        }
+        cells = [
+            phase_text(found[c].phase, found[c].verdict, lang) if c in found else "—"
+            for c in columns
+        ]
+        name = orgs[org_id].name if org_id in orgs else org_id
+        table.add_row(Text(f"{name} {w.start:%Y-%m-%d}–{w.end:%Y-%m-%d}"), *cells)
     return table

@@ -26,7 +26,7 @@ def rescore_command(
     """
     from rich.console import Console
 
-    from maturity.cli.render import summary_table
+    from maturity.cli.render import side_by_side_table, summary_table
     from maturity.cli.resolve import open_warehouse, resolve_rubric
     from maturity.errors import InputError
     from maturity.pipeline.score import rescore_window
@@ -49,4 +49,7 @@ def rescore_command(
         for o, w in windows
     ]
     title = f"Re-scored under {the_rubric.rubric} {the_rubric.version}"
-    Console(width=max(Console().width, 120)).print(summary_table(rows, the_rubric, lang, title))
+    console = Console(width=max(Console().width, 120))
+    console.print(summary_table(rows, the_rubric, lang, title))
+    history = {o: wh.assessment_history(o) for o in {o for o, _ in windows}}
+    console.print(side_by_side_table(windows, history, orgs, the_rubric, lang))

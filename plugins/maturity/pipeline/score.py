@@ -14,7 +14,7 @@ from maturity.shards import Outcome, each
 
 if TYPE_CHECKING:
     from maturity.assessment import Assessment
-    from maturity.evidence import OrgEvidence, Window
+    from maturity.evidence import OrgEvidence, PriorAssessment, Window
     from maturity.input_file import OrgInput
     from maturity.pipeline.settings import PipelineSettings
     from maturity.rubric import Rubric
@@ -33,6 +33,19 @@ def score_and_write(
     assessment = score(rubric, evidence)
     wh.write_assessment(org, evidence, assessment, run)
     return assessment
+
+
+def prior_assessment(wh: Warehouse, org_id: str, aw: Window) -> PriorAssessment | None:
+    """The organisation's latest assessment of a window that ended before ``aw`` did."""
+    from datetime import timedelta
+
+    from maturity.evidence import PriorAssessment
+
+    earlier = wh.latest_assessment(org_id, as_of=aw.end - timedelta(seconds=1))
+    if earlier is None or earlier.assessment.window.end >= aw.end:
+        return None
+    a = earlier.assessment
+    return PriorAssessment(int(a.phase) if a.phase is not None else None, a.window.end)
 
 
 def quarantined_in(wh: Warehouse, org_id: str, aw: Window) -> int:
@@ -54,7 +67,12 @@ def score_org(settings: PipelineSettings, org_id: str, window: Window) -> Summar
     aw = settings.assessment_window(window)
     stored = wh.read_evidence(org_id, aw)
     evidence = replace(
-        stored, platforms_expected=org.platforms, quarantined_batches=quarantined_in(wh, org_id, aw)
+        stored,
+        platforms_expected=org.platforms,
+        quarantined_batches=quarantined_in(wh, org_id, aw),
+        accounts=wh.account_states(org_id, aw.start, aw.end),
+        prior=prior_assessment(wh, org_id, aw),
+        lookback_days=settings.lookback_days,
     )
     digest = registry_digest(org, settings.rubric, settings.lookback_days)
     run = run_info("assess", aw, settings.rubric, digest, settings.trigger)
@@ -66,7 +84,19 @@ def score_org(settings: PipelineSettings, org_id: str, window: Window) -> Summar
         "phase": int(assessment.phase) if assessment.phase else None,
         "maturity_index": assessment.maturity_index,
         "confidence": assessment.confidence,
+        "warnings": registry_warnings(assessment),
     }
+
+
+def registry_warnings(assessment: Assessment) -> list[str]:
+    """One line per account the platform does not know, for the run's report."""
+    from maturity.reasons import note_text
+
+    return [
+        f"{assessment.org_id}: {note_text(n)}"
+        for n in assessment.notes
+        if n.code == "unreadable_account" and n.detail == "not_found"
+    ]
 
 
 def score_orgs(
@@ -129,6 +159,11 @@ def rescore_window(wh: Warehouse, rubric: Rubric, org: OrgRow, window: Window) -
         evidence = replace(
             evidence, platforms_expected=(*a.platforms_covered, *a.platforms_missing)
         )
-    evidence = replace(evidence, quarantined_batches=quarantined_in(wh, org.org_id, window))
+    evidence = replace(
+        evidence,
+        quarantined_batches=quarantined_in(wh, org.org_id, window),
+        accounts=wh.account_states(org.org_id, window.start, window.end),
+        prior=prior_assessment(wh, org.org_id, window),
+    )
     run = run_info("rescore", window, rubric, rubric_digest(rubric), "cli")
     return score_and_write(wh, rubric, org, evidence, run)

@@ -208,6 +208,33 @@ def new_pseudonymiser_from(env: Mapping[str, str] | None = None) -> Pseudonymise
 # -- the pipeline's settings ------------------------------------------------------------------
 
 
+def check_lookback(lookback_days: int, rubric: Rubric) -> None:
+    """Refuse a window shorter than the rubric's minimum; warn about one other than the window
+    its thresholds were calibrated for."""
+    cal = rubric.calibration
+    if cal is None or lookback_days == cal.lookback_days:
+        return
+    if lookback_days < cal.min_lookback_days:
+        raise ConfigError(
+            f"lookback of {lookback_days} days is below the {cal.min_lookback_days} days rubric "
+            f"{rubric.rubric} {rubric.version} needs to judge behaviour",
+            where=LOOKBACK_DAYS,
+            fix=f"set {LOOKBACK_DAYS} to {cal.lookback_days} (the window the rubric is "
+            f"calibrated for), or at least {cal.min_lookback_days}",
+        )
+    _log.warning(
+        "%s is %d days, but rubric %s %s is calibrated for %d days: counts per window and "
+        "minimum samples mean something else; set %s=%d to compare with other assessments",
+        LOOKBACK_DAYS,
+        lookback_days,
+        rubric.rubric,
+        rubric.version,
+        cal.lookback_days,
+        LOOKBACK_DAYS,
+        cal.lookback_days,
+    )
+
+
 @dataclass(frozen=True)
 class PipelineSettings:
     """Where the pipeline reads and writes; built from the environment the Airflow way."""
@@ -267,7 +294,9 @@ class PipelineSettings:
     def rubric(self) -> Rubric:
         from maturity.rubric import load_default_rubric, load_rubric
 
-        return load_rubric(self.rubric_path) if self.rubric_path else load_default_rubric()
+        rubric = load_rubric(self.rubric_path) if self.rubric_path else load_default_rubric()
+        check_lookback(self.lookback_days, rubric)
+        return rubric
 
     @cached_property
     def warehouse(self) -> Warehouse:

@@ -21,6 +21,27 @@ from maturity.rubric.model import Rubric
 from maturity.yamlfile import Document, PathKey, dotted_path, load_document
 
 DEFAULT_RUBRIC_PATH = Path(__file__).with_name("default.yaml")
+#: Earlier versions of the default rubric, kept as data so that stored evidence can be scored
+#: under them again (``maturity rescore --rubric 2026.11.0``).
+VERSIONS_DIR = Path(__file__).with_name("versions")
+
+
+def bundled_versions() -> dict[str, Path]:
+    """The earlier versions of the default rubric that ship with the product, by version."""
+    return {p.stem: p for p in sorted(VERSIONS_DIR.glob("*.yaml"))}
+
+
+def rubric_path(ref: str | Path) -> Path:
+    """A rubric file, or the version of a bundled earlier default rubric (``2026.11.0``)."""
+    path = Path(ref)
+    if path.exists():
+        return path
+    versions = bundled_versions()
+    if str(ref) in versions:
+        return versions[str(ref)]
+    if str(ref) == "default":
+        return DEFAULT_RUBRIC_PATH
+    return path  # load_document says that it does not exist, naming it
 
 
 @dataclass(frozen=True)
@@ -225,7 +246,7 @@ def _check_coverage(rubric: Rubric, doc: Document, origins: dict[str, list[_Orig
 
 def load_rubric(path: str | Path) -> Rubric:
     """Load and validate a rubric file, following ``extends``."""
-    doc, header, goals, criteria = _collect(Path(path))
+    doc, header, goals, criteria = _collect(rubric_path(path))
     data: dict[str, Any] = {
         **header,
         "goals": [e for e, _ in goals],

@@ -64,6 +64,69 @@ def _check_range(kind: object, metric: object, platform: str, value: float) -> N
             raise ValueError(f"{where}: metric '{metric}' cannot be negative")
 
 
+def _known_metric_id(v: str) -> str:
+    if v not in METRICS_BY_ID:
+        raise ValueError(
+            f"unknown metric '{v}'; the metric dictionary (docs/metrics.md) lists the valid ids"
+        )
+    return v
+
+
+class Contradiction(BaseModel):
+    """Observed evidence that contradicts a declared fact: when the organisation-level value of
+    ``metric`` (over all platforms) satisfies ``comparator threshold`` with ``n >= min_sample``,
+    a declaration that meets the criterion is *contradicted*, which blocks a gate."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    metric: str
+    comparator: Comparator
+    threshold: float
+    min_sample: int = Field(default=1, ge=1)
+    why: Text
+
+    @field_validator("metric")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        return _known_metric_id(v)
+
+
+class Calibration(BaseModel):
+    """The assessment window the thresholds were set for. Another MATURITY_LOOKBACK_DAYS warns;
+    one below ``min_lookback_days`` is refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    lookback_days: int = Field(gt=0)
+    min_lookback_days: int = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _order(self) -> Calibration:
+        if self.min_lookback_days > self.lookback_days:
+            raise ValueError(
+                f"min_lookback_days {self.min_lookback_days} is above lookback_days "
+                f"{self.lookback_days}; the minimum cannot exceed the calibrated window"
+            )
+        return self
+
+
+class Declarations(BaseModel):
+    """How declared facts age: older than ``stale_after_months`` (at the window's end) they are
+    *stale* and lower the confidence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    stale_after_months: int = Field(default=18, ge=1, le=120)
+
+
+class ChangeEntry(BaseModel):
+    """One version in the rubric's changelog."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    version: str = Field(min_length=1)
+    changes: tuple[Text, ...] = Field(min_length=1)
+
+
+DecisionRule = Literal["wilson_lower_bound", "point_estimate"]
+
+
 class Criterion(BaseModel):
     """One testable condition of a phase.
 
@@ -89,15 +152,15 @@ class Criterion(BaseModel):
     aggregate: Literal["any", "all"] = "any"
     advice: Text
     goals: tuple[str, ...] = Field(min_length=1)
+    contradicted_when: tuple[Contradiction, ...] = ()
+    needs_full_history: bool = False
+    """True when missing weeks read as silence (posting regularity, dormant accounts): where the
+    platform capped the history, a miss is then undecided instead of not met."""
 
     @field_validator("metric")
     @classmethod
     def _known_metric(cls, v: str | None) -> str | None:
-        if v is not None and v not in METRICS_BY_ID:
-            raise ValueError(
-                f"unknown metric '{v}'; the metric dictionary (docs/metrics.md) lists the valid ids"
-            )
-        return v
+        return None if v is None else _known_metric_id(v)
 
     @field_validator("threshold")
     @classmethod
@@ -124,6 +187,11 @@ class Criterion(BaseModel):
             raise ValueError("an observed criterion names a 'metric' and no 'fact'")
         if self.kind == "declared" and (not self.fact or self.metric):
             raise ValueError("a declared criterion names a 'fact' and no 'metric'")
+        if self.contradicted_when and self.kind != "declared":
+            raise ValueError(
+                "'contradicted_when' is for declared criteria; an observed one is decided by "
+                "its own metric"
+            )
         return self
 
     def thresholds(self) -> dict[str, float]:
@@ -149,6 +217,13 @@ class Rubric(BaseModel):
     title: Text
     goals: tuple[Goal, ...]
     criteria: tuple[Criterion, ...]
+    decision_rule: DecisionRule = "wilson_lower_bound"
+    """How a sampled proportion meets a threshold: ``wilson_lower_bound`` (before 2026.12.0:
+    the whole 95% interval must satisfy it) or ``point_estimate`` (the observed value must,
+    from ``min_sample`` on; see docs/rubric.md)."""
+    calibration: Calibration | None = None
+    declarations: Declarations | None = None
+    changelog: tuple[ChangeEntry, ...] = ()
 
     def for_phase(self, phase: Phase) -> tuple[Criterion, ...]:
         return tuple(c for c in self.criteria if c.phase == phase)

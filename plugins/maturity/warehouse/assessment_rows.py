@@ -8,11 +8,18 @@ set. So an explanation stays true even if the window's evidence is later replace
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from maturity.assessment import Assessment, CriterionResult, NextStep, PlatformCheck, Status
+from maturity.assessment import (
+    Assessment,
+    CriterionResult,
+    NextStep,
+    Note,
+    PlatformCheck,
+    Status,
+)
 from maturity.errors import InputError
 from maturity.evidence import DeclaredFact, EvidenceRef, MetricValue, Window
 from maturity.phases import Phase
@@ -183,7 +190,43 @@ def check_from_json(data: Mapping[str, Any]) -> PlatformCheck:
     )
 
 
-def criterion_row(scope: Row, position: int, c: CriterionResult) -> Row:
+def note_to_json(n: Note) -> Row:
+    return {
+        "code": n.code,
+        "platform": n.platform,
+        "account": n.account,
+        "value": n.value,
+        "detail": n.detail,
+    }
+
+
+def note_from_json(data: Mapping[str, Any]) -> Note:
+    return Note(data["code"], data["platform"], data["account"], data["value"], data["detail"])
+
+
+def notes_from_criterion_rows(rows: Sequence[Mapping[Any, Any]]) -> tuple[Note, ...]:
+    """The assessment's notes, kept with its first criterion row (the assessment table has no
+    JSON column for them)."""
+    if not rows:
+        return ()
+    return tuple(note_from_json(n) for n in rows[0]["evidence_refs"].get("assessment_notes", ()))
+
+
+#: The warehouse's status columns allow met, not_met, uncertain and unknown (a CHECK
+#: constraint). A *contradicted* declaration blocks like not_met, so it is stored as not_met with
+#: its ``contradicted_by:`` flag, and read back as contradicted.
+def stored_status(status: Status) -> str:
+    return Status.NOT_MET.value if status == Status.CONTRADICTED else status.value
+
+
+def read_status(value: str, flags: Sequence[str]) -> Status:
+    contradicted = value == Status.NOT_MET.value and any(
+        f.startswith("contradicted_by:") for f in flags
+    )
+    return Status.CONTRADICTED if contradicted else Status(value)
+
+
+def criterion_row(scope: Row, position: int, c: CriterionResult, notes: Sequence[Note] = ()) -> Row:
     where = f"criterion {c.criterion_id}"
     return {
         **scope,
@@ -193,7 +236,7 @@ def criterion_row(scope: Row, position: int, c: CriterionResult) -> Row:
         "kind": c.kind,
         "role": c.role,
         "weight": finite(c.weight, f"{where}.weight"),
-        "status": c.status.value,
+        "status": stored_status(c.status),
         "reason": c.reason,
         "checks": [check_to_json(k, f"{where} check {k.platform}") for k in c.checks],
         "evidence_refs": {
@@ -201,6 +244,8 @@ def criterion_row(scope: Row, position: int, c: CriterionResult) -> Row:
                 metric_to_json(m, f"{where} metric {m.metric_id}") for m in c.metric_values
             ],
             "facts": [fact_to_json(f, f"{where} fact {f.fact_id}") for f in c.facts],
+            "flags": list(c.flags),
+            **({"assessment_notes": [note_to_json(n) for n in notes]} if notes else {}),
         },
     }
 
@@ -213,11 +258,12 @@ def criterion_from_row(row: Mapping[Any, Any]) -> CriterionResult:
         kind=row["kind"],
         role=row["role"],
         weight=row["weight"],
-        status=Status(row["status"]),
+        status=read_status(row["status"], evidence.get("flags", ())),
         reason=row["reason"],
         checks=tuple(check_from_json(c) for c in row["checks"]),
         metric_values=tuple(metric_from_json(m) for m in evidence["metrics"]),
         facts=tuple(fact_from_json(f) for f in evidence["facts"]),
+        flags=tuple(evidence.get("flags", ())),
     )
 
 
@@ -228,7 +274,7 @@ def next_step_row(scope: Row, s: NextStep) -> Row:
         "criterion_id": s.criterion_id,
         "phase": int(s.phase),
         "weight": finite(s.weight, f"next step {s.rank}.weight"),
-        "status": s.status.value,
+        "status": stored_status(s.status),
         "gap": s.gap,
     }
 
@@ -248,6 +294,7 @@ def assessment_from_rows(
     row: Mapping[Any, Any],
     criteria: tuple[CriterionResult, ...],
     next_steps: tuple[NextStep, ...],
+    notes: tuple[Note, ...] = (),
 ) -> Assessment:
     return Assessment(
         org_id=row["org_id"],
@@ -264,4 +311,5 @@ def assessment_from_rows(
         platforms_missing=tuple(row["platforms_missing"]),
         criteria=criteria,
         next_steps=next_steps,
+        notes=notes,
     )

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Connection, Table, select
 
 from maturity.assessment import Assessment, NextStep, Verdict
 from maturity.errors import InputError
-from maturity.evidence import DeclaredFact, MetricValue, Window
+from maturity.evidence import AccountState, DeclaredFact, MetricValue, Window
 from maturity.phases import Phase
 from maturity.records import AccountSnapshot, Cursor, InboundMessage, Post, ReplyLink
 from maturity.warehouse import assessment_rows as ar
@@ -124,12 +124,12 @@ def _in_window(table: Table, org_id: str, window: Window) -> list[ColumnElement[
 
 def _explain(connection: Connection, org: OrgRow, head: dict[str, object]) -> ExplainData:
     key = [t.criterion_result.c[k] == head[k] for k in t.ASSESSMENT_KEY]
-    criteria = tuple(
-        ar.criterion_from_row(r)
-        for r in connection.execute(
+    rows = list(
+        connection.execute(
             select(t.criterion_result).where(*key).order_by(t.criterion_result.c.position)
         ).mappings()
     )
+    criteria = tuple(ar.criterion_from_row(r) for r in rows)
     step_key = [t.next_step.c[k] == head[k] for k in t.ASSESSMENT_KEY]
     steps: tuple[NextStep, ...] = tuple(
         ar.next_step_from_row(r)
@@ -137,7 +137,7 @@ def _explain(connection: Connection, org: OrgRow, head: dict[str, object]) -> Ex
             select(t.next_step).where(*step_key).order_by(t.next_step.c.rank)
         ).mappings()
     )
-    assessment = ar.assessment_from_rows(head, criteria, steps)
+    assessment = ar.assessment_from_rows(head, criteria, steps, ar.notes_from_criterion_rows(rows))
     mv = t.metric_value
     metrics = tuple(
         ar.metric_from_row(r)
@@ -279,3 +279,23 @@ def read_records(
         inbound=tuple(rr.inbound_from_row(x) for x in inbound),
         reply_links=tuple(rr.reply_from_row(x) for x in links),
     )
+
+
+def account_states(
+    connection: Connection, org_id: str, window_start: datetime, window_end: datetime
+) -> tuple[AccountState, ...]:
+    """The last status of each of the organisation's accounts observed in ``[start, end]``."""
+    s = t.account_snapshot
+    rows = connection.execute(
+        select(s.c.platform, s.c.handle_lower, s.c.handle, s.c.status)
+        .where(
+            s.c.org_id == org_id,
+            s.c.observed_at >= to_utc(window_start),
+            s.c.observed_at <= to_utc(window_end),
+        )
+        .order_by(s.c.platform, s.c.handle_lower, s.c.observed_at)
+    ).all()
+    last = {
+        (r.platform, r.handle_lower): AccountState(r.platform, r.handle, r.status) for r in rows
+    }
+    return tuple(last.values())

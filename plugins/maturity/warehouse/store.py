@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from maturity.assessment import Assessment
 from maturity.connections import WAREHOUSE_CONN_ID as CONN_ID
 from maturity.errors import WarehouseError
-from maturity.evidence import OrgEvidence, Window
+from maturity.evidence import AccountState, OrgEvidence, Window
 from maturity.quality_results import BatchValidation, MetricValidation
 from maturity.records import CollectionBatch, Cursor, ReplyLink
 from maturity.warehouse import (
@@ -200,6 +200,13 @@ class Warehouse:
     ) -> ExplainData | None:
         with self._transaction(f"reading the assessment of {org_id} failed") as connection:
             return reads.latest_assessment(connection, org_id, as_of, rubric_version, rubric_id)
+
+    def account_states(
+        self, org_id: str, window_start: datetime, window_end: datetime
+    ) -> tuple[AccountState, ...]:
+        """The last status of each account of ``org_id`` observed in the window."""
+        with self._transaction(f"reading account statuses of {org_id} failed") as connection:
+            return reads.account_states(connection, org_id, window_start, window_end)
 
     def assessment_history(self, org_id: str) -> list[AssessmentSummary]:
         with self._transaction(f"reading the history of {org_id} failed") as connection:

@@ -139,7 +139,10 @@ def write_assessment(
     metrics = [ar.metric_row(window, m, run.run_id) for m in evidence.metrics]
     facts = [ar.fact_row(window, f, run.run_id) for f in evidence.facts]
     head = ar.assessment_row(assessment, run.code_version, run.run_id)
-    criteria = [ar.criterion_row(key, i, c) for i, c in enumerate(assessment.criteria)]
+    criteria = [
+        ar.criterion_row(key, i, c, assessment.notes if i == 0 else ())
+        for i, c in enumerate(assessment.criteria)
+    ]
     steps = [ar.next_step_row(key, s) for s in assessment.next_steps]
 
     # The organisation upsert comes first: on PostgreSQL it locks the organisation's row, which

@@ -63,3 +63,18 @@ def test_rescore_with_nothing_stored_is_bad_input(tmp_path: Path) -> None:
     out = runner.invoke(app, ["rescore", "--warehouse", url])
     assert out.exit_code == 2
     assert "no stored evidence" in out.output
+
+
+def test_rescore_under_the_earlier_version_shows_both_side_by_side(warehouse_url: URL) -> None:
+    url = warehouse_url.render_as_string(hide_password=False)
+    assert runner.invoke(app, ["assess", "-i", str(DEMO), "--warehouse", url]).exit_code == 0
+    out = runner.invoke(app, ["rescore", "--rubric", "2026.11.0", "--warehouse", url])
+    assert out.exit_code == 0, out.output
+    side = out.output.split("Side by side", 1)[1]
+    header = next(line for line in side.splitlines() if "Organisation" in line)
+    assert header.index("2026.12.0") < header.index("2026.11.0")  # the re-scored version last
+    row = next(line for line in side.splitlines() if "Gemeente Grachtenburg" in line)
+    cells = [c.strip() for c in row.strip("│ ").split("│")]
+    assert cells[1:] == ["3 Engagement", "4 Formalized"]
+    rows = _rows(warehouse_url, "SELECT DISTINCT rubric_version FROM assessment")
+    assert rows == [("2026.11.0",), ("2026.12.0",)]

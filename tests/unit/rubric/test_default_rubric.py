@@ -41,7 +41,12 @@ SEED_GOALS = {
         "p3.risk_training",
         "p3.internal_collaboration",
     ],
-    Phase.FORMALIZED: ["p4.internal_ambassador", "p4.coordination_structure", "p4.org_wide_roles"],
+    Phase.FORMALIZED: [
+        "p4.internal_ambassador",
+        "p4.coordination_structure",
+        "p4.board_support",  # the seed's purpose of phase 4: board and management support
+        "p4.org_wide_roles",
+    ],
     Phase.STRATEGIC: ["p5.strategic_level", "p5.all_staff_aware", "p5.departments_involved"],
     Phase.CONVERGED: ["p6.social_in_every_function", "p6.customer_experience", "p6.one_strategy"],
 }
@@ -88,7 +93,7 @@ def _ids(cell: str) -> set[str]:
 
 def test_identity(rubric: Rubric) -> None:
     assert rubric.rubric == "social-business-maturity"
-    assert rubric.version == "2026.11.0"
+    assert rubric.version == "2026.12.0"
     assert rubric.title.en
     assert rubric.title.nl
     assert rubric.title.en != rubric.title.nl
@@ -160,9 +165,61 @@ def test_presence_asks_for_no_responsiveness(rubric: Rubric) -> None:
         assert not (c.metric or "").startswith(("responsiveness.", "interaction.")), c.id
 
 
-@pytest.mark.parametrize("phase", [Phase.FORMALIZED, Phase.STRATEGIC, Phase.CONVERGED])
+@pytest.mark.parametrize("phase", [Phase.STRATEGIC, Phase.CONVERGED])
 def test_later_gates_mix_observed_and_declared(rubric: Rubric, phase: Phase) -> None:
     assert {c.kind for c in rubric.for_phase(phase) if c.role == "gate"} == {"observed", "declared"}
+
+
+def test_formalized_allows_one_central_account_and_asks_board_support(rubric: Rubric) -> None:
+    """The seed: a central *or* hub-and-spoke structure; board support is phase 4's purpose."""
+    gates = [c for c in rubric.for_phase(Phase.FORMALIZED) if c.role == "gate"]
+    assert all(c.metric != "organisation.functions_with_accounts" for c in gates)
+    assert rubric.criterion("formalized.functions_with_accounts").role == "support"
+    sponsor = [c for c in rubric.criteria if c.fact == "declared.executive_sponsor"]
+    assert [(c.phase, c.role) for c in sponsor] == [(Phase.FORMALIZED, "gate")]
+    # the declared gates of phase 4 are corroborated by the accounts
+    assert all(
+        c.contradicted_when
+        for c in gates
+        if c.kind == "declared" and c.id != "formalized.roles_assigned"
+    )
+
+
+def test_declarations_are_corroborated_where_the_brief_pairs_them(rubric: Rubric) -> None:
+    pairs = {
+        c.fact: {r.metric for r in c.contradicted_when}
+        for c in rubric.criteria
+        if c.contradicted_when
+    }
+    assert pairs == {
+        "declared.governance_structure": {
+            "organisation.hub_spoke_links",
+            "organisation.response_time_spread",
+        },
+        "declared.all_staff_aware": {"organisation.employee_accounts"},
+        "declared.executive_sponsor": {"organisation.executive_accounts"},
+    }
+    for c in rubric.criteria:
+        for r in c.contradicted_when:
+            assert r.why.en
+            assert r.why.nl
+            assert r.why.en != r.why.nl
+
+
+def test_version_rule_calibration_and_changelog(rubric: Rubric) -> None:
+    assert rubric.decision_rule == "point_estimate"
+    assert rubric.calibration is not None
+    assert (rubric.calibration.lookback_days, rubric.calibration.min_lookback_days) == (91, 56)
+    assert rubric.declarations is not None
+    assert rubric.declarations.stale_after_months == 18
+    assert [e.version for e in rubric.changelog][:2] == ["2026.12.0", "2026.11.0"]
+    old = load_rubric("2026.11.0")
+    assert (old.version, old.decision_rule, old.calibration) == (
+        "2026.11.0",
+        "wilson_lower_bound",
+        None,
+    )
+    assert old.criterion("formalized.functions_with_accounts").role == "gate"
 
 
 def test_weights_are_one_to_ten(rubric: Rubric) -> None:

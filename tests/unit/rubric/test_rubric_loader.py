@@ -481,3 +481,40 @@ def test_extends_default(tmp_path: Path) -> None:
     rubric = load_rubric(path)
     assert rubric.criterion("engagement.response_rate").threshold == 0.5
     assert rubric.rubric == "mine"
+
+
+# ---------------------------------------------------------------- 2026.12.0: versions, fields
+
+
+def test_a_bundled_earlier_version_loads_by_its_version() -> None:
+    from maturity.rubric.loader import bundled_versions
+
+    assert "2026.11.0" in bundled_versions()
+    old = load_rubric("2026.11.0")
+    assert old.version == "2026.11.0"
+    assert old.decision_rule == "wilson_lower_bound"
+
+
+def test_contradicted_when_is_for_declared_criteria_only(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "extends: default\nrubric: x-test\ncriteria:\n"
+        "  - id: engagement.response_rate\n"
+        "    contradicted_when:\n"
+        "      - {metric: organisation.employee_accounts, comparator: '<=', threshold: 0,"
+        " why: {en: a, nl: b}}\n",
+        "bad.yaml",
+    )
+    msg = load_error(path)
+    assert "engagement.response_rate" in msg
+    assert "'contradicted_when' is for declared criteria" in msg
+
+
+def test_a_calibration_minimum_above_the_window_is_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "extends: default\nrubric: x-test\n"
+        "calibration: {lookback_days: 60, min_lookback_days: 90}\n",
+        "bad.yaml",
+    )
+    assert "min_lookback_days 90 is above lookback_days 60" in load_error(path)

@@ -20,7 +20,7 @@ INTENDED: dict[str, Phase | None] = {
     "gemeente-duinwijk": Phase.STRATEGIC,
     "polderstroom-energie": Phase.CONVERGED,
     "woonstichting-klaverhof": Phase.FORMALIZED,
-    "gemeente-grachtenburg": Phase.FORMALIZED,
+    "gemeente-grachtenburg": Phase.ENGAGEMENT,
     "waterschap-veenland-oost": Phase.ENGAGEMENT,
     "tulpenveld-verzekeringen": Phase.ENGAGEMENT,
     "gemeente-kanaalzijde": Phase.ENGAGEMENT,
