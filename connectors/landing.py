@@ -14,6 +14,11 @@ the platform's assembler needs to turn them into records again (the run's contex
 last, so a crashed run leaves the previous manifest in place. Every file is written to a
 temporary name and renamed.
 
+The manifest also keeps a *resume marker* per scheduler run (``completed``: the run keys, e.g.
+an Airflow DAG run's id, whose collection of this account and window completed; see
+:meth:`AccountLanding.mark_completed`). A retry of the same run skips an account whose marker
+is there; a run with another key collects it again, incrementally.
+
 Envelopes hold the request route and concrete path, the query parameters with anything secret
 removed, ``fetched_at`` (metadata only: no record is derived from it), the HTTP status, the
 rate-limit headers and nothing else of the headers, and the body's SHA-256.
@@ -39,6 +44,8 @@ from maturity.evidence import Window
 from maturity.records import PageRef
 
 MANIFEST = "manifest.json"
+COMPLETED = "completed"
+"""The manifest's list of resume markers: run keys whose collection of the account completed."""
 SHARED_ORG = "_shared"
 _SECRET_PARAM = re.compile(
     r"(access|refresh|bearer|auth|id|oauth)_?token|secret|passw|api_?key|^key$|signature|^code$"
@@ -226,26 +233,69 @@ class AccountLanding:
         shas = [p["sha256"] for p in pages]
         if not any([p["sha256"] for p in r["pages"]] == shas for r in runs):
             runs.append(run)
-        manifest = {
+        self._write_manifest(runs, _read_completed(self.directory))
+
+    def mark_completed(self, run_key: str) -> None:
+        """Record that run ``run_key`` (a scheduler run's id) completed this account's
+        collection of the window: a retry of that run skips the account
+        (:meth:`Landing.completed`). Called after the account's run was committed and its
+        records were assembled, so a marker never names an account that failed."""
+        if not run_key:
+            raise ValueError("a resume marker needs a run key")
+        runs = _read_runs_raw(self.directory)
+        if not runs:
+            raise ValueError(
+                f"nothing was committed for {self.platform}:{self.handle} in {self.directory}; "
+                "commit the run before marking it completed"
+            )
+        completed = _read_completed(self.directory)
+        if run_key not in completed:
+            self._write_manifest(runs, [*completed, run_key])
+
+    def _write_manifest(self, runs: list[dict[str, Any]], completed: list[str]) -> None:
+        manifest: dict[str, Any] = {
             "platform": self.platform,
             "org_id": self.org_id,
             "handle": self.handle,
             "window": {"start": self.window.start.isoformat(), "end": self.window.end.isoformat()},
             "runs": runs,
         }
+        if completed:
+            manifest[COMPLETED] = completed
         data = json.dumps(manifest, indent=1, sort_keys=True, default=str).encode()
         write_atomic(self.directory / MANIFEST, data)
 
 
-def _read_runs_raw(directory: Path) -> list[dict[str, Any]]:
+def _read_manifest_raw(directory: Path) -> dict[str, Any] | None:
     try:
         manifest = json.loads((directory / MANIFEST).read_bytes())
     except FileNotFoundError:
-        return []
+        return None
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"the landing manifest is not valid JSON ({exc.msg})", where=str(directory / MANIFEST)
+            f"the landing manifest is not valid JSON ({exc.msg})",
+            where=str(directory / MANIFEST),
+            fix="restore the manifest from a backup or collect the window again",
         ) from None
+    if not isinstance(manifest, dict):
+        raise InputError(
+            "the landing manifest is not a JSON object",
+            where=str(directory / MANIFEST),
+            fix="restore the manifest from a backup or collect the window again",
+        )
+    return manifest
+
+
+def _read_completed(directory: Path) -> list[str]:
+    manifest = _read_manifest_raw(directory)
+    found = (manifest or {}).get(COMPLETED) or []
+    return [str(k) for k in found] if isinstance(found, list) else []
+
+
+def _read_runs_raw(directory: Path) -> list[dict[str, Any]]:
+    manifest = _read_manifest_raw(directory)
+    if manifest is None:
+        return []
     if "runs" in manifest:
         return list(manifest["runs"])
     return [{"pages": manifest["pages"], "context": manifest.get("context") or {}}]
@@ -264,6 +314,14 @@ class Landing:
 
     def shared(self, platform: str, name: str, window: Window) -> AccountLanding:
         return self.account(platform, SHARED_ORG, name, window)
+
+    def completed(
+        self, platform: str, org_id: str, handle: str, window: Window, run_key: str
+    ) -> bool:
+        """Whether run ``run_key`` already completed this account's collection of ``window``
+        (its resume marker is in the manifest, with at least one committed run)."""
+        directory = self.account(platform, org_id, handle, window).directory
+        return run_key in _read_completed(directory) and bool(_read_runs_raw(directory))
 
 
 def read_page(root: Path, ref: Mapping[str, str]) -> LandedPage:

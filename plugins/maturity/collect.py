@@ -1,8 +1,12 @@
 """One collection run over a registry and a window, without a scheduler.
 
-Airflow maps one task per account onto the same functions; the CLI calls
+Airflow maps one task per shard of accounts onto the same functions; the CLI calls
 :func:`collect_registry` or :func:`replay`. An account that fails is reported in
 :attr:`CollectionRun.failures` and the others go on.
+
+A run with a ``resume`` key (the Airflow DAG run's id) leaves a marker in each account's
+landing manifest when its collection completes; a retry with the same key takes those
+accounts from the landing and fetches only the others (``maturity.connectors.landing``).
 """
 
 from __future__ import annotations
@@ -106,6 +110,7 @@ def _collect_platform(
     cursors_lookup: CursorsLookup,
     run: CollectionRun,
     on_account: Callable[[Target], None],
+    resume: str | None = None,
 ) -> None:
     try:
         connector.prepare(platform_targets, window, landing)
@@ -128,9 +133,50 @@ def _collect_platform(
                 AccountIssue(account.platform, target.org_id, account.handle, exc.render())
             )
             continue
+        if resume:
+            landing.account(account.platform, target.org_id, account.handle, window).mark_completed(
+                resume
+            )
         run.append(batch)
         for note in connector.notes:
             run.notes.append(AccountIssue(account.platform, target.org_id, account.handle, note))
+
+
+def _resume(
+    landing: Any,
+    landing_dir: Path,
+    platform_targets: Sequence[Target],
+    window: Window,
+    pseudonymiser: Pseudonymise,
+    resume: str | None,
+    run: CollectionRun,
+) -> list[Target]:
+    """The targets still to fetch: with a ``resume`` key, those whose collection in this run
+    completed earlier (an earlier attempt of the task) are taken from the landing instead."""
+    if not resume:
+        return list(platform_targets)
+    todo = []
+    for target in platform_targets:
+        account = target.account
+        if not landing.completed(account.platform, target.org_id, account.handle, window, resume):
+            todo.append(target)
+            continue
+        found = replay_account(landing_dir, target, window, pseudonymiser)
+        if found is None:
+            todo.append(target)
+            continue
+        log.info(
+            "%s:%s (%s): already collected by %s for this window; not fetched again",
+            account.platform,
+            account.handle,
+            target.org_id,
+            resume,
+        )
+        batch, context = found
+        run.append(batch)
+        for note in context.notes:
+            run.notes.append(AccountIssue(account.platform, target.org_id, account.handle, note))
+    return todo
 
 
 def collect_registry(
@@ -146,6 +192,7 @@ def collect_registry(
     clock: Callable[[], float] | None = None,
     only: Callable[[Target], bool] | None = None,
     on_account: Callable[[Target], None] | None = None,
+    resume: str | None = None,
 ) -> CollectionRun:
     """Collect every X and Reddit account of ``registry`` over ``window``, landing raw pages.
 
@@ -158,6 +205,11 @@ def collect_registry(
     the whole window however often the window was collected.
 
     ``on_account`` is told each account as its collection starts (a progress display).
+
+    ``resume`` is the scheduler run's key (an Airflow DAG run id): each account whose
+    collection completes is marked with it in its landing manifest, and an account already
+    marked with it (an earlier attempt of the same run) is replayed from the landing instead
+    of fetched again. A run with another key, or none, fetches every account.
     """
     from maturity.connectors.landing import Landing
 
@@ -169,6 +221,9 @@ def collect_registry(
 
     for platform, settings in ((X, x_settings), (REDDIT, reddit_settings)):
         platform_targets = [t for t in all_targets if t.account.platform == platform]
+        platform_targets = _resume(
+            landing, Path(landing_dir), platform_targets, window, pseudonymiser, resume, run
+        )
         if not platform_targets:
             continue
         connector = _connector(platform, settings, pseudonymiser, sleep, clock)
@@ -192,6 +247,7 @@ def collect_registry(
                 lookup,
                 run,
                 on_account or (lambda target: None),
+                resume,
             )
         finally:
             connector.close()

@@ -24,11 +24,16 @@ def collect_accounts(
     platform: str,
     accounts: Sequence[tuple[str, str]],
     window: Window,
+    *,
+    resume: str | None = None,
 ) -> Outcome[Summary]:
     """Fetch the pages of several ``(org_id, handle)`` accounts on ``platform`` for the
     collection window and land them verbatim, with one connector (one client, one users
     lookup per 100 handles). Keyed ``platform:handle``; one account failing does not stop the
-    others."""
+    others.
+
+    ``resume`` (the DAG run's id) makes a retry of the same run skip the accounts it already
+    collected (:func:`maturity.collect.collect_registry`)."""
     from maturity.collect import collect_registry
     from maturity.platforms import REDDIT, X
 
@@ -67,6 +72,7 @@ def collect_accounts(
         pseudonymiser=settings.pseudonymiser,
         cursors_lookup=settings.warehouse.read_cursor,
         only=lambda t: t.account.platform == platform and (t.org_id, t.account.handle) in wanted,
+        resume=resume,
     )
     batches = {(b.org_id, b.handle): b for b in run}
     for issue in run.failures:
