@@ -128,6 +128,13 @@ class Envelope:
     rate_limit: dict[str, str]
     sha256: str
     size: int
+    redacted: str | None = None
+    """Why items were taken out of the page after it landed (content the platform no longer
+    serves, see :func:`redact_pages`); ``sha256`` and ``size`` are then the redacted body's."""
+
+    def to_json(self) -> bytes:
+        meta = {k: v for k, v in self.__dict__.items() if k != "redacted" or v}
+        return json.dumps(meta, indent=1, sort_keys=True).encode()
 
 
 @dataclass(frozen=True)
@@ -203,8 +210,7 @@ class AccountLanding:
             size=len(body),
         )
         write_atomic(page_path, body)
-        meta = json.dumps(envelope.__dict__, indent=1, sort_keys=True).encode()
-        write_atomic(page_path.with_suffix(".meta.json"), meta)
+        write_atomic(page_path.with_suffix(".meta.json"), envelope.to_json())
         ref = PageRef(
             path=page_path.relative_to(self.root).as_posix(), sha256=sha, endpoint=endpoint
         )
@@ -380,3 +386,73 @@ def read_manifest(
     """The pages and context of the last complete run for this account and window, if any."""
     runs = read_runs(root, platform, org_id, handle, window)
     return runs[-1] if runs else None
+
+
+def redact_pages(
+    root: Path,
+    account_dir: Path,
+    endpoints: Iterable[str],
+    rewrite: Callable[[Any], Any | None],
+    why: str,
+    windows: Iterable[Window] | None = None,
+) -> list[str]:
+    """Take items out of an account's landed pages: every page of ``endpoints`` under
+    ``account_dir`` (in ``windows``, or every window) whose JSON ``rewrite`` changes (it
+    returns the new JSON, or ``None`` to leave the page as it is).
+
+    The page keeps its path (its evidence id); its body, its envelope's ``sha256`` and
+    ``size`` (with ``redacted`` set to ``why``) and every manifest reference to it are
+    rewritten, each atomically, so the landing still replays. Pages that are not JSON are
+    left alone (nothing can be read out of them either). Returns the paths rewritten,
+    relative to ``root``."""
+    wanted = set(endpoints)
+    dirs = (
+        [account_dir / window_dir(w) for w in windows]
+        if windows is not None
+        else sorted(p for p in account_dir.glob("*") if window_of_dir(p.name) is not None)
+    )
+    done: list[str] = []
+    for directory in dirs:
+        changed: dict[str, str] = {}
+        for endpoint in sorted(wanted):
+            for page in sorted((directory / _segment(endpoint)).glob("*.json")):
+                if page.name.endswith(".meta.json"):
+                    continue
+                new_sha = _redact_page(page, rewrite, why)
+                if new_sha is not None:
+                    changed[page.relative_to(root).as_posix()] = new_sha
+        if changed:
+            _rewrite_refs(directory, changed)
+            done.extend(sorted(changed))
+    return done
+
+
+def _redact_page(page: Path, rewrite: Callable[[Any], Any | None], why: str) -> str | None:
+    try:
+        body = json.loads(page.read_bytes())
+    except (ValueError, FileNotFoundError):
+        return None
+    new = rewrite(body)
+    if new is None:
+        return None
+    data = json.dumps(new, separators=(",", ":"), sort_keys=True).encode()
+    sha = hashlib.sha256(data).hexdigest()
+    meta_path = page.with_suffix(".meta.json")
+    meta = json.loads(meta_path.read_bytes())
+    envelope = Envelope(**{**meta, "sha256": sha, "size": len(data), "redacted": why})
+    write_atomic(page, data)
+    write_atomic(meta_path, envelope.to_json())
+    return sha
+
+
+def _rewrite_refs(directory: Path, changed: Mapping[str, str]) -> None:
+    manifest = _read_manifest_raw(directory)
+    if manifest is None:
+        return
+    runs = manifest.get("runs") or [{"pages": manifest.get("pages") or []}]
+    for run in runs:
+        for ref in run.get("pages") or []:
+            if ref.get("path") in changed:
+                ref["sha256"] = changed[ref["path"]]
+    data = json.dumps(manifest, indent=1, sort_keys=True, default=str).encode()
+    write_atomic(directory / MANIFEST, data)

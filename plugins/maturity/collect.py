@@ -23,6 +23,7 @@ from maturity.platforms import REDDIT, X
 if TYPE_CHECKING:
     from maturity.connectors.base import Assembler, Connector, Pseudonymise, Target
     from maturity.connectors.context import AssemblyContext
+    from maturity.connectors.merge import Gone
     from maturity.connectors.settings import RedditSettings, XSettings
     from maturity.evidence import Window
     from maturity.records import CollectionBatch, Cursor
@@ -260,43 +261,68 @@ def _assemblers() -> dict[str, Assembler[Any]]:
     return {X: x_assembler.assemble, REDDIT: reddit_assembler.assemble}
 
 
+def _assembled_runs(
+    landing_dir: Path, target: Target, window: Window, pseudonymiser: Pseudonymise
+) -> tuple[list[tuple[CollectionBatch, AssemblyContext]], list[MaturityError]]:
+    """Every landed run of the account and window assembled, oldest first, and the errors of
+    the runs that could not be."""
+    from maturity.connectors.landing import read_runs
+
+    account = target.account
+    runs = read_runs(Path(landing_dir), account.platform, target.org_id, account.handle, window)
+    assemble = _assemblers()[account.platform]
+    assembled: list[tuple[CollectionBatch, AssemblyContext]] = []
+    errors: list[MaturityError] = []
+    for pages, ctx in runs:
+        try:
+            assembled.append((assemble(pages, ctx, target, window, pseudonymiser), ctx))
+        except MaturityError as exc:
+            errors.append(exc)
+    return assembled, errors
+
+
+def _gone(platform: str, assembled: Sequence[tuple[CollectionBatch, AssemblyContext]]) -> Gone:
+    from maturity.connectors.merge import coverage, gone
+
+    return gone([(b, coverage(platform, ctx, b)) for b, ctx in assembled])
+
+
+def gone_in_landing(
+    landing_dir: Path, target: Target, window: Window, pseudonymiser: Pseudonymise
+) -> Gone:
+    """What the account's later runs of ``window`` show the platform no longer serves
+    (:func:`maturity.connectors.merge.gone`): deleted items, or a withdrawn account."""
+    assembled, _ = _assembled_runs(landing_dir, target, window, pseudonymiser)
+    return _gone(target.account.platform, assembled)
+
+
 def replay_account(
     landing_dir: Path, target: Target, window: Window, pseudonymiser: Pseudonymise
 ) -> tuple[CollectionBatch, AssemblyContext] | None:
     """One account's batch for ``window`` from the landing alone, every landed run assembled
-    and merged (the first run that saw an item wins), with the last assembled run's context;
-    ``None`` when nothing landed.
+    and merged (the first run that saw an item wins; what a later run shows the platform no
+    longer serves is left out), with the last assembled run's context; ``None`` when nothing
+    landed.
 
     A run that cannot be assembled (a malformed page the collection already failed on) is
     left out with a note naming why, so a later good run of the window is used; when no run
     can be assembled the first run's error is raised."""
     from dataclasses import replace
 
-    from maturity.connectors.landing import read_runs
     from maturity.connectors.merge import merge_batches
 
-    account = target.account
-    runs = read_runs(Path(landing_dir), account.platform, target.org_id, account.handle, window)
-    if not runs:
+    assembled, skipped = _assembled_runs(landing_dir, target, window, pseudonymiser)
+    if not assembled:
+        if skipped:
+            raise skipped[0]
         return None
-    assemble = _assemblers()[account.platform]
-    batches: list[CollectionBatch] = []
-    context: AssemblyContext | None = None
-    skipped: list[MaturityError] = []
-    for pages, ctx in runs:
-        try:
-            batches.append(assemble(pages, ctx, target, window, pseudonymiser))
-        except MaturityError as exc:
-            skipped.append(exc)
-            continue
-        context = ctx
-    if context is None:
-        raise skipped[0]
+    context = assembled[-1][1]
     notes = tuple(
         f"a landed run of this window was left out: {exc.render().splitlines()[0]}"
         for exc in skipped
     )
-    return merge_batches(batches), replace(context, notes=(*context.notes, *notes))
+    merged = merge_batches([b for b, _ in assembled], _gone(target.account.platform, assembled))
+    return merged, replace(context, notes=(*context.notes, *notes))
 
 
 def replay(
