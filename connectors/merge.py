@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from maturity.connectors.context import AssemblyContext, EndpointPlan
-from maturity.platforms import X
+from maturity.platforms import REDDIT, X
 from maturity.records import CollectionBatch, Cursor
 
 WITHDRAWN = frozenset({"protected", "suspended", "deleted"})
@@ -52,15 +52,19 @@ def coverage(
     """The page endpoints a run read in full, each with its plan: from the plan's lower bound
     (or ``since_id``) to the window's end, and not cut short by a cap (a truncated cursor).
 
-    Only X timelines are read this way; a Reddit listing shows a deleted item as ``[deleted]``
-    rather than leaving it out, so absence there proves nothing (see docs/security.md)."""
-    if platform != X:
-        return {}
+    X: the account's timeline and mentions. Reddit: the account's own submissions and
+    comments (a deleted one leaves the user's listings; elsewhere Reddit shows a deleted item
+    as ``[deleted]`` instead, which :func:`gone` reads from the item itself)."""
+    from maturity.connectors import reddit_assembler as ra
     from maturity.connectors.x_assembler import CURSOR_ENDPOINT
 
+    read = {
+        X: CURSOR_ENDPOINT,
+        REDDIT: {ra.SUBMITTED: ra.LISTINGS[ra.SUBMITTED], ra.COMMENTS: ra.LISTINGS[ra.COMMENTS]},
+    }.get(platform, {})
     truncated = {c.endpoint for c in batch.cursors if c.truncated}
     out: dict[str, EndpointPlan] = {}
-    for endpoint, name in CURSOR_ENDPOINT.items():
+    for endpoint, name in read.items():
         plan = context.plans.get(name)
         if plan is not None and name not in truncated:
             out[endpoint] = plan
@@ -82,11 +86,16 @@ def gone(runs: Sequence[tuple[CollectionBatch, Mapping[str, EndpointPlan]]]) -> 
     each with its :func:`coverage`.
 
     An item is gone when the last run that covered its endpoint and time did not see it (a run
-    sees an item it recorded or skipped); an item seen again later is not. The account is
-    withdrawn when its latest run's snapshot says so."""
+    sees an item it recorded or skipped), or when a later run shows it with Reddit's
+    ``[deleted]`` / ``[removed]`` author where an earlier one had a person or the
+    organisation; an item seen again later (with its author) is not. The account is withdrawn
+    when its latest run's snapshot says so."""
+    from maturity.connectors.reddit_assembler import GONE
+
     if not runs:
         return Gone()
     where: dict[tuple[str, str], tuple[str | None, datetime]] = {}
+    authored: set[tuple[str, str]] = set()
     seen_last: dict[tuple[str, str], bool] = {}
     for batch, covered in runs:
         items = [("post", p.post_id, p.created_at, p.source) for p in batch.posts] + [
@@ -94,9 +103,17 @@ def gone(runs: Sequence[tuple[CollectionBatch, Mapping[str, EndpointPlan]]]) -> 
         ]
         for kind, item_id, at, source in items:
             where.setdefault((kind, item_id), (source.endpoint if source else None, at))
+        authored |= {("post", p.post_id) for p in batch.posts} | {
+            ("inbound", m.message_id) for m in batch.inbound if m.author not in GONE
+        }
         seen = {i for _, i, _, _ in items} | {s.item_id for s in batch.skipped if s.item_id}
+        blanked = {m.message_id for m in batch.inbound if m.author in GONE}
         for key, (endpoint, at) in where.items():
-            if key[1] in seen:
+            if key[1] in blanked:
+                if key not in authored:
+                    continue  # never seen with an author: kept as Reddit shows it
+                seen_last[key] = False
+            elif key[1] in seen:
                 seen_last[key] = True
             elif (plan := covered.get(endpoint or "")) and _covered(
                 plan, key[1], at, batch.window_end
@@ -132,6 +149,7 @@ def merge_batches(
     if not batches:
         raise ValueError("nothing to merge")
     without = without or Gone()
+    dropped = without.posts | without.inbound
     first = batches[0]
     if len(batches) == 1 and not without:
         return first
@@ -139,13 +157,10 @@ def merge_batches(
         p.post_id: p
         for b in reversed(batches)
         for p in b.posts
-        if not without.withdrawn and p.post_id not in without.posts
+        if not without.withdrawn and p.post_id not in dropped
     }
     inbound = {
-        m.message_id: m
-        for b in reversed(batches)
-        for m in b.inbound
-        if m.message_id not in without.inbound
+        m.message_id: m for b in reversed(batches) for m in b.inbound if m.message_id not in dropped
     }
     order = batches if without.withdrawn else list(reversed(batches))
     snapshots = {(s.handle.lower(), s.observed_at): s for b in order for s in b.snapshots}

@@ -32,12 +32,14 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from maturity.connectors.landing import window_of_dir
 from maturity.errors import InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from maturity.connectors.base import Target
     from maturity.connectors.merge import Gone
     from maturity.evidence import Window
@@ -222,12 +224,13 @@ def purge_gone(
       pages, a withdrawn account's posts in every window), each page keeping its path.
 
     The warehouse goes first: if the landing is not finished, the next collection finds the
-    same items gone again and finishes it. Only X is read this way today (see
-    :func:`maturity.connectors.merge.coverage`)."""
+    same items gone again and finishes it."""
+    from maturity.connectors import reddit_assembler as ra
     from maturity.connectors import x_assembler as xa
     from maturity.connectors.landing import Landing, redact_pages
+    from maturity.connectors.reddit import without_things
     from maturity.connectors.x import without_tweets
-    from maturity.platforms import X
+    from maturity.platforms import REDDIT, X
 
     account = target.account
     rows = None
@@ -239,26 +242,33 @@ def purge_gone(
             withdrawn=(target.org_id, account.handle) if gone.withdrawn else None,
         )
     pages: list[str] = []
+    if account.platform not in (X, REDDIT):
+        return GonePurge(rows, ())
+    account_dir = (
+        Landing(landing_root)
+        .account(account.platform, target.org_id, account.handle, window)
+        .directory.parent
+    )
     if account.platform == X:
-        account_dir = (
-            Landing(landing_root).account(X, target.org_id, account.handle, window).directory.parent
+        listings: tuple[str, ...] = (xa.TWEETS, xa.MENTIONS)
+        own: tuple[str, ...] = (xa.TWEETS,)
+        rewrite: Callable[[frozenset[str] | None], Callable[[Any], Any]] = without_tweets
+    else:
+        listings = (*ra.LISTINGS, ra.TREE)
+        own = (ra.SUBMITTED, ra.COMMENTS)
+        rewrite = without_things
+    deleted = gone.posts | gone.inbound
+    if deleted:
+        pages += redact_pages(
+            landing_root,
+            account_dir,
+            listings,
+            rewrite(frozenset(deleted)),
+            "deleted on the platform",
+            windows=[window],
         )
-        deleted = gone.posts | gone.inbound
-        if deleted:
-            pages += redact_pages(
-                landing_root,
-                account_dir,
-                (xa.TWEETS, xa.MENTIONS),
-                without_tweets(frozenset(deleted)),
-                "deleted on the platform",
-                windows=[window],
-            )
-        if gone.withdrawn:
-            pages += redact_pages(
-                landing_root,
-                account_dir,
-                (xa.TWEETS,),
-                without_tweets(None),
-                f"the account became {gone.withdrawn}",
-            )
+    if gone.withdrawn:
+        pages += redact_pages(
+            landing_root, account_dir, own, rewrite(None), f"the account became {gone.withdrawn}"
+        )
     return GonePurge(rows, tuple(pages))

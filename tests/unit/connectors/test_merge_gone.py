@@ -11,7 +11,15 @@ import pytest
 from maturity.connectors.context import EndpointPlan, XContext
 from maturity.connectors.merge import Gone, coverage, gone, merge_batches
 from maturity.connectors.x_assembler import MENTIONS, TWEETS
-from maturity.records import AccountSnapshot, CollectionBatch, Cursor, PageRef, Post, SkippedItem
+from maturity.records import (
+    AccountSnapshot,
+    CollectionBatch,
+    Cursor,
+    InboundMessage,
+    PageRef,
+    Post,
+    SkippedItem,
+)
 
 pytestmark = pytest.mark.unit
 T0 = datetime(2026, 10, 1, tzinfo=UTC)
@@ -80,3 +88,41 @@ def test_an_account_that_withdrew_loses_its_posts_and_keeps_its_latest_status(
 def test_a_handle_that_no_longer_resolves_is_not_a_withdrawal() -> None:
     first = _batch(_post("1", 1))
     assert not gone([(first, _read_from(0)), (_batch(status="not_found"), {})])
+
+
+def _message(mid: str, author: str) -> InboundMessage:
+    return InboundMessage("reddit", mid, "org", "acme", author, T0, "comment")
+
+
+def test_a_reddit_item_whose_author_became_deleted_is_gone() -> None:
+    first = replace(_batch(), inbound=(_message("t1_a", "anon:" + "A" * 26),))
+    blanked = replace(_batch(), inbound=(_message("t1_a", "[deleted]"),))
+    found = gone([(first, {}), (blanked, {})])
+    assert found == Gone(inbound=frozenset({"t1_a"}))
+    assert merge_batches([first, blanked], found).inbound == ()
+    # shown as [deleted] from the start: kept as Reddit shows it (no author to protect)
+    assert not gone([(blanked, {}), (blanked, {})])
+    # an own post that a later run sees, deleted, as someone else's [deleted] comment
+    own = replace(_batch(), posts=(replace(_post("t1_a", 1), platform="reddit"),))
+    found = gone([(own, {}), (blanked, {})])
+    assert found.posts == {"t1_a"}
+    merged = merge_batches([own, blanked], found)
+    assert merged.posts == ()
+    assert merged.inbound == ()
+
+
+def test_a_reddit_listing_page_loses_the_things_named_and_their_nested_replies_stay() -> None:
+    from maturity.connectors.reddit import without_things
+
+    def thing(name: str, replies: object = "") -> dict[str, object]:
+        return {"kind": name[:2], "data": {"name": name, "replies": replies}}
+
+    nested = {"kind": "Listing", "data": {"children": [thing("t1_c"), thing("t1_d")]}}
+    page = {"kind": "Listing", "data": {"children": [thing("t3_a", nested), thing("t1_b")]}}
+    out = without_things(frozenset({"t1_b", "t1_d"}))(page)
+    assert out is not None
+    assert [c["data"]["name"] for c in out["data"]["children"]] == ["t3_a"]
+    (kept,) = out["data"]["children"]
+    assert [c["data"]["name"] for c in kept["data"]["replies"]["data"]["children"]] == ["t1_c"]
+    assert without_things(frozenset({"t1_x"}))(page) is None, "nothing to take out"
+    assert without_things(None)([page, page]) == [{"kind": "Listing", "data": {"children": []}}] * 2
