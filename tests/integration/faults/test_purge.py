@@ -19,12 +19,12 @@ pytestmark = pytest.mark.integration
 HANDLE = "gemkleinvoorbee"
 
 
-def _protected(world: World, handle: str) -> World:
+def _protected(world: World, handle: str, status: AccountStatus = AccountStatus.PROTECTED) -> World:
     orgs = tuple(
         dataclasses.replace(
             o,
             accounts=tuple(
-                dataclasses.replace(a, status=AccountStatus.PROTECTED) if a.handle == handle else a
+                dataclasses.replace(a, status=status) if a.handle == handle else a
                 for a in o.accounts
             ),
         )
@@ -91,3 +91,31 @@ def test_a_deleted_post_is_purged_on_the_next_collection(
     assert str(gone) not in left
     assert left == {r[1] for r in posts} - {str(gone)}, "the other posts stay"
     assert str(gone) not in _landed_tweet_ids(home, HANDLE)
+
+
+def test_a_reddit_account_that_was_suspended_is_purged_on_the_next_collection(
+    world: World, win: Window, tmp_path: Path
+) -> None:
+    handle = "Gemeentekleinknikker"
+    home = fr.Home(tmp_path / "home", world)
+    with Emulator(world, limits=GENEROUS) as emu:
+        assert not any(fr.run_pipeline(home.settings(emu), home.org_ids, win).values())
+    assert _posts_of(home.warehouse_url, handle), "the account had posts"
+    later = _protected(world, handle, AccountStatus.SUSPENDED)
+    with Emulator(later, limits=GENEROUS) as emu:
+        settings = home.settings(emu)
+        collected = fr.collect(settings, home.org_ids, win)
+        assert not any(fr.load_and_score(settings, home.org_ids, win).values())
+    summary = collected["done"][f"reddit:{handle}"]
+    assert summary["status"] == "suspended"
+    assert "suspended" in summary["purged"]
+    assert _posts_of(home.warehouse_url, handle) == []
+    landed = home.root / "landing" / "reddit"
+    pages = [
+        p
+        for p in landed.glob(f"*/{handle}/*/user_submitted/*.json")
+        if not p.name.endswith(".meta.json")
+    ]
+    assert pages, "the first collection landed its submissions"
+    for page in pages:
+        assert json.loads(page.read_bytes())["data"]["children"] == [], page
