@@ -17,6 +17,7 @@ from maturity.sandbox.emulator import GENEROUS, AccountStatus, Emulator, World
 pytestmark = pytest.mark.integration
 
 HANDLE = "gemkleinvoorbee"
+ORG = "gemeente-klein-voorbeeldoord"
 
 
 def _protected(world: World, handle: str, status: AccountStatus = AccountStatus.PROTECTED) -> World:
@@ -52,15 +53,16 @@ def test_an_account_that_became_protected_is_purged_on_the_next_collection(
     world: World, win: Window, tmp_path: Path
 ) -> None:
     home = fr.Home(tmp_path / "home", world)
+    orgs = [ORG, "gemeente-groot-klompenloo"]  # the account's and one other
     with Emulator(world, limits=GENEROUS) as emu:
-        assert not any(fr.run_pipeline(home.settings(emu), home.org_ids, win).values())
+        assert not any(fr.run_pipeline(home.settings(emu), orgs, win).values())
     assert _posts_of(home.warehouse_url, HANDLE), "the account had posts"
     assert _landed_tweet_ids(home, HANDLE), "and they were landed"
     later = _protected(world, HANDLE)
     with Emulator(later, limits=GENEROUS) as emu:
         settings = home.settings(emu)
-        collected = fr.collect(settings, home.org_ids, win)
-        assert not any(fr.load_and_score(settings, home.org_ids, win).values())
+        collected = fr.collect(settings, orgs, win)
+        assert not any(fr.load_and_score(settings, orgs, win).values())
     assert collected["done"][f"x:{HANDLE}"]["status"] == "protected", "the collection saw it"
     assert "protected" in collected["done"][f"x:{HANDLE}"]["purged"]
     assert _posts_of(home.warehouse_url, HANDLE) == []
@@ -98,14 +100,15 @@ def test_a_reddit_account_that_was_suspended_is_purged_on_the_next_collection(
 ) -> None:
     handle = "Gemeentekleinknikker"
     home = fr.Home(tmp_path / "home", world)
+    (org,) = [o.id for o in world.organisations if any(a.handle == handle for a in o.accounts)]
     with Emulator(world, limits=GENEROUS) as emu:
-        assert not any(fr.run_pipeline(home.settings(emu), home.org_ids, win).values())
+        assert not any(fr.run_pipeline(home.settings(emu), [org], win).values())
     assert _posts_of(home.warehouse_url, handle), "the account had posts"
     later = _protected(world, handle, AccountStatus.SUSPENDED)
     with Emulator(later, limits=GENEROUS) as emu:
         settings = home.settings(emu)
-        collected = fr.collect(settings, home.org_ids, win)
-        assert not any(fr.load_and_score(settings, home.org_ids, win).values())
+        collected = fr.collect(settings, [org], win)
+        assert not any(fr.load_and_score(settings, [org], win).values())
     summary = collected["done"][f"reddit:{handle}"]
     assert summary["status"] == "suspended"
     assert "suspended" in summary["purged"]
