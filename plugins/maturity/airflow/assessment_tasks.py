@@ -274,6 +274,7 @@ def collect(
                 "org_id": s["org_id"],
                 "pages": s["pages"],
                 "status": s["status"],
+                **({"purged": s["purged"]} if s.get("purged") else {}),
             }
             for s in got.done.values()
         },
