@@ -22,7 +22,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import PurePosixPath
 
+from maturity.connectors.base import SKIP_API_ERROR
 from maturity.connectors.context import AssemblyContext, EndpointPlan
 from maturity.platforms import REDDIT, X
 from maturity.records import CollectionBatch, Cursor
@@ -52,6 +54,9 @@ def coverage(
     """The page endpoints a run read in full, each with its plan: from the plan's lower bound
     (or ``since_id``) to the window's end, and not cut short by a cap (a truncated cursor).
 
+    An endpoint whose answer carried an error about the request itself (X ``errors`` naming
+    the account's ``id``: the account became protected during the run, say) was not read.
+
     X: the account's timeline and mentions. Reddit: the account's own submissions and
     comments (a deleted one leaves the user's listings; elsewhere Reddit shows a deleted item
     as ``[deleted]`` instead, which :func:`gone` reads from the item itself)."""
@@ -63,10 +68,15 @@ def coverage(
         REDDIT: {ra.SUBMITTED: ra.LISTINGS[ra.SUBMITTED], ra.COMMENTS: ra.LISTINGS[ra.COMMENTS]},
     }.get(platform, {})
     truncated = {c.endpoint for c in batch.cursors if c.truncated}
+    refused = {
+        PurePosixPath(s.page_path).parent.name
+        for s in batch.skipped
+        if s.reason.startswith(SKIP_API_ERROR) and s.field in (None, "id")
+    }
     out: dict[str, EndpointPlan] = {}
     for endpoint, name in read.items():
         plan = context.plans.get(name)
-        if plan is not None and name not in truncated:
+        if plan is not None and name not in truncated and endpoint not in refused:
             out[endpoint] = plan
     return out
 

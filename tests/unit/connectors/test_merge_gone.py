@@ -69,6 +69,17 @@ def test_coverage_is_the_x_timelines_a_run_read_in_full() -> None:
     context = XContext(plans={"posts": plan, "mentions": plan})
     assert coverage("x", context, _batch()) == {TWEETS: plan, MENTIONS: plan}
     assert coverage("x", context, _batch(truncated=True)) == {MENTIONS: plan}
+    # a timeline answered with an error about the account itself was not read
+    refused = SkippedItem(
+        "x/org/acme/w/users_tweets/0001-b.json", "10", "id", "api error: Authorization Error"
+    )
+    assert coverage("x", context, replace(_batch(), skipped=(refused,))) == {MENTIONS: plan}
+    # an error about one referenced tweet does not stop the page being read
+    partial = replace(refused, item_id="99", field="referenced_tweets.id")
+    assert coverage("x", context, replace(_batch(), skipped=(partial,))) == {
+        TWEETS: plan,
+        MENTIONS: plan,
+    }
     assert coverage("reddit", context, _batch()) == {}
 
 
