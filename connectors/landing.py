@@ -14,6 +14,11 @@ the platform's assembler needs to turn them into records again (the run's contex
 last, so a crashed run leaves the previous manifest in place. Every file is written to a
 temporary name and renamed.
 
+The manifest also keeps a *resume marker* per scheduler run (``completed``: the run keys, e.g.
+an Airflow DAG run's id, whose collection of this account and window completed; see
+:meth:`AccountLanding.mark_completed`). A retry of the same run skips an account whose marker
+is there; a run with another key collects it again, incrementally.
+
 Envelopes hold the request route and concrete path, the query parameters with anything secret
 removed, ``fetched_at`` (metadata only: no record is derived from it), the HTTP status, the
 rate-limit headers and nothing else of the headers, and the body's SHA-256.
@@ -39,6 +44,8 @@ from maturity.evidence import Window
 from maturity.records import PageRef
 
 MANIFEST = "manifest.json"
+COMPLETED = "completed"
+"""The manifest's list of resume markers: run keys whose collection of the account completed."""
 SHARED_ORG = "_shared"
 _SECRET_PARAM = re.compile(
     r"(access|refresh|bearer|auth|id|oauth)_?token|secret|passw|api_?key|^key$|signature|^code$"
@@ -121,6 +128,13 @@ class Envelope:
     rate_limit: dict[str, str]
     sha256: str
     size: int
+    redacted: str | None = None
+    """Why items were taken out of the page after it landed (content the platform no longer
+    serves, see :func:`redact_pages`); ``sha256`` and ``size`` are then the redacted body's."""
+
+    def to_json(self) -> bytes:
+        meta = {k: v for k, v in self.__dict__.items() if k != "redacted" or v}
+        return json.dumps(meta, indent=1, sort_keys=True).encode()
 
 
 @dataclass(frozen=True)
@@ -196,8 +210,7 @@ class AccountLanding:
             size=len(body),
         )
         write_atomic(page_path, body)
-        meta = json.dumps(envelope.__dict__, indent=1, sort_keys=True).encode()
-        write_atomic(page_path.with_suffix(".meta.json"), meta)
+        write_atomic(page_path.with_suffix(".meta.json"), envelope.to_json())
         ref = PageRef(
             path=page_path.relative_to(self.root).as_posix(), sha256=sha, endpoint=endpoint
         )
@@ -226,26 +239,69 @@ class AccountLanding:
         shas = [p["sha256"] for p in pages]
         if not any([p["sha256"] for p in r["pages"]] == shas for r in runs):
             runs.append(run)
-        manifest = {
+        self._write_manifest(runs, _read_completed(self.directory))
+
+    def mark_completed(self, run_key: str) -> None:
+        """Record that run ``run_key`` (a scheduler run's id) completed this account's
+        collection of the window: a retry of that run skips the account
+        (:meth:`Landing.completed`). Called after the account's run was committed and its
+        records were assembled, so a marker never names an account that failed."""
+        if not run_key:
+            raise ValueError("a resume marker needs a run key")
+        runs = _read_runs_raw(self.directory)
+        if not runs:
+            raise ValueError(
+                f"nothing was committed for {self.platform}:{self.handle} in {self.directory}; "
+                "commit the run before marking it completed"
+            )
+        completed = _read_completed(self.directory)
+        if run_key not in completed:
+            self._write_manifest(runs, [*completed, run_key])
+
+    def _write_manifest(self, runs: list[dict[str, Any]], completed: list[str]) -> None:
+        manifest: dict[str, Any] = {
             "platform": self.platform,
             "org_id": self.org_id,
             "handle": self.handle,
             "window": {"start": self.window.start.isoformat(), "end": self.window.end.isoformat()},
             "runs": runs,
         }
+        if completed:
+            manifest[COMPLETED] = completed
         data = json.dumps(manifest, indent=1, sort_keys=True, default=str).encode()
         write_atomic(self.directory / MANIFEST, data)
 
 
-def _read_runs_raw(directory: Path) -> list[dict[str, Any]]:
+def _read_manifest_raw(directory: Path) -> dict[str, Any] | None:
     try:
         manifest = json.loads((directory / MANIFEST).read_bytes())
     except FileNotFoundError:
-        return []
+        return None
     except json.JSONDecodeError as exc:
         raise InputError(
-            f"the landing manifest is not valid JSON ({exc.msg})", where=str(directory / MANIFEST)
+            f"the landing manifest is not valid JSON ({exc.msg})",
+            where=str(directory / MANIFEST),
+            fix="restore the manifest from a backup or collect the window again",
         ) from None
+    if not isinstance(manifest, dict):
+        raise InputError(
+            "the landing manifest is not a JSON object",
+            where=str(directory / MANIFEST),
+            fix="restore the manifest from a backup or collect the window again",
+        )
+    return manifest
+
+
+def _read_completed(directory: Path) -> list[str]:
+    manifest = _read_manifest_raw(directory)
+    found = (manifest or {}).get(COMPLETED) or []
+    return [str(k) for k in found] if isinstance(found, list) else []
+
+
+def _read_runs_raw(directory: Path) -> list[dict[str, Any]]:
+    manifest = _read_manifest_raw(directory)
+    if manifest is None:
+        return []
     if "runs" in manifest:
         return list(manifest["runs"])
     return [{"pages": manifest["pages"], "context": manifest.get("context") or {}}]
@@ -264,6 +320,14 @@ class Landing:
 
     def shared(self, platform: str, name: str, window: Window) -> AccountLanding:
         return self.account(platform, SHARED_ORG, name, window)
+
+    def completed(
+        self, platform: str, org_id: str, handle: str, window: Window, run_key: str
+    ) -> bool:
+        """Whether run ``run_key`` already completed this account's collection of ``window``
+        (its resume marker is in the manifest, with at least one committed run)."""
+        directory = self.account(platform, org_id, handle, window).directory
+        return run_key in _read_completed(directory) and bool(_read_runs_raw(directory))
 
 
 def read_page(root: Path, ref: Mapping[str, str]) -> LandedPage:
@@ -322,3 +386,73 @@ def read_manifest(
     """The pages and context of the last complete run for this account and window, if any."""
     runs = read_runs(root, platform, org_id, handle, window)
     return runs[-1] if runs else None
+
+
+def redact_pages(
+    root: Path,
+    account_dir: Path,
+    endpoints: Iterable[str],
+    rewrite: Callable[[Any], Any | None],
+    why: str,
+    windows: Iterable[Window] | None = None,
+) -> list[str]:
+    """Take items out of an account's landed pages: every page of ``endpoints`` under
+    ``account_dir`` (in ``windows``, or every window) whose JSON ``rewrite`` changes (it
+    returns the new JSON, or ``None`` to leave the page as it is).
+
+    The page keeps its path (its evidence id); its body, its envelope's ``sha256`` and
+    ``size`` (with ``redacted`` set to ``why``) and every manifest reference to it are
+    rewritten, each atomically, so the landing still replays. Pages that are not JSON are
+    left alone (nothing can be read out of them either). Returns the paths rewritten,
+    relative to ``root``."""
+    wanted = set(endpoints)
+    dirs = (
+        [account_dir / window_dir(w) for w in windows]
+        if windows is not None
+        else sorted(p for p in account_dir.glob("*") if window_of_dir(p.name) is not None)
+    )
+    done: list[str] = []
+    for directory in dirs:
+        changed: dict[str, str] = {}
+        for endpoint in sorted(wanted):
+            for page in sorted((directory / _segment(endpoint)).glob("*.json")):
+                if page.name.endswith(".meta.json"):
+                    continue
+                new_sha = _redact_page(page, rewrite, why)
+                if new_sha is not None:
+                    changed[page.relative_to(root).as_posix()] = new_sha
+        if changed:
+            _rewrite_refs(directory, changed)
+            done.extend(sorted(changed))
+    return done
+
+
+def _redact_page(page: Path, rewrite: Callable[[Any], Any | None], why: str) -> str | None:
+    try:
+        body = json.loads(page.read_bytes())
+    except (ValueError, FileNotFoundError):
+        return None
+    new = rewrite(body)
+    if new is None:
+        return None
+    data = json.dumps(new, separators=(",", ":"), sort_keys=True).encode()
+    sha = hashlib.sha256(data).hexdigest()
+    meta_path = page.with_suffix(".meta.json")
+    meta = json.loads(meta_path.read_bytes())
+    envelope = Envelope(**{**meta, "sha256": sha, "size": len(data), "redacted": why})
+    write_atomic(page, data)
+    write_atomic(meta_path, envelope.to_json())
+    return sha
+
+
+def _rewrite_refs(directory: Path, changed: Mapping[str, str]) -> None:
+    manifest = _read_manifest_raw(directory)
+    if manifest is None:
+        return
+    runs = manifest.get("runs") or [{"pages": manifest.get("pages") or []}]
+    for run in runs:
+        for ref in run.get("pages") or []:
+            if ref.get("path") in changed:
+                ref["sha256"] = changed[ref["path"]]
+    data = json.dumps(manifest, indent=1, sort_keys=True, default=str).encode()
+    write_atomic(directory / MANIFEST, data)

@@ -94,6 +94,49 @@ def _requestor_class() -> type[Any]:
     return PolicyRequestor
 
 
+def _named(child: object, ids: frozenset[str] | None) -> bool:
+    """Whether a listing's child is a thing (not a ``more`` placeholder) named in ``ids``
+    (every thing, for ``None``)."""
+    if not isinstance(child, dict) or child.get("kind") == "more":
+        return False
+    data = child.get("data")
+    return isinstance(data, dict) and (ids is None or str(data.get("name")) in ids)
+
+
+def _without(node: Any, ids: frozenset[str] | None) -> tuple[Any, bool]:
+    """``node`` without the things ``ids``, at any depth; and whether any was taken out."""
+    if isinstance(node, list):
+        pairs = [_without(n, ids) for n in node]
+        return [n for n, _ in pairs], any(c for _, c in pairs)
+    if not isinstance(node, dict):
+        return node, False
+    data = node.get("data")
+    if node.get("kind") == "Listing" and isinstance(data, dict):
+        found = data.get("children")
+        if not isinstance(found, list):
+            return node, False
+        kept = [_without(c, ids) for c in found if not _named(c, ids)]
+        changed = len(kept) != len(found) or any(c for _, c in kept)
+        return {**node, "data": {**data, "children": [k for k, _ in kept]}}, changed
+    if isinstance(data, dict) and isinstance(data.get("replies"), dict):
+        replies, changed = _without(data["replies"], ids)
+        return {**node, "data": {**data, "replies": replies}}, changed
+    return node, False
+
+
+def without_things(ids: frozenset[str] | None) -> Callable[[Any], Any | None]:
+    """A page rewrite for :func:`maturity.connectors.landing.redact_pages`: the listing page
+    (or a submission's pair of listings) without the things ``ids`` (fullnames, ``t3_…``,
+    ``t1_…``), also among nested replies; every thing, for ``None`` (the account withdrew its
+    posts). ``None`` when the page holds none of them."""
+
+    def rewrite(body: Any) -> Any | None:
+        new, changed = _without(body, ids)
+        return new if changed else None
+
+    return rewrite
+
+
 class RedditConnector:
     platform = REDDIT
 

@@ -72,6 +72,35 @@ def _next_token(page: LandedPage) -> str | None:
     return token if isinstance(token, str) and token else None
 
 
+def without_tweets(ids: frozenset[str] | None) -> Callable[[Any], Any | None]:
+    """A page rewrite for :func:`maturity.connectors.landing.redact_pages`: the page without
+    the tweets ``ids`` (every tweet, for ``None``: the account withdrew its posts), in ``data``
+    and in ``includes.tweets``; ``None`` when the page holds none of them."""
+
+    def drop(tweet: object) -> bool:
+        if not isinstance(tweet, dict):
+            return False
+        return ids is None or str(tweet.get("id")) in ids
+
+    def rewrite(body: Any) -> Any | None:
+        if not isinstance(body, dict):
+            return None
+        out = dict(body)
+        changed = False
+        data = body.get("data")
+        if isinstance(data, list) and any(drop(t) for t in data):
+            out["data"] = [t for t in data if not drop(t)]
+            changed = True
+        includes = body.get("includes")
+        tweets = includes.get("tweets") if isinstance(includes, dict) else None
+        if isinstance(includes, dict) and isinstance(tweets, list) and any(drop(t) for t in tweets):
+            out["includes"] = {**includes, "tweets": [t for t in tweets if not drop(t)]}
+            changed = True
+        return out if changed else None
+
+    return rewrite
+
+
 class XConnector:
     platform = X
 

@@ -104,7 +104,9 @@ def collect(part: dict[str, Any]) -> dict[str, Any]:
     from maturity.airflow import assessment_tasks as t
 
     context = get_current_context()
-    return t.collect(part, t.window_of(context), final=t.last_try(context["ti"]))
+    return t.collect(
+        part, t.window_of(context), final=t.last_try(context["ti"]), run_id=context["run_id"]
+    )
 
 
 @task(

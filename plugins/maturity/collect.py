@@ -1,8 +1,12 @@
 """One collection run over a registry and a window, without a scheduler.
 
-Airflow maps one task per account onto the same functions; the CLI calls
+Airflow maps one task per shard of accounts onto the same functions; the CLI calls
 :func:`collect_registry` or :func:`replay`. An account that fails is reported in
 :attr:`CollectionRun.failures` and the others go on.
+
+A run with a ``resume`` key (the Airflow DAG run's id) leaves a marker in each account's
+landing manifest when its collection completes; a retry with the same key takes those
+accounts from the landing and fetches only the others (``maturity.connectors.landing``).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from maturity.platforms import REDDIT, X
 if TYPE_CHECKING:
     from maturity.connectors.base import Assembler, Connector, Pseudonymise, Target
     from maturity.connectors.context import AssemblyContext
+    from maturity.connectors.merge import Gone
     from maturity.connectors.settings import RedditSettings, XSettings
     from maturity.evidence import Window
     from maturity.records import CollectionBatch, Cursor
@@ -106,6 +111,7 @@ def _collect_platform(
     cursors_lookup: CursorsLookup,
     run: CollectionRun,
     on_account: Callable[[Target], None],
+    resume: str | None = None,
 ) -> None:
     try:
         connector.prepare(platform_targets, window, landing)
@@ -128,9 +134,50 @@ def _collect_platform(
                 AccountIssue(account.platform, target.org_id, account.handle, exc.render())
             )
             continue
+        if resume:
+            landing.account(account.platform, target.org_id, account.handle, window).mark_completed(
+                resume
+            )
         run.append(batch)
         for note in connector.notes:
             run.notes.append(AccountIssue(account.platform, target.org_id, account.handle, note))
+
+
+def _resume(
+    landing: Any,
+    landing_dir: Path,
+    platform_targets: Sequence[Target],
+    window: Window,
+    pseudonymiser: Pseudonymise,
+    resume: str | None,
+    run: CollectionRun,
+) -> list[Target]:
+    """The targets still to fetch: with a ``resume`` key, those whose collection in this run
+    completed earlier (an earlier attempt of the task) are taken from the landing instead."""
+    if not resume:
+        return list(platform_targets)
+    todo = []
+    for target in platform_targets:
+        account = target.account
+        if not landing.completed(account.platform, target.org_id, account.handle, window, resume):
+            todo.append(target)
+            continue
+        found = replay_account(landing_dir, target, window, pseudonymiser)
+        if found is None:
+            todo.append(target)
+            continue
+        log.info(
+            "%s:%s (%s): already collected by %s for this window; not fetched again",
+            account.platform,
+            account.handle,
+            target.org_id,
+            resume,
+        )
+        batch, context = found
+        run.append(batch)
+        for note in context.notes:
+            run.notes.append(AccountIssue(account.platform, target.org_id, account.handle, note))
+    return todo
 
 
 def collect_registry(
@@ -146,6 +193,7 @@ def collect_registry(
     clock: Callable[[], float] | None = None,
     only: Callable[[Target], bool] | None = None,
     on_account: Callable[[Target], None] | None = None,
+    resume: str | None = None,
 ) -> CollectionRun:
     """Collect every X and Reddit account of ``registry`` over ``window``, landing raw pages.
 
@@ -158,6 +206,11 @@ def collect_registry(
     the whole window however often the window was collected.
 
     ``on_account`` is told each account as its collection starts (a progress display).
+
+    ``resume`` is the scheduler run's key (an Airflow DAG run id): each account whose
+    collection completes is marked with it in its landing manifest, and an account already
+    marked with it (an earlier attempt of the same run) is replayed from the landing instead
+    of fetched again. A run with another key, or none, fetches every account.
     """
     from maturity.connectors.landing import Landing
 
@@ -169,6 +222,9 @@ def collect_registry(
 
     for platform, settings in ((X, x_settings), (REDDIT, reddit_settings)):
         platform_targets = [t for t in all_targets if t.account.platform == platform]
+        platform_targets = _resume(
+            landing, Path(landing_dir), platform_targets, window, pseudonymiser, resume, run
+        )
         if not platform_targets:
             continue
         connector = _connector(platform, settings, pseudonymiser, sleep, clock)
@@ -192,6 +248,7 @@ def collect_registry(
                 lookup,
                 run,
                 on_account or (lambda target: None),
+                resume,
             )
         finally:
             connector.close()
@@ -204,43 +261,68 @@ def _assemblers() -> dict[str, Assembler[Any]]:
     return {X: x_assembler.assemble, REDDIT: reddit_assembler.assemble}
 
 
+def _assembled_runs(
+    landing_dir: Path, target: Target, window: Window, pseudonymiser: Pseudonymise
+) -> tuple[list[tuple[CollectionBatch, AssemblyContext]], list[MaturityError]]:
+    """Every landed run of the account and window assembled, oldest first, and the errors of
+    the runs that could not be."""
+    from maturity.connectors.landing import read_runs
+
+    account = target.account
+    runs = read_runs(Path(landing_dir), account.platform, target.org_id, account.handle, window)
+    assemble = _assemblers()[account.platform]
+    assembled: list[tuple[CollectionBatch, AssemblyContext]] = []
+    errors: list[MaturityError] = []
+    for pages, ctx in runs:
+        try:
+            assembled.append((assemble(pages, ctx, target, window, pseudonymiser), ctx))
+        except MaturityError as exc:
+            errors.append(exc)
+    return assembled, errors
+
+
+def _gone(platform: str, assembled: Sequence[tuple[CollectionBatch, AssemblyContext]]) -> Gone:
+    from maturity.connectors.merge import coverage, gone
+
+    return gone([(b, coverage(platform, ctx, b)) for b, ctx in assembled])
+
+
+def gone_in_landing(
+    landing_dir: Path, target: Target, window: Window, pseudonymiser: Pseudonymise
+) -> Gone:
+    """What the account's later runs of ``window`` show the platform no longer serves
+    (:func:`maturity.connectors.merge.gone`): deleted items, or a withdrawn account."""
+    assembled, _ = _assembled_runs(landing_dir, target, window, pseudonymiser)
+    return _gone(target.account.platform, assembled)
+
+
 def replay_account(
     landing_dir: Path, target: Target, window: Window, pseudonymiser: Pseudonymise
 ) -> tuple[CollectionBatch, AssemblyContext] | None:
     """One account's batch for ``window`` from the landing alone, every landed run assembled
-    and merged (the first run that saw an item wins), with the last assembled run's context;
-    ``None`` when nothing landed.
+    and merged (the first run that saw an item wins; what a later run shows the platform no
+    longer serves is left out), with the last assembled run's context; ``None`` when nothing
+    landed.
 
     A run that cannot be assembled (a malformed page the collection already failed on) is
     left out with a note naming why, so a later good run of the window is used; when no run
     can be assembled the first run's error is raised."""
     from dataclasses import replace
 
-    from maturity.connectors.landing import read_runs
     from maturity.connectors.merge import merge_batches
 
-    account = target.account
-    runs = read_runs(Path(landing_dir), account.platform, target.org_id, account.handle, window)
-    if not runs:
+    assembled, skipped = _assembled_runs(landing_dir, target, window, pseudonymiser)
+    if not assembled:
+        if skipped:
+            raise skipped[0]
         return None
-    assemble = _assemblers()[account.platform]
-    batches: list[CollectionBatch] = []
-    context: AssemblyContext | None = None
-    skipped: list[MaturityError] = []
-    for pages, ctx in runs:
-        try:
-            batches.append(assemble(pages, ctx, target, window, pseudonymiser))
-        except MaturityError as exc:
-            skipped.append(exc)
-            continue
-        context = ctx
-    if context is None:
-        raise skipped[0]
+    context = assembled[-1][1]
     notes = tuple(
         f"a landed run of this window was left out: {exc.render().splitlines()[0]}"
         for exc in skipped
     )
-    return merge_batches(batches), replace(context, notes=(*context.notes, *notes))
+    merged = merge_batches([b for b, _ in assembled], _gone(target.account.platform, assembled))
+    return merged, replace(context, notes=(*context.notes, *notes))
 
 
 def replay(

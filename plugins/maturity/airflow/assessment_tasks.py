@@ -247,16 +247,26 @@ def account_key(platform: str, handle: str) -> str:
     return f"{platform}:{handle.removeprefix('@').removeprefix('u/').lower()}"
 
 
-def collect(part: Mapping[str, Any], window: Window, *, final: bool = True) -> JSON:
+def collect(
+    part: Mapping[str, Any], window: Window, *, final: bool = True, run_id: str | None = None
+) -> JSON:
     """Land the raw pages of a shard's accounts on one platform for the window, with one
-    connector for all of them."""
+    connector for all of them.
+
+    ``run_id`` (the DAG run's) marks each account collected in the landing, so a retry of the
+    task in the same DAG run fetches only the accounts the earlier attempts did not complete;
+    the next DAG run (another id) collects every account again, incrementally."""
     from maturity.pipeline.collect import collect_accounts
     from maturity.shards import Outcome
 
     settings = pipeline_settings(part["registry"])
     platform = part["platform"]
     got = collect_accounts(
-        settings, platform, [(a["org_id"], a["handle"]) for a in part["accounts"]], window
+        settings,
+        platform,
+        [(a["org_id"], a["handle"]) for a in part["accounts"]],
+        window,
+        resume=run_id,
     )
     outcome: Outcome[Any] = Outcome(
         done={
@@ -264,6 +274,7 @@ def collect(part: Mapping[str, Any], window: Window, *, final: bool = True) -> J
                 "org_id": s["org_id"],
                 "pages": s["pages"],
                 "status": s["status"],
+                **({"purged": s["purged"]} if s.get("purged") else {}),
             }
             for s in got.done.values()
         },

@@ -24,11 +24,16 @@ def collect_accounts(
     platform: str,
     accounts: Sequence[tuple[str, str]],
     window: Window,
+    *,
+    resume: str | None = None,
 ) -> Outcome[Summary]:
     """Fetch the pages of several ``(org_id, handle)`` accounts on ``platform`` for the
     collection window and land them verbatim, with one connector (one client, one users
     lookup per 100 handles). Keyed ``platform:handle``; one account failing does not stop the
-    others."""
+    others.
+
+    ``resume`` (the DAG run's id) makes a retry of the same run skip the accounts it already
+    collected (:func:`maturity.collect.collect_registry`)."""
     from maturity.collect import collect_registry
     from maturity.platforms import REDDIT, X
 
@@ -67,8 +72,10 @@ def collect_accounts(
         pseudonymiser=settings.pseudonymiser,
         cursors_lookup=settings.warehouse.read_cursor,
         only=lambda t: t.account.platform == platform and (t.org_id, t.account.handle) in wanted,
+        resume=resume,
     )
     batches = {(b.org_id, b.handle): b for b in run}
+    purged = _purge_gone(settings, platform, list(batches), window)
     for issue in run.failures:
         outcome.failed[key(issue.handle)] = ConnectorError(
             issue.message, where=f"{platform}:{issue.handle} ({issue.org_id})"
@@ -87,7 +94,45 @@ def collect_accounts(
             "inbound": len(batch.inbound) if batch else 0,
             "notes": [n.message for n in run.notes if n.handle == handle],
         }
+        if (org_id, handle) in purged:
+            outcome.done[k]["purged"] = purged[(org_id, handle)]
     return outcome
+
+
+def _purge_gone(
+    settings: PipelineSettings, platform: str, collected: Sequence[tuple[str, str]], window: Window
+) -> dict[tuple[str, str], str]:
+    """After a collection: purge what its accounts' runs show the platform no longer serves
+    (deleted content, a withdrawn account; ``maturity.pipeline.retention.purge_gone``).
+    Returns, per account that had any, what went."""
+    import logging
+
+    from maturity.collect import gone_in_landing, targets
+    from maturity.pipeline.retention import purge_gone
+
+    wanted = set(collected)
+    out: dict[tuple[str, str], str] = {}
+    for target in targets(settings.registry, (platform,)):
+        key = (target.org_id, target.account.handle)
+        if key not in wanted:
+            continue
+        gone = gone_in_landing(settings.landing_dir, target, window, settings.pseudonymiser)
+        if not gone:
+            continue
+        done = purge_gone(settings.landing_dir, settings.warehouse, target, window, gone)
+        if not done.pages and (done.rows is None or not done.rows.total):
+            continue  # purged by an earlier collection already
+        what = (
+            f"the account is {gone.withdrawn}: its posts were purged"
+            if gone.withdrawn
+            else f"{len(gone.posts)} post(s) and {len(gone.inbound)} message(s) no longer "
+            "served by the platform were purged"
+        )
+        out[key] = f"{what} ({done.describe()})"
+        logging.getLogger(__name__).warning(
+            "%s:%s (%s): %s", platform, target.account.handle, target.org_id, out[key]
+        )
+    return out
 
 
 def collect_account(

@@ -16,6 +16,11 @@ beside them (``.purging-<id>``, same file system, so each rename is atomic), the
 deletes and marks in one transaction; if that fails the directories are renamed back, and only
 after the commit is the trash deleted. A trash left by a crash is deleted by the next purge.
 Running it twice deletes nothing the second time.
+
+Content the platform stopped serving is not kept until the cutoff (:func:`purge_gone`, run by
+the collect step): when a later collection shows a post or message deleted, or an account
+protected, suspended or deleted, those records go from the warehouse and those items from the
+landed pages at once (X developer policy; see docs/security.md).
 """
 
 from __future__ import annotations
@@ -27,14 +32,19 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from maturity.connectors.landing import window_of_dir
 from maturity.errors import InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from maturity.connectors.base import Target
+    from maturity.connectors.merge import Gone
+    from maturity.evidence import Window
     from maturity.warehouse import Warehouse
-    from maturity.warehouse.retention import RawCounts
+    from maturity.warehouse.retention import GoneCounts, RawCounts
 
 TRASH_PREFIX = ".purging-"
 
@@ -188,3 +198,77 @@ def _remove_empty_parents(root: Path, rels: tuple[str, ...]) -> None:
         while parent != root and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
             parent = parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class GonePurge:
+    """What :func:`purge_gone` removed for one account."""
+
+    rows: GoneCounts | None
+    pages: tuple[str, ...]
+    """Landed pages the items were taken out of (relative to the landing root)."""
+
+    def describe(self) -> str:
+        rows = self.rows.total if self.rows is not None else 0
+        return f"{rows} warehouse row(s) deleted, {len(self.pages)} landed page(s) redacted"
+
+
+def purge_gone(
+    landing_root: Path, warehouse: Warehouse | None, target: Target, window: Window, gone: Gone
+) -> GonePurge:
+    """Remove what ``gone`` names (:func:`maturity.connectors.merge.gone`) for the account:
+
+    - from the warehouse: the deleted posts and messages, and for a withdrawn account every
+      post of it, with their reply links (one transaction);
+    - from the landing: those items out of the landed pages (the deleted ones in this window's
+      pages, a withdrawn account's posts in every window), each page keeping its path.
+
+    The warehouse goes first: if the landing is not finished, the next collection finds the
+    same items gone again and finishes it."""
+    from maturity.connectors import reddit_assembler as ra
+    from maturity.connectors import x_assembler as xa
+    from maturity.connectors.landing import Landing, redact_pages
+    from maturity.connectors.reddit import without_things
+    from maturity.connectors.x import without_tweets
+    from maturity.platforms import REDDIT, X
+
+    account = target.account
+    rows = None
+    if warehouse is not None:
+        rows = warehouse.purge_gone(
+            account.platform,
+            posts=sorted(gone.posts),
+            inbound=sorted(gone.inbound),
+            withdrawn=(target.org_id, account.handle) if gone.withdrawn else None,
+        )
+    pages: list[str] = []
+    if account.platform not in (X, REDDIT):
+        return GonePurge(rows, ())
+    account_dir = (
+        Landing(landing_root)
+        .account(account.platform, target.org_id, account.handle, window)
+        .directory.parent
+    )
+    if account.platform == X:
+        listings: tuple[str, ...] = (xa.TWEETS, xa.MENTIONS)
+        own: tuple[str, ...] = (xa.TWEETS,)
+        rewrite: Callable[[frozenset[str] | None], Callable[[Any], Any]] = without_tweets
+    else:
+        listings = (*ra.LISTINGS, ra.TREE)
+        own = (ra.SUBMITTED, ra.COMMENTS)
+        rewrite = without_things
+    deleted = gone.posts | gone.inbound
+    if deleted:
+        pages += redact_pages(
+            landing_root,
+            account_dir,
+            listings,
+            rewrite(frozenset(deleted)),
+            "deleted on the platform",
+            windows=[window],
+        )
+    if gone.withdrawn:
+        pages += redact_pages(
+            landing_root, account_dir, own, rewrite(None), f"the account became {gone.withdrawn}"
+        )
+    return GonePurge(rows, tuple(pages))

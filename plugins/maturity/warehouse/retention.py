@@ -8,6 +8,10 @@ Kept: organisations and accounts, runs, metric values with their evidence refs, 
 assessments, criterion results, next steps, collection cursors, quality results and
 quarantines, and every ``landing_page`` row (path and SHA-256: the evidence ids). A page whose
 file the purge deleted gets ``purged_at``, so its refs still say what it was and that it is gone.
+
+Content the platform stopped serving goes at once, whatever its age (:func:`purge_gone`): a
+deleted post or message, and every post of an account that became protected, suspended or
+deleted, with the reply links that name them.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -108,3 +113,67 @@ def purged_pages(connection: Connection, paths: Iterable[str]) -> dict[str, date
         )
         out.update({path: at for path, at in rows})
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class GoneCounts:
+    """Rows :func:`purge_gone` deleted, per table."""
+
+    rows: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+def purge_gone(
+    connection: Connection,
+    platform: str,
+    *,
+    posts: Iterable[str] = (),
+    inbound: Iterable[str] = (),
+    withdrawn: tuple[str, str] | None = None,
+) -> GoneCounts:
+    """Delete content the platform no longer serves, in the caller's transaction: the posts
+    and inbound messages with these ids on ``platform`` (under every organisation that stored
+    them), every post of the ``withdrawn`` ``(org_id, handle)`` account, and the reply links
+    to or from any of them. Idempotent."""
+    post_ids = sorted(set(posts))
+    message_ids = sorted(set(inbound))
+    if withdrawn is not None:
+        org_id, handle = withdrawn
+        own = connection.execute(
+            select(t.post.c.post_id).where(
+                t.post.c.platform == platform,
+                t.post.c.org_id == org_id,
+                func.lower(t.post.c.handle) == handle.lower(),
+            )
+        )
+        post_ids = sorted({*post_ids, *(row[0] for row in own)})
+    rows = {t.reply_link.name: 0, t.inbound_message.name: 0, t.post.name: 0}
+    for i in range(0, max(len(post_ids), len(message_ids)), 500):
+        chunk_posts, chunk_messages = post_ids[i : i + 500], message_ids[i : i + 500]
+        link = t.reply_link.c
+        rows[t.reply_link.name] += _deleted(
+            connection,
+            delete(t.reply_link).where(
+                link.platform == platform,
+                or_(link.reply_post_id.in_(chunk_posts), link.inbound_id.in_(chunk_messages)),
+            ),
+        )
+        rows[t.inbound_message.name] += _deleted(
+            connection,
+            delete(t.inbound_message).where(
+                t.inbound_message.c.platform == platform,
+                t.inbound_message.c.message_id.in_(chunk_messages),
+            ),
+        )
+        rows[t.post.name] += _deleted(
+            connection,
+            delete(t.post).where(t.post.c.platform == platform, t.post.c.post_id.in_(chunk_posts)),
+        )
+    return GoneCounts(rows)
+
+
+def _deleted(connection: Connection, statement: Any) -> int:
+    return int(connection.execute(statement).rowcount or 0)

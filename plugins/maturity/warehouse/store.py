@@ -254,6 +254,21 @@ class Warehouse:
         with self._transaction("purging raw rows failed") as connection:
             return retention.purge_older(connection, cutoff, page_dirs, now)
 
+    def purge_gone(
+        self,
+        platform: str,
+        *,
+        posts: Sequence[str] = (),
+        inbound: Sequence[str] = (),
+        withdrawn: tuple[str, str] | None = None,
+    ) -> retention.GoneCounts:
+        """Delete content the platform no longer serves, in one transaction (see
+        ``maturity.warehouse.retention.purge_gone``)."""
+        with self._transaction("purging content the platform no longer serves failed") as c:
+            return retention.purge_gone(
+                c, platform, posts=posts, inbound=inbound, withdrawn=withdrawn
+            )
+
     def purged_pages(self, paths: Sequence[str]) -> dict[str, datetime]:
         """When each of these landing page paths was purged (only those that were)."""
         with self._transaction("reading purged pages failed") as connection:

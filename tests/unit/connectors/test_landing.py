@@ -105,3 +105,66 @@ def test_a_window_keeps_each_distinct_run_once(tmp_path: Path, window: Window) -
     runs = read_runs(tmp_path, "x", "acme-org", "acme", window)
     assert [ctx for _, ctx in runs] == [run(1), run(3)]
     assert read_manifest(tmp_path, "x", "acme-org", "acme", window)[1] == run(3)  # type: ignore[index]
+
+
+def test_a_resume_marker_names_the_run_and_survives_later_commits(
+    tmp_path: Path, window: Window
+) -> None:
+    landing = Landing(tmp_path)
+    account, _ = land(tmp_path, window)
+    with pytest.raises(ValueError, match="commit the run before"):
+        account.mark_completed("run-1")  # nothing committed: no marker for a failed account
+    assert not landing.completed("x", "acme-org", "acme", window, "run-1")
+    account.commit(XContext(notes=("first",)))
+    account.mark_completed("run-1")
+    account.mark_completed("run-1")  # idempotent
+    assert landing.completed("x", "acme-org", "acme", window, "run-1")
+    assert not landing.completed("x", "acme-org", "acme", window, "run-2")  # a new run
+    assert not landing.completed("x", "acme-org", "other", window, "run-1")  # another account
+    later = Window(window.end, window.end + (window.end - window.start))
+    assert not landing.completed("x", "acme-org", "acme", later, "run-1")  # another window
+    # a later run of the window (another key) keeps the first run's marker and adds its own
+    other, _ = land(tmp_path, window, body=b'{"data": [], "meta": {"result_count": 0}}')
+    other.commit(XContext(notes=("second",)))
+    assert landing.completed("x", "acme-org", "acme", window, "run-1")
+    other.mark_completed("run-2")
+    manifest = json.loads((account.directory / "manifest.json").read_bytes())
+    assert manifest["completed"] == ["run-1", "run-2"]
+    assert len(manifest["runs"]) == 2
+
+
+def test_redacting_takes_items_out_of_a_page_and_the_landing_still_replays(
+    tmp_path: Path, window: Window
+) -> None:
+    from maturity.connectors.landing import read_runs, redact_pages
+    from maturity.connectors.x import without_tweets
+
+    body = json.dumps(
+        {"data": [{"id": "1"}, {"id": "2"}], "includes": {"tweets": [{"id": "2"}]}}
+    ).encode()
+    account, page = land(tmp_path, window, body=body)
+    account.commit(XContext())
+    _, untouched = land(tmp_path, window, body=b'{"data": [{"id": "3"}]}')
+    rewritten = redact_pages(
+        tmp_path,
+        account.directory.parent,
+        ["users_tweets"],
+        without_tweets(frozenset({"2"})),
+        "deleted on the platform",
+    )
+    assert rewritten == [page.ref.path], "only the page that held the item"
+    ((pages, _),) = read_runs(tmp_path, "x", "acme-org", "acme", window)  # sha checks pass
+    assert pages[0].json() == {"data": [{"id": "1"}], "includes": {"tweets": []}}
+    assert pages[0].envelope.redacted == "deleted on the platform"
+    assert pages[0].ref.path == page.ref.path, "the page keeps its path, its evidence id"
+    assert b'"2"' not in (tmp_path / page.ref.path).read_bytes()
+    # every tweet of a withdrawn account; then nothing left to take out
+    assert redact_pages(
+        tmp_path, account.directory.parent, ["users_tweets"], without_tweets(None), "protected"
+    ) == sorted([page.ref.path, untouched.ref.path])
+    assert (
+        redact_pages(
+            tmp_path, account.directory.parent, ["users_tweets"], without_tweets(None), "protected"
+        )
+        == []
+    )
