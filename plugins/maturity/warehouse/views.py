@@ -40,28 +40,47 @@ def view_names() -> tuple[str, ...]:
     )
 
 
-def view_sql(name: str) -> str:
-    """The ``SELECT`` of view ``name``, rendered (:func:`render_view`), without a trailing
-    semicolon."""
+def view_sql(name: str, dialect: str = "sqlite") -> str:
+    """The ``SELECT`` of view ``name``, rendered for ``dialect`` (:func:`render_view`), without
+    a trailing semicolon."""
     entry = _views_dir().joinpath(f"{name}.sql")
     if not entry.is_file():
         raise KeyError(f"no view '{name}'; known: {', '.join(view_names())}")
-    return render_view(entry.read_text(encoding="utf-8").strip().rstrip(";").strip())
+    return render_view(entry.read_text(encoding="utf-8").strip().rstrip(";").strip(), dialect)
 
 
 _PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
-_PHASE_LABEL = re.compile(r"\s*phase_label\(\s*([\w.]+)\s*,\s*([\w.]+)\s*,\s*'(\w+)'\s*\)\s*")
+_CALL = re.compile(r"\s*(\w+)\(\s*(.*?)\s*\)\s*", re.S)
+_COLUMN = re.compile(r"[A-Za-z_][\w.]*")
+_WORD = re.compile(r"'(\w+)'")
+
+#: The databases the views are written for; a placeholder may render differently on each.
+DIALECTS: tuple[str, ...] = ("sqlite", "postgresql")
 
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _check_dialect(dialect: str) -> str:
+    if dialect not in DIALECTS:
+        raise ValueError(
+            f"the views are written for {', '.join(DIALECTS)}, not '{dialect}'; "
+            "point the warehouse URL at SQLite or PostgreSQL"
+        )
+    return dialect
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"no phase labels in '{lang}'; known: {', '.join(LANGUAGES)}")
+    return lang
+
+
 def phase_label_case(phase: str, verdict: str, lang: str) -> str:
     """A portable SQL ``CASE`` giving an assessment's outcome label in ``lang``, from the columns
     ``phase`` and ``verdict``: the same labels as :func:`maturity.phases.outcome_labels`."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"no phase labels in '{lang}'; known: {', '.join(LANGUAGES)}")
+    _check_lang(lang)
     whens = [
         (f"{verdict} = 'insufficient_evidence'", INSUFFICIENT_EVIDENCE[lang]),
         (f"{phase} IS NULL", BELOW_PLANNING[lang]),
@@ -71,19 +90,166 @@ def phase_label_case(phase: str, verdict: str, lang: str) -> str:
     return f"CASE{lines}\nEND"
 
 
-def _expand(match: re.Match[str]) -> str:
-    call = _PHASE_LABEL.fullmatch(match.group(1))
-    if call is None:
+def phase_name_case(phase: str, lang: str) -> str:
+    """A ``CASE`` naming the phase number in column ``phase`` (a criterion's, a step's)."""
+    _check_lang(lang)
+    lines = "".join(
+        f"\n    WHEN {phase} = {int(p)} THEN {_literal(PHASE_LABELS[p][lang])}" for p in Phase
+    )
+    return f"CASE{lines}\nEND"
+
+
+def _values(columns: tuple[str, ...], rows: list[tuple[str | None, ...]]) -> str:
+    """A ``VALUES`` list (the body of a CTE named with ``columns``): every value a string."""
+    lines = ",\n    ".join(
+        "(" + ", ".join("NULL" if v is None else _literal(v) for v in row) + ")" for row in rows
+    )
+    return f"VALUES\n    {lines}"
+
+
+METRIC_DICTIONARY_COLUMNS = (
+    "metric_id",
+    "family",
+    "kind",
+    "unit",
+    "definition_en",
+    "denominator",
+    "sample",
+    "window_rule",
+)
+
+
+def metric_dictionary_values() -> str:
+    """The metric dictionary (:mod:`maturity.metric_dictionary`) as a ``VALUES`` list, in the
+    order of :data:`METRIC_DICTIONARY_COLUMNS`; a denominator of ``-`` (none) becomes NULL."""
+    from maturity.metric_dictionary import METRICS
+
+    rows: list[tuple[str | None, ...]] = [
+        (
+            m.id,
+            m.family,
+            m.kind,
+            m.unit,
+            m.definition,
+            None if m.denominator == "-" else m.denominator,
+            m.sample,
+            m.window,
+        )
+        for m in METRICS
+    ]
+    return _values(METRIC_DICTIONARY_COLUMNS, rows)
+
+
+CRITERION_LABEL_COLUMNS = (
+    "rubric_id",
+    "criterion_id",
+    "label_en",
+    "label_nl",
+    "advice_en",
+    "advice_nl",
+)
+
+
+def criterion_label_values() -> str:
+    """The default rubric's criterion labels and advice, in English and Dutch, as a ``VALUES``
+    list in the order of :data:`CRITERION_LABEL_COLUMNS`."""
+    from maturity.rubric import load_default_rubric
+
+    rubric = load_default_rubric()
+    rows: list[tuple[str | None, ...]] = [
+        (
+            rubric.rubric,
+            c.id,
+            c.label.get("en"),
+            c.label.get("nl"),
+            c.advice.get("en"),
+            c.advice.get("nl"),
+        )
+        for c in rubric.criteria
+    ]
+    return _values(CRITERION_LABEL_COLUMNS, rows)
+
+
+def json_value(expr: str, key: str, cast: str, dialect: str) -> str:
+    """Field ``key`` of the JSON object ``expr``: text (``cast`` ``text``), or a number."""
+    raw = (
+        f"json_extract({expr}, '$.{key}')"
+        if dialect == "sqlite"
+        else f"({expr} ->> '{key}')"
+    )
+    types = {
+        "text": None,
+        "number": "REAL" if dialect == "sqlite" else "DOUBLE PRECISION",
+        "integer": "INTEGER",
+    }
+    sql_type = types[cast]
+    return raw if sql_type is None else f"CAST({raw} AS {sql_type})"
+
+
+def json_rows(column: str, alias: str, kind: str, dialect: str) -> str:
+    """A join item giving one row per element of the JSON array in ``column``, as
+    ``<alias>.value``: objects (a LEFT JOIN: a row without elements stays, with NULLs) or
+    strings (an inner join)."""
+    if kind == "objects":
+        if dialect == "sqlite":
+            return f"LEFT JOIN json_each({column}) AS {alias} ON 1 = 1"
+        return f"LEFT JOIN LATERAL jsonb_array_elements({column}) AS {alias}(value) ON TRUE"
+    if dialect == "sqlite":
+        return f"CROSS JOIN json_each({column}) AS {alias}"
+    return f"CROSS JOIN LATERAL jsonb_array_elements_text({column}) AS {alias}(value)"
+
+
+def _args(raw: str, where: str) -> list[str]:
+    args = [a.strip() for a in raw.split(",")] if raw.strip() else []
+    for a in args:
+        if not (_COLUMN.fullmatch(a) or _WORD.fullmatch(a)):
+            raise ValueError(f"view placeholder {where}: argument {a!r} is not a column or word")
+    return [a[1:-1] if a.startswith("'") else a for a in args]
+
+
+def _render_call(name: str, args: list[str], dialect: str) -> str | None:
+    match (name, len(args)):
+        case ("phase_label", 3):
+            return phase_label_case(*args)
+        case ("phase_name", 2):
+            return phase_name_case(*args)
+        case ("metric_dictionary", 0):
+            return metric_dictionary_values()
+        case ("criterion_labels", 0):
+            return criterion_label_values()
+        case ("json_text" | "json_number" | "json_integer", 2):
+            return json_value(args[0], args[1], name.removeprefix("json_"), dialect)
+        case ("json_objects" | "json_strings", 2):
+            return json_rows(args[0], args[1], name.removeprefix("json_"), dialect)
+    return None
+
+
+def _expand(match: re.Match[str], dialect: str) -> str:
+    call = _CALL.fullmatch(match.group(1))
+    rendered = None if call is None else _render_call(
+        call.group(1), _args(call.group(2), match.group(0)), dialect
+    )
+    if rendered is None:
         raise ValueError(f"unknown view placeholder {match.group(0)!r}")
     line_start = match.string.rfind("\n", 0, match.start()) + 1
     prefix = match.string[line_start : match.start()]
     indent = prefix[: len(prefix) - len(prefix.lstrip())]
-    return phase_label_case(*call.groups()).replace("\n", "\n" + indent)
+    return rendered.replace("\n", "\n" + indent)
 
 
-def render_view(select_sql: str) -> str:
-    """``select_sql`` with each ``{{ phase_label(...) }}`` placeholder replaced by its ``CASE``."""
-    return _PLACEHOLDER.sub(_expand, select_sql)
+def render_view(select_sql: str, dialect: str = "sqlite") -> str:
+    """``select_sql`` with each ``{{ ... }}`` placeholder replaced by its SQL for ``dialect``:
+
+    - ``phase_label(<phase>, <verdict>, '<lang>')``: the outcome label (a ``CASE``);
+    - ``phase_name(<phase>, '<lang>')``: a phase number's label (a ``CASE``);
+    - ``metric_dictionary()``, ``criterion_labels()``: ``VALUES`` lists from the metric
+      dictionary and the default rubric (columns :data:`METRIC_DICTIONARY_COLUMNS`,
+      :data:`CRITERION_LABEL_COLUMNS`);
+    - ``json_text|json_number|json_integer(<expr>, '<key>')``: a field of a JSON object;
+    - ``json_objects|json_strings(<column>, <alias>)``: a join over a JSON array's elements.
+    """
+    _check_dialect(dialect)
+    return _PLACEHOLDER.sub(lambda m: _expand(m, dialect), select_sql)
 
 
 def create_view_ddl(name: str, select_sql: str) -> str:
@@ -93,8 +259,9 @@ def create_view_ddl(name: str, select_sql: str) -> str:
 def replace_views(connection: Connection) -> None:
     """Drop and create every shipped view from its file, in one go (for development)."""
     drop_views(connection)
+    dialect = connection.dialect.name
     for name in view_names():
-        connection.execute(text(create_view_ddl(name, view_sql(name))))
+        connection.execute(text(create_view_ddl(name, view_sql(name, dialect))))
 
 
 def drop_views(connection: Connection) -> None:
