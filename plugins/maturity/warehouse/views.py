@@ -172,11 +172,7 @@ def criterion_label_values() -> str:
 
 def json_value(expr: str, key: str, cast: str, dialect: str) -> str:
     """Field ``key`` of the JSON object ``expr``: text (``cast`` ``text``), or a number."""
-    raw = (
-        f"json_extract({expr}, '$.{key}')"
-        if dialect == "sqlite"
-        else f"({expr} ->> '{key}')"
-    )
+    raw = f"json_extract({expr}, '$.{key}')" if dialect == "sqlite" else f"({expr} ->> '{key}')"
     types = {
         "text": None,
         "number": "REAL" if dialect == "sqlite" else "DOUBLE PRECISION",
@@ -226,8 +222,10 @@ def _render_call(name: str, args: list[str], dialect: str) -> str | None:
 
 def _expand(match: re.Match[str], dialect: str) -> str:
     call = _CALL.fullmatch(match.group(1))
-    rendered = None if call is None else _render_call(
-        call.group(1), _args(call.group(2), match.group(0)), dialect
+    rendered = (
+        None
+        if call is None
+        else _render_call(call.group(1), _args(call.group(2), match.group(0)), dialect)
     )
     if rendered is None:
         raise ValueError(f"unknown view placeholder {match.group(0)!r}")
@@ -257,13 +255,92 @@ def create_view_ddl(name: str, select_sql: str) -> str:
 
 
 def replace_views(connection: Connection) -> None:
-    """Drop and create every shipped view from its file, in one go (for development)."""
+    """Drop and create every shipped view from its file, in one go; on PostgreSQL the SELECT
+    rights others held on the views (a BI role's) are granted again."""
+    grants = _view_grants(connection)
     drop_views(connection)
     dialect = connection.dialect.name
     for name in view_names():
         connection.execute(text(create_view_ddl(name, view_sql(name, dialect))))
+    quote = connection.dialect.identifier_preparer.quote
+    for name, grantee in grants:
+        connection.execute(text(f"GRANT SELECT ON {name} TO {quote(grantee)}"))
 
 
 def drop_views(connection: Connection) -> None:
     for name in reversed(view_names()):
         connection.execute(text(f"DROP VIEW IF EXISTS {name}"))
+
+
+# -- a read-only role for BI tools (PostgreSQL) ----------------------------------------------
+
+_ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def _identifier(value: str, what: str) -> str:
+    """``value`` double-quoted, if it is a plain lower-case PostgreSQL name."""
+    from maturity.errors import InputError
+
+    if not _ROLE.fullmatch(value):
+        raise InputError(
+            f"'{value}' is not a plain PostgreSQL name",
+            where=what,
+            fix="use lower-case letters, digits and underscores, starting with a letter "
+            "(at most 63), e.g. bi_reader",
+        )
+    return f'"{value}"'
+
+
+def readonly_grants(role: str, schema: str) -> list[str]:
+    """The statements that let ``role`` read every shipped view in ``schema``, and nothing else:
+    usage of the schema and ``SELECT`` on the views. A view reads its tables with its owner's
+    rights, so the role needs (and gets) no right on any table, and cannot write."""
+    quoted_role = _identifier(role, "role")
+    quoted_schema = _identifier(schema, "schema")
+    views = ", ".join(f"{quoted_schema}.{name}" for name in view_names())
+    return [
+        f"GRANT USAGE ON SCHEMA {quoted_schema} TO {quoted_role}",
+        f"GRANT SELECT ON {views} TO {quoted_role}",
+    ]
+
+
+def grant_readonly(connection: Connection, role: str, schema: str | None = None) -> list[str]:
+    """Run :func:`readonly_grants` on a PostgreSQL warehouse (``schema``: the connection's
+    current schema when None); returns the statements run. The role must exist."""
+    from maturity.errors import InputError
+
+    if connection.dialect.name != "postgresql":
+        raise InputError(
+            f"a read-only role needs PostgreSQL, not {connection.dialect.name}",
+            where="warehouse",
+            fix="point --warehouse at the PostgreSQL warehouse; an embedded SQLite file has no "
+            "roles (give BI tools a copy of the file instead)",
+        )
+    schema = schema or str(connection.execute(text("SELECT current_schema()")).scalar_one())
+    statements = readonly_grants(role, schema)
+    exists = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+    if exists.first() is None:
+        raise InputError(
+            f"no role '{role}' exists",
+            where="role",
+            fix=f"create it first, e.g. CREATE ROLE {role} LOGIN PASSWORD '...' (as a superuser "
+            "or a role with CREATEROLE), then run this again",
+        )
+    for statement in statements:
+        connection.execute(text(statement))
+    return statements
+
+
+def _view_grants(connection: Connection) -> list[tuple[str, str]]:
+    """(view, grantee) of the SELECT rights others hold on the shipped views (PostgreSQL)."""
+    if connection.dialect.name != "postgresql":
+        return []
+    rows = connection.execute(
+        text(
+            "SELECT table_name, grantee FROM information_schema.role_table_grants "
+            "WHERE privilege_type = 'SELECT' AND table_schema = current_schema() "
+            "AND grantee <> current_user AND grantee <> 'PUBLIC'"
+        )
+    )
+    names = set(view_names())
+    return sorted((str(r[0]), str(r[1])) for r in rows if r[0] in names)

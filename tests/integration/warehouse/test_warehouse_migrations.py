@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from bi_samples import write_quality, write_snapshots
 from sqlalchemy import CheckConstraint, insert, inspect, text
 from sqlalchemy.engine import URL
-from bi_samples import write_quality, write_snapshots
 from warehouse_samples import PAGE, Q2, assessment, batch, batch_of, dump, evidence, write
 
 from maturity.assessment import Verdict
