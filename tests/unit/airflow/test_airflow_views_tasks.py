@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import text
 
 from maturity.airflow import views_tasks
-from maturity.warehouse.views import view_names
 from maturity.evidence import Window
 from maturity.input_file import load_evidence_file
 from maturity.phases import Phase
@@ -21,6 +20,7 @@ from maturity.pipeline.score import score_inputs
 from maturity.rubric import load_default_rubric
 from maturity.sandbox.demo import demo_evidence_path
 from maturity.warehouse import AssessmentSummary, Warehouse
+from maturity.warehouse.views import view_names
 
 pytestmark = pytest.mark.unit
 
