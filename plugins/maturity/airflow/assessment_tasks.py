@@ -436,7 +436,6 @@ def _alert(
 ) -> list[JSON]:
     """Phase changes of this window (a warning each) and the alert, when a notifier is set."""
     from maturity.airflow import notify
-
     from maturity.errors import MaturityError
 
     settings = notify.configured(notify_config)
@@ -453,9 +452,7 @@ def _alert(
     except MaturityError as exc:  # the organisations not assessed are still alerted
         log.error("phase changes unknown, the warehouse could not be read: %s", exc)
     for org, before, after, direction in changes:
-        log.warning(
-            "phase change (%s) for %s: %s -> %s", direction, org, before.phase, after.phase
-        )
+        log.warning("phase change (%s) for %s: %s -> %s", direction, org, before.phase, after.phase)
     lang = settings.lang if settings is not None else "en"
     message = notify.alert(window, changes, result["reasons"], names, lang)
     if message is not None:

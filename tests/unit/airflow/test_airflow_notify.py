@@ -85,7 +85,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
 
 def _run(written: list[str], failed: dict[str, str] | None = None) -> tuple[list[Any], list[Any]]:
     shards = [{"label": "all", "orgs": [{"org_id": o} for o in [*written, *(failed or {})]]}]
-    steps = [{"step": "score", "done": dict.fromkeys(written, {}), "failed": failed or {}}]
+    steps = [{"step": "score", "done": {o: {} for o in written}, "failed": failed or {}}]
     return shards, steps
 
 
