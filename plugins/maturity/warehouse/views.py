@@ -6,9 +6,14 @@ Migrations freeze the text they create (so that replaying an old migration creat
 it was then); a test checks that, after ``upgrade head``, every view returns what its file
 returns.
 
-Rules with a source in code are not copied into the SQL: a view writes
-``{{ phase_label(<phase column>, <verdict column>, '<lang>') }}`` and :func:`render_view` turns it
-into a ``CASE`` over the labels of :mod:`maturity.phases`, for the files and the migrations alike.
+Rules with a source in code are not copied into the SQL, and SQL that differs between SQLite and
+PostgreSQL is not written twice: a view writes placeholders such as
+``{{ phase_label(<phase column>, <verdict column>, '<lang>') }}`` or
+``{{ json_number(<expr>, '<key>') }}``, and :func:`render_view` turns them into SQL for the
+warehouse's dialect (a ``CASE`` over the labels of :mod:`maturity.phases`, a ``VALUES`` list of the
+metric dictionary, ``json_extract`` or ``->>``), for the files and the migrations alike.
+
+On PostgreSQL, :func:`grant_readonly` lets a BI tool's role read the views and nothing else.
 """
 
 from __future__ import annotations
