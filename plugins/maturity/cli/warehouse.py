@@ -31,7 +31,7 @@ def grant_readonly_command(
     from maturity.cli.resolve import open_warehouse
     from maturity.warehouse.views import grant_readonly
 
-    wh = open_warehouse(warehouse)
+    wh = open_warehouse(warehouse, existing=True)
     try:
         with wh.engine.begin() as connection:
             statements = grant_readonly(connection, role, schema)
