@@ -177,3 +177,15 @@ def test_readonly_grants_name_every_view_and_no_table() -> None:
     assert select == (
         "GRANT SELECT ON " + ", ".join(f'"public".{n}' for n in view_names()) + ' TO "bi_reader"'
     )
+
+
+def test_grant_readonly_refuses_sqlite_naming_the_fix() -> None:
+    from maturity.errors import InputError
+    from maturity.warehouse.views import grant_readonly
+
+    engine = create_engine("sqlite://")
+    with engine.connect() as connection, pytest.raises(InputError) as info:
+        grant_readonly(connection, "bi_reader")
+    engine.dispose()
+    assert "needs PostgreSQL, not sqlite" in str(info.value)
+    assert "give BI tools a copy of the file" in str(info.value)
