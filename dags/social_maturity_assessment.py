@@ -24,7 +24,9 @@ or with the first and last organisation of its shard.
    organisations are logged and left out, and its task fails only if none is left.
 4. **publish** updates the Asset `x-maturity://warehouse/assessments` once the assessments are
    committed, which triggers `social_maturity_views`.
-5. **report** fails the run, naming them and why, if any organisation was not assessed.
+5. **report** alerts the notifier named by the Airflow Variable `maturity_notify` (SMTP, Slack,
+   ...) about phase changes in this window and organisations not assessed, and fails the run,
+   naming them and why, if any organisation was not assessed.
 
 Connections: `x_default`, `reddit_default`, `maturity_warehouse`. See docs/airflow.md.
 """
@@ -138,28 +140,15 @@ def publish() -> dict[str, Any]:
 
 @task(trigger_rule=TriggerRule.ALL_DONE, execution_timeout=timedelta(minutes=10))
 def report() -> dict[str, Any]:
-    """Fail the run, naming them and why, when any organisation was not assessed."""
+    """Alert on phase changes and organisations not assessed (the notifier of the Airflow
+    Variable `maturity_notify`), and fail the run, naming them and why, if any was not."""
     from airflow.sdk import get_current_context
-    from airflow.sdk.exceptions import AirflowFailException
 
     from maturity.airflow import assessment_tasks as t
 
-    ti = get_current_context()["ti"]
-    shards = ti.xcom_pull(task_ids="plan")
-    if shards is None:
-        raise AirflowFailException("plan did not list the organisations; see its log")
-    outcome = t.outcome(shards, ti.xcom_pull(task_ids=STEP_TASKS) or [])
-    t.log_quarantined(outcome["quarantined"])
-    if outcome["failed"]:
-        raise AirflowFailException(
-            f"{len(outcome['failed'])} of {len(t.org_ids(shards))} organisations were not "
-            "assessed: " + "; ".join(f"{org} ({why})" for org, why in outcome["reasons"].items())
-        )
-    return {
-        "written": len(outcome["written"]),
-        "failed": [],
-        "quarantined": outcome["quarantined"],
-    }
+    context = get_current_context()
+    ti = context["ti"]
+    return t.report(ti.xcom_pull(task_ids="plan"), ti.xcom_pull(task_ids=STEP_TASKS) or [], context)
 
 
 @dag(

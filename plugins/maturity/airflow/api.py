@@ -11,7 +11,13 @@ route                                       answer
 ``GET /organisations/{id}/assessment``      the latest assessment (``?as_of=`` ISO time)
 ``GET /organisations/{id}/history``         every stored assessment, oldest window first
 ``GET /organisations/{id}/evidence``        criteria with their checks and evidence refs
+``GET /openapi.json``                       the OpenAPI document, with every body's schema
+``GET /docs``                               Swagger UI over that document
 ==========================================  ================================================
+
+The bodies are built by ``maturity.warehouse.payloads`` and validated against the response
+models of ``maturity.airflow.api_models``. FastAPI's own schema and documentation routes cannot
+take the router's authentication, so the router serves them itself, behind it.
 """
 
 from __future__ import annotations
@@ -23,8 +29,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi.responses import HTMLResponse
 
-from maturity.airflow import api_payloads as payloads
+from maturity.airflow import api_models as models
+from maturity.warehouse import payloads
 
 if TYPE_CHECKING:
     from maturity.warehouse import ExplainData, Warehouse
@@ -84,30 +92,45 @@ def _latest(wh: Warehouse, org_id: str, as_of: datetime | None) -> ExplainData:
     return data
 
 
+#: Optional evidence-reference fields are left out when unknown, not sent as null.
+BODY: dict[str, Any] = {"response_model_exclude_unset": True}
+
+
 def _router() -> APIRouter:
     from airflow.api_fastapi.core_api.security import requires_authenticated
 
     router = APIRouter(dependencies=[Depends(requires_authenticated())])
 
-    @router.get("/organisations")
+    @router.get("/organisations", response_model=models.OrganisationList, **BODY)
     def organisations(wh: WarehouseDep) -> dict[str, Any]:
         with _answering():
             orgs = wh.list_organisations()
         return {"organisations": [payloads.organisation(o) for o in orgs]}
 
-    @router.get("/organisations/{org_id}/assessment")
+    @router.get("/organisations/{org_id}/assessment", response_model=models.AssessmentBody, **BODY)
     def assessment(org_id: str, wh: WarehouseDep, as_of: AsOf = None) -> dict[str, Any]:
         return payloads.assessment(_latest(wh, org_id, as_of))
 
-    @router.get("/organisations/{org_id}/history")
+    @router.get("/organisations/{org_id}/history", response_model=models.History, **BODY)
     def history(org_id: str, wh: WarehouseDep) -> dict[str, Any]:
         with _answering():
             rows = wh.assessment_history(org_id)
         return {"org_id": org_id, "assessments": [payloads.summary(s) for s in rows]}
 
-    @router.get("/organisations/{org_id}/evidence")
+    @router.get("/organisations/{org_id}/evidence", response_model=models.EvidenceBody, **BODY)
     def evidence(org_id: str, wh: WarehouseDep, as_of: AsOf = None) -> dict[str, Any]:
         return payloads.evidence(_latest(wh, org_id, as_of))
+
+    @router.get("/openapi.json", include_in_schema=False)
+    def openapi(request: Request) -> dict[str, Any]:
+        return request.app.openapi()  # type: ignore[no-any-return]
+
+    @router.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        from fastapi.openapi.docs import get_swagger_ui_html
+
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(openapi_url=f"{root}/openapi.json", title="maturity API")
 
     return router
 

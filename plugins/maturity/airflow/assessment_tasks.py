@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from maturity.evidence import Window
     from maturity.pipeline.settings import PipelineSettings
     from maturity.shards import Outcome
+    from maturity.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 
@@ -404,3 +405,84 @@ def log_quarantined(quarantined: Mapping[str, Mapping[str, Sequence[str]]]) -> N
                 ", ".join(checks),
                 org_id,
             )
+
+
+# -- the run's report and its alert ------------------------------------------------------------
+
+
+def report(
+    shards: Sequence[Mapping[str, Any]] | None,
+    steps: Sequence[Any],
+    context: Mapping[str, Any],
+    *,
+    warehouse: Warehouse | None = None,
+    notify_config: str | None = None,
+) -> JSON:
+    """The run's outcome: log the quarantined accounts, alert the configured notifier
+    (``maturity.airflow.notify``) about phase changes in this window and organisations not
+    assessed, and fail the run, naming them and why, if any organisation was not assessed.
+
+    ``notify_config`` stands in for the Airflow Variable ``maturity_notify`` (tests)."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    if shards is None:
+        raise AirflowFailException("plan did not list the organisations; see its log")
+    result = outcome(shards, steps)
+    log_quarantined(result["quarantined"])
+    window = window_of(context)
+    changes = _alert(result, window, context, warehouse, notify_config)
+    if result["failed"]:
+        raise AirflowFailException(
+            f"{len(result['failed'])} of {len(org_ids(shards))} organisations were not "
+            "assessed: " + "; ".join(f"{org} ({why})" for org, why in result["reasons"].items())
+        )
+    return {
+        "written": len(result["written"]),
+        "failed": [],
+        "quarantined": result["quarantined"],
+        "phase_changes": changes,
+    }
+
+
+def _alert(
+    result: Mapping[str, Any],
+    window: Window,
+    context: Mapping[str, Any],
+    warehouse: Warehouse | None,
+    notify_config: str | None,
+) -> list[JSON]:
+    """Phase changes of this window (a warning each) and the alert, when a notifier is set."""
+    from maturity.airflow import notify
+    from maturity.errors import MaturityError
+
+    settings = notify.configured(notify_config)
+    names: dict[str, str] = {}
+    changes: list[Any] = []
+    try:
+        wh = warehouse or _warehouse()
+        try:
+            names = {o.org_id: o.name for o in wh.list_organisations()}
+            changes = notify.phase_changes(wh, result["written"], window.end)
+        finally:
+            if warehouse is None:
+                wh.dispose()
+    except MaturityError as exc:  # the organisations not assessed are still alerted
+        log.error("phase changes unknown, the warehouse could not be read: %s", exc)
+    for org, before, after, direction in changes:
+        log.warning("phase change (%s) for %s: %s -> %s", direction, org, before.phase, after.phase)
+    lang = settings.lang if settings is not None else "en"
+    message = notify.alert(window, changes, result["reasons"], names, lang)
+    if message is not None:
+        log.warning("%s\n%s", message.title, "\n".join(message.lines))
+        if settings is not None:
+            notify.send(message, settings, context)
+    return [
+        {"org_id": org, "from": before.phase, "to": after.phase, "direction": direction}
+        for org, before, after, direction in changes
+    ]
+
+
+def _warehouse() -> Warehouse:
+    from maturity.airflow.hooks import WarehouseHook
+
+    return WarehouseHook().get_conn()

@@ -16,6 +16,7 @@ from maturity.cli.purge import purge_command
 from maturity.cli.questionnaire import questionnaire_app
 from maturity.cli.rescore import rescore_command
 from maturity.cli.rubric import rubric_app
+from maturity.cli.warehouse import warehouse_app
 
 app = typer.Typer(
     name="maturity",
@@ -27,6 +28,7 @@ app = typer.Typer(
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(questionnaire_app, name="questionnaire")
 app.add_typer(pseudonym_app, name="pseudonym")
+app.add_typer(warehouse_app, name="warehouse")
 app.command("assess")(assess_command)
 app.command("explain")(explain_command)
 app.command("rescore")(rescore_command)

@@ -10,10 +10,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from maturity.cli.errors import handle_errors
-from maturity.cli.options import DATE_FORMATS, Lang, RubricOption, WarehouseOption, window_option
+from maturity.cli.options import (
+    DATE_FORMATS,
+    JsonOption,
+    Lang,
+    RubricOption,
+    WarehouseOption,
+    window_option,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from maturity.assessment import Assessment
     from maturity.evidence import Window
@@ -49,6 +56,7 @@ def assess_command(
     rubric: RubricOption = None,
     warehouse: WarehouseOption = None,
     lang: Lang = "en",
+    as_json: JsonOption = False,
 ) -> None:
     """Score organisations and write the results to the warehouse.
 
@@ -63,17 +71,30 @@ def assess_command(
             fix="--input FILE scores given evidence; --registry FILE collects it",
         )
     if registry is not None:
-        _assess_registry(registry, start, end, rubric, warehouse, lang)
+        _assess_registry(registry, start, end, rubric, warehouse, lang, as_json)
     else:
         assert input is not None
-        _assess_file(input, rubric, warehouse, lang)
+        _assess_file(input, rubric, warehouse, lang, as_json)
 
 
-def _assess_file(input: Path, rubric: Path | None, warehouse: str | None, lang: str) -> None:
-    from rich.console import Console
+def _json_body(
+    warehouse: str, rows: Sequence[tuple[str, Assessment]], **extra: object
+) -> dict[str, object]:
+    from maturity.warehouse.payloads import scored
+
+    return {
+        "warehouse": warehouse,
+        "assessments": [scored(name, a) for name, a in rows],
+        **extra,
+    }
+
+
+def _assess_file(
+    input: Path, rubric: Path | None, warehouse: str | None, lang: str, as_json: bool
+) -> None:
     from rich.text import Text
 
-    from maturity.cli.render import registry_warnings, summary_table
+    from maturity.cli.render import output_console, print_json, registry_warnings, summary_table
     from maturity.cli.resolve import open_warehouse, resolve_rubric
     from maturity.input_file import load_evidence_file
     from maturity.pipeline.runs import file_digest, rubric_digest
@@ -84,7 +105,10 @@ def _assess_file(input: Path, rubric: Path | None, warehouse: str | None, lang: 
     wh = open_warehouse(warehouse)
     digest = file_digest(input, *([rubric] if rubric else []), salt=rubric_digest(the_rubric))
     rows = score_inputs(orgs, the_rubric, wh, input_digest=digest)
-    console = Console(width=max(Console().width, 120))
+    if as_json:
+        print_json(_json_body(wh.url_masked, rows))
+        return
+    console = output_console(120)
     title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"
     console.print(summary_table(rows, the_rubric, lang, title))
     for warning in registry_warnings(rows, lang):
@@ -99,13 +123,13 @@ def _assess_registry(
     rubric: Path | None,
     warehouse: str | None,
     lang: str,
+    as_json: bool = False,
 ) -> None:
     from dataclasses import replace
 
-    from rich.console import Console
     from rich.markup import escape
 
-    from maturity.cli.render import registry_warnings, summary_table
+    from maturity.cli.render import output_console, print_json, registry_warnings, summary_table
     from maturity.errors import InputError, MaturityError
     from maturity.pipeline.inputs import check_inputs
     from maturity.pipeline.settings import PipelineSettings
@@ -122,22 +146,28 @@ def _assess_registry(
     check_inputs(settings)  # every input, before anything is collected
     failures, quarantined = _run_registry(settings, window)
     rows = _written(settings, window, skip=failures)
-    console = Console(width=max(Console().width, 120))
-    title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"
-    console.print(summary_table(rows, settings.rubric, lang, title))
-    for warning in registry_warnings(rows, lang):
-        console.print(warning)
-    console.print(
-        f"Written to {escape(settings.warehouse.url_masked)} ({len(rows)} organisations)."
-    )
-    for q in quarantined:
-        console.print(
-            f"[yellow]quarantined[/] {escape(q)}: these records failed the quality gate and "
-            "were left out of the estimate; `maturity explain` shows the checks"
+    if as_json:
+        body = _json_body(
+            settings.warehouse.url_masked, rows, quarantined=quarantined, failed=failures
         )
-    if failures:
+        print_json(body)
+    else:
+        console = output_console(120)
+        title = "Maturity assessments" if lang == "en" else "Volwassenheidsbeoordelingen"
+        console.print(summary_table(rows, settings.rubric, lang, title))
+        for warning in registry_warnings(rows, lang):
+            console.print(warning)
+        console.print(
+            f"Written to {escape(settings.warehouse.url_masked)} ({len(rows)} organisations)."
+        )
+        for q in quarantined:
+            console.print(
+                f"[yellow]quarantined[/] {escape(q)}: these records failed the quality gate "
+                "and were left out of the estimate; `maturity explain` shows the checks"
+            )
         for org_id, why in failures.items():
             console.print(f"[red]failed[/] {escape(org_id)}: {escape(why)}")
+    if failures:
         raise MaturityError(
             f"{len(failures)} of {len(settings.registry.organisations)} "
             "organisations failed; the others were assessed",

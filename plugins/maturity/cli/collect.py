@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from maturity.cli.errors import handle_errors
-from maturity.cli.options import DATE_FORMATS, WarehouseOption, window_option
+from maturity.cli.options import DATE_FORMATS, JsonOption, WarehouseOption, window_option
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -20,55 +20,79 @@ if TYPE_CHECKING:
     from maturity.connectors.base import Target
 
 
-def _summary(run: CollectionRun, loaded: Mapping[str, Mapping[str, Any]]) -> Table:
-    """One row per account; with a warehouse, whether the record gate passed it and its
-    reply links (which gate-and-load computes across the organisation's accounts)."""
+COLUMNS = (
+    "platform",
+    "org",
+    "account",
+    "status",
+    "posts",
+    "inbound",
+    "reply_links",
+    "pages",
+    "gate",
+    "truncated",
+)
+_COUNTS = {"posts", "inbound", "reply_links", "pages"}
+
+
+def _accounts(run: CollectionRun, loaded: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per account (the keys of :data:`COLUMNS`); with a warehouse, whether the record
+    gate passed it and its reply links (which gate-and-load computes across the organisation's
+    accounts). ``None`` where there is no answer: no warehouse, or the account failed."""
+    rows: list[dict[str, Any]] = []
+    for b in run:
+        done = loaded.get(b.org_id)
+        key = f"{b.platform}:{b.handle}"
+        rows.append(
+            {
+                "platform": b.platform,
+                "org": b.org_id,
+                "account": b.handle,
+                "status": b.snapshots[0].status if b.snapshots else None,
+                "posts": len(b.posts),
+                "inbound": len(b.inbound),
+                "reply_links": None if done is None else done["links"].get(key, 0),
+                "pages": len(b.pages),
+                "gate": None
+                if done is None
+                else "quarantined"
+                if key in done["quarantined"]
+                else "passed",
+                "truncated": [c.endpoint for c in b.cursors if c.truncated],
+            }
+        )
+    for f in run.failures:
+        rows.append(
+            {
+                **dict.fromkeys(COLUMNS),
+                "platform": f.platform,
+                "org": f.org_id,
+                "account": f.handle,
+                "status": "failed",
+                "truncated": [],
+            }
+        )
+    return rows
+
+
+def _summary(rows: list[dict[str, Any]]) -> Table:
     from rich.table import Table
     from rich.text import Text
 
     table = Table(title="Collection")
-    for column in (
-        "platform",
-        "org",
-        "account",
-        "status",
-        "posts",
-        "inbound",
-        "reply links",
-        "pages",
-        "gate",
-        "truncated",
-    ):
+    for column in COLUMNS:
         table.add_column(
-            column,
-            justify="right" if column in {"posts", "inbound", "pages", "reply links"} else "left",
+            column.replace("_", " "),
+            justify="right" if column in _COUNTS else "left",
+            overflow="fold",
         )
-    for b in run:
-        status = b.snapshots[0].status if b.snapshots else "?"
-        truncated = ", ".join(c.endpoint for c in b.cursors if c.truncated) or "-"
-        done = loaded.get(b.org_id)
-        key = f"{b.platform}:{b.handle}"
-        links = "-" if done is None else str(done["links"].get(key, 0))
-        gate = "-" if done is None else "quarantined" if key in done["quarantined"] else "passed"
+    for row in rows:
+        cells = {k: "-" if v is None else str(v) for k, v in row.items()}
+        cells["truncated"] = ", ".join(row["truncated"]) or "-"
+        if row["status"] == "failed":
+            cells = {**dict.fromkeys(COLUMNS, ""), **{k: cells[k] for k in COLUMNS[:4]}}
         table.add_row(
-            Text(b.platform),
-            Text(b.org_id),
-            Text(b.handle),
-            Text(status),
-            str(len(b.posts)),
-            str(len(b.inbound)),
-            links,
-            str(len(b.pages)),
-            Text(truncated),
-            gate,
-        )
-    for f in run.failures:
-        table.add_row(
-            Text(f.platform),
-            Text(f.org_id),
-            Text(f.handle),
-            Text("failed", style="red"),
-            *[""] * 6,
+            *(Text(cells[c], style="red" if cells[c] == "failed" else "") for c in COLUMNS)
         )
     return table
 
@@ -115,6 +139,7 @@ def collect_command(
             "re-identify authors.",
         ),
     ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Collect the registry's X and Reddit accounts for the window [START, END).
 
@@ -124,9 +149,6 @@ def collect_command(
     """
     import os
     from dataclasses import replace as with_changes
-
-    from rich.console import Console
-    from rich.markup import escape
 
     from maturity.collect import AccountIssue, collect_registry
     from maturity.collect import replay as replay_landing
@@ -197,22 +219,42 @@ def collect_command(
         loaded = outcome.done
         for org_id, error in outcome.errors().items():
             run.failures.append(AccountIssue("-", org_id, "-", f"gate and load: {error}"))
-    console = Console()
-    console.print(_summary(run, loaded))
-    for note in run.notes:
-        console.print(
-            f"[yellow]note[/] {escape(note.platform)}:{escape(note.handle)}: {escape(note.message)}"
-        )
-    if wh is not None:
-        console.print(f"Warehouse: {escape(wh.url_masked)}")
+    _report(run, _accounts(run, loaded), wh.url_masked if wh is not None else None, as_json)
     if run.failures:
-        for f in run.failures:
-            console.print(
-                f"[red]failed[/] {escape(f.platform)}:{escape(f.handle)}: {escape(f.message)}"
-            )
         raise ConnectorError(
             f"{len(run.failures)} of {len(run) + len(run.failures)} accounts "
             "failed; the others were collected",
             where="maturity collect",
             fix="see the messages above",
+        )
+
+
+def _report(
+    run: CollectionRun, rows: list[dict[str, Any]], warehouse: str | None, as_json: bool
+) -> None:
+    """The accounts, notes and failures: a table and lines, or one JSON document."""
+    from rich.markup import escape
+
+    from maturity.cli.render import output_console, print_json
+
+    notes = [{"platform": n.platform, "account": n.handle, "message": n.message} for n in run.notes]
+    failures = [
+        {"platform": f.platform, "org": f.org_id, "account": f.handle, "message": f.message}
+        for f in run.failures
+    ]
+    if as_json:
+        print_json({"warehouse": warehouse, "accounts": rows, "notes": notes, "failures": failures})
+        return
+    console = output_console()
+    console.print(_summary(rows))
+    for n in notes:
+        console.print(
+            f"[yellow]note[/] {escape(n['platform'])}:{escape(n['account'])}: "
+            f"{escape(n['message'])}"
+        )
+    if warehouse is not None:
+        console.print(f"Warehouse: {escape(warehouse)}")
+    for f in failures:
+        console.print(
+            f"[red]failed[/] {escape(f['platform'])}:{escape(f['account'])}: {escape(f['message'])}"
         )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from maturity.cli.errors import handle_errors
-from maturity.cli.options import Lang, RubricOption, WarehouseOption
+from maturity.cli.options import JsonOption, Lang, RubricOption, WarehouseOption
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -286,16 +286,16 @@ def explain_command(
     sql: Annotated[
         bool, typer.Option("--sql", help="Show the SQL that reproduces each value's sample.")
     ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Show an organisation's phase, every criterion with its evidence, and the next steps.
 
     The evidence goes down to example posts and messages, the raw API pages they were read
     from (file in the landing area and its SHA-256), and SQL that reproduces each sample.
     """
-    from rich.console import Console
     from rich.markup import escape
 
-    from maturity.cli.render import advice_of, label_of, status_text
+    from maturity.cli.render import advice_of, label_of, output_console, status_text
     from maturity.cli.resolve import open_warehouse, resolve_rubric
     from maturity.errors import InputError
 
@@ -315,13 +315,19 @@ def explain_command(
             where=f"warehouse {wh.url_masked}",
             fix="run `maturity assess` (or `maturity rescore --rubric FILE`) for it first",
         )
+    if as_json:
+        from maturity.cli.render import print_json
+        from maturity.warehouse.payloads import explanation
+
+        print_json(explanation(data))
+        return
     a = data.assessment
     used = (
         the_rubric
         if (the_rubric.rubric, the_rubric.version) == (a.rubric_id, a.rubric_version)
         else None
     )
-    console = Console(width=max(Console().width, 120))
+    console = output_console(120)
     _print_header(console, data, lang)
     if used is None:
         console.print(

@@ -68,3 +68,11 @@ WarehouseOption = Annotated[
     ),
 ]
 Lang = Annotated[Literal["en", "nl"], typer.Option("--lang", help="Language of labels and advice.")]
+JsonOption = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help="Print the result as JSON on standard output (progress and messages go to "
+        "standard error), e.g. for jq.",
+    ),
+]

@@ -1,10 +1,19 @@
-"""Rich renderings of rubrics and assessments, in English or Dutch."""
+"""Rich renderings of rubrics and assessments, in English or Dutch, and the consoles and JSON
+output the commands print them with.
+
+Output that is not a terminal (a pipe, a file) must not lose text: Rich would lay it out 80
+columns wide and cut cells ("Plann…"). :func:`output_console` gives such output a width no
+table reaches, and every table column folds instead of cutting, whatever the width.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -79,6 +88,35 @@ HEAD = {
 }
 
 
+#: The width of output that is not a terminal: wider than any table the commands print, so a
+#: pipe or file gets every cell on one line (``less -S`` scrolls sideways).
+PIPE_WIDTH = 1000
+
+
+def output_console(min_width: int = 0) -> Console:
+    """The console for a command's results on standard output: the terminal's width (at least
+    ``min_width``), or :data:`PIPE_WIDTH` when standard output is not a terminal."""
+    probe = Console()
+    if not probe.is_terminal:
+        return Console(width=PIPE_WIDTH)
+    return Console(width=max(probe.width, min_width))
+
+
+def print_json(payload: Any) -> None:
+    """``payload`` as JSON on standard output, alone (progress and logs go to standard error),
+    so ``maturity ... --json | jq`` reads it. UTF-8, not ASCII-escaped."""
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def _table(title: Text | str, *columns: str, **kwargs: Any) -> Table:
+    """A table whose columns fold a long word onto the next line instead of cutting it."""
+    table = Table(title=title, **kwargs)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
 def phase_text(phase: int | None, verdict: str, lang: str) -> str:
     """The outcome's label; a phase is numbered ("4 Formalized")."""
     label = outcome_labels(phase, verdict)[lang]
@@ -135,11 +173,8 @@ def threshold_text(c: Criterion) -> str:
 
 def rubric_table(rubric: Rubric, lang: str) -> Table:
     h = HEAD[lang]
-    table = Table(
-        title=Text(f"{rubric.title.get(lang)} — {rubric.rubric} {rubric.version}"),
-        show_lines=False,
-    )
-    for col in (
+    table = _table(
+        Text(f"{rubric.title.get(lang)} — {rubric.rubric} {rubric.version}"),
         h["phase"],
         h["id"],
         h["crit"],
@@ -149,8 +184,8 @@ def rubric_table(rubric: Rubric, lang: str) -> Table:
         "n≥",
         h["weight"],
         h["role"],
-    ):
-        table.add_column(col)
+        show_lines=False,
+    )
     for phase in Phase:
         for c in rubric.for_phase(phase):
             table.add_row(
@@ -190,13 +225,10 @@ def summary_table(
     rows: Sequence[tuple[str, Assessment]], rubric: Rubric | None, lang: str, title: str
 ) -> Table:
     h = HEAD[lang]
-    table = Table(title=Text(title))
-    table.add_column(h["org"])
-    table.add_column(h["phase"])
-    table.add_column(h["index"], justify="right")
-    table.add_column(h["conf"])
-    table.add_column(h["platforms"])
-    table.add_column(h["next"])
+    table = _table(
+        Text(title), h["org"], h["phase"], h["index"], h["conf"], h["platforms"], h["next"]
+    )
+    table.columns[2].justify = "right"  # the index
     for name, a in rows:
         step = a.next_steps[0] if a.next_steps else None
         step_txt = label_of(rubric, step.criterion_id, lang) if step else "—"

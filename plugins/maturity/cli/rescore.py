@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from maturity.cli.errors import handle_errors
-from maturity.cli.options import Lang, RubricOption, WarehouseOption
+from maturity.cli.options import JsonOption, Lang, RubricOption, WarehouseOption
 
 
 @handle_errors
@@ -18,15 +18,14 @@ def rescore_command(
     ] = None,
     warehouse: WarehouseOption = None,
     lang: Lang = "en",
+    as_json: JsonOption = False,
 ) -> None:
     """Re-score every stored window under another rubric, without collecting again.
 
     Results are written beside the earlier ones (the rubric version is part of the key), so
     both stay in the warehouse for comparison.
     """
-    from rich.console import Console
-
-    from maturity.cli.render import side_by_side_table, summary_table
+    from maturity.cli.render import output_console, print_json, side_by_side_table, summary_table
     from maturity.cli.resolve import open_warehouse, resolve_rubric
     from maturity.errors import InputError
     from maturity.pipeline.score import rescore_window
@@ -41,15 +40,21 @@ def rescore_command(
             fix="run `maturity assess` first",
         )
     orgs = {o.org_id: o for o in wh.list_organisations()}
-    rows = [
-        (
-            f"{orgs[o].name} {w.start:%Y-%m-%d}–{w.end:%Y-%m-%d}",
-            rescore_window(wh, the_rubric, orgs[o], w),
+    scored = [(orgs[o].name, rescore_window(wh, the_rubric, orgs[o], w)) for o, w in windows]
+    if as_json:
+        from maturity.warehouse.payloads import scored as scored_body
+
+        print_json(
+            {
+                "rubric": {"id": the_rubric.rubric, "version": the_rubric.version},
+                "warehouse": wh.url_masked,
+                "assessments": [scored_body(name, a) for name, a in scored],
+            }
         )
-        for o, w in windows
-    ]
+        return
+    rows = [(f"{name} {a.window.start:%Y-%m-%d}–{a.window.end:%Y-%m-%d}", a) for name, a in scored]
     title = f"Re-scored under {the_rubric.rubric} {the_rubric.version}"
-    console = Console(width=max(Console().width, 120))
+    console = output_console(120)
     console.print(summary_table(rows, the_rubric, lang, title))
     history = {o: wh.assessment_history(o) for o in {o for o, _ in windows}}
     console.print(side_by_side_table(windows, history, orgs, the_rubric, lang))

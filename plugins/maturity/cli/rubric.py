@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from maturity.cli.errors import handle_errors
-from maturity.cli.options import Lang, RubricOption
+from maturity.cli.options import JsonOption, Lang, RubricOption
 
 rubric_app = typer.Typer(help="Check and show rubric files.", no_args_is_help=True)
 
@@ -35,11 +35,17 @@ def validate_command(
 
 @rubric_app.command("show")
 @handle_errors
-def show_command(rubric: RubricOption = None, lang: Lang = "en") -> None:
-    """Print the rubric as a table: phase, criterion, evidence kind, threshold, weight, role."""
-    from rich.console import Console
+def show_command(
+    rubric: RubricOption = None, lang: Lang = "en", as_json: JsonOption = False
+) -> None:
+    """Print the rubric as a table: phase, criterion, evidence kind, threshold, weight, role.
 
-    from maturity.cli.render import rubric_table
+    With --json, the whole rubric (every field, both languages) as the rubric file defines it."""
+    from maturity.cli.render import output_console, print_json, rubric_table
     from maturity.cli.resolve import resolve_rubric
 
-    Console().print(rubric_table(resolve_rubric(rubric), lang))
+    the_rubric = resolve_rubric(rubric)
+    if as_json:
+        print_json(the_rubric.model_dump(mode="json"))
+        return
+    output_console().print(rubric_table(the_rubric, lang))

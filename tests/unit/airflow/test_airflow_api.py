@@ -71,6 +71,8 @@ def test_the_router_depends_on_airflows_authentication(app: FastAPI) -> None:
         "/organisations/{org_id}/assessment",
         "/organisations/{org_id}/history",
         "/organisations/{org_id}/evidence",
+        "/openapi.json",
+        "/docs",
     }
     for route in routes:
         called = {d.call.__qualname__ for d in route.dependant.dependencies}
@@ -231,3 +233,52 @@ def test_forged_credentials_are_refused(
             response = client.get(route, **attempt)  # type: ignore[arg-type]
             assert response.status_code in (401, 403), (route, attempt, response.text)
             assert "gemeente-duinwijk" not in response.text
+
+
+RESPONSE_MODELS = {
+    "/organisations": "OrganisationList",
+    "/organisations/{org_id}/assessment": "AssessmentBody",
+    "/organisations/{org_id}/history": "History",
+    "/organisations/{org_id}/evidence": "EvidenceBody",
+}
+
+
+def test_openapi_names_every_body_schema_behind_authentication(
+    warehouse: Warehouse, signed_in: TestClient
+) -> None:
+    anonymous = TestClient(create_app(lambda: warehouse))
+    assert anonymous.get("/openapi.json").status_code == 401
+    assert anonymous.get("/docs").status_code == 401
+    doc = signed_in.get("/openapi.json").json()
+    schemas = doc["components"]["schemas"]
+    for path, model in RESPONSE_MODELS.items():
+        ok = doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        assert ok["schema"] == {"$ref": f"#/components/schemas/{model}"}, path
+    assert set(schemas["AssessmentBody"]["required"]) >= {"phase", "phase_label", "next_steps"}
+    criterion = schemas["CriterionBody"]["properties"]
+    assert criterion["checks"]["items"] == {"$ref": "#/components/schemas/CheckBody"}
+    assert schemas["CheckBody"]["properties"]["status"]["enum"] == [
+        "met",
+        "not_met",
+        "uncertain",
+        "unknown",
+    ]
+    assert {"/openapi.json", "/docs"}.isdisjoint(doc["paths"])
+    page = signed_in.get("/docs")
+    assert page.status_code == 200
+    assert "/openapi.json" in page.text
+
+
+def test_bodies_are_validated_against_their_models(signed_in: TestClient) -> None:
+    """The serialisers and the models agree: every route answers 200 with its model's fields,
+    and optional evidence-ref fields that were never written stay out (not null)."""
+    from maturity.airflow import api_models
+
+    for route, model in zip(ROUTES, RESPONSE_MODELS.values(), strict=True):
+        response = signed_in.get(route)
+        assert response.status_code == 200, (route, response.text)
+        getattr(api_models, model).model_validate(response.json())
+    body = signed_in.get("/organisations/gemeente-duinwijk/evidence").json()
+    refs = [r for c in body["criteria"] for m in c["metric_values"] for r in m["refs"]]
+    assert refs
+    assert all(None not in r.values() for r in refs)
