@@ -14,8 +14,10 @@ from maturity.cli.explain import explain_command
 from maturity.cli.pseudonym import pseudonym_app
 from maturity.cli.purge import purge_command
 from maturity.cli.questionnaire import questionnaire_app
+from maturity.cli.report import report_command
 from maturity.cli.rescore import rescore_command
 from maturity.cli.rubric import rubric_app
+from maturity.cli.serve import serve_command
 
 app = typer.Typer(
     name="maturity",
@@ -32,6 +34,8 @@ app.command("explain")(explain_command)
 app.command("rescore")(rescore_command)
 app.command("demo")(demo_command)
 app.command("purge")(purge_command)
+app.command("report")(report_command)
+app.command("serve")(serve_command)
 
 
 def _register_optional() -> None:

@@ -114,7 +114,7 @@ def _pages(request: Request, dashboard: Dashboard, lang: str) -> Pages:
             path=request.url.path.removeprefix(request.scope.get("root_path", "")) or "/",
         )
     except InputError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=exc.render()) from None
+        raise HTTPException(422, detail=exc.render()) from None
 
 
 def _html(body: str) -> HTMLResponse:

@@ -263,7 +263,7 @@ def criterion_evidence(
     refs = [ref for v in result.metric_values for ref in v.refs]
     records = _records(connection, org_id, [r for r in refs if r.kind == "item"])
     page_paths = [r.ref for r in refs if r.kind == "page"]
-    page_paths += [p for p, _ in records.values() if p]
+    page_paths += [r.page_path for r in records.values() if r.page_path]
     purged = retention.purged_pages(connection, page_paths) if page_paths else {}
     metrics = []
     for v in result.metric_values:
