@@ -42,9 +42,7 @@ def _run_window_end(dag_id: str, run_id: str) -> datetime | None:
 
     with create_session() as session:
         end = session.scalar(
-            select(DagRun.data_interval_end).where(
-                DagRun.dag_id == dag_id, DagRun.run_id == run_id
-            )
+            select(DagRun.data_interval_end).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id)
         )
     return end if isinstance(end, datetime) else None
 

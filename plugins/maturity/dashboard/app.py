@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request, status
 from fastapi.params import Depends
@@ -121,8 +121,28 @@ def _html(body: str) -> HTMLResponse:
     return HTMLResponse(body, headers={"Content-Security-Policy": CSP})
 
 
+def _run_rows(dashboard: Dashboard, run_id: str, dag_id: str) -> tuple[str, list[reads.RunRow]]:
+    """The assessments of a warehouse run id, or (with ``dag_id``, in Airflow) of the window
+    an Airflow DAG run covered."""
+    window_end = None
+    if dag_id and dashboard.run_window is not None:
+        window_end = dashboard.run_window(dag_id, run_id)
+        if window_end is None:
+            raise HTTPException(404, detail=f"Airflow has no run {run_id} of DAG {dag_id}")
+    with dashboard.reading(f"reading run {run_id}") as connection:
+        if window_end is not None:
+            rows = reads.run_results(connection, window_end=window_end)
+        else:
+            rows = reads.run_results(connection, run_id=run_id)
+    label = f"{dag_id} {run_id}".strip()
+    if window_end is not None:
+        label += f" → {window_end.isoformat()}"
+    return label, rows
+
+
 def create_router(dashboard: Dashboard, dependencies: Sequence[Depends] = ()) -> APIRouter:
     from maturity.errors import InputError
+    from maturity.warehouse.reads import require_organisation
 
     router = APIRouter(dependencies=list(dependencies))
 
@@ -158,7 +178,7 @@ def create_router(dashboard: Dashboard, dependencies: Sequence[Depends] = ()) ->
     ) -> HTMLResponse:
         pages = _pages(request, dashboard, lang)
         with dashboard.reading(f"reading the evidence of {org_id}") as connection:
-            org = reads.wr.require_organisation(connection, org_id)
+            org = require_organisation(connection, org_id)
             ev = reads.criterion_evidence(connection, org_id, criterion_id)
         if ev is None:
             raise HTTPException(
@@ -171,19 +191,7 @@ def create_router(dashboard: Dashboard, dependencies: Sequence[Depends] = ()) ->
     @router.get("/runs/{run_id:path}", response_class=HTMLResponse)
     def run(request: Request, run_id: str, lang: str = "en", dag_id: str = "") -> HTMLResponse:
         pages = _pages(request, dashboard, lang)
-        window_end = None
-        if dag_id and dashboard.run_window is not None:
-            window_end = dashboard.run_window(dag_id, run_id)
-            if window_end is None:
-                raise HTTPException(404, detail=f"Airflow has no run {run_id} of DAG {dag_id}")
-        with dashboard.reading(f"reading run {run_id}") as connection:
-            if window_end is not None:
-                rows = reads.run_results(connection, window_end=window_end)
-            else:
-                rows = reads.run_results(connection, run_id=run_id)
-        label = f"{dag_id} {run_id}".strip()
-        if window_end is not None:
-            label += f" → {window_end.isoformat()}"
+        label, rows = _run_rows(dashboard, run_id, dag_id)
         return _html(pages.run(label, rows))
 
     return router

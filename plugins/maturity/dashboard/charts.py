@@ -72,6 +72,12 @@ def _spec(chart: Any, description: str) -> dict[str, Any]:
     return spec
 
 
+def _data(values: list[dict[str, Any]]) -> Any:
+    import altair as alt
+
+    return alt.Data(values=values)  # type: ignore[no-untyped-call]
+
+
 def _outcome_order(lang: Lang) -> list[str]:
     return [
         outcome(None, "insufficient_evidence", lang),
@@ -96,7 +102,7 @@ def phase_distribution(rows: Sequence[PortfolioRow], lang: Lang) -> Chart:
             counts[_outcome_of(r.verdict, r.phase, lang)] += 1
     data = [{"outcome": k, "count": v} for k, v in counts.items()]
     chart = (
-        alt.Chart(alt.Data(values=data))
+        alt.Chart(_data(data))
         .mark_bar(color="#0969da")
         .encode(
             x=alt.X("outcome:N", sort=order, title=w["phase"], axis=alt.Axis(labelAngle=-30)),
@@ -128,7 +134,7 @@ def phase_timeline(history: Sequence[AssessmentSummary], lang: Lang) -> Chart:
     ]
     labels = {0: "—", **{int(p): p.label(lang) for p in Phase}}
     label_expr = " : ".join(f"datum.value == {k} ? '{v}'" for k, v in labels.items()) + " : ''"
-    base = alt.Chart(alt.Data(values=data)).encode(
+    base = alt.Chart(_data(data)).encode(
         x=alt.X("window:O", title=w["window"], axis=alt.Axis(labelAngle=-30)),
         y=alt.Y(
             "level:Q",
@@ -140,7 +146,9 @@ def phase_timeline(history: Sequence[AssessmentSummary], lang: Lang) -> Chart:
     chart = (base.mark_line(color="#0969da") + base.mark_point(filled=True, size=70)).properties(
         width=420, height=220
     )
-    description = w["timeline_alt"] + ": " + ", ".join(f"{d['window']} {d['outcome']}" for d in data)
+    description = (
+        w["timeline_alt"] + ": " + ", ".join(f"{d['window']} {d['outcome']}" for d in data)
+    )
     return Chart(
         render(_spec(chart, description)),
         description,
@@ -170,7 +178,7 @@ def criteria_heatmap(
         )
     statuses = [w[s] for s in STATUS_COLOURS]
     chart = (
-        alt.Chart(alt.Data(values=data))
+        alt.Chart(_data(data))
         .mark_rect(stroke="white", strokeWidth=2)
         .encode(
             x=alt.X(
@@ -189,8 +197,10 @@ def criteria_heatmap(
         )
         .properties(width=360, height=max(120, 18 * max(slot.values(), default=1)))
     )
-    description = w["heatmap_alt"] + ": " + "; ".join(
-        f"{d['phase']}: {d['criterion']} {d['status']}" for d in data
+    description = (
+        w["heatmap_alt"]
+        + ": "
+        + "; ".join(f"{d['phase']}: {d['criterion']} {d['status']}" for d in data)
     )
     return Chart(
         render(_spec(chart, description)),
@@ -223,7 +233,7 @@ def metric_trends(points: Sequence[TrendPoint], labels: dict[str, str], lang: La
     median = base.mark_tick(color="#57606a", thickness=2, size=18).encode(y="median:Q")
     own = base.mark_line(color="#0969da", point=True).encode(y="value:Q")
     chart = (
-        alt.layer(band, median, own, data=alt.Data(values=data))
+        alt.layer(band, median, own, data=_data(data))
         .properties(width=200, height=120)
         .facet(facet=alt.Facet("metric:N", title=None), columns=3)
         .resolve_scale(y="independent")
@@ -236,7 +246,14 @@ def metric_trends(points: Sequence[TrendPoint], labels: dict[str, str], lang: La
     return Chart(
         render(_spec(chart, description)),
         description,
-        (w["metric"], w["window"], w["value"], w["sector_p25"], w["sector_median"], w["sector_p75"]),
+        (
+            w["metric"],
+            w["window"],
+            w["value"],
+            w["sector_p25"],
+            w["sector_median"],
+            w["sector_p75"],
+        ),
         tuple(
             (
                 str(d["metric"]),

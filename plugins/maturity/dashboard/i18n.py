@@ -286,11 +286,6 @@ def outcome(phase: int | None, verdict: str, lang: Lang) -> str:
     return f"{phase} {label}" if numbered else label
 
 
-def confidence_word(value: float, lang: Lang) -> str:
-    """High from 0.75, medium from 0.5, low below (the bands ``maturity explain`` shows)."""
-    key = "high" if value >= 0.75 else "medium" if value >= 0.5 else "low"
-    return WORDS[lang][key]
-
-
 def confidence_band(value: float) -> str:
+    """High from 0.75, medium from 0.5, low below (the bands ``maturity explain`` shows)."""
     return "high" if value >= 0.75 else "medium" if value >= 0.5 else "low"

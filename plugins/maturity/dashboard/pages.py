@@ -112,9 +112,9 @@ class Sort:
             "name": lambda r: r.name.casefold(),
             "sector": lambda r: (r.sector, r.name.casefold()),
             "phase": lambda r: (_phase_rank(r), r.name.casefold()),
-            "confidence": lambda r: (r.confidence if r.confidence is not None else -1.0),
-            "coverage": lambda r: (r.coverage if r.coverage is not None else -1.0),
-            "index": lambda r: (r.maturity_index if r.maturity_index is not None else -1.0),
+            "confidence": lambda r: r.confidence if r.confidence is not None else -1.0,
+            "coverage": lambda r: r.coverage if r.coverage is not None else -1.0,
+            "index": lambda r: r.maturity_index if r.maturity_index is not None else -1.0,
         }[self.key]
         return sorted(rows, key=key, reverse=self.order == "desc")
 
@@ -186,9 +186,12 @@ class Pages:
 
     # -- links ----------------------------------------------------------------------------
 
-    def url(self, path: str, keep: bool = True, **params: str) -> str:
-        query = {"lang": self.lang, **params} if keep else {}
-        return f"{self.root}{path}" + (f"?{urlencode(query)}" if query else "")
+    def url(self, path: str, **params: str) -> str:
+        """A link to ``path`` under the app's mount, in this language."""
+        return f"{self.root}{path}?{urlencode({'lang': self.lang, **params})}"
+
+    def bare_url(self, path: str) -> str:
+        return f"{self.root}{path}"
 
     def _switch(self) -> list[tuple[str, str]]:
         return [
@@ -198,20 +201,25 @@ class Pages:
 
     def _render(self, template: str, *, links: bool = True, **context: Any) -> str:
         w = WORDS[self.lang]
-        return environment().get_template(template).render(
-            lang=self.lang,
-            w=w,
-            css=stylesheet(),
-            url=self.url,
-            switch=self._switch() if links else None,
-            outcome=lambda phase, verdict: outcome(phase, verdict, self.lang),
-            phase_name=lambda p: f"{int(p)} {Phase(p).label(self.lang)}",
-            band=confidence_band,
-            label=self.label,
-            advice=self.advice,
-            reason=self.reason,
-            num=_num,
-            **context,
+        return (
+            environment()
+            .get_template(template)
+            .render(
+                lang=self.lang,
+                w=w,
+                css=stylesheet(),
+                url=self.url,
+            bare_url=self.bare_url,
+                switch=self._switch() if links else None,
+                outcome=lambda phase, verdict: outcome(phase, verdict, self.lang),
+                phase_name=lambda p: f"{int(p)} {Phase(p).label(self.lang)}",
+                band=confidence_band,
+                label=self.label,
+                advice=self.advice,
+                reason=self.reason,
+                num=_num,
+                **context,
+            )
         )
 
     # -- pages ----------------------------------------------------------------------------
@@ -283,7 +291,9 @@ class Pages:
             if fact:
                 by_fact.setdefault(fact, []).append(r)
         return [
-            FactorView(f.label[self.lang], tuple(r for fid in f.facts for r in by_fact.get(fid, ())))
+            FactorView(
+                f.label[self.lang], tuple(r for fid in f.facts for r in by_fact.get(fid, ()))
+            )
             for f in SUCCESS_FACTORS
         ]
 

@@ -53,14 +53,13 @@ class PortfolioRow:
 
     @property
     def moved(self) -> int:
-        """+1 up, -1 down, 0 same or no earlier window (insufficient evidence counts as 0)."""
-        if self.previous_verdict is None or self.verdict is None:
+        """+1 up, -1 down, 0 same. Only between two assessed windows: insufficient evidence
+        is missing data, not a phase, so a window without it is no move (nor is none before).
+        """
+        if self.verdict != "assessed" or self.previous_verdict != "assessed":
             return 0
-        now = self.phase if self.verdict == "assessed" else None
-        before = self.previous_phase if self.previous_verdict == "assessed" else None
-        if (now or 0) == (before or 0):
-            return 0
-        return 1 if (now or 0) > (before or 0) else -1
+        now, before = self.phase or 0, self.previous_phase or 0
+        return (now > before) - (now < before)
 
 
 def portfolio(connection: Connection) -> list[PortfolioRow]:
@@ -341,7 +340,9 @@ def run_results(
     Airflow run's data interval end is its window's end)."""
     a, o = t.assessment, t.organisation
     query = (
-        select(a.c.org_id, o.c.name, a.c.verdict, a.c.phase, a.c.confidence, a.c.coverage, a.c.run_id)
+        select(
+            a.c.org_id, o.c.name, a.c.verdict, a.c.phase, a.c.confidence, a.c.coverage, a.c.run_id
+        )
         .join(o, o.c.org_id == a.c.org_id)
         .order_by(a.c.org_id, a.c.rubric_version)
     )
@@ -350,4 +351,3 @@ def run_results(
     if window_end is not None:
         query = query.where(a.c.window_end == window_end)
     return [RunRow(*r) for r in connection.execute(query).all()]
-

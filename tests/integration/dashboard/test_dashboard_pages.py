@@ -32,7 +32,7 @@ def app(demo_warehouse: Warehouse) -> FastAPI:
 
 @pytest.fixture(scope="module")
 def client(app: FastAPI) -> Iterator[TestClient]:
-    yield TestClient(app)
+    return TestClient(app)
 
 
 def _rows(html: str) -> list[str]:
@@ -47,7 +47,8 @@ def test_portfolio_lists_every_organisation_with_its_phase(client: TestClient) -
     assert len(rows) == 13
     assert EXAMPLE_ORG in rows
     assert "13 shown of 13" in r.text
-    assert "<svg" in r.text and "mark-rect" in r.text  # the distribution chart's bars
+    assert "<svg" in r.text
+    assert "mark-rect" in r.text
 
 
 def test_portfolio_names_who_moved_since_the_previous_window(client: TestClient) -> None:
@@ -60,13 +61,16 @@ def test_portfolio_names_who_moved_since_the_previous_window(client: TestClient)
 
 def test_portfolio_filters_by_sector_phase_and_confidence(client: TestClient) -> None:
     municipalities = _rows(client.get("/", params={"sector": "municipality"}).text)
-    assert municipalities and all(o.startswith("gemeente-") for o in municipalities)
+    assert municipalities
+    assert all(o.startswith("gemeente-") for o in municipalities)
     strategic = _rows(client.get("/", params={"phase": "5"}).text)
     assert EXAMPLE_ORG in strategic
     assert len(strategic) < 13
     high = set(_rows(client.get("/", params={"confidence": "high"}).text))
     low = set(_rows(client.get("/", params={"confidence": "low"}).text))
-    assert high and low and not high & low
+    assert high
+    assert low
+    assert not high & low
 
 
 def test_portfolio_sorts_by_a_column_both_ways(client: TestClient) -> None:
@@ -95,7 +99,8 @@ def test_organisation_page_has_timeline_heatmap_factors_trends_and_next_steps(
     for anchor in ("timeline", "criteria", "factors", "trends", "next-steps"):
         assert f'id="{anchor}"' in html, anchor
     assert html.count("<svg") == 3  # timeline, heat map, trends
-    assert "Executive support" in html and "Technology" in html
+    assert "Executive support" in html
+    assert "Technology" in html
     assert "sector median" in html  # the trends' table alternative
     assert f'href="{EVIDENCE}?lang=en"' in html
 
@@ -106,7 +111,8 @@ def test_every_chart_has_a_text_alternative(client: TestClient) -> None:
     assert len(figures) == 3
     for f in figures:
         assert re.search(r'role="img" aria-label="[^"]{20,}"', f)
-        assert "<details>" in f and "<td>" in f
+        assert "<details>" in f
+        assert "<td>" in f
 
 
 def test_the_pages_speak_dutch(client: TestClient) -> None:

@@ -80,7 +80,14 @@ def _store_example(wh: Warehouse, org: OrgInput) -> None:
     from maturity.warehouse import AccountRow, OrgRow
 
     wh.write_organisations(
-        [OrgRow(org.org_id, org.name, org.sector, accounts=(AccountRow("x", EXAMPLE_HANDLE, "service"),))]
+        [
+            OrgRow(
+                org.org_id,
+                org.name,
+                org.sector,
+                accounts=(AccountRow("x", EXAMPLE_HANDLE, "service"),),
+            )
+        ]
     )
     page = PageRef(EXAMPLE_PAGE, EXAMPLE_SHA256, "mentions")
     w = org.evidence.window
@@ -154,13 +161,16 @@ def run(organisations: int = 1000, repeat: int = 5) -> dict[str, float]:
         results = {
             "portfolio": _p50(lambda: get("/"), repeat),
             "organisation": _p50(lambda: get(f"/org/{EXAMPLE_ORG}-c1"), repeat),
-            "report": _p50(lambda: organisation_report(wh, f"{EXAMPLE_ORG}-c2", "en", rubric), repeat),
+            "report": _p50(
+                lambda: organisation_report(wh, f"{EXAMPLE_ORG}-c2", "en", rubric), repeat
+            ),
         }
         wh.dispose()
     targets = {"portfolio": 1.0, "organisation": 0.3, "report": 2.0}
     for name, seconds in results.items():
         verdict = "ok" if seconds <= targets[name] else "OVER TARGET"
-        print(f"{name:<13} p50 {seconds * 1000:7.0f} ms   target {targets[name] * 1000:.0f} ms  {verdict}")
+        target = targets[name] * 1000
+        print(f"{name:<13} p50 {seconds * 1000:7.0f} ms   target {target:.0f} ms  {verdict}")
     return results
 
 
@@ -173,5 +183,3 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
-
-
