@@ -209,7 +209,7 @@ class Pages:
                 w=w,
                 css=stylesheet(),
                 url=self.url,
-            bare_url=self.bare_url,
+                bare_url=self.bare_url,
                 switch=self._switch() if links else None,
                 outcome=lambda phase, verdict: outcome(phase, verdict, self.lang),
                 phase_name=lambda p: f"{int(p)} {Phase(p).label(self.lang)}",
