@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, tuple_
 
 from maturity.assessment import CriterionResult
 from maturity.evidence import EvidenceRef, MetricValue
@@ -184,11 +184,14 @@ def _trends(
     if not keys:
         return []
     mv, o = t.metric_value, t.organisation
-    metric_ids = sorted({m for m, _ in keys})
     rows = connection.execute(
         select(mv.c.org_id, mv.c.metric_id, mv.c.platform, mv.c.window_end, mv.c.value)
         .join(o, o.c.org_id == mv.c.org_id)
-        .where(o.c.sector == sector, mv.c.metric_id.in_(metric_ids), mv.c.account == "")
+        .where(
+            o.c.sector == sector,
+            tuple_(mv.c.metric_id, mv.c.platform).in_(keys),
+            mv.c.account == "",
+        )
     ).all()
     wanted = set(keys)
     own: dict[tuple[str, str, datetime], float] = {}
