@@ -13,15 +13,11 @@ import pytest
 from maturity.sandbox.airflow.local_cluster import PASSWORD, USER, LocalCluster
 from maturity.sandbox.bench.dashboard_bench import EXAMPLE_ORG, EXAMPLE_SHA256
 
-from .test_dashboard_browser import browser as browser  # noqa: F401 - the shared fixture
-
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def airflow(
-    demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def airflow(demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("airflow-ui")
     env = {
         "AIRFLOW_HOME": str(home),

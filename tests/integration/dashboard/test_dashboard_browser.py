@@ -4,6 +4,7 @@
 portfolio table, checks that a chart's marks are in the page, and follows a drill-down to a
 landing page's SHA-256. A report opened from disk makes no request but for its own file.
 Screenshots go to ``MATURITY_SCREENSHOTS`` (a folder) when set, else to the test's tmp folder.
+The browser (``browser`` fixture) is in this folder's ``conftest.py``.
 """
 
 from __future__ import annotations
@@ -23,40 +24,6 @@ import pytest
 from maturity.sandbox.bench.dashboard_bench import EXAMPLE_ORG, EXAMPLE_SHA256
 
 pytestmark = pytest.mark.integration
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _why_no_browser() -> str | None:
-    if not Path(CHROMIUM).is_file():
-        return f"no browser at {CHROMIUM} (apt-get install -y chromium; .ci/run installs it)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed (make install)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    why = _why_no_browser()
-    if why:
-        pytest.skip(why)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def _free_port() -> int:
