@@ -138,10 +138,13 @@ def test_a_report_opened_from_disk_requests_nothing_else(
     context = browser.new_context()
     context.route("**/*", lambda route: (requests.append(route.request.url), route.continue_()))
     page = context.new_page()
+    blocked: list[str] = []  # what the report's CSP stopped before it became a request
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else None)
     page.goto(out.as_uri())
     page.wait_for_load_state("networkidle")
     assert page.locator("svg .mark-rect path").count() > 20
     assert [u for u in requests if u != out.as_uri()] == []
+    assert blocked == []
     assert requests == [out.as_uri()]  # the interception works: it saw the file itself
     nav = page.locator("header.top nav").first
     assert nav.is_visible()
