@@ -11,7 +11,8 @@ a landing page and its SHA-256 through a stored record.
 
 prints the p50 wall time of the portfolio page, one organisation's page and one report, over
 a temporary SQLite warehouse of about that many organisations (default 1,000), imports and
-the first (warming) request excluded. Targets: portfolio <= 1 s, organisation <= 300 ms,
+the first (warming) request excluded; the organisation's page also with the chart cache
+cleared before each request (a first view). Targets: portfolio <= 1 s, organisation <= 300 ms,
 report <= 2 s.
 """
 
@@ -139,6 +140,7 @@ def run(organisations: int = 1000, repeat: int = 5) -> dict[str, float]:
     """p50 seconds of the portfolio page, an organisation page and a report."""
     from fastapi.testclient import TestClient
 
+    from maturity.dashboard import charts
     from maturity.dashboard.app import create_app
     from maturity.dashboard.report import organisation_report
     from maturity.rubric import load_default_rubric
@@ -158,19 +160,29 @@ def run(organisations: int = 1000, repeat: int = 5) -> dict[str, float]:
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
 
+        def cold() -> None:
+            charts._render.cache_clear()
+            get(f"/org/{EXAMPLE_ORG}-c1")
+
         results = {
             "portfolio": _p50(lambda: get("/"), repeat),
             "organisation": _p50(lambda: get(f"/org/{EXAMPLE_ORG}-c1"), repeat),
+            "organisation (charts not cached)": _p50(cold, repeat),
             "report": _p50(
                 lambda: organisation_report(wh, f"{EXAMPLE_ORG}-c2", "en", rubric), repeat
             ),
         }
         wh.dispose()
-    targets = {"portfolio": 1.0, "organisation": 0.3, "report": 2.0}
+    targets = {
+        "portfolio": 1.0,
+        "organisation": 0.3,
+        "organisation (charts not cached)": 0.3,
+        "report": 2.0,
+    }
     for name, seconds in results.items():
         verdict = "ok" if seconds <= targets[name] else "OVER TARGET"
         target = targets[name] * 1000
-        print(f"{name:<13} p50 {seconds * 1000:7.0f} ms   target {target:.0f} ms  {verdict}")
+        print(f"{name:<33} p50 {seconds * 1000:7.0f} ms   target {target:.0f} ms  {verdict}")
     return results
 
 
