@@ -1,4 +1,4 @@
-"""A demo-like SQLite warehouse (the demo organisations over two windows), once per module;
+"""A demo-like SQLite warehouse (the demo organisations over two windows), once per session;
 and a headless Chromium (Debian's, driven by Playwright), skipped with the reason when absent."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from maturity.sandbox.bench.dashboard_bench import fill_demo_like
 from maturity.warehouse import Warehouse
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_warehouse_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("dashboard") / "warehouse.sqlite"
     wh = Warehouse(f"sqlite:///{path}")
@@ -23,7 +23,7 @@ def demo_warehouse_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_warehouse(demo_warehouse_path: Path) -> Iterator[Warehouse]:
     wh = Warehouse(f"sqlite:///{demo_warehouse_path}")
     yield wh
