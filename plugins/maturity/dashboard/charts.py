@@ -25,7 +25,10 @@ STATUS_COLOURS = {
     "not_met": "#cf222e",
     "uncertain": "#bf8700",
     "unknown": "#8c959f",
+    "contradicted": "#8250df",
 }
+"""Every status a criterion can have, including ``contradicted`` (a declared fact that observed
+evidence contradicts), which newer scoring writes."""
 _FONT = "DejaVu Sans, Verdana, sans-serif"
 
 

@@ -323,7 +323,7 @@ class Pages:
         a = view.latest.assessment if view.latest else None
         counts = {s: 0 for s in ("met", "not_met", "uncertain", "unknown")}
         for r in a.criteria if a else ():
-            counts[r.status.value] += 1
+            counts[r.status.value] = counts.get(r.status.value, 0) + 1
         return self._render(
             "report_org.html",
             links=False,
