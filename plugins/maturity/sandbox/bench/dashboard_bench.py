@@ -37,7 +37,7 @@ EXAMPLE_MESSAGE = "1849000000000000001"
 EXAMPLE_PAGE = "landing/x/2026-11-02/gemeente-duinwijk/mentions-p0003.json"
 EXAMPLE_SHA256 = "5d2c8e1f0a3b4c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d"
 #: Organisations whose previous window lacked every declared fact: they moved up since.
-MOVERS = ("gemeente-grachtenburg", "polderstroom-energie")
+MOVERS = ("gemeente-duinwijk", "polderstroom-energie")
 
 
 def _with_example(org: OrgInput) -> OrgInput:
