@@ -14,10 +14,8 @@ from maturity.cli.explain import explain_command
 from maturity.cli.pseudonym import pseudonym_app
 from maturity.cli.purge import purge_command
 from maturity.cli.questionnaire import questionnaire_app
-from maturity.cli.report import report_command
 from maturity.cli.rescore import rescore_command
 from maturity.cli.rubric import rubric_app
-from maturity.cli.serve import serve_command
 
 app = typer.Typer(
     name="maturity",
@@ -34,8 +32,19 @@ app.command("explain")(explain_command)
 app.command("rescore")(rescore_command)
 app.command("demo")(demo_command)
 app.command("purge")(purge_command)
-app.command("report")(report_command)
-app.command("serve")(serve_command)
+
+
+def _register_dashboard() -> None:
+    """``maturity serve`` and ``maturity report``: their modules are light (the dashboard,
+    FastAPI and the charts load only when a command runs)."""
+    from maturity.cli.report import report_command
+    from maturity.cli.serve import serve_command
+
+    app.command("serve")(serve_command)
+    app.command("report")(report_command)
+
+
+_register_dashboard()
 
 
 def _register_optional() -> None:
