@@ -26,6 +26,11 @@ ASSESSMENTS_URI: Final = "x-maturity://warehouse/assessments"
 
 PLUGIN_NAME: Final = "maturity"
 API_PREFIX: Final = "/maturity"
+DASHBOARD_PATH: Final = "/dashboard"
+"""Where the plugin's app mounts the dashboard's pages (``maturity.dashboard.app``), below
+``API_PREFIX``: ``/maturity/dashboard/``."""
+DASHBOARD_ROUTE: Final = "maturity"
+"""The dashboard's route in the Airflow UI (``/plugin/maturity``)."""
 
 ORG_STEPS: Final = ("gate_and_load", "metrics", "score")
 """The assessment DAG's per-shard steps after collection, in order; each runs

@@ -36,6 +36,19 @@ app.command("demo")(demo_command)
 app.command("purge")(purge_command)
 
 
+def _register_dashboard() -> None:
+    """``maturity serve`` and ``maturity report``: their modules are light (the dashboard,
+    FastAPI and the charts load only when a command runs)."""
+    from maturity.cli.report import report_command
+    from maturity.cli.serve import serve_command
+
+    app.command("serve")(serve_command)
+    app.command("report")(report_command)
+
+
+_register_dashboard()
+
+
 def _register_optional() -> None:
     """Commands whose modules belong to later stages register when present."""
     try:
