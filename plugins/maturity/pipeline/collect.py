@@ -29,8 +29,7 @@ def collect_accounts(
     collection window and land them verbatim, with one connector (one client, one users
     lookup per 100 handles). Keyed ``platform:handle``; one account failing does not stop the
     others."""
-    from maturity.collect import collect_registry
-    from maturity.platforms import REDDIT, X
+    from maturity.collect import CONNECTORS, collect_registry
 
     def key(handle: str) -> str:
         return f"{platform}:{handle}"
@@ -51,6 +50,12 @@ def collect_accounts(
         wanted[(org_id, handle)] = key(handle)
     if not wanted:
         return outcome
+    if platform not in CONNECTORS:
+        raise InputError(
+            f"no connector collects platform '{platform}'",
+            where="collect",
+            fix=f"collect one of {sorted(CONNECTORS)}",
+        )
     org_ids = {o for o, _ in wanted}
     run = collect_registry(
         settings.registry.model_copy(
@@ -62,8 +67,7 @@ def collect_accounts(
         ),
         window,
         landing_dir=settings.landing_dir,
-        x_settings=settings.x_settings() if platform == X else None,
-        reddit_settings=settings.reddit_settings() if platform == REDDIT else None,
+        settings={platform: settings.connector_settings(platform)},
         pseudonymiser=settings.pseudonymiser,
         cursors_lookup=settings.warehouse.read_cursor,
         only=lambda t: t.account.platform == platform and (t.org_id, t.account.handle) in wanted,

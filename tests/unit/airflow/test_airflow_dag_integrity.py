@@ -15,7 +15,7 @@ from maturity.airflow import names
 pytestmark = pytest.mark.unit
 
 DAGS = Path(__file__).resolve().parents[3] / "dags"
-POOLS = {"default_pool", names.X_POOL, names.REDDIT_POOL}
+POOLS = {"default_pool", *names.POOL_BY_PLATFORM.values()}
 
 
 @pytest.fixture(scope="module")
