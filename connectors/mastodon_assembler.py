@@ -397,7 +397,7 @@ def _read_page(
             skips.add(page.ref, sid, "account", SKIP_MISSING)
             continue
         # the account's own timeline is its own, whatever an odd ``account`` says
-        own = target.account.handle if endpoint == STATUSES else people.own_handle(account)
+        own = target.account.handle if endpoint == STATUSES else people.own_handle(account or {})
         if endpoint == NOTIFICATIONS and _elsewhere(status, target):
             skips.add(page.ref, sid, "mentions", SKIP_ELSEWHERE)
             continue
