@@ -254,6 +254,11 @@ def collect_registry(
     return run
 
 
+def _assemblers() -> dict[str, Assembler[Any]]:
+    """Each collected platform's assembler (imported here, not when the module loads)."""
+    return {platform: spec.assemble() for platform, spec in CONNECTORS.items()}
+
+
 def replay_account(
     landing_dir: Path, target: Target, window: Window, pseudonymiser: Pseudonymise
 ) -> tuple[CollectionBatch, AssemblyContext] | None:
@@ -273,7 +278,7 @@ def replay_account(
     runs = read_runs(Path(landing_dir), account.platform, target.org_id, account.handle, window)
     if not runs:
         return None
-    assemble = CONNECTORS[account.platform].assemble()
+    assemble = _assemblers()[account.platform]
     batches: list[CollectionBatch] = []
     context: AssemblyContext | None = None
     skipped: list[MaturityError] = []
