@@ -8,8 +8,9 @@ The defaults of a Mastodon server are 300 requests per 5 minutes per account or 
 (docs.joinmastodon.org/api/rate-limits); the policy reads ``X-RateLimit-Remaining`` and the
 ISO 8601 ``X-RateLimit-Reset`` of every answer.
 
-Per account: ``GET /api/v1/accounts/lookup?acct=`` (the profile), the account's statuses
-(``GET /api/v1/accounts/:id/statuses``, newest first, paged by ``max_id``, or ``since_id`` the
+Per account (on the connection's instance for its own domain, else on the account's own
+server, ``https://<domain>``): ``GET /api/v1/accounts/lookup?acct=`` (the profile), the
+account's statuses (``GET /api/v1/accounts/:id/statuses``, newest first, paged by ``max_id``, or ``since_id`` the
 cursor with no overlap), each in-window status's ``GET /api/v1/statuses/:id/context`` (its
 descendants: the replies and the organisation's answers), and with a token of the account
 itself the mention notifications (``GET /api/v1/notifications?types[]=mention``). Records are
@@ -85,7 +86,6 @@ class MastodonConnector:
         clock: Callable[[], float] | None = None,
     ) -> None:
         import requests
-        from mastodon import Mastodon
 
         self.settings = settings
         self.pseudonymise = pseudonymise
@@ -105,18 +105,35 @@ class MastodonConnector:
         session = self._session = requests.Session()
         session.mount("http://", self.adapter)
         session.mount("https://", self.adapter)
-        self.client = Mastodon(
-            api_base_url=settings.base_url,
-            access_token=settings.access_token,
-            session=session,
-            ratelimit_method="throw",
-            request_timeout=settings.timeout,
-            mastodon_version=MASTODON_VERSION,
-            version_check_mode="none",
-            user_agent=settings.user_agent,
-        )
+        self.client = self._new_client(settings.base_url, settings.access_token)
+        self._remote: dict[str, Any] = {}
+        """Clients of other servers, by domain (no token: public endpoints only)."""
         self._owner: str | None = None
         """The acct of the token's account (``verify_credentials``), once asked."""
+
+    def _new_client(self, base_url: str, token: str | None) -> Any:
+        from mastodon import Mastodon
+
+        return Mastodon(
+            api_base_url=base_url,
+            access_token=token,
+            session=self._session,
+            ratelimit_method="throw",
+            request_timeout=self.settings.timeout,
+            mastodon_version=MASTODON_VERSION,
+            version_check_mode="none",
+            user_agent=self.settings.user_agent,
+        )
+
+    def client_for(self, handle: str) -> Any:
+        """The connection's instance for its own domain's accounts; for ``user@other.domain``
+        that account's own server, where the public lookup and statuses find it."""
+        domain = handle.rpartition("@")[2].lower()
+        if not domain or domain == self.settings.home_domain:
+            return self.client
+        if domain not in self._remote:
+            self._remote[domain] = self._new_client(f"https://{domain}", None)
+        return self._remote[domain]
 
     def close(self) -> None:
         self._session.close()
@@ -132,7 +149,7 @@ class MastodonConnector:
         rate_headers: dict[str, str],
     ) -> None:
         url = request.url or ""
-        if self._landing is None or not url.startswith(self.settings.base_url):
+        if self._landing is None:
             return
         endpoint, route = route_of(urlsplit(url).path)
         if endpoint == "other":
@@ -184,7 +201,7 @@ class MastodonConnector:
         return landed[-1] if landed else None
 
     # -- paging --------------------------------------------------------------------------------
-    def _statuses(self, account_id: str, plan: EndpointPlan) -> list[str]:
+    def _statuses(self, client: Any, account_id: str, plan: EndpointPlan) -> list[str]:
         """Page the account's statuses newest first until one is older than the plan's lower
         bound, the cap is reached or a page is empty; the ids of the statuses seen."""
         ids: list[str] = []
@@ -193,7 +210,7 @@ class MastodonConnector:
             page = self._call(
                 ma.STATUSES,
                 partial(
-                    self.client.account_statuses,
+                    client.account_statuses,
                     account_id,
                     max_id=max_id,
                     since_id=plan.since_id,
@@ -217,7 +234,7 @@ class MastodonConnector:
                 return ids
         return ids
 
-    def _contexts(self, window: Window, plan: EndpointPlan) -> None:
+    def _contexts(self, client: Any, window: Window, plan: EndpointPlan) -> None:
         """Each own status in the plan with replies (or an unknown reply count): its context."""
         done = 0
         for page in [
@@ -244,10 +261,16 @@ class MastodonConnector:
                     )
                     return
                 done += 1
-                self._call(ma.CONTEXT, partial(self.client.status_context, sid))
+                self._call(ma.CONTEXT, partial(client.status_context, sid))
 
     def _mentions(self, handle: str, plan: EndpointPlan) -> bool:
         """The mention notifications, for the one account whose token it is (else a note)."""
+        if self.client_for(handle) is not self.client:
+            self.notes.append(
+                "mentions: not read (the account is on another server than the connection's "
+                "token); replies are read from each status's context"
+            )
+            return False
         if not self.settings.access_token:
             self.notes.append(
                 "mentions: not read (needs an access token of the organisation's account in "
@@ -308,12 +331,13 @@ class MastodonConnector:
         prior = prior_context(cursors, ("posts", "mentions"))
         plans: dict[str, EndpointPlan] = {}
         try:
-            self._call(ma.LOOKUP, lambda: self.client.account_lookup(handle))
+            client = self.client_for(handle)
+            self._call(ma.LOOKUP, partial(client.account_lookup, handle))
             snap = ma.snapshot(al.pages, target, window, bool(prior))
             if snap.status in ("active", "protected") and snap.platform_user_id:
                 plans["posts"] = self._plan(window, cursors.get("posts"), self.settings.posts_cap)
-                self._statuses(snap.platform_user_id, plans["posts"])
-                self._contexts(window, plans["posts"])
+                self._statuses(client, snap.platform_user_id, plans["posts"])
+                self._contexts(client, window, plans["posts"])
                 if self.settings.mentions:
                     plan = self._plan(window, cursors.get("mentions"), self.settings.mentions_cap)
                     if self._mentions(handle, plan):

@@ -172,6 +172,10 @@ class MastodonSettings(Policy):
     account on another instance is named ``user@other.instance`` in the registry."""
 
     base_url: str = ""
+    instance_domain: str | None = None
+    """The domain whose accounts the connection's instance serves (``user@<domain>``); default
+    the host's name. An account on another domain is looked up on its own server,
+    ``https://<domain>`` (public endpoints need no token)."""
     access_token: str | None = field(default=None, repr=False)
     """Optional: public profiles and statuses need none; notifications (mentions) need the
     token of the organisation's own account (scope ``read:notifications``)."""
@@ -202,6 +206,12 @@ class MastodonSettings(Policy):
     @property
     def secrets(self) -> tuple[str, ...]:
         return (self.access_token,) if self.access_token else ()
+
+    @property
+    def home_domain(self) -> str:
+        from urllib.parse import urlsplit
+
+        return (self.instance_domain or urlsplit(self.base_url).hostname or "").lower()
 
 
 @dataclass(frozen=True)
@@ -272,6 +282,7 @@ _COMMON_ROWS = tuple(r for r in _POLICY_ROWS if r.setting != "mentions")
 MASTODON_ROWS: tuple[Row, ...] = (
     Row("base_url", "host", parse=_url),
     Row("access_token", "password"),
+    Row("instance_domain", "extra", "instance_domain"),
     Row("page_size", "extra", "page_size", int),
     Row("posts_cap", "extra", "posts_cap", int),
     Row("contexts_cap", "extra", "contexts_cap", int),

@@ -368,7 +368,13 @@ class Emulator:
             "password": self.reddit_client_secret,
             "extra": {"reddit_url": self.reddit_www_url},
         }
-        mastodon: dict[str, str] = {"conn_type": "mastodon", "host": self.mastodon_base_url}
+        from maturity.sandbox.emulator.mastodon_store import MASTODON_DOMAIN
+
+        mastodon: dict[str, Any] = {
+            "conn_type": "mastodon",
+            "host": self.mastodon_base_url,
+            "extra": {"instance_domain": MASTODON_DOMAIN},
+        }
         if mastodon_account:
             mastodon["password"] = self.mastodon_token(mastodon_account)
         bluesky = {"conn_type": "bluesky", "host": self.bluesky_base_url}
