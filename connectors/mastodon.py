@@ -9,12 +9,13 @@ The defaults of a Mastodon server are 300 requests per 5 minutes per account or 
 ISO 8601 ``X-RateLimit-Reset`` of every answer.
 
 Per account (on the connection's instance for its own domain, else on the account's own
-server, ``https://<domain>``): ``GET /api/v1/accounts/lookup?acct=`` (the profile), the
-account's statuses (``GET /api/v1/accounts/:id/statuses``, newest first, paged by
-``max_id``, or ``since_id`` the cursor with no overlap), each in-window status's ``GET /api/v1/statuses/:id/context`` (its
-descendants: the replies and the organisation's answers), and with a token of the account
-itself the mention notifications (``GET /api/v1/notifications?types[]=mention``). Records are
-assembled from the landed pages alone, as on replay.
+server, ``https://<domain>``): ``GET /api/v1/accounts/lookup?acct=`` (the profile); the
+account's statuses (``GET /api/v1/accounts/:id/statuses``, newest first, paged by ``max_id``,
+or ``since_id`` the cursor with no overlap); each in-window status's
+``GET /api/v1/statuses/:id/context`` (its descendants: the replies and the organisation's
+answers); and, with a token of the account itself, the mention notifications
+(``GET /api/v1/notifications?types[]=mention``). Records are assembled from the landed pages
+alone, as on replay.
 """
 
 from __future__ import annotations
