@@ -263,3 +263,18 @@ def test_a_near_rate_limit_reset_is_waited_for(
     result = run(platform, emu, tmp_path, clock)
     assert result.failures == []
     assert any(55 <= s <= 62 for s in clock.sleeps), clock.sleeps
+
+
+@pytest.mark.parametrize("platform", ["mastodon", "bluesky"])
+def test_remaining_zero_is_waited_out_before_a_429(
+    platform: str, emu: Emulator, tmp_path: Path, clock: FakeTime
+) -> None:
+    """The answer that uses the budget up says ``remaining: 0``; the next request waits for
+    the reset instead of being refused."""
+    from maturity.sandbox.emulator.ratelimits import EmulatedLimit
+
+    emu.set_limit(BUCKET[platform], EmulatedLimit(2, 60.0))
+    result = run(platform, emu, tmp_path, clock)
+    assert result.failures == []
+    assert [r.status for r in emu.call_log].count(429) == 0
+    assert any(55 <= s <= 62 for s in clock.sleeps), clock.sleeps
