@@ -116,9 +116,9 @@ def snapshot(
             plain(text_or_none(data.get("note"))),
             target.own_handles | {target.account.handle, name},
         ),
-        url=text_or_none(data.get("url")),
+        url=_website(fields),
         profile_image_url=text_or_none(data.get("avatar")),
-        banner_url=text_or_none(data.get("header")),
+        banner_url=None if _missing(data.get("header")) else text_or_none(data.get("header")),
         verified=verified if fields else None,
         created_at=time_or_none(data.get("created_at")),
         followers=count_or_none(data.get("followers_count")),
@@ -126,6 +126,21 @@ def snapshot(
         post_count=count_or_none(data.get("statuses_count")),
         source=page.ref,
     )
+
+
+def _website(fields: Sequence[Mapping[str, Any]]) -> str | None:
+    """The profile's website: the first field linking out, a verified (``rel=me``) one first."""
+    ordered = sorted(fields, key=lambda f: text_or_none(f.get("verified_at")) is None)
+    for f in ordered:
+        href = _HREF.search(text_or_none(f.get("value")) or "")
+        if href is not None:
+            return html.unescape(href.group(1))
+    return None
+
+
+def _missing(image: object) -> bool:
+    """Mastodon serves ``…/headers/original/missing.png`` for a profile without a header."""
+    return isinstance(image, str) and image.endswith("/missing.png")
 
 
 @dataclass

@@ -60,7 +60,16 @@ def test_profile_fields_and_a_verified_rel_me_link(window: Window, pseudo: Pseud
     assert snap.followers == 2310 and snap.post_count == 612 and snap.following == 48
     assert snap.created_at is not None and snap.created_at.year == 2022
     assert snap.description is not None and "<" not in snap.description  # HTML dropped
-    assert snap.banner_url and snap.profile_image_url and snap.url
+    assert snap.banner_url and snap.profile_image_url
+    assert snap.url == "https://www.acme.example"  # the verified rel=me website field
+    bare = {
+        **load("m_account_lookup"),
+        "header": "https://social.example/headers/original/missing.png",
+    }
+    bare["fields"] = []
+    plain = ma.snapshot([page(ma.LOOKUP, bare)], target(), window, False)
+    assert plain.banner_url is None  # missing.png is no header
+    assert plain.url is None and plain.verified is None  # no fields: no website, unknown
 
 
 def test_statuses_contexts_and_mentions_become_records(
