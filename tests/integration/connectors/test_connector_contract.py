@@ -205,7 +205,8 @@ def test_collect_then_replay_gives_the_same_pseudonymised_records(
     assert result.failures == []
     acme = next(b for b in result if b.org_id == "acme")
     assert acme.snapshots[0].status == "active"
-    assert acme.posts and acme.inbound
+    assert acme.posts
+    assert acme.inbound
     delays = sorted(link.delay_seconds for link in link_org([acme])[0][0].reply_links)
     assert 3600.0 in delays  # the answer to the reply under the organisation's post
     if platform in ("x", "mastodon"):  # mentions read (X's timeline; Mastodon with the token)
@@ -228,7 +229,8 @@ def test_deleted_and_suspended_accounts_are_statuses_not_failures(
     assert status["banned"] == "suspended"
     for batch in result:
         if batch.org_id != "acme":
-            assert batch.posts == () and batch.inbound == ()
+            assert batch.posts == ()
+            assert batch.inbound == ()
 
 
 @pytest.mark.parametrize("platform", COLLECTED)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import yaml
@@ -68,7 +67,8 @@ def test_both_accounts_are_collected_and_loaded(assessed: tuple[PipelineSettings
     assert set(collected) == set(FEDIVERSE)
     for summary in collected.values():
         assert summary["status"] == "active"
-        assert summary["posts"] > 0 and summary["pages"] > 0
+        assert summary["posts"] > 0
+        assert summary["pages"] > 0
     assert collected["mastodon"]["inbound"] > 0  # replies in contexts, mentions by token
 
 
@@ -81,7 +81,8 @@ def test_the_organisation_gets_a_phase_with_evidence_from_both_platforms(
     assessment = data.assessment
     # Designed as phase 4 on X (a service account, a careers account); its Mastodon and
     # Bluesky accounts mirror only the main account, so Engagement is what they show.
-    assert assessment.phase is not None and assessment.phase >= 3, assessment.criteria
+    assert assessment.phase is not None, assessment.criteria
+    assert assessment.phase >= 3, assessment.criteria
     gates = {c.criterion_id: c.status for c in assessment.criteria if c.role == "gate"}
     assert gates["engagement.response_rate"] == "met"
     assert gates["presence.posting_regularity"] == "met"

@@ -51,7 +51,8 @@ def test_mastodon_without_a_token_reads_public_data() -> None:
         )
     }
     s = load_mastodon_settings(env)
-    assert s.access_token is None and s.secrets == ()
+    assert s.access_token is None
+    assert s.secrets == ()
     assert s.home_domain == "social.example"
 
 
@@ -83,7 +84,8 @@ def test_bad_mastodon_connections_name_the_field(
 
 def test_bluesky_needs_no_connection() -> None:
     s = load_bluesky_settings({})
-    assert s.base_url == BLUESKY_APPVIEW_URL and s.secrets == ()
+    assert s.base_url == BLUESKY_APPVIEW_URL
+    assert s.secrets == ()
     s = load_bluesky_settings(
         {B: json.dumps({"conn_type": "bluesky", "host": "http://127.0.0.1:1"})}
     )
@@ -125,7 +127,8 @@ def test_a_platform_without_settings_is_skipped_with_a_note(tmp_path: Path) -> N
         settings={},
         pseudonymiser=Pseudonymiser("settings-test-key-0123456789abcdef"),
     )
-    assert list(run) == [] and run.failures == []
+    assert list(run) == []
+    assert run.failures == []
     assert {(n.platform, n.message) for n in run.notes} == {
         ("mastodon", "no mastodon connection configured; skipped"),
         ("bluesky", "no bluesky connection configured; skipped"),

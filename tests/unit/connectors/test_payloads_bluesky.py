@@ -58,17 +58,21 @@ def test_profile_and_a_domain_handle_as_proof(window: Window, pseudo: Pseudonymi
     assert snap.platform_user_id == ORG
     assert snap.verified is True  # acme.example: the domain proves the account
     assert (snap.followers, snap.following, snap.post_count) == (1840, 35, 402)
-    assert snap.banner_url and snap.profile_image_url and snap.description
+    assert snap.banner_url
+    assert snap.profile_image_url
+    assert snap.description
     hosted = ba.snapshot([page(ba.PROFILE, "b_profile_hosted")], target(), window, False)
     assert hosted.verified is False  # a *.bsky.social name proves nothing
-    assert hosted.display_name is None and hosted.description is None  # empty, not ""
+    assert hosted.display_name is None
+    assert hosted.description is None
 
 
 def test_feed_and_thread_become_records(window: Window, pseudo: Pseudonymiser) -> None:
     batch = ba.assemble(pages(), context(window), target(), window, pseudo)
     posts = {p.post_id: p for p in batch.posts}
     original = posts[ORIGINAL]
-    assert original.kind == "original" and original.conversation_id == ORIGINAL
+    assert original.kind == "original"
+    assert original.conversation_id == ORIGINAL
     assert original.urls == ("https://www.acme.example/afval?utm_source=bluesky",)
     assert original.hashtags == ("afval",)
     assert original.mentions == (pseudo("bluesky", PIM),)
@@ -81,7 +85,8 @@ def test_feed_and_thread_become_records(window: Window, pseudo: Pseudonymiser) -
     answer = posts[f"at://{ORG}/app.bsky.feed.post/3lk2a2answ1aa"]
     assert answer.in_reply_to_author == pseudo("bluesky", KEES)
     in_thread = posts[f"at://{ORG}/app.bsky.feed.post/3lk2b5answ2aa"]
-    assert in_thread.handle == HANDLE and in_thread.conversation_id == ORIGINAL
+    assert in_thread.handle == HANDLE
+    assert in_thread.conversation_id == ORIGINAL
     inbound = {m.message_id.rsplit("/", 1)[-1]: m for m in batch.inbound}
     assert inbound["3lk2b3pim01aa"].kind == "reply"
     assert inbound["3lk2b3pim01aa"].author == pseudo("bluesky", PIM)
@@ -110,10 +115,12 @@ def test_deleted_blocked_and_timeless_posts_are_named_skips(
 def test_cursor_and_an_empty_page_with_a_cursor(window: Window, pseudo: Pseudonymiser) -> None:
     batch = ba.assemble(pages(), context(window), target(), window, pseudo)
     [cursor] = batch.cursors
-    assert cursor.newest_id == ORIGINAL and not cursor.truncated
+    assert cursor.newest_id == ORIGINAL
+    assert not cursor.truncated
     empty = [page(ba.PROFILE, "b_profile"), page(ba.FEED, "b_author_feed_empty_cursor")]
     nothing = ba.assemble(empty, context(window, cap=0), target(), window, pseudo)
-    assert nothing.posts == () and nothing.skipped == ()
+    assert nothing.posts == ()
+    assert nothing.skipped == ()
     assert [c.truncated for c in nothing.cursors] == [True]  # stopped at the cap, more to read
     last = [page(ba.PROFILE, "b_profile"), page(ba.FEED, "b_author_feed_last")]
     done = ba.assemble(last, context(window, cap=0), target(), window, pseudo)
@@ -138,7 +145,8 @@ def test_error_answers_are_account_statuses(
 def test_a_deleted_thread_root_adds_nothing(window: Window, pseudo: Pseudonymiser) -> None:
     only = [page(ba.PROFILE, "b_profile"), page(ba.THREAD, "b_post_thread_deleted_root")]
     batch = ba.assemble(only, context(window), target(), window, pseudo)
-    assert batch.posts == () and batch.inbound == ()
+    assert batch.posts == ()
+    assert batch.inbound == ()
     assert [(s.field, s.reason) for s in batch.skipped] == [("notFound", "api error")]
 
 

@@ -57,10 +57,15 @@ def test_profile_fields_and_a_verified_rel_me_link(window: Window, pseudo: Pseud
     assert snap.platform_user_id == "109302001"
     assert snap.display_name == "Gemeente Acme"
     assert snap.verified is True  # the Website field has verified_at
-    assert snap.followers == 2310 and snap.post_count == 612 and snap.following == 48
-    assert snap.created_at is not None and snap.created_at.year == 2022
-    assert snap.description is not None and "<" not in snap.description  # HTML dropped
-    assert snap.banner_url and snap.profile_image_url
+    assert snap.followers == 2310
+    assert snap.post_count == 612
+    assert snap.following == 48
+    assert snap.created_at is not None
+    assert snap.created_at.year == 2022
+    assert snap.description is not None
+    assert "<" not in snap.description
+    assert snap.banner_url
+    assert snap.profile_image_url
     assert snap.url == "https://www.acme.example"  # the verified rel=me website field
     bare = {
         **load("m_account_lookup"),
@@ -69,7 +74,8 @@ def test_profile_fields_and_a_verified_rel_me_link(window: Window, pseudo: Pseud
     bare["fields"] = []
     plain = ma.snapshot([page(ma.LOOKUP, bare)], target(), window, False)
     assert plain.banner_url is None  # missing.png is no header
-    assert plain.url is None and plain.verified is None  # no fields: no website, unknown
+    assert plain.url is None
+    assert plain.verified is None
 
 
 def test_statuses_contexts_and_mentions_become_records(
@@ -85,12 +91,15 @@ def test_statuses_contexts_and_mentions_become_records(
     assert posts["113900000000000015"].kind == "repost"
     assert posts["113900000000000015"].like_count == 3  # the boosted status's counts
     reply = posts["113900000000000020"]
-    assert reply.kind == "reply" and reply.in_reply_to_post_id == "113899999999999000"
+    assert reply.kind == "reply"
+    assert reply.in_reply_to_post_id == "113899999999999000"
     assert reply.in_reply_to_author == pseudo("mastodon", "id:110000777")
     minimal = posts["113900000000000003"]  # no counts, tags or mentions: zeros, not a skip
-    assert minimal.like_count == 0 and minimal.hashtags == ()
+    assert minimal.like_count == 0
+    assert minimal.hashtags == ()
     answer = posts["113900000000000032"]  # the organisation's answer in the context
-    assert answer.handle == HANDLE and answer.in_reply_to_post_id == "113900000000000031"
+    assert answer.handle == HANDLE
+    assert answer.in_reply_to_post_id == "113900000000000031"
     assert answer.conversation_id == "113900000000000010"
     inbound = {m.message_id: m for m in batch.inbound}
     assert inbound["113900000000000031"].kind == "reply"
@@ -130,7 +139,8 @@ def test_a_suspended_account_and_an_unknown_one(window: Window, pseudo: Pseudony
         [page(ma.LOOKUP, "m_account_suspended")], AssemblyContext(), target(), window, pseudo
     )
     assert suspended.snapshots[0].status == "suspended"
-    assert suspended.posts == () and suspended.cursors == ()
+    assert suspended.posts == ()
+    assert suspended.cursors == ()
     gone = landed("mastodon", ma.LOOKUP, {"error": "Record not found"}, status=404)
     unknown = ma.assemble([gone], AssemblyContext(), target(), window, pseudo)
     assert unknown.snapshots[0].status == "not_found"
@@ -147,7 +157,8 @@ def test_an_empty_page_gives_an_empty_batch(window: Window, pseudo: Pseudonymise
         window,
         pseudo,
     )
-    assert batch.posts == () and batch.skipped == ()
+    assert batch.posts == ()
+    assert batch.skipped == ()
     assert {c.endpoint: c.newest_id for c in batch.cursors} == {"posts": None, "mentions": None}
 
 

@@ -88,8 +88,10 @@ def test_mastodon_lookup_statuses_and_context(world: World, emu: Emulator) -> No
     )
     assert account.headers["X-RateLimit-Reset"].endswith("Z")  # an ISO 8601 time
     data = account.json()
-    assert data["acct"] == handle.split("@")[0] and data["url"].startswith("https://")
-    assert isinstance(data["fields"], list) and data["created_at"].endswith("Z")
+    assert data["acct"] == handle.split("@")[0]
+    assert data["url"].startswith("https://")
+    assert isinstance(data["fields"], list)
+    assert data["created_at"].endswith("Z")
     url = f"{base}/api/v1/accounts/{data['id']}/statuses"
     first = requests.get(url, params={"limit": 5}, timeout=5).json()
     assert 0 < len(first) <= 5
@@ -101,7 +103,8 @@ def test_mastodon_lookup_statuses_and_context(world: World, emu: Emulator) -> No
     if replied is not None:
         context = requests.get(f"{base}/api/v1/statuses/{replied['id']}/context", timeout=5)
         descendants = context.json()["descendants"]
-        assert descendants and descendants[0]["in_reply_to_id"] == replied["id"]
+        assert descendants
+        assert descendants[0]["in_reply_to_id"] == replied["id"]
 
 
 def test_mastodon_unknown_suspended_and_token_only_routes(world: World, emu: Emulator) -> None:
@@ -109,7 +112,8 @@ def test_mastodon_unknown_suspended_and_token_only_routes(world: World, emu: Emu
     unknown = requests.get(
         f"{base}/api/v1/accounts/lookup", params={"acct": f"nobody@{MASTODON_DOMAIN}"}, timeout=5
     )
-    assert unknown.status_code == 404 and unknown.json() == {"error": "Record not found"}
+    assert unknown.status_code == 404
+    assert unknown.json() == {"error": "Record not found"}
     assert requests.get(f"{base}/api/v1/notifications", timeout=5).status_code == 401
     handle, _ = handles(world, "mastodon")[0]
     mine = requests.get(
@@ -129,11 +133,13 @@ def test_bluesky_profile_feed_paging_and_thread(world: World, emu: Emulator) -> 
     assert profile.status_code == 200
     assert {"ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"} <= set(profile.headers)
     did = profile.json()["did"]
-    assert did.startswith("did:plc:") and profile.json()["handle"] == handle
+    assert did.startswith("did:plc:")
+    assert profile.json()["handle"] == handle
     first = requests.get(
         f"{xrpc}/app.bsky.feed.getAuthorFeed", params={"actor": did, "limit": 3}, timeout=5
     ).json()
-    assert len(first["feed"]) <= 3 and first.get("cursor")
+    assert len(first["feed"]) <= 3
+    assert first.get("cursor")
     second = requests.get(
         f"{xrpc}/app.bsky.feed.getAuthorFeed",
         params={"actor": did, "limit": 3, "cursor": first["cursor"]},
@@ -155,13 +161,15 @@ def test_bluesky_errors_name_the_actor_state(world: World, emu: Emulator) -> Non
     unknown = requests.get(
         f"{xrpc}/app.bsky.actor.getProfile", params={"actor": "nobody.bsky.social"}, timeout=5
     )
-    assert unknown.status_code == 400 and unknown.json()["error"] == "InvalidRequest"
+    assert unknown.status_code == 400
+    assert unknown.json()["error"] == "InvalidRequest"
     gone = requests.get(
         f"{xrpc}/app.bsky.feed.getPostThread",
         params={"uri": "at://did:plc:nobody/app.bsky.feed.post/3aaaaaaaaaaaa"},
         timeout=5,
     )
-    assert gone.status_code == 400 and gone.json()["error"] == "NotFound"
+    assert gone.status_code == 400
+    assert gone.json()["error"] == "NotFound"
     suspended = [h for h, s in handles(world, "bluesky") if s == AccountStatus.SUSPENDED]
     for handle in suspended:
         resp = requests.get(
