@@ -3,7 +3,8 @@
 Dutch public bodies mostly cross-post: the organisation's main X account is mirrored on
 Mastodon (the emulated instance ``social.example``) and on Bluesky, with most of its original
 posts, a smaller audience (about half of the inbound messages, the same answers with the same
-delays, so the organisation's phase shows the same way) and the same profile. A verified
+delays, so the organisation's phase shows the same way) and the same profile (with a header
+image when the X profile is complete: X API v2 shows no banner). A verified
 main account gets a verified ``rel=me`` website link on Mastodon and its own domain as
 Bluesky handle.
 
@@ -36,6 +37,10 @@ OPENED = {
     Platform.BLUESKY: datetime(2023, 4, 1, tzinfo=UTC),
 }
 """When Dutch public bodies started on each platform: no account is older."""
+BANNER = {
+    Platform.MASTODON: "https://files.social.example/accounts/headers/{handle}/original/header.png",
+    Platform.BLUESKY: "https://cdn.bsky.app/img/banner/plain/{handle}/header@jpeg",
+}
 POST_SHARE = 0.8
 INBOUND_SHARE = 0.5
 
@@ -84,6 +89,10 @@ def _mirror(
         url=main.url,
         location=main.location,
         profile_image_url=main.profile_image_url,
+        # X API v2 shows no banner; a complete profile there has a header image here
+        banner_url=BANNER[platform].format(handle=main.handle.lower())
+        if main.profile_image_url
+        else None,
         verified=main.verified,
         status=status,
         followers=main.followers // 8,
