@@ -280,3 +280,26 @@ def test_remaining_zero_is_waited_out_before_a_429(
     assert result.failures == []
     assert [r.status for r in emu.call_log].count(429) == 0
     assert any(55 <= s <= 62 for s in clock.sleeps), clock.sleeps
+
+
+def test_mastodon_without_a_token_reads_replies_from_contexts(
+    emu: Emulator, tmp_path: Path, clock: FakeTime
+) -> None:
+    settings = MastodonSettings(
+        base_url=emu.mastodon_base_url, instance_domain=MASTODON_DOMAIN, max_retries=2
+    )
+    result = collect_registry(
+        registry("mastodon"),
+        WINDOW,
+        landing_dir=tmp_path,
+        settings={"mastodon": settings},
+        pseudonymiser=Pseudonymiser(KEY),
+        sleep=clock.sleep,
+        clock=clock,
+    )
+    acme = next(b for b in result if b.org_id == "acme")
+    assert [m.kind for m in acme.inbound] == ["reply"]
+    assert [link.delay_seconds for link in link_org([acme])[0][0].reply_links] == [3600.0]
+    assert emu.calls["GET /api/v1/statuses/:id/context"] >= 1
+    assert "GET /api/v1/notifications" not in emu.calls
+    assert any("mentions: not read" in n.message for n in result.notes)
