@@ -133,3 +133,20 @@ def test_a_platform_without_settings_is_skipped_with_a_note(tmp_path: Path) -> N
         ("mastodon", "no mastodon connection configured; skipped"),
         ("bluesky", "no bluesky connection configured; skipped"),
     }
+
+
+def test_an_account_on_another_server_is_read_from_that_server() -> None:
+    from maturity.connectors.mastodon import MastodonConnector
+
+    settings = load_mastodon_settings({M: "mastodon://https://:tok-1@social.overheid.nl"})
+    connector = MastodonConnector(settings, Pseudonymiser("settings-test-key-0123456789abcdef"))
+    try:
+        home = connector.client_for("gemeente@social.overheid.nl")
+        assert home is connector.client
+        other = connector.client_for("museum@mastodon.example")
+        assert other is not connector.client
+        assert other.api_base_url == "https://mastodon.example"
+        assert other.access_token is None  # the token stays with its own instance
+        assert connector.client_for("curator@Mastodon.Example") is other
+    finally:
+        connector.close()
