@@ -202,7 +202,7 @@ def _statuses(page: LandedPage) -> Iterator[tuple[dict[str, Any], str | None]]:
     """The statuses of a page with the id of their conversation's root (when the page says)."""
     endpoint = page.ref.endpoint
     if endpoint == STATUSES:
-        for item in page_body(page, list) if isinstance(page_body(page, list), list) else []:
+        for item in _notifications(page):  # a list of statuses, read the same way
             if isinstance(item, dict):
                 yield item, None
     elif endpoint == CONTEXT:
@@ -218,13 +218,14 @@ def _statuses(page: LandedPage) -> Iterator[tuple[dict[str, Any], str | None]]:
             if isinstance(item, dict):
                 yield item, root
     elif endpoint == NOTIFICATIONS:
-        for item in page_body(page, list) if isinstance(page_body(page, list), list) else []:
+        for item in _notifications(page):
             status = item.get("status") if isinstance(item, dict) else None
             if isinstance(status, dict):
                 yield status, None
 
 
 def _notifications(page: LandedPage) -> list[Any]:
+    """The page's JSON list (statuses or notifications); an object (an error) reads as empty."""
     body = page_body(page, list)
     return body if isinstance(body, list) else []
 
