@@ -16,7 +16,7 @@ from maturity.sandbox.emulator import GENEROUS, Emulator, World, generate_world
 from maturity.sandbox.emulator.registry import registry_data
 from maturity.sandbox.emulator.world import Platform
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.integration
 
 END = datetime(2026, 11, 2, tzinfo=UTC)
 WINDOW = Window(END - timedelta(days=91), END)
