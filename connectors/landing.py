@@ -53,7 +53,7 @@ _SECRET_PARAM = re.compile(
     re.IGNORECASE,
 )
 """Query keys that carry credentials; paging tokens (``pagination_token``) are kept."""
-_RATE_LIMIT_HEADER = re.compile(r"^x-?rate-?limit-", re.IGNORECASE)
+_RATE_LIMIT_HEADER = re.compile(r"^(x-)?rate-?limit-", re.IGNORECASE)
 _SAFE = re.compile(r"[^A-Za-z0-9_.@\-]")
 
 

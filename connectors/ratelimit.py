@@ -8,7 +8,9 @@
 * Every other 4xx is not retried: the caller decides (an account status, or a fatal error).
 
 X sends ``x-rate-limit-limit/remaining/reset`` with the reset in epoch seconds; Reddit sends
-``x-ratelimit-used/remaining/reset`` with the reset in seconds from now.
+``x-ratelimit-used/remaining/reset`` with the reset in seconds from now; Mastodon sends
+``X-RateLimit-Limit/Remaining/Reset`` with the reset as an ISO 8601 time; Bluesky sends
+``ratelimit-limit/remaining/reset`` (and ``ratelimit-policy``) with the reset in epoch seconds.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
@@ -59,6 +62,29 @@ def reddit_rate_limit(headers: Mapping[str, str], now: float) -> RateLimit:
     reset = _number(headers, "x-ratelimit-reset")
     limit = used + remaining if used is not None and remaining is not None else None
     return RateLimit(limit, remaining, now + reset if reset is not None else None)
+
+
+def mastodon_rate_limit(headers: Mapping[str, str], now: float) -> RateLimit:
+    """Mastodon's ``X-RateLimit-Reset`` is an ISO 8601 time (``2025-03-10T12:05:00.000Z``);
+    an epoch number is read too. A reset that does not parse is unknown."""
+    raw = headers.get("x-ratelimit-reset") or ""
+    reset = _number(headers, "x-ratelimit-reset")
+    if reset is None and raw:
+        try:
+            reset = datetime.fromisoformat(raw.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            reset = None
+    return RateLimit(
+        _number(headers, "x-ratelimit-limit"), _number(headers, "x-ratelimit-remaining"), reset
+    )
+
+
+def bluesky_rate_limit(headers: Mapping[str, str], now: float) -> RateLimit:
+    return RateLimit(
+        _number(headers, "ratelimit-limit"),
+        _number(headers, "ratelimit-remaining"),
+        _number(headers, "ratelimit-reset"),
+    )
 
 
 class Transient(Exception):

@@ -1,7 +1,8 @@
 """Client settings for each platform, mapped from an Airflow-style connection by a table.
 
-``x_default`` and ``reddit_default`` come from ``AIRFLOW_CONN_X_DEFAULT`` and
-``AIRFLOW_CONN_REDDIT_DEFAULT`` (JSON or URI form, see :mod:`maturity.connections`). Each row of
+``x_default``, ``reddit_default``, ``mastodon_default`` and ``bluesky_default`` come from
+``AIRFLOW_CONN_X_DEFAULT``, ``AIRFLOW_CONN_REDDIT_DEFAULT``, ``AIRFLOW_CONN_MASTODON_DEFAULT`` and
+``AIRFLOW_CONN_BLUESKY_DEFAULT`` (JSON or URI form, see :mod:`maturity.connections`). Each row of
 a table below says which connection field fills which setting, how it is parsed and its
 default; docs/connectors.md lists the same rows for operators.
 """
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Literal, TypeVar
 
 from maturity.connections import (
+    BLUESKY_CONN_ID,
+    MASTODON_CONN_ID,
     REDDIT_CONN_ID,
     X_CONN_ID,
     Connection,
@@ -24,6 +27,7 @@ from maturity.errors import ConfigError
 X_API_URL = "https://api.x.com"
 REDDIT_OAUTH_URL = "https://oauth.reddit.com"
 REDDIT_WWW_URL = "https://www.reddit.com"
+BLUESKY_APPVIEW_URL = "https://public.api.bsky.app"
 DEFAULT_USER_AGENT = "python:social-maturity:0.1 (by the social-maturity project)"
 
 Source = Literal["host", "login", "password", "extra"]
@@ -162,6 +166,85 @@ class RedditSettings(Policy):
         return tuple(s for s in (self.client_secret, self.password) if s)
 
 
+@dataclass(frozen=True)
+class MastodonSettings(Policy):
+    """One Mastodon instance (the connection's host); every account is looked up there, so an
+    account on another instance is named ``user@other.instance`` in the registry."""
+
+    base_url: str = ""
+    instance_domain: str | None = None
+    """The domain whose accounts the connection's instance serves (``user@<domain>``); default
+    the host's name. An account on another domain is looked up on its own server,
+    ``https://<domain>`` (public endpoints need no token)."""
+    access_token: str | None = field(default=None, repr=False)
+    """Optional: public profiles and statuses need none; notifications (mentions) need the
+    token of the organisation's own account (scope ``read:notifications``)."""
+    user_agent: str = DEFAULT_USER_AGENT
+    mentions: bool = True
+    page_size: int = 40
+    posts_cap: int = 800
+    contexts_cap: int = 200
+    """At most this many of the account's statuses get their replies read (one request each)."""
+    mentions_cap: int = 400
+    conn_id: str = MASTODON_CONN_ID
+
+    def __post_init__(self) -> None:
+        where = env_var_name(self.conn_id)
+        if not self.base_url:
+            raise ConfigError(
+                "the Mastodon connection has no instance URL",
+                where=f"{where} (host)",
+                fix="put the instance's base URL in the host, e.g. https://social.overheid.nl",
+            )
+        if not 1 <= self.page_size <= 40:
+            raise ConfigError(
+                "page_size must be between 1 and 40 (Mastodon's limit for statuses)",
+                where=f"{where} (extra.page_size)",
+            )
+        self._check(self.conn_id)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return (self.access_token,) if self.access_token else ()
+
+    @property
+    def home_domain(self) -> str:
+        from urllib.parse import urlsplit
+
+        return (self.instance_domain or urlsplit(self.base_url).hostname or "").lower()
+
+
+@dataclass(frozen=True)
+class BlueskySettings(Policy):
+    """The public AppView needs no login for profiles, feeds and threads."""
+
+    base_url: str = BLUESKY_APPVIEW_URL
+    user_agent: str = DEFAULT_USER_AGENT
+    page_size: int = 100
+    posts_cap: int = 1000
+    threads_cap: int = 200
+    """At most this many of the account's posts get their thread read (one request each)."""
+    thread_depth: int = 6
+    conn_id: str = BLUESKY_CONN_ID
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.page_size <= 100:
+            raise ConfigError(
+                "page_size must be between 1 and 100 (getAuthorFeed's limit)",
+                where=f"{env_var_name(self.conn_id)} (extra.page_size)",
+            )
+        if not 0 <= self.thread_depth <= 1000:
+            raise ConfigError(
+                "thread_depth must be between 0 and 1000 (getPostThread's depth)",
+                where=f"{env_var_name(self.conn_id)} (extra.thread_depth)",
+            )
+        self._check(self.conn_id)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return ()
+
+
 _POLICY_ROWS: tuple[Row, ...] = (
     Row("timeout", "extra", "timeout", float),
     Row("max_retries", "extra", "max_retries", int),
@@ -194,7 +277,29 @@ REDDIT_ROWS: tuple[Row, ...] = (
     *_POLICY_ROWS,
 )
 
-S = TypeVar("S", XSettings, RedditSettings)
+_COMMON_ROWS = tuple(r for r in _POLICY_ROWS if r.setting != "mentions")
+
+MASTODON_ROWS: tuple[Row, ...] = (
+    Row("base_url", "host", parse=_url),
+    Row("access_token", "password"),
+    Row("instance_domain", "extra", "instance_domain"),
+    Row("page_size", "extra", "page_size", int),
+    Row("posts_cap", "extra", "posts_cap", int),
+    Row("contexts_cap", "extra", "contexts_cap", int),
+    Row("mentions_cap", "extra", "mentions_cap", int),
+    *_POLICY_ROWS,
+)
+
+BLUESKY_ROWS: tuple[Row, ...] = (
+    Row("base_url", "host", parse=_url),
+    Row("page_size", "extra", "page_size", int),
+    Row("posts_cap", "extra", "posts_cap", int),
+    Row("threads_cap", "extra", "threads_cap", int),
+    Row("thread_depth", "extra", "thread_depth", int),
+    *_COMMON_ROWS,
+)
+
+S = TypeVar("S", XSettings, RedditSettings, MastodonSettings, BlueskySettings)
 
 
 def _value(conn: Connection, row: Row) -> Any:
@@ -259,3 +364,36 @@ def load_reddit_settings(
     env: Mapping[str, str] | None = None, conn_id: str = REDDIT_CONN_ID
 ) -> RedditSettings:
     return reddit_settings(_required(conn_id, env))
+
+
+def mastodon_settings(conn: Connection) -> MastodonSettings:
+    return settings_from_connection(MastodonSettings, MASTODON_ROWS, conn)
+
+
+def bluesky_settings(conn: Connection) -> BlueskySettings:
+    return settings_from_connection(BlueskySettings, BLUESKY_ROWS, conn)
+
+
+def load_mastodon_settings(
+    env: Mapping[str, str] | None = None, conn_id: str = MASTODON_CONN_ID
+) -> MastodonSettings:
+    return mastodon_settings(_required(conn_id, env))
+
+
+def load_bluesky_settings(
+    env: Mapping[str, str] | None = None, conn_id: str = BLUESKY_CONN_ID
+) -> BlueskySettings:
+    """The ``bluesky_default`` connection, or the public AppView's defaults when it is not set:
+    no credential is needed."""
+    conn = get_connection(conn_id, env)
+    return bluesky_settings(conn) if conn is not None else BlueskySettings(conn_id=conn_id)
+
+
+ConnectorSettings = XSettings | RedditSettings | MastodonSettings | BlueskySettings
+SETTINGS_LOADERS: Mapping[str, Callable[[Mapping[str, str] | None], ConnectorSettings]] = {
+    "x": load_x_settings,
+    "reddit": load_reddit_settings,
+    "mastodon": load_mastodon_settings,
+    "bluesky": load_bluesky_settings,
+}
+"""Each platform's settings from its default connection in the environment."""

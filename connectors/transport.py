@@ -80,6 +80,7 @@ class PolicyAdapter(HTTPAdapter):
         scope: Callable[[str], str] = _route_scope,
         hide_rate_limit_headers: bool = False,
         on_page: OnPage | None = None,
+        pass_through: frozenset[int] = PASS_THROUGH,
     ) -> None:
         super().__init__()
         self.platform = platform
@@ -91,6 +92,9 @@ class PolicyAdapter(HTTPAdapter):
         self.scope = scope
         self.hide_rate_limit_headers = hide_rate_limit_headers
         self.on_page = on_page
+        self.pass_through = pass_through
+        """4xx answers handed to the connector (Bluesky names a missing or suspended account
+        in a 400 ``InvalidRequest`` / ``AccountTakedown``)."""
         self.account = "(no account)"
         """Set by the connector before each account, for error messages."""
         self._blocked: dict[str, float] = {}
@@ -152,7 +156,7 @@ class PolicyAdapter(HTTPAdapter):
             raise Transient("HTTP 429 Too Many Requests", wait=wait)
         if status >= 500:
             raise Transient(f"HTTP {status} {response.reason or ''}".strip())
-        if 400 <= status < 500 and status not in PASS_THROUGH:
+        if 400 <= status < 500 and status not in self.pass_through:
             message = _api_message(response)
             raise self._error(
                 f"HTTP {status} {response.reason or ''}{': ' + message if message else ''}",
@@ -215,10 +219,10 @@ class PolicyAdapter(HTTPAdapter):
         rate_headers = {
             k.lower(): v
             for k, v in response.headers.items()
-            if k.lower().startswith(("x-rate-limit-", "x-ratelimit-"))
+            if k.lower().startswith(("x-rate-limit-", "x-ratelimit-", "ratelimit-"))
         }
         if self.on_page is not None and (
-            200 <= response.status_code < 300 or response.status_code in PASS_THROUGH
+            200 <= response.status_code < 300 or response.status_code in self.pass_through
         ):
             self.on_page(request, response, rate_headers)
         if self.hide_rate_limit_headers:

@@ -12,10 +12,11 @@ organisations gets one task per organisation; a larger one at most 16 tasks per 
 or with the first and last organisation of its shard.
 
 1. **plan** reads the registry (`MATURITY_REGISTRY`, default the demo registry) inside the task
-   and splits it into shards; **accounts_x** / **accounts_reddit** list each shard's accounts
-   per platform.
-2. **collect_x** / **collect_reddit**: one mapped task per shard and platform, landing raw API
-   pages, in the pools `x_api` and `reddit_api` (one pool per API credential).
+   and splits it into shards; **accounts_<platform>** lists each shard's accounts per platform
+   (x, reddit, mastodon, bluesky: `names.POOL_BY_PLATFORM`).
+2. **collect_<platform>**: one mapped task per shard and platform, landing raw API pages, in
+   the pools `x_api`, `reddit_api`, `mastodon_api` and `bluesky_api` (one pool per API
+   credential).
 3. **organisation** (mapped per shard): gate_and_load → metrics → score. gate_and_load
    replays each account's landing once, runs the record quality gate and writes what passed
    in one transaction per organisation. An organisation

@@ -78,6 +78,8 @@ ensure_pool() {
 }
 ensure_pool x_api "${MATURITY_X_API_POOL_SLOTS:-1}" "Tasks calling the X API with one app credential"
 ensure_pool reddit_api "${MATURITY_REDDIT_API_POOL_SLOTS:-1}" "Tasks calling the Reddit API with one OAuth client"
+ensure_pool mastodon_api "${MATURITY_MASTODON_API_POOL_SLOTS:-1}" "Tasks calling the Mastodon instance with one connection"
+ensure_pool bluesky_api "${MATURITY_BLUESKY_API_POOL_SLOTS:-1}" "Tasks calling the Bluesky AppView"
 
 cat <<EOF
 

@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from maturity.errors import MaturityError
-from maturity.platforms import REDDIT, X
+from maturity.platforms import BLUESKY, MASTODON, REDDIT, X
 
 if TYPE_CHECKING:
     from maturity.connectors.base import Assembler, Connector, Pseudonymise, Target
     from maturity.connectors.context import AssemblyContext
     from maturity.connectors.merge import Gone
-    from maturity.connectors.settings import RedditSettings, XSettings
+    from maturity.connectors.settings import ConnectorSettings, RedditSettings, XSettings
     from maturity.evidence import Window
     from maturity.records import CollectionBatch, Cursor
     from maturity.registry import Registry
@@ -52,7 +52,68 @@ class CollectionRun(list["CollectionBatch"]):
         self.notes: list[AccountIssue] = []
 
 
-def targets(registry: Registry, platforms: Sequence[str] = (X, REDDIT)) -> list[Target]:
+@dataclass(frozen=True)
+class PlatformConnector:
+    """Where a platform's connector and assembler live, imported only when used."""
+
+    platform: str
+    connector: str
+    """``module:Class``; the class takes ``(settings, pseudonymise, *, sleep, clock)``."""
+    assembler: str
+    """``module:function``, an :class:`~maturity.connectors.base.Assembler`."""
+
+    def _load(self, ref: str) -> Any:
+        import importlib
+
+        module, _, name = ref.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+    def make(
+        self,
+        settings: ConnectorSettings,
+        pseudonymise: Pseudonymise,
+        sleep: Callable[[float], None] | None,
+        clock: Callable[[], float] | None,
+    ) -> Connector:
+        connector: Connector = self._load(self.connector)(
+            settings, pseudonymise, sleep=sleep, clock=clock
+        )
+        return connector
+
+    def assemble(self) -> Assembler[Any]:
+        assembler: Assembler[Any] = self._load(self.assembler)
+        return assembler
+
+
+CONNECTORS: Mapping[str, PlatformConnector] = {
+    p.platform: p
+    for p in (
+        PlatformConnector(
+            X, "maturity.connectors.x:XConnector", "maturity.connectors.x_assembler:assemble"
+        ),
+        PlatformConnector(
+            REDDIT,
+            "maturity.connectors.reddit:RedditConnector",
+            "maturity.connectors.reddit_assembler:assemble",
+        ),
+        PlatformConnector(
+            MASTODON,
+            "maturity.connectors.mastodon:MastodonConnector",
+            "maturity.connectors.mastodon_assembler:assemble",
+        ),
+        PlatformConnector(
+            BLUESKY,
+            "maturity.connectors.bluesky:BlueskyConnector",
+            "maturity.connectors.bluesky_assembler:assemble",
+        ),
+    )
+}
+"""The collected platforms, in collection order. A new platform adds one entry (and its
+settings loader in :data:`maturity.connectors.settings.SETTINGS_LOADERS`)."""
+COLLECTED: tuple[str, ...] = tuple(CONNECTORS)
+
+
+def targets(registry: Registry, platforms: Sequence[str] = COLLECTED) -> list[Target]:
     from maturity.connectors.base import Target
 
     out = []
@@ -66,24 +127,14 @@ def targets(registry: Registry, platforms: Sequence[str] = (X, REDDIT)) -> list[
 
 def _connector(
     platform: str,
-    settings: XSettings | RedditSettings | None,
+    settings: ConnectorSettings | None,
     pseudonymise: Pseudonymise,
     sleep: Callable[[float], None] | None,
     clock: Callable[[], float] | None,
 ) -> Connector | None:
     if settings is None:
         return None
-    if platform == X:
-        from maturity.connectors.settings import XSettings
-        from maturity.connectors.x import XConnector
-
-        assert isinstance(settings, XSettings)
-        return XConnector(settings, pseudonymise, sleep=sleep, clock=clock)
-    from maturity.connectors.reddit import RedditConnector
-    from maturity.connectors.settings import RedditSettings
-
-    assert isinstance(settings, RedditSettings)
-    return RedditConnector(settings, pseudonymise, sleep=sleep, clock=clock)
+    return CONNECTORS[platform].make(settings, pseudonymise, sleep, clock)
 
 
 def _log_skipped(batch: CollectionBatch) -> None:
@@ -185,9 +236,10 @@ def collect_registry(
     window: Window,
     *,
     landing_dir: Path,
-    x_settings: XSettings | None,
-    reddit_settings: RedditSettings | None,
+    x_settings: XSettings | None = None,
+    reddit_settings: RedditSettings | None = None,
     pseudonymiser: Pseudonymise,
+    settings: Mapping[str, ConnectorSettings | None] | None = None,
     cursors_lookup: CursorsLookup | None = None,
     sleep: Callable[[float], None] | None = None,
     clock: Callable[[], float] | None = None,
@@ -195,7 +247,9 @@ def collect_registry(
     on_account: Callable[[Target], None] | None = None,
     resume: str | None = None,
 ) -> CollectionRun:
-    """Collect every X and Reddit account of ``registry`` over ``window``, landing raw pages.
+    """Collect every account of ``registry`` on a collected platform (:data:`CONNECTORS`) over
+    ``window``, landing raw pages. ``settings`` has each platform's connector settings
+    (``x_settings`` and ``reddit_settings`` are the older way to give two of them).
 
     ``only`` narrows the run to some accounts while every account of an organisation still
     counts as its own (so mentions between them keep their handles).
@@ -214,20 +268,22 @@ def collect_registry(
     """
     from maturity.connectors.landing import Landing
 
-    secrets = tuple(s for st in (x_settings, reddit_settings) if st for s in st.secrets)
+    by_platform: dict[str, ConnectorSettings | None] = {X: x_settings, REDDIT: reddit_settings}
+    by_platform.update(settings or {})
+    secrets = tuple(s for st in by_platform.values() if st for s in st.secrets)
     landing = Landing(Path(landing_dir), secrets=secrets)
     lookup: CursorsLookup = cursors_lookup or (lambda platform, org_id, handle: {})
     run = CollectionRun()
     all_targets = [t for t in targets(registry) if only is None or only(t)]
 
-    for platform, settings in ((X, x_settings), (REDDIT, reddit_settings)):
+    for platform in CONNECTORS:
         platform_targets = [t for t in all_targets if t.account.platform == platform]
         platform_targets = _resume(
             landing, Path(landing_dir), platform_targets, window, pseudonymiser, resume, run
         )
         if not platform_targets:
             continue
-        connector = _connector(platform, settings, pseudonymiser, sleep, clock)
+        connector = _connector(platform, by_platform.get(platform), pseudonymiser, sleep, clock)
         if connector is None:
             for t in platform_targets:
                 run.notes.append(
@@ -256,9 +312,8 @@ def collect_registry(
 
 
 def _assemblers() -> dict[str, Assembler[Any]]:
-    from maturity.connectors import reddit_assembler, x_assembler
-
-    return {X: x_assembler.assemble, REDDIT: reddit_assembler.assemble}
+    """Each collected platform's assembler (imported here, not when the module loads)."""
+    return {platform: spec.assemble() for platform, spec in CONNECTORS.items()}
 
 
 def _assembled_runs(
@@ -333,7 +388,7 @@ def replay(
 ) -> CollectionRun:
     """Rebuild every account's batch for ``window`` from the landing alone: no network."""
     run = CollectionRun()
-    order = tuple(_assemblers())
+    order = COLLECTED
     # Platform by platform, like collect_registry, so a replay lists batches in the same order.
     for target in sorted(targets(registry, order), key=lambda t: order.index(t.account.platform)):
         account = target.account

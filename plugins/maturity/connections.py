@@ -27,6 +27,8 @@ ENV_PREFIX = "AIRFLOW_CONN_"
 # the Airflow hooks all use these ids.
 X_CONN_ID = "x_default"
 REDDIT_CONN_ID = "reddit_default"
+MASTODON_CONN_ID = "mastodon_default"
+BLUESKY_CONN_ID = "bluesky_default"
 WAREHOUSE_CONN_ID = "maturity_warehouse"
 PSEUDONYM_CONN_ID = "maturity_pseudonym"
 _EXTRA_KEY = "__extra__"

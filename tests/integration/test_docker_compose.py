@@ -331,7 +331,7 @@ def test_init_is_one_shot_and_migrates(config: dict[str, Any]) -> None:
     script = _shell(init["command"])
     assert "airflow db migrate" in script
     assert "pools set" in script
-    for pool in ("x_api", "reddit_api"):
+    for pool in ("x_api", "reddit_api", "mastodon_api", "bluesky_api"):
         assert f"ensure_pool {pool} " in script
 
 

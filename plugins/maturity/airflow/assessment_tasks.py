@@ -109,9 +109,10 @@ def plan(registry: Path, orgs_per_task: int | None = None) -> list[JSON]:
         settings = PipelineSettings.from_environment(registry_path=Path(registry))
         reg = settings.registry
         rejected = {o: describe(e) for o, e in rejected_organisations(settings).items()}
+    collectable = collectable_platforms(settings.env)
     orgs: list[JSON] = []
     for org in reg.organisations:
-        collected = [a for a in org.accounts if a.platform in names.POOL_BY_PLATFORM]
+        collected = [a for a in org.accounts if a.platform in collectable]
         planned: JSON = {
             "org_id": org.id,
             "accounts": []
@@ -120,7 +121,7 @@ def plan(registry: Path, orgs_per_task: int | None = None) -> list[JSON]:
             "not_collected": [
                 f"{a.platform}:{a.handle}"
                 for a in org.accounts
-                if org.id in rejected or a.platform not in names.POOL_BY_PLATFORM
+                if org.id in rejected or a.platform not in collectable
             ],
         }
         if org.id in rejected:
@@ -145,6 +146,32 @@ def plan(registry: Path, orgs_per_task: int | None = None) -> list[JSON]:
         size,
     )
     return shards
+
+
+def _airflow_knows(conn_id: str) -> bool:
+    """Whether Airflow has the connection (a secrets backend or the metadata database)."""
+    try:
+        from airflow.sdk import BaseHook
+
+        BaseHook.get_connection(conn_id)
+    except Exception:  # AirflowNotFoundException, or no Airflow context at all
+        return False
+    return True
+
+
+def collectable_platforms(env: Mapping[str, str]) -> frozenset[str]:
+    """The platforms whose accounts this run collects: every one with a collect task, except
+    Mastodon without a ``mastodon_default`` connection (it has no default instance); its
+    accounts are then planned as not collected, and the organisation is assessed without
+    them, as before Mastodon had a connector. Bluesky needs no connection (the public AppView).
+    """
+    from maturity.connections import MASTODON_CONN_ID, get_connection
+
+    platforms = set(names.POOL_BY_PLATFORM)
+    if get_connection(MASTODON_CONN_ID, env) is None and not _airflow_knows(MASTODON_CONN_ID):
+        log.info("no %s connection: Mastodon accounts are not collected", MASTODON_CONN_ID)
+        platforms.discard("mastodon")
+    return frozenset(platforms)
 
 
 def orgs_per_task(env: Mapping[str, str] | None = None) -> int | None:

@@ -105,6 +105,34 @@ REDDIT = ConnectionType(
     },
 )
 
+MASTODON = ConnectionType(
+    conn_type="mastodon",
+    hook_class=f"{_HOOKS}.MastodonHook",
+    hook_name="Mastodon API (maturity)",
+    hidden=("schema", "login", "port"),
+    labels={"host": "Instance URL", "password": "Access token (optional)"},
+    placeholders={
+        "host": "https://social.overheid.nl",
+        "password": "a token of the organisation's account (read:notifications) for mentions",
+    },
+    extra_fields={
+        "user_agent": _USER_AGENT,
+        "mentions": _flag(
+            "Collect mentions", "Read mention notifications (needs the account's token).", True
+        ),
+    },
+)
+
+BLUESKY = ConnectionType(
+    conn_type="bluesky",
+    hook_class=f"{_HOOKS}.BlueskyHook",
+    hook_name="Bluesky AppView (maturity)",
+    hidden=("schema", "login", "password", "port"),
+    labels={"host": "AppView URL"},
+    placeholders={"host": "https://public.api.bsky.app (leave empty for the public AppView)"},
+    extra_fields={"user_agent": _USER_AGENT},
+)
+
 WAREHOUSE = ConnectionType(
     conn_type="maturity_warehouse",
     hook_class=f"{_HOOKS}.WarehouseHook",
@@ -122,6 +150,8 @@ WAREHOUSE = ConnectionType(
 CONNECTION_TYPES: dict[str, ConnectionType] = {
     names.X_CONN_ID: X,
     names.REDDIT_CONN_ID: REDDIT,
+    names.MASTODON_CONN_ID: MASTODON,
+    names.BLUESKY_CONN_ID: BLUESKY,
     names.WAREHOUSE_CONN_ID: WAREHOUSE,
 }
 """By default connection id."""

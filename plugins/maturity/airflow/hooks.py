@@ -18,7 +18,12 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
     from maturity.connections import Connection as MaturityConnection
-    from maturity.connectors.settings import RedditSettings, XSettings
+    from maturity.connectors.settings import (
+        BlueskySettings,
+        MastodonSettings,
+        RedditSettings,
+        XSettings,
+    )
     from maturity.warehouse import Warehouse
 
 
@@ -83,6 +88,50 @@ class RedditHook(BaseHook):
     @classmethod
     def get_ui_field_behaviour(cls) -> dict[str, Any]:
         return connection_types.REDDIT.ui_field_behaviour()
+
+
+class MastodonHook(BaseHook):
+    """One Mastodon instance: ``get_conn()`` returns :class:`MastodonSettings`."""
+
+    conn_name_attr = "mastodon_conn_id"
+    default_conn_name = names.MASTODON_CONN_ID
+    conn_type = connection_types.MASTODON.conn_type
+    hook_name = connection_types.MASTODON.hook_name
+
+    def __init__(self, mastodon_conn_id: str = default_conn_name, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.mastodon_conn_id = mastodon_conn_id
+
+    def get_conn(self) -> MastodonSettings:
+        from maturity.connectors.settings import mastodon_settings
+
+        return mastodon_settings(to_maturity_connection(self.get_connection(self.mastodon_conn_id)))
+
+    @classmethod
+    def get_ui_field_behaviour(cls) -> dict[str, Any]:
+        return connection_types.MASTODON.ui_field_behaviour()
+
+
+class BlueskyHook(BaseHook):
+    """The Bluesky AppView: ``get_conn()`` returns :class:`BlueskySettings`."""
+
+    conn_name_attr = "bluesky_conn_id"
+    default_conn_name = names.BLUESKY_CONN_ID
+    conn_type = connection_types.BLUESKY.conn_type
+    hook_name = connection_types.BLUESKY.hook_name
+
+    def __init__(self, bluesky_conn_id: str = default_conn_name, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.bluesky_conn_id = bluesky_conn_id
+
+    def get_conn(self) -> BlueskySettings:
+        from maturity.connectors.settings import bluesky_settings
+
+        return bluesky_settings(to_maturity_connection(self.get_connection(self.bluesky_conn_id)))
+
+    @classmethod
+    def get_ui_field_behaviour(cls) -> dict[str, Any]:
+        return connection_types.BLUESKY.ui_field_behaviour()
 
 
 class WarehouseHook(BaseHook):

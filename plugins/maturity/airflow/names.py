@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Final
 
 # The connections, named once in maturity.connections (re-exported for the DAGs and hooks).
+from maturity.connections import BLUESKY_CONN_ID as BLUESKY_CONN_ID
+from maturity.connections import MASTODON_CONN_ID as MASTODON_CONN_ID
 from maturity.connections import REDDIT_CONN_ID as REDDIT_CONN_ID
 from maturity.connections import WAREHOUSE_CONN_ID as WAREHOUSE_CONN_ID
 from maturity.connections import X_CONN_ID as X_CONN_ID
@@ -17,7 +19,14 @@ TAGS: Final = ("maturity", "social-business")
 
 X_POOL: Final = "x_api"
 REDDIT_POOL: Final = "reddit_api"
-POOL_BY_PLATFORM: Final = {"x": X_POOL, "reddit": REDDIT_POOL}
+MASTODON_POOL: Final = "mastodon_api"
+BLUESKY_POOL: Final = "bluesky_api"
+POOL_BY_PLATFORM: Final = {
+    "x": X_POOL,
+    "reddit": REDDIT_POOL,
+    "mastodon": MASTODON_POOL,
+    "bluesky": BLUESKY_POOL,
+}
 """Platforms whose accounts the assessment DAG collects, each with the pool of its credential."""
 
 

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 from airflow.sdk.exceptions import AirflowNotFoundException
 
-from maturity.airflow.hooks import RedditHook, WarehouseHook, XHook
+from maturity.airflow.hooks import BlueskyHook, MastodonHook, RedditHook, WarehouseHook, XHook
 from maturity.pipeline.settings import PipelineSettings
 
 if TYPE_CHECKING:
-    from maturity.connectors.settings import RedditSettings, XSettings
+    from maturity.connectors.settings import ConnectorSettings, RedditSettings, XSettings
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,17 @@ class AirflowPipelineSettings(PipelineSettings):
             return RedditHook().get_conn()
         except AirflowNotFoundException:
             return super()._reddit_settings()
+
+    def _connector_settings(self, platform: str) -> ConnectorSettings:
+        hook = {"mastodon": MastodonHook, "bluesky": BlueskyHook}.get(platform)
+        if hook is not None:
+            try:
+                found: ConnectorSettings = hook().get_conn()
+            except AirflowNotFoundException:
+                pass
+            else:
+                return found
+        return super()._connector_settings(platform)
 
     def _has_connection(self, conn_id: str) -> bool:
         from airflow.sdk import BaseHook

@@ -129,7 +129,11 @@ def collect_command(
     ] = False,
     platform: Annotated[
         list[str] | None,
-        typer.Option("--platform", help="Only these platforms (x, reddit); repeat for more."),
+        typer.Option(
+            "--platform",
+            help="Only these platforms (x, reddit, mastodon, bluesky); repeat for more. "
+            "Default: x, reddit, and mastodon/bluesky when their connection is set.",
+        ),
     ] = None,
     demo_pseudonym_key: Annotated[
         bool,
@@ -141,7 +145,7 @@ def collect_command(
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Collect the registry's X and Reddit accounts for the window [START, END).
+    """Collect the registry's X, Reddit, Mastodon and Bluesky accounts for [START, END).
 
     With a warehouse, the landed pages then go through the pipeline's gate-and-load step:
     the record quality gate, reply links across each organisation's accounts, and the
@@ -150,18 +154,26 @@ def collect_command(
     import os
     from dataclasses import replace as with_changes
 
-    from maturity.collect import AccountIssue, collect_registry
+    from maturity.collect import COLLECTED, AccountIssue, collect_registry
     from maturity.collect import replay as replay_landing
+    from maturity.connections import BLUESKY_CONN_ID, MASTODON_CONN_ID, get_connection
     from maturity.errors import ConnectorError, InputError
     from maturity.pipeline import settings as s
-    from maturity.platforms import REDDIT, X
+    from maturity.platforms import BLUESKY, MASTODON, REDDIT, X
 
     window = window_option(start, end)
-    chosen = tuple(platform or (X, REDDIT))
-    unknown = sorted(set(chosen) - {X, REDDIT})
+    configured = tuple(
+        p
+        for p, conn_id in ((MASTODON, MASTODON_CONN_ID), (BLUESKY, BLUESKY_CONN_ID))
+        if get_connection(conn_id) is not None
+    )
+    chosen = tuple(platform or (X, REDDIT, *configured))
+    unknown = sorted(set(chosen) - set(COLLECTED))
     if unknown:
         raise InputError(
-            f"no connector for platform(s) {unknown}", where="--platform", fix="use x and/or reddit"
+            f"no connector for platform(s) {unknown}",
+            where="--platform",
+            fix=f"use some of {list(COLLECTED)}",
         )
     settings = s.PipelineSettings.from_environment(os.environ, registry_path=registry)
     settings = with_changes(
@@ -204,8 +216,7 @@ def collect_command(
                 reg,
                 window,
                 landing_dir=settings.landing_dir,
-                x_settings=settings.x_settings() if X in used else None,
-                reddit_settings=settings.reddit_settings() if REDDIT in used else None,
+                settings={p: settings.connector_settings(p) for p in COLLECTED if p in used},
                 pseudonymiser=settings.pseudonymiser,
                 cursors_lookup=wh.read_cursor if wh is not None else None,
                 on_account=show,

@@ -34,28 +34,21 @@ def collect_accounts(
 
     ``resume`` (the DAG run's id) makes a retry of the same run skip the accounts it already
     collected (:func:`maturity.collect.collect_registry`)."""
-    from maturity.collect import collect_registry
-    from maturity.platforms import REDDIT, X
+    from maturity.collect import CONNECTORS, collect_registry
 
     def key(handle: str) -> str:
         return f"{platform}:{handle}"
 
     outcome: Outcome[Summary] = Outcome()
-    wanted: dict[tuple[str, str], str] = {}
-    for org_id, handle in accounts:
-        try:
-            org = settings.organisation(org_id)
-            if not any(a.platform == platform and a.handle == handle for a in org.accounts):
-                raise InputError(
-                    f"{platform}:{handle} is not an account of '{org_id}'",
-                    where=str(settings.registry_path),
-                )
-        except InputError as exc:
-            outcome.failed[key(handle)] = exc
-            continue
-        wanted[(org_id, handle)] = key(handle)
+    wanted = _registered(settings, platform, accounts, outcome)
     if not wanted:
         return outcome
+    if platform not in CONNECTORS:
+        raise InputError(
+            f"no connector collects platform '{platform}'",
+            where="collect",
+            fix=f"collect one of {sorted(CONNECTORS)}",
+        )
     org_ids = {o for o, _ in wanted}
     run = collect_registry(
         settings.registry.model_copy(
@@ -67,8 +60,7 @@ def collect_accounts(
         ),
         window,
         landing_dir=settings.landing_dir,
-        x_settings=settings.x_settings() if platform == X else None,
-        reddit_settings=settings.reddit_settings() if platform == REDDIT else None,
+        settings={platform: settings.connector_settings(platform)},
         pseudonymiser=settings.pseudonymiser,
         cursors_lookup=settings.warehouse.read_cursor,
         only=lambda t: t.account.platform == platform and (t.org_id, t.account.handle) in wanted,
@@ -97,6 +89,31 @@ def collect_accounts(
         if (org_id, handle) in purged:
             outcome.done[k]["purged"] = purged[(org_id, handle)]
     return outcome
+
+
+def _registered(
+    settings: PipelineSettings,
+    platform: str,
+    accounts: Sequence[tuple[str, str]],
+    outcome: Outcome[Summary],
+) -> dict[tuple[str, str], str]:
+    """``(org_id, handle) -> key`` of the accounts the registry lists; the others fail in
+    ``outcome``."""
+    wanted: dict[tuple[str, str], str] = {}
+    for org_id, handle in accounts:
+        k = f"{platform}:{handle}"
+        try:
+            org = settings.organisation(org_id)
+            if not any(a.platform == platform and a.handle == handle for a in org.accounts):
+                raise InputError(
+                    f"{platform}:{handle} is not an account of '{org_id}'",
+                    where=str(settings.registry_path),
+                )
+        except InputError as exc:
+            outcome.failed[k] = exc
+            continue
+        wanted[(org_id, handle)] = k
+    return wanted
 
 
 def _purge_gone(

@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Self
 
 from maturity.errors import ConfigError, InputError
+from maturity.platforms import BLUESKY, MASTODON, REDDIT, X
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
-    from maturity.connectors.settings import RedditSettings, XSettings
+    from maturity.connectors.settings import ConnectorSettings, RedditSettings, XSettings
     from maturity.evidence import Window
     from maturity.pseudonym import Pseudonymiser
     from maturity.registry import Organisation, Registry
@@ -332,6 +333,28 @@ class PipelineSettings:
         self._refuse_demo_registry_on(found.oauth_url, REDDIT_OAUTH_URL, "Reddit")
         return found
 
+    def connector_settings(self, platform: str) -> ConnectorSettings:
+        """The connector settings of ``platform`` from its connection (``x_default``,
+        ``reddit_default``, ``mastodon_default``, ``bluesky_default``); never a real API with
+        the demo registry (Mastodon has no one real instance to refuse)."""
+        from maturity.connectors import settings as cs
+
+        if platform == X:
+            return self.x_settings()
+        if platform == REDDIT:
+            return self.reddit_settings()
+        if platform not in cs.SETTINGS_LOADERS:
+            raise ConfigError(f"no connection settings for platform '{platform}'")
+        found = self._connector_settings(platform)
+        if isinstance(found, cs.BlueskySettings):
+            self._refuse_demo_registry_on(found.base_url, cs.BLUESKY_APPVIEW_URL, "Bluesky")
+        return found
+
+    def _connector_settings(self, platform: str) -> ConnectorSettings:
+        from maturity.connectors.settings import SETTINGS_LOADERS
+
+        return SETTINGS_LOADERS[platform](self.env)
+
     def _x_settings(self) -> XSettings:
         from maturity.connectors.settings import load_x_settings
 
@@ -366,16 +389,30 @@ class PipelineSettings:
         """How far before the window (or its cursor) the platform's connection re-fetches:
         the record gate accepts items created that far back, no further. Without the
         platform's connection (a replay), the connectors' default overlap."""
-        from maturity.connections import REDDIT_CONN_ID, X_CONN_ID, get_connection
+        from maturity.connections import (
+            BLUESKY_CONN_ID,
+            MASTODON_CONN_ID,
+            REDDIT_CONN_ID,
+            X_CONN_ID,
+            get_connection,
+        )
         from maturity.connectors.settings import Policy
-        from maturity.platforms import REDDIT, X
 
-        load = {X: (X_CONN_ID, self.x_settings), REDDIT: (REDDIT_CONN_ID, self.reddit_settings)}
-        if platform not in load:
+        conn_ids = {
+            X: X_CONN_ID,
+            REDDIT: REDDIT_CONN_ID,
+            MASTODON: MASTODON_CONN_ID,
+            BLUESKY: BLUESKY_CONN_ID,
+        }
+        if platform not in conn_ids:
             raise ConfigError(f"no connection settings for platform '{platform}'")
-        conn_id, settings_of = load[platform]
+        conn_id = conn_ids[platform]
         configured = self._has_connection(conn_id) or get_connection(conn_id, self.env)
-        seconds = settings_of().overlap_seconds if configured else Policy.overlap_seconds
+        seconds = (
+            self.connector_settings(platform).overlap_seconds
+            if configured
+            else Policy.overlap_seconds
+        )
         return timedelta(seconds=seconds)
 
     def _has_connection(self, conn_id: str) -> bool:

@@ -30,13 +30,13 @@ def assess_org(
 ) -> dict[str, Any]:
     """Every step for one organisation, in order: what ``maturity assess --registry`` runs.
     ``on_step`` is told each step (``collect x:handle``, then the step names) as it starts."""
-    from maturity.platforms import REDDIT, X
+    from maturity.collect import COLLECTED
 
     say = on_step or (lambda step: None)
     org = settings.organisation(org_id)
     collected = []
     for a in org.accounts:
-        if a.platform in (X, REDDIT):
+        if a.platform in COLLECTED:
             say(f"collect {a.platform}:{a.handle}")
             collected.append(collect_account(settings, org_id, a.platform, a.handle, window))
     done: dict[str, Any] = {"org_id": org_id, "collect": collected}

@@ -15,7 +15,7 @@ from maturity.airflow import names
 pytestmark = pytest.mark.unit
 
 DAGS = Path(__file__).resolve().parents[3] / "dags"
-POOLS = {"default_pool", names.X_POOL, names.REDDIT_POOL}
+POOLS = {"default_pool", *names.POOL_BY_PLATFORM.values()}
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +65,12 @@ def test_assessment_dag_shape(dagbag: Any) -> None:
         "plan",
         "accounts_x",
         "accounts_reddit",
+        "accounts_mastodon",
+        "accounts_bluesky",
         "collect_x",
         "collect_reddit",
+        "collect_mastodon",
+        "collect_bluesky",
         "organisation.gate_and_load",
         "organisation.metrics",
         "organisation.score",
@@ -76,7 +80,7 @@ def test_assessment_dag_shape(dagbag: Any) -> None:
     chain = ["organisation.gate_and_load", "organisation.metrics"]
     for before, after in zip(chain, [*chain[1:], "organisation.score"], strict=True):
         assert after in dag.get_task(before).downstream_task_ids
-    assert {"collect_x", "collect_reddit"} <= dag.get_task(
+    assert {"collect_x", "collect_reddit", "collect_mastodon", "collect_bluesky"} <= dag.get_task(
         "organisation.gate_and_load"
     ).upstream_task_ids
     assert dag.get_task("report").upstream_task_ids == {"publish"}
@@ -87,6 +91,8 @@ def test_collection_runs_in_one_pool_per_credential(dagbag: Any) -> None:
     dag = dagbag.dags[names.ASSESSMENT_DAG_ID]
     assert dag.get_task("collect_x").pool == names.X_POOL
     assert dag.get_task("collect_reddit").pool == names.REDDIT_POOL
+    assert dag.get_task("collect_mastodon").pool == names.MASTODON_POOL
+    assert dag.get_task("collect_bluesky").pool == names.BLUESKY_POOL
     for task in dag.tasks:
         if not task.task_id.startswith("collect_"):
             assert task.pool == "default_pool", task.task_id

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from maturity.airflow import names
-from maturity.airflow.hooks import RedditHook, WarehouseHook, XHook
+from maturity.airflow.hooks import BlueskyHook, MastodonHook, RedditHook, WarehouseHook, XHook
 from maturity.airflow.plugin import DeferredApp, MaturityPlugin
 from maturity.airflow.provider_info import get_provider_info
 
@@ -37,8 +37,8 @@ def test_provider_connection_types_name_the_hooks() -> None:
     from airflow._shared.module_loading import import_string
 
     by_type = {c["connection-type"]: c for c in get_provider_info()["connection-types"]}
-    assert set(by_type) == {"x", "reddit", "maturity_warehouse"}
-    for hook in (XHook, RedditHook, WarehouseHook):
+    assert set(by_type) == {"x", "reddit", "mastodon", "bluesky", "maturity_warehouse"}
+    for hook in (XHook, RedditHook, MastodonHook, BlueskyHook, WarehouseHook):
         entry = by_type[hook.conn_type]
         assert import_string(entry["hook-class-name"]) is hook
         assert entry["hook-name"] == hook.hook_name
@@ -48,7 +48,7 @@ def test_provider_field_behaviour_is_valid_and_matches_the_hooks() -> None:
     import jsonschema
 
     schema = _schema("customized_form_field_behaviours.schema.json")
-    hooks = {h.conn_type: h for h in (XHook, RedditHook, WarehouseHook)}
+    hooks = {h.conn_type: h for h in (XHook, RedditHook, MastodonHook, BlueskyHook, WarehouseHook)}
     for entry in get_provider_info()["connection-types"]:
         behaviour = entry["ui-field-behaviour"]
         as_hook = {

@@ -28,10 +28,12 @@ PLATFORM_FIELDS: dict[str, frozenset[str]] = {
     "x": frozenset({"display_name", "description", "profile_image_url", "url"}),
     "reddit": frozenset({"display_name", "description", "profile_image_url", "banner_url"}),
     "bluesky": frozenset({"display_name", "description", "profile_image_url", "banner_url"}),
+    # Mastodon: ``url`` is the website link of the profile's fields (rel=me), not the profile.
+    "mastodon": frozenset(PROFILE_FIELDS),
 }
 #: Personal accounts speak for a person, not for the organisation's presence.
 PERSONAL_FUNCTIONS = ("leadership", "employee")
-DEFAULT_AVATARS = r"default_profile_images|avatar_default"
+DEFAULT_AVATARS = r"default_profile_images|avatar_default|/avatars/original/missing\.png"
 DORMANT_DAYS = 90
 
 

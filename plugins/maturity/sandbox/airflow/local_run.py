@@ -36,7 +36,7 @@ DAG_FILE = f"{names.ASSESSMENT_DAG_ID}.py"
 PACKAGE_DIR = Path(maturity.__file__).resolve().parent
 """Where ``maturity`` is installed: ``<checkout>/plugins/maturity`` in a source checkout."""
 
-POOL_SLOTS = {names.X_POOL: 1, names.REDDIT_POOL: 1}
+POOL_SLOTS = dict.fromkeys(names.POOL_BY_PLATFORM.values(), 1)
 
 
 def checkout_dags_folder(package_dir: Path | None = None) -> Path | None:

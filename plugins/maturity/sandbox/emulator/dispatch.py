@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from maturity.gcpause import paused_gc
-from maturity.sandbox.emulator import reddit_api, x_api
+from maturity.sandbox.emulator import bluesky_api, mastodon_api, reddit_api, x_api
 from maturity.sandbox.emulator.control import Control
 from maturity.sandbox.emulator.faults import Fault, FaultKind, FaultPlan
 from maturity.sandbox.emulator.http import Request, Response, Route, Router
@@ -105,6 +105,10 @@ class EmulatorApp:
             now=now,
         )
         self.reddit_api.register(self.router)
+        self.mastodon_api = mastodon_api.MastodonApi(world, now=now)
+        self.mastodon_api.register(self.router)
+        self.bluesky_api = bluesky_api.BlueskyApi(world, now=now)
+        self.bluesky_api.register(self.router)
         self._stats = _Stats()
         self._lock = threading.Lock()
         self.control = Control(self)
@@ -154,7 +158,10 @@ class EmulatorApp:
         found = self.router.match(method, parts.path)
         if found is None:
             is_x = parts.path.startswith("/2/")
-            resp = x_api.not_found_route() if is_x else reddit_api.not_found()
+            if parts.path.startswith("/xrpc/"):
+                resp = bluesky_api.not_found()
+            else:
+                resp = x_api.not_found_route() if is_x else reddit_api.not_found()
             self._record(f"{method} {UNMATCHED}", req, resp.status, None)
             return DispatchResult(resp)
         route, params = found
@@ -193,6 +200,10 @@ class EmulatorApp:
         if route.platform == "x":
             expected = f"Bearer {self.credentials.bearer_token}"
             return None if req.header("authorization") == expected else x_api.unauthorized()
+        if route.platform == mastodon_api.PLATFORM:
+            return self.mastodon_api.authorize(req)
+        if route.platform == bluesky_api.PLATFORM:
+            return None  # the public AppView
         if route.name in _PUBLIC_ROUTES:
             return None
         return None if self.reddit_api.authorize(req) else reddit_api.unauthorized()
@@ -201,12 +212,20 @@ class EmulatorApp:
     def _too_many(route: Route, usage_cap: bool) -> Response:
         if route.platform == "x":
             return x_api.too_many_requests(usage_cap)
+        if route.platform == mastodon_api.PLATFORM:
+            return mastodon_api.too_many_requests()
+        if route.platform == bluesky_api.PLATFORM:
+            return bluesky_api.too_many_requests()
         return reddit_api.too_many_requests()
 
     def _with_headers(self, route: Route, resp: Response, quota: Quota | None) -> Response:
         if quota is not None:
             if route.platform == "x":
                 resp.headers.extend(quota.x_headers())
+            elif route.platform == mastodon_api.PLATFORM:
+                resp.headers.extend(mastodon_api.rate_headers(quota))
+            elif route.platform == bluesky_api.PLATFORM:
+                resp.headers.extend(bluesky_api.rate_headers(quota))
             else:
                 resp.headers.extend(quota.reddit_headers(self.clock()))
         return resp
@@ -219,11 +238,11 @@ class EmulatorApp:
             quota = Quota(limit, limit, self.clock() + fault.reset_in, False, False)
             return DispatchResult(self._with_headers(route, self._too_many(route, False), quota))
         if kind == FaultKind.SERVER_ERROR:
-            resp = (
-                x_api.server_error(fault.status)
-                if route.platform == "x"
-                else reddit_api.server_error(fault.status)
-            )
+            resp = {
+                "x": x_api.server_error,
+                mastodon_api.PLATFORM: mastodon_api.server_error,
+                bluesky_api.PLATFORM: bluesky_api.server_error,
+            }.get(route.platform, reddit_api.server_error)(fault.status)
             return DispatchResult(
                 self._with_headers(route, resp, self._peek(self._bucket(route))), fault
             )

@@ -46,6 +46,10 @@ REALISTIC: Mapping[str, EmulatedLimit] = {
     "GET /2/users/:id/tweets": EmulatedLimit(1500, X_WINDOW),
     "GET /2/users/:id/mentions": EmulatedLimit(450, X_WINDOW),
     REDDIT_DEFAULT: EmulatedLimit(1000, REDDIT_WINDOW),
+    # Mastodon: 300 requests per 5 minutes per account or IP; Bluesky's AppView: 3000 per
+    # 5 minutes per IP (docs/connectors.md cites both).
+    "mastodon": EmulatedLimit(300, 300.0),
+    "bluesky": EmulatedLimit(3000, 300.0),
 }
 
 #: For tests and benchmarks: nothing runs out, and PRAW's pacing never sleeps.
@@ -116,6 +120,8 @@ class RateLimiter:
     def bucket_key(self, platform: str, route: str) -> str:
         if route in self._rules:
             return route
+        if platform in ("mastodon", "bluesky") and platform in self._rules:
+            return platform
         return X_DEFAULT if platform == "x" else REDDIT_DEFAULT
 
     def set_limit(self, key: str, rule: EmulatedLimit) -> None:

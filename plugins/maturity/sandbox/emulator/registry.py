@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from maturity.sandbox.emulator.mastodon_store import registry_handle
 from maturity.sandbox.emulator.world import Platform, World
 
 
@@ -24,7 +25,7 @@ def registry_data(world: World, questionnaires: dict[str, str] | None = None) ->
         for acc in org.accounts:
             entry: dict[str, Any] = {
                 "platform": acc.platform.value,
-                "handle": acc.handle,
+                "handle": registry_handle(org, acc),
                 "function": acc.function.value,
             }
             own = moderated.get(acc.handle.lower())

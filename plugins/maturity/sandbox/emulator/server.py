@@ -339,8 +339,25 @@ class Emulator:
         """Forget calls, faults and rate-limit usage."""
         self.app.reset()
 
-    def connection_env(self) -> dict[str, str]:
-        """``AIRFLOW_CONN_X_DEFAULT`` / ``AIRFLOW_CONN_REDDIT_DEFAULT`` pointing here."""
+    @property
+    def mastodon_base_url(self) -> str:
+        """The emulated Mastodon instance (the ``mastodon_default`` connection's host)."""
+        return self.url
+
+    @property
+    def bluesky_base_url(self) -> str:
+        """Replaces the public AppView ``https://public.api.bsky.app`` (paths ``/xrpc/...``)."""
+        return self.url
+
+    def mastodon_token(self, handle: str) -> str:
+        """The access token of the Mastodon account ``handle`` (for its notifications)."""
+        from maturity.sandbox.emulator.mastodon_api import token_for
+
+        return token_for(handle)
+
+    def connection_env(self, *, mastodon_account: str | None = None) -> dict[str, str]:
+        """``AIRFLOW_CONN_X_DEFAULT`` / ``_REDDIT_`` / ``_MASTODON_`` / ``_BLUESKY_DEFAULT``
+        pointing here; the Mastodon connection carries the token of ``mastodon_account``."""
         import json
 
         x = {"conn_type": "x", "host": self.x_base_url, "password": self.bearer_token}
@@ -351,7 +368,19 @@ class Emulator:
             "password": self.reddit_client_secret,
             "extra": {"reddit_url": self.reddit_www_url},
         }
+        from maturity.sandbox.emulator.mastodon_store import MASTODON_DOMAIN
+
+        mastodon: dict[str, Any] = {
+            "conn_type": "mastodon",
+            "host": self.mastodon_base_url,
+            "extra": {"instance_domain": MASTODON_DOMAIN},
+        }
+        if mastodon_account:
+            mastodon["password"] = self.mastodon_token(mastodon_account)
+        bluesky = {"conn_type": "bluesky", "host": self.bluesky_base_url}
         return {
             "AIRFLOW_CONN_X_DEFAULT": json.dumps(x),
             "AIRFLOW_CONN_REDDIT_DEFAULT": json.dumps(reddit),
+            "AIRFLOW_CONN_MASTODON_DEFAULT": json.dumps(mastodon),
+            "AIRFLOW_CONN_BLUESKY_DEFAULT": json.dumps(bluesky),
         }

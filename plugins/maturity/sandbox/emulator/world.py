@@ -26,6 +26,10 @@ Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,21}$")]
 class Platform(StrEnum):
     X = "x"
     REDDIT = "reddit"
+    MASTODON = "mastodon"
+    """Served by :mod:`~maturity.sandbox.emulator.mastodon_api`; posts and inbound as on X."""
+    BLUESKY = "bluesky"
+    """Served by :mod:`~maturity.sandbox.emulator.bluesky_api`; posts and inbound as on X."""
 
 
 class OrgKind(StrEnum):

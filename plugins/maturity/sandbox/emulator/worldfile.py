@@ -305,15 +305,16 @@ def _check_subreddits(world: World, problems: list[Problem]) -> None:
 
 
 def _check_account(acc: WorldAccount, base: PathKey, problems: list[Problem]) -> None:
-    pattern = X_HANDLE if acc.platform == Platform.X else REDDIT_NAME
+    pattern = REDDIT_NAME if acc.platform == Platform.REDDIT else X_HANDLE
     if not re.match(pattern, acc.handle):
         problems.append(
             Problem((*base, "handle"), f"'{acc.handle}' is not a valid {acc.platform} handle")
         )
     if acc.id is not None:
-        ok = acc.id.isdigit() if acc.platform == Platform.X else re.match(r"^[0-9a-z]+$", acc.id)
+        reddit = acc.platform == Platform.REDDIT
+        ok = re.match(r"^[0-9a-z]+$", acc.id) if reddit else acc.id.isdigit()
         if not ok:
-            kind = "digits" if acc.platform == Platform.X else "base-36 (0-9, a-z)"
+            kind = "base-36 (0-9, a-z)" if reddit else "digits"
             problems.append(Problem((*base, "id"), f"an {acc.platform} account id is {kind}"))
     for k, msg in enumerate(acc.inbound):
         if not re.match(pattern, msg.author):
@@ -370,7 +371,7 @@ def _check_post(
         target = _check_target(
             post.target, post.created_at, acc.platform, (*path, "target"), items, problems
         )
-    if acc.platform == Platform.X:
+    if acc.platform != Platform.REDDIT:  # Mastodon and Bluesky posts are shaped as on X
         _reddit_only(post, ("title", "subreddit", "link"), path, problems)
     else:
         _check_reddit_post(acc, post, target, path, subs, problems)
@@ -420,7 +421,7 @@ def _check_inbound(
         _check_target(msg.target, msg.created_at, acc.platform, (*path, "target"), items, problems)
     if msg.kind == InboundKind.REPLY and msg.target is None:
         problems.append(Problem((*path, "target"), "a reply needs the key of the post it answers"))
-    if acc.platform == Platform.X:
+    if acc.platform != Platform.REDDIT:
         if msg.kind == InboundKind.POST:
             problems.append(Problem((*path, "kind"), "'post' is for Reddit only"))
         _reddit_only(msg, ("title", "subreddit"), path, problems)

@@ -1,0 +1,305 @@
+"""The contract every connector keeps, run for all four platforms through their real client
+libraries (tweepy, PRAW, Mastodon.py, atproto) against the loopback emulator: collect and
+replay give the same records, third parties are pseudonymised, deleted and suspended accounts
+are statuses (not failures), a 5xx is retried and a far rate-limit reset fails fast, named."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("maturity.sandbox.emulator.server")
+
+from maturity.collect import COLLECTED, CollectionRun, collect_registry, replay
+from maturity.connectors.settings import (
+    BlueskySettings,
+    ConnectorSettings,
+    MastodonSettings,
+    RedditSettings,
+    XSettings,
+)
+from maturity.evidence import Window
+from maturity.pipeline.gate_and_load import link_org
+from maturity.pseudonym import Pseudonymiser
+from maturity.registry import Registry
+from maturity.sandbox.emulator.mastodon_store import MASTODON_DOMAIN
+from maturity.sandbox.emulator.registry import registry_data
+from maturity.sandbox.emulator.server import Emulator
+from maturity.sandbox.emulator.world import (
+    AccountStatus,
+    Inbound,
+    InboundKind,
+    OrgAnswer,
+    Platform,
+    World,
+    WorldAccount,
+    WorldOrganisation,
+    WorldPost,
+)
+
+pytestmark = pytest.mark.integration
+START = datetime(2025, 3, 1, tzinfo=UTC)
+END = datetime(2025, 3, 8, tzinfo=UTC)
+WINDOW = Window(START, END)
+KEY = "contract-pseudonym-key-0123456789"
+PEOPLE = ("bob_b", "carol_c")
+PROFILE_ROUTE = {
+    "x": "GET /2/users/by",
+    "reddit": "GET /user/:name/about",
+    "mastodon": "GET /api/v1/accounts/lookup",
+    "bluesky": "GET /xrpc/app.bsky.actor.getProfile",
+}
+BUCKET = {"x": "GET /2/users/by", "reddit": "reddit", "mastodon": "mastodon", "bluesky": "bluesky"}
+
+
+def t(hours: float) -> datetime:
+    return START + timedelta(hours=hours)
+
+
+def account(platform: Platform, handle: str, status: AccountStatus) -> WorldAccount:
+    key = f"{platform.value}-{handle}-p1"
+    reddit = platform == Platform.REDDIT
+    inbound = [
+        Inbound(
+            author="carol_c",
+            created_at=t(20),
+            kind=InboundKind.REPLY,
+            target=key,
+            text="nice, but when?",
+            response=OrgAnswer(delay=timedelta(hours=1), text="tomorrow"),
+        )
+    ]
+    if not reddit:
+        inbound.insert(
+            0,
+            Inbound(
+                author="bob_b",
+                created_at=t(10),
+                text="@acme help",
+                response=OrgAnswer(delay=timedelta(hours=2), text="sure"),
+            ),
+        )
+    return WorldAccount(
+        platform=platform,
+        handle=handle,
+        created_at=datetime(2023, 1, 1, tzinfo=UTC),
+        status=status,
+        display_name=handle.title(),
+        description="Official account",
+        posts=(WorldPost(created_at=t(5), text="hello", key=key, title="Hi" if reddit else None),),
+        inbound=tuple(inbound),
+    )
+
+
+def org(org_id: str, handles: dict[Platform, str], status: AccountStatus) -> WorldOrganisation:
+    return WorldOrganisation(
+        id=org_id,
+        name=org_id.title(),
+        accounts=tuple(account(p, h, status) for p, h in handles.items()),
+    )
+
+
+WORLD = World(
+    seed=1,
+    start=START,
+    end=END,
+    organisations=(
+        org(
+            "acme",
+            {p: "AcmeCo" if p == Platform.REDDIT else "acme" for p in Platform},
+            AccountStatus.ACTIVE,
+        ),
+        org(
+            "gone",
+            {p: "GoneOrg" if p == Platform.REDDIT else "goneorg" for p in Platform},
+            AccountStatus.DELETED,
+        ),
+        org(
+            "banned",
+            {p: "BannedOrg" if p == Platform.REDDIT else "bannedorg" for p in Platform},
+            AccountStatus.SUSPENDED,
+        ),
+    ),
+)
+
+
+def registry(platform: str) -> Registry:
+    data = registry_data(WORLD)
+    for entry in data["organisations"]:
+        entry["accounts"] = [a for a in entry["accounts"] if a["platform"] == platform]
+    return Registry.model_validate(data)
+
+
+@dataclass
+class FakeTime:
+    now: float = 1_741_000_000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeTime:
+    return FakeTime()
+
+
+@pytest.fixture
+def emu(clock: FakeTime) -> Iterator[Emulator]:
+    with Emulator(WORLD, clock=clock) as emulator:
+        yield emulator
+
+
+def settings_for(platform: str, emu: Emulator) -> ConnectorSettings:
+    common: dict[str, Any] = {"max_retries": 2}
+    if platform == "x":
+        return XSettings(bearer_token=emu.bearer_token, base_url=emu.x_base_url, **common)
+    if platform == "reddit":
+        return RedditSettings(
+            client_id=emu.reddit_client_id,
+            client_secret=emu.reddit_client_secret,
+            oauth_url=emu.reddit_oauth_url,
+            reddit_url=emu.reddit_www_url,
+            **common,
+        )
+    if platform == "mastodon":
+        return MastodonSettings(
+            base_url=emu.mastodon_base_url,
+            instance_domain=MASTODON_DOMAIN,
+            access_token=emu.mastodon_token("acme"),
+            **common,
+        )
+    return BlueskySettings(base_url=emu.bluesky_base_url, **common)
+
+
+def run(platform: str, emu: Emulator, landing: Path, clock: FakeTime) -> CollectionRun:
+    return collect_registry(
+        registry(platform),
+        WINDOW,
+        landing_dir=landing,
+        settings={platform: settings_for(platform, emu)},
+        pseudonymiser=Pseudonymiser(KEY),
+        sleep=clock.sleep,
+        clock=clock,
+    )
+
+
+def test_every_platform_is_collected() -> None:
+    assert COLLECTED == ("x", "reddit", "mastodon", "bluesky")
+
+
+@pytest.mark.parametrize("platform", COLLECTED)
+def test_collect_then_replay_gives_the_same_pseudonymised_records(
+    platform: str, emu: Emulator, tmp_path: Path, clock: FakeTime
+) -> None:
+    result = run(platform, emu, tmp_path, clock)
+    assert result.failures == []
+    acme = next(b for b in result if b.org_id == "acme")
+    assert acme.snapshots[0].status == "active"
+    assert acme.posts
+    assert acme.inbound
+    delays = sorted(link.delay_seconds for link in link_org([acme])[0][0].reply_links)
+    assert 3600.0 in delays  # the answer to the reply under the organisation's post
+    if platform in ("x", "mastodon"):  # mentions read (X's timeline; Mastodon with the token)
+        assert delays == [3600.0, 7200.0]
+    calls = sum(emu.calls.values())
+    assert list(replay(tmp_path, registry(platform), WINDOW, Pseudonymiser(KEY))) == list(result)
+    assert sum(emu.calls.values()) == calls  # the replay used the landing alone
+    for batch in result:
+        assert not any(name in repr(batch) for name in PEOPLE)
+
+
+@pytest.mark.parametrize("platform", COLLECTED)
+def test_deleted_and_suspended_accounts_are_statuses_not_failures(
+    platform: str, emu: Emulator, tmp_path: Path, clock: FakeTime
+) -> None:
+    result = run(platform, emu, tmp_path, clock)
+    assert result.failures == []
+    status = {b.org_id: b.snapshots[0].status for b in result}
+    assert status["gone"] == "not_found"
+    assert status["banned"] == "suspended"
+    for batch in result:
+        if batch.org_id != "acme":
+            assert batch.posts == ()
+            assert batch.inbound == ()
+
+
+@pytest.mark.parametrize("platform", COLLECTED)
+def test_a_server_error_is_retried(
+    platform: str, emu: Emulator, tmp_path: Path, clock: FakeTime
+) -> None:
+    emu.inject("server_error", route=PROFILE_ROUTE[platform], at=(1,))
+    result = run(platform, emu, tmp_path, clock)
+    assert result.failures == []
+    assert clock.sleeps  # backed off once
+    assert emu.calls[PROFILE_ROUTE[platform]] >= 2
+
+
+@pytest.mark.parametrize("platform", COLLECTED)
+def test_a_far_rate_limit_reset_fails_fast_and_names_it(
+    platform: str, emu: Emulator, tmp_path: Path, clock: FakeTime
+) -> None:
+    emu.exhaust(BUCKET[platform], reset_in=5 * 86_400)
+    result = run(platform, emu, tmp_path, clock)
+    assert list(result) == []
+    assert {f.org_id for f in result.failures} == {"acme", "gone", "banned"}
+    assert all("rate limit" in f.message for f in result.failures)
+    assert all("Traceback" not in f.message for f in result.failures)
+    assert max(clock.sleeps, default=0) < 900
+
+
+@pytest.mark.parametrize("platform", ["mastodon", "bluesky"])
+def test_a_near_rate_limit_reset_is_waited_for(
+    platform: str, emu: Emulator, tmp_path: Path, clock: FakeTime
+) -> None:
+    emu.exhaust(BUCKET[platform], reset_in=60)
+    result = run(platform, emu, tmp_path, clock)
+    assert result.failures == []
+    assert any(55 <= s <= 62 for s in clock.sleeps), clock.sleeps
+
+
+@pytest.mark.parametrize("platform", ["mastodon", "bluesky"])
+def test_remaining_zero_is_waited_out_before_a_429(
+    platform: str, emu: Emulator, tmp_path: Path, clock: FakeTime
+) -> None:
+    """The answer that uses the budget up says ``remaining: 0``; the next request waits for
+    the reset instead of being refused."""
+    from maturity.sandbox.emulator.ratelimits import EmulatedLimit
+
+    emu.set_limit(BUCKET[platform], EmulatedLimit(2, 60.0))
+    result = run(platform, emu, tmp_path, clock)
+    assert result.failures == []
+    assert [r.status for r in emu.call_log].count(429) == 0
+    assert any(55 <= s <= 62 for s in clock.sleeps), clock.sleeps
+
+
+def test_mastodon_without_a_token_reads_replies_from_contexts(
+    emu: Emulator, tmp_path: Path, clock: FakeTime
+) -> None:
+    settings = MastodonSettings(
+        base_url=emu.mastodon_base_url, instance_domain=MASTODON_DOMAIN, max_retries=2
+    )
+    result = collect_registry(
+        registry("mastodon"),
+        WINDOW,
+        landing_dir=tmp_path,
+        settings={"mastodon": settings},
+        pseudonymiser=Pseudonymiser(KEY),
+        sleep=clock.sleep,
+        clock=clock,
+    )
+    acme = next(b for b in result if b.org_id == "acme")
+    assert [m.kind for m in acme.inbound] == ["reply"]
+    assert [link.delay_seconds for link in link_org([acme])[0][0].reply_links] == [3600.0]
+    assert emu.calls["GET /api/v1/statuses/:id/context"] >= 1
+    assert "GET /api/v1/notifications" not in emu.calls
+    assert any("mentions: not read" in n.message for n in result.notes)
