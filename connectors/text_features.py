@@ -42,10 +42,9 @@ _NON_WORD = re.compile(r"[\W_]+")
 _SIGN_OFF = re.compile(
     r"(?:[\^~]\s?[A-Z][A-Za-z]{0,3}\.?"
     r"|(?:^|\s)[-–—]\s?[A-Z][a-z]+"
-    r"|\b(?:groet(?:en|jes)?|gr\.?|mvg|vriendelijke groet|regards|cheers|best|thanks|bedankt)"
+    r"|\b(?i:groet(?:en|jes)?|gr\.?|mvg|vriendelijke groet|regards|cheers|best|thanks|bedankt)"
     r"[,.!]?\s+[A-Z][a-z]+(?:\s[A-Z][a-z]*\.?)?)"
-    r"\s*[.!]?\s*$",
-    re.IGNORECASE,
+    r"\s*[.!]?\s*$"
 )
 
 

@@ -527,7 +527,7 @@ def _automated(
     auto |= answered_raw & (inbound["spam"].to_numpy() != webcare.NOT_SPAM)
     automated_post = np.zeros(len(posts), dtype=bool)
     has_text = bool(frames.posts["text_signature"].notna().any()) if len(posts) else False
-    if auto.any() or has_text:
+    if len(posts) and (auto.any() or has_text):
         replies = _replies(posts, frames, post_rows)
         automated_post = webcare.templated_posts(replies, scopes.acc_pscope)
         reply_row = _reply_rows(inbound, frames.reply_links, inbound_rows, frames, replies, scopes)
@@ -606,6 +606,8 @@ def _human_follow_up(
         inbound["item_id"].to_numpy(dtype=object),
         np.where(auto, scopes.acc_pscope[acc], -1),
     )
+    if len(candidates) == 0:
+        return np.full(len(t), -1, dtype=np.int64)
     at = np.where(row >= 0, post_t[candidates][np.maximum(row, 0)], -1)
     return np.where((at >= 0) & (at >= t), at, -1)
 
