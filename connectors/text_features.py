@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -67,7 +68,7 @@ def normalise(text: str) -> str:
 def _shingles(words: list[str]) -> list[bytes]:
     if len(words) < 3:
         return [w.encode() for w in words] or [b""]
-    return [f"{a} {b}".encode() for a, b in zip(words, words[1:], strict=False)]
+    return [f"{a} {b}".encode() for a, b in itertools.pairwise(words)]
 
 
 @functools.cache

@@ -312,7 +312,10 @@ METRICS: tuple[MetricDefinition, ...] = (
         "message (spam included): the rate before the counting rules, for comparison.",
         "inbound messages",
         "inbound messages",
-        label=("Response rate, all messages and replies", "Reactiegraad, alle berichten en antwoorden"),
+        label=(
+            "Response rate, all messages and replies",
+            "Reactiegraad, alle berichten en antwoorden",
+        ),
     ),
     _m(
         "responsiveness.automated_reply_share",

@@ -21,7 +21,12 @@ ORG = org(
 def _snapshots(**by_handle: dict[str, object]) -> list[object]:
     platforms = {"acme_help": "reddit"}
     return [
-        snapshot(a.handle, platforms.get(a.handle, "x"), function=a.function, **by_handle.get(a.handle, {}))
+        snapshot(
+            a.handle,
+            platforms.get(a.handle, "x"),
+            function=a.function,
+            **by_handle.get(a.handle, {}),
+        )
         for a in ORG.accounts
     ]
 
@@ -59,7 +64,9 @@ def test_an_x_bio_linking_the_reddit_account_counts_across_platforms() -> None:
     assert _hub(values) == (0.25, 4)
     assert _hub(values, "reddit") == (1.0, 1)
     links = [
-        r for r in pick(values, "organisation.hub_spoke_links").refs if (r.endpoint or "").startswith("link:")
+        r
+        for r in pick(values, "organisation.hub_spoke_links").refs
+        if (r.endpoint or "").startswith("link:")
     ]
     assert [(r.ref, r.endpoint) for r in links] == [
         ("acme_help", "link:bio x/Acme -> reddit/acme_help")
@@ -68,7 +75,10 @@ def test_an_x_bio_linking_the_reddit_account_counts_across_platforms() -> None:
 
 def test_links_from_expanded_bio_urls_the_website_field_and_at_handles() -> None:
     snaps = _snapshots(
-        Acme={"description": "Service: @AcmeCare", "bio_urls": ("https://www.reddit.com/user/acme_help",)},
+        Acme={
+            "description": "Service: @AcmeCare",
+            "bio_urls": ("https://www.reddit.com/user/acme_help",),
+        },
         AcmeJobs={"url": "https://x.com/acme"},
     )
     values = compute(ORG, snapshots=snaps)
@@ -89,7 +99,9 @@ def test_a_pinned_post_mentioning_the_main_account_is_named_as_pinned() -> None:
     snaps = _snapshots(AcmeCare={"pinned_post_id": "pin"})
     posts = [post("pin", "AcmeCare", at(), mentions=("acme",))]
     values = compute(ORG, snapshots=snaps, posts=posts)
-    refs = [r.endpoint for r in pick(values, "organisation.hub_spoke_links").refs if r.kind == "item"]
+    refs = [
+        r.endpoint for r in pick(values, "organisation.hub_spoke_links").refs if r.kind == "item"
+    ]
     assert "link:pinned x/AcmeCare -> x/Acme" in refs
     assert _hub(values) == (0.25, 4)
 
@@ -105,7 +117,10 @@ def test_other_peoples_handles_and_non_profile_links_are_no_links() -> None:
 
 
 def _weekly_posts(handle: str, start_week: int) -> list[object]:
-    return [post(f"{handle}{w}", handle, WINDOW.start + timedelta(weeks=w, days=1)) for w in range(start_week, 13)]
+    return [
+        post(f"{handle}{w}", handle, WINDOW.start + timedelta(weeks=w, days=1))
+        for w in range(start_week, 13)
+    ]
 
 
 def test_a_capped_timeline_is_measured_over_the_span_it_covers() -> None:

@@ -10,8 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from metrics_records import active_snapshots, at, compute, inbound, org, pick, post, reply
 from metrics_records import account as acct
+from metrics_records import active_snapshots, at, compute, inbound, org, pick, post, reply
 
 from maturity.connectors.text_features import text_features
 from maturity.records import InboundMessage, Post, ReplyLink
@@ -102,8 +102,9 @@ def test_a_bot_flood_does_not_lower_the_response_rate() -> None:
 
 
 def test_the_notes_count_what_was_left_out_and_why() -> None:
-    from maturity.metrics.compute import compute_org_evidence
     from metrics_records import WINDOW
+
+    from maturity.metrics.compute import compute_org_evidence
 
     msgs, links = customers()
     bait = [
@@ -237,8 +238,6 @@ def test_a_person_answering_after_the_autoresponder_counts_with_their_delay() ->
         own_reply(f"h{i}", HUMAN_REPLIES[i % 5], m.created_at + 3 * H, m)
         for i, m in enumerate(data["messages"][:5])
     ]
-    values = compute(
-        ACME, snapshots=SNAPSHOTS, **{**data, "posts": data["posts"] + human}
-    )
+    values = compute(ACME, snapshots=SNAPSHOTS, **{**data, "posts": data["posts"] + human})
     assert rate(values) == pytest.approx(0.5)
     assert pick(values, "responsiveness.first_response_median_hours").value == pytest.approx(3)

@@ -66,9 +66,7 @@ def profile_links(scopes: Scopes, accounts: pd.DataFrame, readable: np.ndarray) 
     acc = scopes.accounts
     for a in np.flatnonzero(readable).tolist():
         org_id, platform = acc["org_id"].iat[a], acc["platform"].iat[a]
-        bio = "\n".join(
-            (_text(accounts["description"].iat[a]), _text(accounts["bio_urls"].iat[a]))
-        )
+        bio = "\n".join((_text(accounts["description"].iat[a]), _text(accounts["bio_urls"].iat[a])))
         for via, text in ((BIO, bio), (URL, _text(accounts["url"].iat[a]))):
             for target_platform, handle in profile_targets(text, platform):
                 target = scopes.find(org_id, target_platform, handle)
@@ -79,9 +77,7 @@ def profile_links(scopes: Scopes, accounts: pd.DataFrame, readable: np.ndarray) 
     )
 
 
-def post_links(
-    posts: pd.DataFrame, mentions: pd.DataFrame, accounts: pd.DataFrame
-) -> pd.DataFrame:
+def post_links(posts: pd.DataFrame, mentions: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
     """Links read from posts' mentions of own accounts: ``source``, ``target``, ``via``."""
     post = mentions["post"].to_numpy(dtype=np.int64)
     target = mentions["account"].to_numpy(dtype=np.int64)

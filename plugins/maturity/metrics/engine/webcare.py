@@ -112,7 +112,9 @@ def _counts_of(label: IntArray, n: int) -> IntArray:
     return np.where(ok, counts[np.maximum(label, 0)], 0)
 
 
-def _floods(signature: ObjectArray, pscope: IntArray, author: IntArray, links: FloatArray) -> BoolArray:
+def _floods(
+    signature: ObjectArray, pscope: IntArray, author: IntArray, links: FloatArray
+) -> BoolArray:
     group = near_duplicate_groups(signature, pscope)
     n = len(group)
     size = _counts_of(group, n)
@@ -137,7 +139,7 @@ def _bot_authors(org: IntArray, author: IntArray, t_us: IntArray, start_us: int)
     candidate = ok & (counts[np.maximum(key, 0)] >= BOT_BURST_MESSAGES)
     seconds = (t_us[candidate] - start_us) // 1_000_000
     span = int(seconds.max(initial=0)) + BOT_BURST_SECONDS + 1
-    pair, pairs = pd.factorize(key[candidate])
+    pair, _ = pd.factorize(key[candidate])
     ordered = np.sort(np.asarray(pair, dtype=np.int64) * span + seconds)
     k = BOT_BURST_MESSAGES - 1
     burst = ordered[k:] - ordered[:-k] < BOT_BURST_SECONDS
@@ -182,7 +184,8 @@ class Replies:
 
 def templated_posts(posts: Replies, acc_pscope: IntArray) -> BoolArray:
     """Per own post: a templated third-party reply without a personal sign-off."""
-    signature = np.where(posts.third_party_reply, posts.signature, None)
+    signature = posts.signature.copy()
+    signature[~posts.third_party_reply] = None
     known = present(signature)
     if not known.any():
         return np.zeros(len(known), dtype=bool)

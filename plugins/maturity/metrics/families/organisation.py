@@ -48,7 +48,9 @@ def _observed(prep: Prepared) -> BoolArray:
 
 def active_accounts(prep: Prepared) -> BoolArray:
     """Per account: readable, and posted or replied in the window."""
-    posts = np.bincount(prep.posts["acc"].to_numpy(dtype=np.int64), minlength=prep.scopes.n_accounts)
+    posts = np.bincount(
+        prep.posts["acc"].to_numpy(dtype=np.int64), minlength=prep.scopes.n_accounts
+    )
     return prep.readable & (posts > 0)
 
 

@@ -4,12 +4,12 @@ The sample is every *actionable* inbound message created in the window to a read
 spam (floods, bot-like authors, link bait) is left out, see
 :mod:`maturity.metrics.engine.webcare`. A message is answered when the organisation's first
 reply (its reply link) came before the window end and is not automated, or, when it is, a later
-reply of a person did. ``inbound_messages`` counts the actionable messages (the sample of every rate), and
-``inbound_total`` every inbound message; ``response_rate_raw`` is the old rate over all inbound messages and all
-replies, for side-by-side display. Rates and shares are pooled over the messages of a scope:
-``response_rate = answered / actionable``,
-``within_1h_share`` and ``within_24h_share`` count answered messages with a delay of at most 1
-or 24 hours over *all* inbound messages. Median and P90 first response (hours) are over the
+reply of a person did. ``inbound_messages`` counts the actionable messages (the sample of
+every rate) and ``inbound_total`` every inbound message; ``response_rate_raw`` is the rate
+over every inbound message and every first reply, for side-by-side display. Rates and shares
+are pooled over the messages of a scope: ``response_rate = answered / actionable``;
+``within_1h_share`` and ``within_24h_share`` count messages answered by a person within 1 or
+24 hours over *all* actionable messages. Median and P90 first response (hours) are over the
 answered messages, with a distribution-free 95% interval. After-hours and weekend shares count
 messages answered within 24 hours over the messages received outside business hours (weekdays
 09:00-17:00 in the organisation's timezone) or on Saturday and Sunday.
