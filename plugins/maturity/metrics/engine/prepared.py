@@ -76,8 +76,6 @@ class Prepared:
     """Per row of ``inbound``: its platform, handle and landed page, read where needed."""
     coverage: Coverage
     """Per account: where its data starts to cover the window, and whether it was capped."""
-    snapshots: pd.DataFrame
-    """Every snapshot of the records (the link rules read bios and pinned posts)."""
     derived: dict[str, Any] = field(default_factory=dict)
     """Columns derived on first use (by the family that needs them), kept for the others."""
 
@@ -647,5 +645,4 @@ def prepare(orgs: tuple[Organisation, ...], window: Window, frames: RecordFrames
             (posts["acc"].to_numpy(dtype=np.int64), posts["t"].to_numpy(dtype=np.int64)),
             (inbound["acc"].to_numpy(dtype=np.int64), inbound["t"].to_numpy(dtype=np.int64)),
         ),
-        snapshots=frames.snapshots,
     )
