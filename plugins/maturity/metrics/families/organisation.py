@@ -89,7 +89,10 @@ def own_account_links(prep: Prepared) -> pd.DataFrame:
             ignore_index=True,
         )
         both = prep.readable[links["source"].to_numpy()] & prep.readable[links["target"].to_numpy()]
-        return links.loc[both].drop_duplicates().reset_index(drop=True)
+        # one row per (source, target, via), in that order: the evidence does not depend on
+        # the order of the records
+        found = links.loc[both].drop_duplicates()
+        return found.sort_values(["source", "target", "via"], kind="stable").reset_index(drop=True)
 
     found: pd.DataFrame = prep.memo("own_account_links", make)
     return found
