@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from maturity.connectors.base import (
@@ -34,6 +34,7 @@ from maturity.connectors.base import (
     text_or_none,
 )
 from maturity.connectors.context import EndpointPlan, PriorCursor, RedditContext
+from maturity.connectors.text_features import text_features
 from maturity.platforms import REDDIT
 from maturity.pseudonym import mask_handles
 from maturity.records import (
@@ -220,6 +221,7 @@ def _to_post(
     text = text_or_none(item.get("body") if is_comment else item.get("selftext"))
     url = text_or_none(item.get("url"))
     parent = text_or_none(item.get("parent_id")) if is_comment else None
+    features = text_features(_full_text(item, is_comment))
     return Post(
         platform=REDDIT,
         post_id=name,
@@ -236,7 +238,20 @@ def _to_post(
         repost_count=count_or_none(item.get("num_crossposts")) or 0,
         reply_count=count_or_none(item.get("num_comments")) or 0,
         source=ref,
+        text_signature=features.signature if features else None,
+        signed=features.signed if features else None,
     )
+
+
+def _full_text(item: Mapping[str, Any], is_comment: bool) -> str | None:
+    """A comment's body; a submission's title, self text and link (None when it has none)."""
+    if is_comment:
+        return text_or_none(item.get("body"))
+    parts = [text_or_none(item.get(k)) for k in ("title", "selftext")]
+    if item.get("is_self") is not True:
+        parts.append(text_or_none(item.get("url")))
+    found = [p for p in parts if p]
+    return "\n".join(found) if found else None
 
 
 def _context_link(item: Mapping[str, Any]) -> str | None:
@@ -258,6 +273,7 @@ def _to_inbound(
     ref: PageRef,
 ) -> InboundMessage:
     name = str(item["name"])
+    features = text_features(_full_text(item, not name.startswith("t3_")))
     return InboundMessage(
         platform=REDDIT,
         message_id=name,
@@ -269,6 +285,9 @@ def _to_inbound(
         conversation_id=(_context_link(item) if name.startswith(("t1_", "t4_")) else name),
         in_reply_to_post_id=text_or_none(item.get("parent_id")),
         source=ref,
+        text_signature=features.signature if features else None,
+        text_words=features.words if features else None,
+        text_links=features.links if features else None,
     )
 
 
@@ -445,13 +464,24 @@ def assemble(
         )
     posts = sorted(out.posts.values(), key=lambda p: (p.created_at, p.post_id))
     inbound = sorted(out.inbound.values(), key=lambda m: (m.created_at, m.message_id))
+    snap = snapshot(pages, target, window, context.seen_before)
+    if snap.status == "active" and plans:
+        capped = [c.endpoint for c in cursors if c.truncated]
+        oldest = [
+            min(at for at, _ in seen[e])
+            for e, name in LISTINGS.items()
+            if name in capped and seen.get(e)
+        ]
+        snap = replace(
+            snap, history_capped=bool(capped), covered_from=max(oldest) if oldest else None
+        )
     return CollectionBatch(
         platform=REDDIT,
         org_id=target.org_id,
         handle=target.account.handle,
         window_start=window.start,
         window_end=window.end,
-        snapshots=(snapshot(pages, target, window, context.seen_before),),
+        snapshots=(snap,),
         posts=tuple(posts),
         inbound=tuple(inbound),
         cursors=tuple(cursors),

@@ -7,6 +7,7 @@ Endpoints (landing names): ``users_by`` (``GET /2/users/by``), ``users_tweets``
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from maturity.connectors.base import (
@@ -22,6 +23,7 @@ from maturity.connectors.base import (
     time_or_none,
 )
 from maturity.connectors.context import EndpointPlan, PriorCursor, XContext
+from maturity.connectors.text_features import text_features
 from maturity.platforms import X
 from maturity.pseudonym import mask_handles
 from maturity.records import (
@@ -92,6 +94,15 @@ def _profile_url(user: Mapping[str, Any]) -> str | None:
     return expanded or text_or_none(user.get("url"))
 
 
+def _bio_urls(user: Mapping[str, Any]) -> tuple[str, ...]:
+    """The links of the bio, expanded (``entities.description.urls``)."""
+    entities = user.get("entities")
+    bio = entities.get("description") if isinstance(entities, Mapping) else None
+    urls = _objects(bio.get("urls") if isinstance(bio, Mapping) else None)
+    found = (text_or_none(u.get("expanded_url")) or text_or_none(u.get("url")) for u in urls)
+    return tuple(u for u in found if u)
+
+
 def _users(pages: Sequence[LandedPage]) -> Iterator[Mapping[str, Any]]:
     """Every user object of the lookup pages, in order."""
     for page in pages:
@@ -141,6 +152,7 @@ def snapshot(
                 post_count=count_or_none(metrics.get("tweet_count")),
                 pinned_post_id=text_or_none(user.get("pinned_tweet_id")),
                 source=page.ref,
+                bio_urls=_bio_urls(user),
             )
         status = _lookup_status(_objects(body.get("errors")), account.handle)
         if status is not None:
@@ -201,6 +213,7 @@ def to_post(
         for m in _entities(tweet, "mentions")
         if text_or_none(m.get("id")) or text_or_none(m.get("username"))
     )
+    features = text_features(text_or_none(tweet.get("text")), len(_entities(tweet, "urls")))
     return Post(
         platform=X,
         post_id=str(tweet["id"]),
@@ -221,6 +234,8 @@ def to_post(
         reply_count=_metric(metrics, "reply_count"),
         quote_count=_metric(metrics, "quote_count"),
         source=ref,
+        text_signature=features.signature if features else None,
+        signed=features.signed if features else None,
     )
 
 
@@ -236,6 +251,7 @@ def to_inbound(
     to_org = (
         refs.get("replied_to") and text_or_none(tweet.get("in_reply_to_user_id")) in authors.own_ids
     )
+    features = text_features(text_or_none(tweet.get("text")), len(_entities(tweet, "urls")))
     return InboundMessage(
         platform=X,
         message_id=str(tweet["id"]),
@@ -247,6 +263,9 @@ def to_inbound(
         conversation_id=text_or_none(tweet.get("conversation_id")),
         in_reply_to_post_id=refs.get("replied_to"),
         source=ref,
+        text_signature=features.signature if features else None,
+        text_words=features.words if features else None,
+        text_links=features.links if features else None,
     )
 
 
@@ -348,6 +367,17 @@ def _cursor(
     )
 
 
+def _with_cap(
+    snap: AccountSnapshot, cursors: Sequence[Cursor], capped_from: Sequence[datetime]
+) -> AccountSnapshot:
+    """The snapshot with whether a timeline reached the history cap, and from when the capped
+    timelines cover the window (the latest of their oldest items)."""
+    capped = any(c.truncated for c in cursors)
+    return replace(
+        snap, history_capped=capped, covered_from=max(capped_from) if capped_from else None
+    )
+
+
 def assemble(
     pages: Sequence[LandedPage],
     context: XContext,
@@ -368,6 +398,7 @@ def assemble(
     posts: list[Post] = []
     inbound: list[InboundMessage] = []
     cursors: list[Cursor] = []
+    capped_from: list[datetime] = []
     for endpoint, name in CURSOR_ENDPOINT.items():
         plan = context.plans.get(name)
         if plan is None:
@@ -379,8 +410,12 @@ def assemble(
             elif (msg := to_inbound(tweet, at, target, authors, ref)) is not None:
                 inbound.append(msg)
         truncated = _truncated(pages, endpoint, len(items), plan)
+        if truncated and items:
+            capped_from.append(min(at for _, _, at, _ in items))
         ids_at = [(tid, at) for _, tid, at, _ in items]
         cursors.append(_cursor(target, name, ids_at, context.prior.get(name), truncated))
+    if snap.status == "active" and any(plan is not None for plan in context.plans.values()):
+        snap = _with_cap(snap, cursors, capped_from)
     return CollectionBatch(
         platform=X,
         org_id=target.org_id,

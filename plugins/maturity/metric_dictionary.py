@@ -31,6 +31,10 @@ class MetricDefinition:
     census: bool = False
     """True when ``n`` counts every unit there is (profile fields, registered accounts), not a
     sample of behaviour. Scoring then compares the value itself instead of a Wilson interval."""
+    label: str = ""
+    """A short name to show users, in English (empty: the id is shown)."""
+    label_nl: str = ""
+    """The same short name in Dutch."""
 
     @property
     def bounded_01(self) -> bool:
@@ -46,10 +50,22 @@ def _m(
     denominator: str,
     sample: str,
     window: str = "assessment window",
+    *,
+    label: tuple[str, str] = ("", ""),
 ) -> MetricDefinition:
     census = window.startswith("snapshot") or id in _CENSUS
     return MetricDefinition(
-        id, family, kind, unit, definition, denominator, sample, window, census=census
+        id,
+        family,
+        kind,
+        unit,
+        definition,
+        denominator,
+        sample,
+        window,
+        census=census,
+        label=label[0],
+        label_nl=label[1],
     )
 
 
@@ -139,18 +155,20 @@ METRICS: tuple[MetricDefinition, ...] = (
         "activity",
         "rate",
         "posts/week",
-        "Own original posts, replies and reposts per week, over all accounts.",
-        "weeks in window",
-        "weeks in window",
+        "Own original posts, replies and reposts per week, over all accounts and the span "
+        "their data covers (see activity.observed_span_days).",
+        "weeks covered",
+        "weeks covered",
     ),
     _m(
         "activity.active_weeks_share",
         "activity",
         "proportion",
         "share",
-        "Share of weeks in the window with at least one own post.",
-        "weeks in window",
-        "weeks in window",
+        "Share of weeks with at least one own post, over the weeks the data covers (see "
+        "activity.observed_span_days).",
+        "weeks covered",
+        "weeks covered",
     ),
     _m(
         "activity.gap_regularity",
@@ -176,7 +194,8 @@ METRICS: tuple[MetricDefinition, ...] = (
         "activity",
         "proportion",
         "share",
-        "Share of own posts that are replies to someone else.",
+        "Share of own posts that are replies to someone else, written by a person (automated "
+        "replies are left out of the numerator).",
         "own posts",
         "own posts",
     ),
@@ -207,80 +226,165 @@ METRICS: tuple[MetricDefinition, ...] = (
         "-",
         "own posts",
     ),
+    _m(
+        "activity.observed_span_days",
+        "activity",
+        "duration",
+        "days",
+        "Days of the window the data covers: all of it, unless an account's timeline reached "
+        "the platform's history cap (X: 3,200 posts); then from its oldest collected post "
+        "(for a platform or all: the latest such start of its readable accounts).",
+        "-",
+        "readable accounts",
+        label=("Days of the window covered by the data", "Dagen van de periode met gegevens"),
+    ),
+    _m(
+        "activity.history_capped",
+        "activity",
+        "count",
+        "0..1",
+        "1 when the account's timeline or mentions reached the platform's history cap (X: "
+        "3,200 posts, 800 mentions; Reddit: about 1,000 items), so the data covers only the "
+        "latest part of the window; for a platform or all: 1 when any of its accounts did.",
+        "-",
+        "readable accounts",
+        label=("History cap reached", "Historielimiet bereikt"),
+    ),
     # responsiveness
     _m(
         "responsiveness.inbound_messages",
         "responsiveness",
         "count",
         "messages",
-        "Inbound mentions, comments and replies addressed to the organisation.",
+        "Actionable inbound mentions, comments and replies addressed to the organisation: "
+        "spam (floods of near-identical messages, bot-like authors, link bait) left out.",
+        "-",
+        "actionable inbound messages",
+    ),
+    _m(
+        "responsiveness.inbound_total",
+        "responsiveness",
+        "count",
+        "messages",
+        "Every inbound message addressed to the organisation, spam included.",
         "-",
         "inbound messages",
+        label=("Inbound messages (all)", "Inkomende berichten (alle)"),
+    ),
+    _m(
+        "responsiveness.inbound_actionable",
+        "responsiveness",
+        "count",
+        "messages",
+        "Inbound messages that need an answer: every inbound message but spam (see the "
+        "counting rules below).",
+        "-",
+        "actionable inbound messages",
+        label=("Actionable inbound messages", "Berichten die om antwoord vragen"),
+    ),
+    _m(
+        "responsiveness.inbound_excluded_spam",
+        "responsiveness",
+        "count",
+        "messages",
+        "Inbound messages left out as spam: floods of near-identical messages, bot-like "
+        "authors and link bait (the notes count each reason).",
+        "inbound messages",
+        "inbound messages",
+        label=("Inbound messages left out as spam", "Inkomende berichten weggelaten als spam"),
     ),
     _m(
         "responsiveness.response_rate",
         "responsiveness",
         "proportion",
         "share",
-        "Answered inbound messages / (answered + unanswered).",
+        "Actionable inbound messages answered by a person / actionable inbound messages. "
+        "Spam does not count; a message answered only by an automated reply is unanswered.",
+        "actionable inbound messages",
+        "actionable inbound messages",
+    ),
+    _m(
+        "responsiveness.response_rate_raw",
+        "responsiveness",
+        "proportion",
+        "share",
+        "Inbound messages with any first reply (automated ones included) / every inbound "
+        "message (spam included): the rate before the counting rules, for comparison.",
         "inbound messages",
         "inbound messages",
+        label=(
+            "Response rate, all messages and replies",
+            "Reactiegraad, alle berichten en antwoorden",
+        ),
+    ),
+    _m(
+        "responsiveness.automated_reply_share",
+        "responsiveness",
+        "proportion",
+        "share",
+        "Share of the organisation's first replies to inbound messages that are automated: "
+        "templated texts without a personal sign-off, answers at machine speed around the "
+        "clock, or answers to spam.",
+        "inbound messages with a first reply",
+        "inbound messages with a first reply",
+        label=("Automated replies", "Geautomatiseerde antwoorden"),
     ),
     _m(
         "responsiveness.first_response_median_hours",
         "responsiveness",
         "duration",
         "hours",
-        "Median time from an inbound message to the organisation's first reply.",
+        "Median time from an actionable inbound message to the organisation's first reply by a "
+        "person.",
         "-",
-        "answered inbound messages",
+        "actionable inbound messages answered by a person",
     ),
     _m(
         "responsiveness.first_response_p90_hours",
         "responsiveness",
         "duration",
         "hours",
-        "90th percentile of the time to first reply.",
+        "90th percentile of the time to the first reply by a person (actionable messages).",
         "-",
-        "answered inbound messages",
+        "actionable inbound messages answered by a person",
     ),
     _m(
         "responsiveness.within_1h_share",
         "responsiveness",
         "proportion",
         "share",
-        "Share of inbound messages answered within one hour.",
-        "inbound messages",
-        "inbound messages",
+        "Share of actionable inbound messages answered by a person within one hour.",
+        "actionable inbound messages",
+        "actionable inbound messages",
     ),
     _m(
         "responsiveness.within_24h_share",
         "responsiveness",
         "proportion",
         "share",
-        "Share of inbound messages answered within 24 hours.",
-        "inbound messages",
-        "inbound messages",
+        "Share of actionable inbound messages answered by a person within 24 hours.",
+        "actionable inbound messages",
+        "actionable inbound messages",
     ),
     _m(
         "responsiveness.after_hours_response_share",
         "responsiveness",
         "proportion",
         "share",
-        "Share of inbound messages received outside business hours (weekdays 09-17 in the "
-        "organisation's timezone) that were answered within 24 hours.",
-        "inbound messages outside business hours",
-        "inbound messages outside business hours",
+        "Share of actionable inbound messages received outside business hours (weekdays 09-17 "
+        "in the organisation's timezone) that a person answered within 24 hours.",
+        "actionable inbound messages outside business hours",
+        "actionable inbound messages outside business hours",
     ),
     _m(
         "responsiveness.weekend_response_share",
         "responsiveness",
         "proportion",
         "share",
-        "Share of inbound messages received on Saturday or Sunday that were answered within "
-        "24 hours.",
-        "inbound messages on weekends",
-        "inbound messages on weekends",
+        "Share of actionable inbound messages received on Saturday or Sunday that a person "
+        "answered within 24 hours.",
+        "actionable inbound messages on weekends",
+        "actionable inbound messages on weekends",
     ),
     # interaction
     _m(
@@ -326,8 +430,9 @@ METRICS: tuple[MetricDefinition, ...] = (
         "organisation",
         "count",
         "functions",
-        "Distinct functions (service, careers, press, regional, leadership, ...) with their "
-        "own readable account.",
+        "Distinct business functions (service, careers, press, regional, ...) with their own "
+        "readable account that posted or replied in the window. Leadership is no function "
+        "(see organisation.executive_accounts); nor are employee and other.",
         "-",
         "registered accounts",
         "snapshot at window end",
@@ -337,8 +442,9 @@ METRICS: tuple[MetricDefinition, ...] = (
         "organisation",
         "proportion",
         "share",
-        "Share of secondary accounts that link to or mention the main account, or are linked "
-        "from it.",
+        "Share of secondary (non-main) accounts linked with a main account of the organisation, "
+        "either way round and across platforms: mentions in posts, the pinned post, the bio "
+        "(profile links, @handle, u/ and r/ names) and the profile's website field.",
         "secondary accounts",
         "secondary accounts",
     ),

@@ -47,6 +47,14 @@ class AccountSnapshot:
     post_count: int | None = None
     pinned_post_id: str | None = None
     source: PageRef | None = None
+    bio_urls: tuple[str, ...] = ()
+    """Links in the bio, expanded (X ``entities.description.urls``): where it points to."""
+    history_capped: bool | None = None
+    """True when the account's timeline or mentions reached the platform's history cap (X
+    3,200 posts / 800 mentions) in this collection; None when not known."""
+    covered_from: datetime | None = None
+    """When capped: the oldest post of the capped timeline, so the data covers the window only
+    from here on. None when the timeline was not capped (or not known)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +80,11 @@ class Post:
     reply_count: int = 0
     quote_count: int = 0
     source: PageRef | None = None
+    text_signature: str | None = None
+    """Near-duplicate signature of the post's text (:mod:`maturity.connectors.text_features`);
+    None when the text is not known."""
+    signed: bool | None = None
+    """The text ends with a personal sign-off (``^JdV``, ``Groet, Anna``); None when unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +103,13 @@ class InboundMessage:
     conversation_id: str | None = None
     in_reply_to_post_id: str | None = None
     source: PageRef | None = None
+    text_signature: str | None = None
+    """Near-duplicate signature of the message's text, never the text itself (third parties'
+    texts are not kept; see :mod:`maturity.connectors.text_features`). None when unknown."""
+    text_words: int | None = None
+    """Words of the message's own text (links, mentions and numbers left out)."""
+    text_links: int | None = None
+    """Links in the message."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -160,21 +160,24 @@ CONSISTENCY = Suite(
             "response_rate_n",
             "inbound_count",
             (RATE, INBOUND),
-            "The response rate is over every inbound message: its n is the inbound count.",
+            "The response rate is over every actionable inbound message (spam left out): its n is "
+            "the inbound count, which counts the actionable messages.",
         ),
         _equal(
             "within_1h_n_is_response_rate_n",
             "within_1h_n",
             "response_rate_n",
             (WITHIN_1H, RATE),
-            "Answered-within-1h is a share of all inbound messages, like the response rate.",
+            "Answered-within-1h is a share of all actionable inbound messages, like the response "
+            "rate.",
         ),
         _equal(
             "within_24h_n_is_response_rate_n",
             "within_24h_n",
             "response_rate_n",
             (WITHIN_24H, RATE),
-            "Answered-within-24h is a share of all inbound messages, like the response rate.",
+            "Answered-within-24h is a share of all actionable inbound messages, like the response "
+            "rate.",
         ),
         _at_least(
             "first_response_n_within_response_rate_n",

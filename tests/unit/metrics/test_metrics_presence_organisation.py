@@ -124,10 +124,11 @@ def vn(values, metric, platform="all", handle=None):  # type: ignore[no-untyped-
         ("presence.naming_consistency", "reddit", (1.0, 1)),
         # no posts in the window except two: Acme and acme_official are dormant
         ("presence.dormant_share", "all", (0.5, 4)),
-        # functions of readable accounts: main, service, leadership
-        ("organisation.functions_with_accounts", "all", (3, 6)),
-        ("organisation.functions_with_accounts", "x", (3, 5)),
-        ("organisation.functions_with_accounts", "reddit", (1, 1)),
+        # functions of readable accounts that posted in the window: AcmeCare (service) only;
+        # JaneDoe posted too, but leadership is no function; Acme and acme_official are silent
+        ("organisation.functions_with_accounts", "all", (1, 6)),
+        ("organisation.functions_with_accounts", "x", (1, 5)),
+        ("organisation.functions_with_accounts", "reddit", (0, 1)),
         # secondaries on X: AcmeCare (mentions the main account) and JaneDoe (does not)
         ("organisation.hub_spoke_links", "all", (0.5, 2)),
         ("organisation.hub_spoke_links", "x", (0.5, 2)),

@@ -53,6 +53,9 @@ SNAPSHOT_COLUMNS: dict[str, str] = {
     "following": "Int64",
     "post_count": "Int64",
     "pinned_post_id": STR,
+    "bio_urls": STR,
+    "history_capped": "boolean",
+    "covered_from": UTC_US,
     **PAGE_COLUMNS,
 }
 
@@ -72,6 +75,8 @@ POST_COLUMNS: dict[str, str] = {
     "repost_count": "int64",
     "reply_count": "int64",
     "quote_count": "int64",
+    "text_signature": STR,
+    "signed": "boolean",
     **PAGE_COLUMNS,
 }
 
@@ -85,6 +90,9 @@ INBOUND_COLUMNS: dict[str, str] = {
     "kind": CAT,
     "conversation_id": STR,
     "in_reply_to_post_id": STR,
+    "text_signature": STR,
+    "text_words": "Int64",
+    "text_links": "Int64",
     **PAGE_COLUMNS,
 }
 
@@ -197,10 +205,25 @@ def _fields(columns: Mapping[str, str]) -> list[str]:
     return [c for c in columns if c not in PAGE_COLUMNS]
 
 
+def _joined(values: object) -> object:
+    """A list of links as one text, a link a line (None when there is none)."""
+    if isinstance(values, (list, tuple, np.ndarray)):
+        return "\n".join(str(v) for v in values) or None
+    return values
+
+
 def snapshots_frame(records: Sequence[AccountSnapshot] | pd.DataFrame) -> pd.DataFrame:
+    """Account snapshots; ``bio_urls`` (a list in the records) becomes one text, a link a
+    line."""
     if isinstance(records, pd.DataFrame):
+        if "bio_urls" in records.columns and records["bio_urls"].dtype == object:
+            records = records.assign(bio_urls=records["bio_urls"].map(_joined))
         return typed(records, SNAPSHOT_COLUMNS)
-    return _from_records(records, _fields(SNAPSHOT_COLUMNS), SNAPSHOT_COLUMNS, pages=True)
+    fields = _fields(SNAPSHOT_COLUMNS)
+    data: dict[str, list[Any]] = _columns(records, fields)
+    data["bio_urls"] = [_joined(u) for u in data["bio_urls"]]
+    data.update(_page_columns([r.source for r in records]))
+    return typed(pd.DataFrame(data, index=pd.RangeIndex(len(records))), SNAPSHOT_COLUMNS)
 
 
 def inbound_frame(records: Sequence[InboundMessage] | pd.DataFrame) -> pd.DataFrame:

@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from maturity.evidence import Window
-from maturity.metrics.engine import local_time
+from maturity.metrics.engine import local_time, webcare
+from maturity.metrics.engine.coverage import Coverage, coverage
 from maturity.metrics.engine.frames import UTC_US, RecordFrames
 from maturity.metrics.engine.ordering import value_order
 from maturity.metrics.engine.scopes import BoolArray, IntArray, Scopes, codes_of
@@ -73,6 +74,8 @@ class Prepared:
     """Per row of ``posts``: its platform, handle and landed page, read where needed."""
     inbound_sources: dict[str, SourceColumn]
     """Per row of ``inbound``: its platform, handle and landed page, read where needed."""
+    coverage: Coverage
+    """Per account: where its data starts to cover the window, and whether it was capped."""
     derived: dict[str, Any] = field(default_factory=dict)
     """Columns derived on first use (by the family that needs them), kept for the others."""
 
@@ -104,6 +107,8 @@ _SNAPSHOT_TEXT = (
     "url",
     "profile_image_url",
     "banner_url",
+    "pinned_post_id",
+    "bio_urls",
     "page_path",
     "page_sha256",
     "page_endpoint",
@@ -367,18 +372,12 @@ def _link_positions(
     )
 
 
-def _answered(
-    platform: pd.Series,
-    message_id: ObjectArray,
-    org: IntArray,
-    links: pd.DataFrame,
-    scopes: Scopes,
-    end_us: int,
+def _answered_at(
+    pos: IntArray, links: pd.DataFrame, end_us: int
 ) -> tuple[BoolArray, np.ndarray[Any, np.dtype[np.float64]]]:
-    pos = _link_positions(platform, message_id, org, links, scopes)
     has = pos >= 0
     if not has.any():
-        return has, np.full(len(message_id), np.nan)
+        return has, np.full(len(pos), np.nan)
     safe = np.maximum(pos, 0)
     inbound_at = micros(links["inbound_at"])[safe]
     replied_at = micros(links["replied_at"])[safe]
@@ -430,21 +429,185 @@ def _inbound(
     )
     message_id = objects(m["message_id"], kept)
     platform = m["platform"].iloc[kept]
-    answered, delay = _answered(
-        platform, message_id, scopes.acc_org[acc], frames.reply_links, scopes, end_us
-    )
+    links = frames.reply_links
+    pos = _link_positions(platform, message_id, scopes.acc_org[acc], links, scopes)
+    answered_raw, delay_raw = _answered_at(pos, links, end_us)
+    t = t_all[kept]
+    spam = _spam(m, kept, acc, t, scopes, start_us)
     frame = frame_of(
         {
             "acc": acc,
-            "t": t_all[kept],
-            "answered": answered,
-            "delay_s": delay,
-            "within_1h": answered & (delay <= 3600),
-            "within_24h": answered & (delay <= 86400),
+            "t": t,
+            "answered_raw": answered_raw,
+            "delay_raw_s": delay_raw,
+            "spam": spam,
+            "actionable": spam == webcare.NOT_SPAM,
+            "excluded": spam != webcare.NOT_SPAM,
             "item_id": message_id,
         }
     )
+    notes.extend(_spam_notes(scopes, scopes.acc_org[acc], spam))
     return frame, kept, threads, notes
+
+
+def _optional(column: pd.Series, rows: IntArray, dtype: str) -> np.ndarray[Any, Any] | None:
+    """A column that records may leave empty, at ``rows``; None when every value is missing."""
+    if not bool(column.notna().any()):
+        return None
+    if dtype == "object":
+        return objects(column, rows)
+    return np.asarray(column.to_numpy(dtype=np.float64, na_value=np.nan))[rows]
+
+
+def _spam(
+    m: pd.DataFrame, kept: IntArray, acc: IntArray, t: IntArray, scopes: Scopes, start_us: int
+) -> IntArray:
+    """Per kept inbound message: why it is spam (``webcare.SPAM_REASONS``), else 0."""
+    n = len(kept)
+    nan = np.full(n, np.nan)
+    words = _optional(m["text_words"], kept, "float")
+    links = _optional(m["text_links"], kept, "float")
+    return webcare.spam_reasons(
+        _optional(m["text_signature"], kept, "object"),
+        nan if words is None else words,
+        nan if links is None else links,
+        _category_codes(m["author"].iloc[kept]) if n else np.zeros(0, dtype=np.int64),
+        scopes.acc_pscope[acc],
+        scopes.acc_org[acc],
+        t,
+        start_us,
+    )
+
+
+def _spam_notes(scopes: Scopes, org: IntArray, spam: IntArray) -> list[pd.DataFrame]:
+    return [
+        _left_out(scopes, org, spam == code, f"inbound messages as spam ({reason})")
+        for code, reason in webcare.SPAM_REASONS.items()
+    ]
+
+
+def _replies(posts: pd.DataFrame, frames: RecordFrames, post_rows: IntArray) -> webcare.Replies:
+    p = frames.posts
+    signature = _optional(p["text_signature"], post_rows, "object")
+    signed = p["signed"].to_numpy(dtype=bool, na_value=False)[post_rows]
+    return webcare.Replies(
+        acc=posts["acc"].to_numpy(dtype=np.int64),
+        t=posts["t"].to_numpy(dtype=np.int64),
+        item_id=np.asarray(posts["item_id"].to_numpy(dtype=object)),
+        in_reply_to=np.asarray(posts["in_reply_to_post_id"].to_numpy(dtype=object)),
+        third_party_reply=posts["third_party_reply"].to_numpy(dtype=bool),
+        signature=np.full(len(posts), None, dtype=object) if signature is None else signature,
+        signed=np.asarray(signed, dtype=bool),
+    )
+
+
+def _automated(
+    inbound: pd.DataFrame,
+    posts: pd.DataFrame,
+    frames: RecordFrames,
+    post_rows: IntArray,
+    inbound_rows: IntArray,
+    scopes: Scopes,
+    window: Window,
+    end_us: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The inbound frame with the answers of people only (``answered``, ``delay_s``,
+    ``within_1h``, ``within_24h``, ``auto_reply``), and the posts with ``automated``."""
+    acc = inbound["acc"].to_numpy(dtype=np.int64)
+    answered_raw = inbound["answered_raw"].to_numpy(dtype=bool)
+    delay_raw = inbound["delay_raw_s"].to_numpy(dtype=np.float64)
+    t = inbound["t"].to_numpy(dtype=np.int64)
+
+    def local_us(rows: IntArray) -> IntArray:
+        return local_times(t[rows], scopes.acc_org[acc[rows]], scopes, window)
+
+    auto = webcare.machine_speed(acc, answered_raw, delay_raw, local_us, scopes.n_accounts)
+    auto |= answered_raw & (inbound["spam"].to_numpy() != webcare.NOT_SPAM)
+    automated_post = np.zeros(len(posts), dtype=bool)
+    has_text = bool(frames.posts["text_signature"].notna().any()) if len(posts) else False
+    if len(posts) and (auto.any() or has_text):
+        replies = _replies(posts, frames, post_rows)
+        automated_post = webcare.templated_posts(replies, scopes.acc_pscope)
+        reply_row = _reply_rows(inbound, frames.reply_links, inbound_rows, frames, replies, scopes)
+        linked = reply_row >= 0
+        auto |= answered_raw & linked & automated_post[np.maximum(reply_row, 0)]
+        automated_post[reply_row[linked & auto]] = True
+    answered, delay = answered_raw & ~auto, np.where(auto, np.nan, delay_raw)
+    if auto.any():
+        human_at = _human_follow_up(inbound, auto, posts, automated_post, scopes, end_us)
+        found = human_at >= 0
+        answered = answered | found
+        delay = np.where(found, (human_at - t) / US, delay)
+    inbound = inbound.assign(
+        answered=answered,
+        delay_s=delay,
+        within_1h=answered & (delay <= 3600),
+        within_24h=answered & (delay <= 86400),
+        auto_reply=auto,
+        answered_actionable=answered & inbound["actionable"].to_numpy(dtype=bool),
+    )
+    return inbound, posts.assign(automated=automated_post)
+
+
+def _reply_rows(
+    inbound: pd.DataFrame,
+    links: pd.DataFrame,
+    inbound_rows: IntArray,
+    frames: RecordFrames,
+    replies: webcare.Replies,
+    scopes: Scopes,
+) -> IntArray:
+    """Per inbound message: the row in the posts of its first reply (-1 when not there)."""
+    acc = inbound["acc"].to_numpy(dtype=np.int64)
+    m = frames.inbound
+    pos = _link_positions(
+        m["platform"].iloc[inbound_rows],
+        inbound["item_id"].to_numpy(dtype=object),
+        scopes.acc_org[acc],
+        links,
+        scopes,
+    )
+    reply_ids = np.full(len(acc), None, dtype=object)
+    ok = pos >= 0
+    if ok.any():
+        reply_ids[ok] = links["reply_post_id"].to_numpy(dtype=object)[pos[ok]]
+    return first_match(
+        replies.item_id,
+        scopes.acc_pscope[replies.acc],
+        reply_ids,
+        np.where(ok, scopes.acc_pscope[acc], -1),
+    )
+
+
+def _human_follow_up(
+    inbound: pd.DataFrame,
+    auto: BoolArray,
+    posts: pd.DataFrame,
+    automated_post: BoolArray,
+    scopes: Scopes,
+    end_us: int,
+) -> IntArray:
+    """Per inbound message answered by an automated reply: the time of the organisation's
+    earliest other reply to it that is not automated (-1 when none)."""
+    acc = inbound["acc"].to_numpy(dtype=np.int64)
+    t = inbound["t"].to_numpy(dtype=np.int64)
+    post_t = posts["t"].to_numpy(dtype=np.int64)
+    candidates = np.flatnonzero(
+        ~automated_post & posts["reply"].to_numpy(dtype=bool) & (post_t < end_us)
+    )
+    candidates = candidates[np.argsort(post_t[candidates], kind="stable")]
+    post_acc = posts["acc"].to_numpy(dtype=np.int64)[candidates]
+    to = np.asarray(posts["in_reply_to_post_id"].to_numpy(dtype=object))[candidates]
+    row = first_match(
+        to,
+        scopes.acc_pscope[post_acc],
+        inbound["item_id"].to_numpy(dtype=object),
+        np.where(auto, scopes.acc_pscope[acc], -1),
+    )
+    if len(candidates) == 0:
+        return np.full(len(t), -1, dtype=np.int64)
+    at = np.where(row >= 0, post_t[candidates][np.maximum(row, 0)], -1)
+    return np.where((at >= 0) & (at >= t), at, -1)
 
 
 def prepare(orgs: tuple[Organisation, ...], window: Window, frames: RecordFrames) -> Prepared:
@@ -455,6 +618,9 @@ def prepare(orgs: tuple[Organisation, ...], window: Window, frames: RecordFrames
     posts, kept_rows, post_notes = _posts(frames, scopes, start_us, end_us, readable)
     inbound, inbound_rows, threads, inbound_notes = _inbound(
         frames, scopes, window, start_us, end_us, readable
+    )
+    inbound, posts = _automated(
+        inbound, posts, frames, kept_rows, inbound_rows, scopes, window, end_us
     )
     return Prepared(
         scopes=scopes,
@@ -471,4 +637,12 @@ def prepare(orgs: tuple[Organisation, ...], window: Window, frames: RecordFrames
         readable=readable,
         post_sources=_source_columns(frames.posts, kept_rows),
         inbound_sources=_source_columns(frames.inbound, inbound_rows),
+        coverage=coverage(
+            frames.snapshots,
+            scopes,
+            start_us,
+            end_us,
+            (posts["acc"].to_numpy(dtype=np.int64), posts["t"].to_numpy(dtype=np.int64)),
+            (inbound["acc"].to_numpy(dtype=np.int64), inbound["t"].to_numpy(dtype=np.int64)),
+        ),
     )

@@ -31,6 +31,10 @@ THREADS_REPLIED: Final = "threads_replied"
 THREADS_STARTED: Final = "threads_started"
 INBOUND: Final = "inbound"
 ANSWERED: Final = "answered"
+ACTIONABLE: Final = "inbound_actionable"
+ANSWERED_ACTIONABLE: Final = "answered_actionable"
+REPLIED: Final = "inbound_replied"
+OWN_LINKS: Final = "own_account_links"
 AFTER_HOURS: Final = "inbound_after_hours"
 WEEKEND: Final = "inbound_weekend"
 
@@ -56,6 +60,12 @@ DESCRIPTIONS: Final[dict[str, str]] = {
     THREADS_STARTED: "original posts (threads started) with their distinct third-party repliers",
     INBOUND: "inbound messages in the window, with the first reply before window end",
     ANSWERED: "inbound messages answered before window end",
+    ACTIONABLE: "actionable inbound messages in the window (spam left out; the query lists "
+    "every inbound message, the notes count what was left out and why)",
+    ANSWERED_ACTIONABLE: "actionable inbound messages answered by a person before window end",
+    REPLIED: "inbound messages with a first reply of the organisation before window end",
+    OWN_LINKS: "readable non-main accounts of organisations with a readable main account; "
+    "examples name each link and where it was read (post, pinned, bio, url)",
     AFTER_HOURS: "inbound messages outside business hours (weekdays 09-17, local time)",
     WEEKEND: "inbound messages on Saturday or Sunday (local time)",
 }

@@ -210,6 +210,11 @@ class Scopes:
             plats[j] = platform_code.get(platform, -2)
         return account, orgs, plats, ambiguous
 
+    def find(self, org_id: str, platform: str, handle: str) -> int:
+        """The account registered as ``handle`` (case-insensitive; a Reddit ``r/<subreddit>``
+        names the account that registered it), or -1."""
+        return self._lookup.get((org_id, platform, handle.lower()), -1)
+
     def org_of(self, org_id: pd.Series) -> IntArray:
         """The organisation (position) of each row, or -1 when it is not being assessed."""
         codes, cats = codes_of(org_id)

@@ -357,6 +357,10 @@ BUILDERS: Final[dict[str, Callable[[QueryContext], str]]] = {
     s.THREADS_STARTED: _threads_started,
     s.INBOUND: _inbound,
     s.ANSWERED: lambda q: _inbound(q, answered=True),
+    s.ACTIONABLE: _inbound,
+    s.ANSWERED_ACTIONABLE: lambda q: _inbound(q, answered=True),
+    s.REPLIED: lambda q: _inbound(q, answered=True),
+    s.OWN_LINKS: _readable_snapshots,
     s.AFTER_HOURS: _after_hours,
     s.WEEKEND: _weekend,
 }

@@ -20,7 +20,7 @@ from maturity.metrics.evidence.endpoints import RecordKind
 from maturity.metrics.evidence.examples import ItemTable, RefCache, RunCache, example_refs
 from maturity.metrics.evidence.queries import DIALECTS, AccountMatch, QueryContext, query
 from maturity.metrics.families.interaction import followers_known
-from maturity.metrics.families.organisation import secondary_accounts
+from maturity.metrics.families.organisation import own_account_links, secondary_accounts
 from maturity.metrics.families.presence import DORMANT_DAYS
 from maturity.metrics.families.responsiveness import received_when
 
@@ -42,6 +42,9 @@ _SAME_ITEMS = {
 _INBOUND_SETS = {
     s.INBOUND: None,
     s.ANSWERED: "answered",
+    s.ACTIONABLE: "actionable",
+    s.ANSWERED_ACTIONABLE: "answered_actionable",
+    s.REPLIED: "answered_raw",
     s.AFTER_HOURS: "after_hours",
     s.WEEKEND: "weekend",
 }
@@ -105,6 +108,7 @@ class EvidenceBuilder:
             s.LEADERSHIP: (leaders, observed & leaders),
             s.EMPLOYEES: (employees, observed & employees),
             s.SECONDARY: (secondary, secondary),
+            s.OWN_LINKS: (secondary, secondary),
             s.ANSWERING_ACCOUNTS: (readable, answering),
             s.POSTS_FOLLOWED: (followed, followed),
         }
@@ -296,7 +300,46 @@ class EvidenceBuilder:
                 ref = EvidenceRef("query", sql, platforms[scope], accounts[scope])
                 found = made[key] = (*examples.get(scope, ()), ref)
             out[scope] = found
+        if sample == s.OWN_LINKS:
+            links = self._link_refs(scopes)
+            out = [(*refs, *links.get(scope, ())) for scope, refs in enumerate(out)]
         return out
+
+    def _link_refs(self, scopes: list[int]) -> dict[int, tuple[EvidenceRef, ...]]:
+        """Per scope: up to ``k`` links of its secondary accounts with a main account. Each is
+        an item ref to the secondary account (a row of the sample's query) whose ``endpoint``
+        says where the link was read and which way it goes: ``link:bio x/Acme ->
+        reddit/acme_r`` (``post``, ``pinned``, ``bio`` or ``url``)."""
+        prep = self.prep
+        sc = prep.scopes
+        main, secondary = secondary_accounts(prep)
+        links = own_account_links(prep)
+        source = links["source"].to_numpy(dtype=np.int64)
+        target = links["target"].to_numpy(dtype=np.int64)
+        hub = (secondary[source] & main[target]) | (main[source] & secondary[target])
+        spoke = np.where(secondary[source], source, target)
+        platforms = sc.accounts["platform"].tolist()
+        handles = sc.accounts["handle"].tolist()
+        wanted = set(scopes)
+        out: dict[int, list[EvidenceRef]] = {}
+        for a, b, via, c in zip(
+            source[hub].tolist(),
+            target[hub].tolist(),
+            links["via"].to_numpy(dtype=object)[hub].tolist(),
+            spoke[hub].tolist(),
+            strict=True,
+        ):
+            ref = EvidenceRef(
+                "item",
+                handles[c],
+                platforms[c],
+                handles[c],
+                f"link:{via} {platforms[a]}/{handles[a]} -> {platforms[b]}/{handles[b]}",
+            )
+            for scope in (c, int(sc.acc_pscope[c]), int(sc.acc_oscope[c])):
+                if scope in wanted and len(out.setdefault(scope, [])) < self.k:
+                    out[scope].append(ref)
+        return {scope: tuple(refs) for scope, refs in out.items()}
 
     def _scopes_at(self, levels: frozenset[int]) -> list[int]:
         found = self._levels.get(levels)

@@ -3,11 +3,14 @@
 These describe a set of accounts, so they are reported per platform and over all platforms,
 never per account.
 
-* ``functions_with_accounts``: distinct registry functions of readable accounts, ``employee``
-  and ``other`` excluded; ``n`` = observed registered accounts.
-* ``hub_spoke_links``: readable non-main accounts on a platform that has a readable ``main``
-  account; linked when, inside the window, it mentions a main account or a main account
-  mentions it (``Post.mentions`` holds the organisation's own handles).
+* ``functions_with_accounts``: distinct registry functions of readable accounts that posted or
+  replied in the window; ``employee``, ``other`` and ``leadership`` are no function
+  (leadership is counted by ``executive_accounts``); ``n`` = observed registered accounts.
+* ``hub_spoke_links``: readable non-main accounts of an organisation with a readable ``main``
+  account on any platform; linked when a link joins it with a main account, either way
+  round, read from posts' mentions (inside the window), the pinned post, the bio or the
+  profile's website field, across platforms (:mod:`maturity.metrics.engine.own_links`). Its
+  evidence names each link and where it was read.
 * ``response_time_spread``: P90 / median of the per-account median first response times over
   the accounts with answered messages (1 = uniform).
 * ``executive_accounts`` / ``employee_accounts``: readable ``leadership`` / ``employee``
@@ -20,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from maturity.metrics.engine import own_links
 from maturity.metrics.engine import samples as s
 from maturity.metrics.engine.naming import names_stem, org_has_stems
 from maturity.metrics.engine.prepared import Prepared
@@ -28,7 +32,9 @@ from maturity.metrics.engine.scopes import BoolArray
 from maturity.metrics.engine.values import ORG_LEVELS, ScopeValues, as_n, counted, ratio, share
 from maturity.metrics.families.responsiveness import answered_delays
 
-NOT_A_FUNCTION = ("employee", "other")
+#: Registered functions that are not a business function: personal accounts, "other", and
+#: leadership (it is counted by ``executive_accounts``).
+NOT_A_FUNCTION = ("employee", "other", "leadership")
 MAIN = "main"
 
 
@@ -40,10 +46,18 @@ def _observed(prep: Prepared) -> BoolArray:
     return np.asarray(prep.accounts["observed"].to_numpy(dtype=bool))
 
 
+def active_accounts(prep: Prepared) -> BoolArray:
+    """Per account: readable, and posted or replied in the window."""
+    posts = np.bincount(
+        prep.posts["acc"].to_numpy(dtype=np.int64), minlength=prep.scopes.n_accounts
+    )
+    return prep.readable & (posts > 0)
+
+
 def functions_with_accounts(prep: Prepared) -> ScopeValues:
     sc = prep.scopes
     function = sc.accounts["function"]
-    ok = prep.readable & ~function.isin(NOT_A_FUNCTION).to_numpy(dtype=bool)
+    ok = active_accounts(prep) & ~function.isin(NOT_A_FUNCTION).to_numpy(dtype=bool)
     code, names = pd.factorize(function)
     n_functions = max(len(names), 1)
     accounts = np.flatnonzero(ok)
@@ -54,25 +68,54 @@ def functions_with_accounts(prep: Prepared) -> ScopeValues:
 
 
 def secondary_accounts(prep: Prepared) -> tuple[BoolArray, BoolArray]:
-    """Per account: a readable main account; a secondary on a platform with one."""
+    """Per account: a readable main account; a secondary (readable, not main) of an
+    organisation with a readable main account on any platform."""
     sc = prep.scopes
     main = prep.readable & _function(prep, MAIN)
-    platform_has_main = sc.rollup(main)[sc.acc_pscope] > 0
-    return main, prep.readable & ~_function(prep, MAIN) & platform_has_main
+    org_has_main = np.bincount(sc.acc_org, main, minlength=sc.n_orgs)[sc.acc_org] > 0
+    return main, prep.readable & ~_function(prep, MAIN) & org_has_main
+
+
+def own_account_links(prep: Prepared) -> pd.DataFrame:
+    """Every link between two readable own accounts: ``source``, ``target``, ``via`` (post,
+    pinned, bio, url); see :mod:`maturity.metrics.engine.own_links`."""
+
+    def make() -> pd.DataFrame:
+        links = pd.concat(
+            [
+                own_links.post_links(prep.posts, prep.mentions, prep.accounts),
+                own_links.profile_links(prep.scopes, prep.accounts, prep.readable),
+            ],
+            ignore_index=True,
+        )
+        both = prep.readable[links["source"].to_numpy()] & prep.readable[links["target"].to_numpy()]
+        # one row per (source, target, via), in that order: the evidence does not depend on
+        # the order of the records
+        found = links.loc[both].drop_duplicates()
+        return found.sort_values(["source", "target", "via"], kind="stable").reset_index(drop=True)
+
+    found: pd.DataFrame = prep.memo("own_account_links", make)
+    return found
+
+
+def hub_linked(prep: Prepared) -> tuple[BoolArray, BoolArray]:
+    """Per account: a secondary account, and one linked with a main account of its
+    organisation (either way round, from any source)."""
+    sc = prep.scopes
+    main, secondary = secondary_accounts(prep)
+    links = own_account_links(prep)
+    source = links["source"].to_numpy(dtype=np.int64)
+    target = links["target"].to_numpy(dtype=np.int64)
+    linked = np.zeros(sc.n_accounts, dtype=bool)
+    linked[source[secondary[source] & main[target]]] = True
+    linked[target[main[source] & secondary[target]]] = True
+    return secondary, linked & secondary
 
 
 def hub_spoke_links(prep: Prepared) -> ScopeValues:
     sc = prep.scopes
-    main, secondary = secondary_accounts(prep)
-    post = prep.mentions["post"].to_numpy(dtype=np.int64)
-    poster = prep.posts["acc"].to_numpy(dtype=np.int64)[post]
-    mentioned = prep.mentions["account"].to_numpy(dtype=np.int64)
-    own = mentioned >= 0
-    poster, mentioned = poster[own], mentioned[own]
-    linked = np.zeros(sc.n_accounts, dtype=bool)
-    linked[poster[secondary[poster] & main[mentioned]]] = True
-    linked[mentioned[main[poster] & secondary[mentioned]]] = True
-    return share(sc.rollup(linked & secondary), sc.rollup(secondary), s.SECONDARY, ORG_LEVELS)
+    secondary, linked = hub_linked(prep)
+    return share(sc.rollup(linked), sc.rollup(secondary), s.OWN_LINKS, ORG_LEVELS)
 
 
 def response_time_spread(prep: Prepared) -> ScopeValues:

@@ -1,10 +1,15 @@
 """Responsiveness: how many inbound messages get a reply, and how fast.
 
-The sample is every inbound message created in the window to a readable account; it is answered
-when the organisation's first reply (its reply link) came before the window end. Rates and
-shares are pooled over the messages of a scope: ``response_rate = answered / inbound``,
-``within_1h_share`` and ``within_24h_share`` count answered messages with a delay of at most 1
-or 24 hours over *all* inbound messages. Median and P90 first response (hours) are over the
+The sample is every *actionable* inbound message created in the window to a readable account:
+spam (floods, bot-like authors, link bait) is left out, see
+:mod:`maturity.metrics.engine.webcare`. A message is answered when the organisation's first
+reply (its reply link) came before the window end and is not automated, or, when it is, a later
+reply of a person did. ``inbound_messages`` counts the actionable messages (the sample of
+every rate) and ``inbound_total`` every inbound message; ``response_rate_raw`` is the rate
+over every inbound message and every first reply, for side-by-side display. Rates and shares
+are pooled over the messages of a scope: ``response_rate = answered / actionable``;
+``within_1h_share`` and ``within_24h_share`` count messages answered by a person within 1 or
+24 hours over *all* actionable messages. Median and P90 first response (hours) are over the
 answered messages, with a distribution-free 95% interval. After-hours and weekend shares count
 messages answered within 24 hours over the messages received outside business hours (weekdays
 09:00-17:00 in the organisation's timezone) or on Saturday and Sunday.
@@ -33,14 +38,57 @@ def _flag(prep: Prepared, column: str) -> FloatArray:
     return np.asarray(prep.inbound[column].to_numpy(dtype=np.float64))
 
 
-def inbound_messages(prep: Prepared) -> ScopeValues:
-    count = prep.scopes.count(_acc(prep))
-    return counted(count, count, s.INBOUND)
-
-
 def _share_of_inbound(prep: Prepared, column: str) -> ScopeValues:
     acc = _acc(prep)
     return share(prep.scopes.count(acc, _flag(prep, column)), prep.scopes.count(acc), s.INBOUND)
+
+
+def _share_of_actionable(prep: Prepared, column: str) -> ScopeValues:
+    acc = _acc(prep)
+    actionable = _flag(prep, "actionable")
+    return share(
+        prep.scopes.count(acc, _flag(prep, column) * actionable),
+        prep.scopes.count(acc, actionable),
+        s.ACTIONABLE,
+    )
+
+
+def _count(prep: Prepared, column: str | None, sample: str) -> ScopeValues:
+    """A count of messages; ``n`` is the count itself (0 is unknown: nothing to count)."""
+    acc = _acc(prep)
+    count = prep.scopes.count(acc, None if column is None else _flag(prep, column))
+    if column == "excluded":
+        # none excluded out of some inbound is a known 0
+        return counted(count, prep.scopes.count(acc), sample)
+    return counted(count, count, sample)
+
+
+def automated_reply_share(prep: Prepared) -> ScopeValues:
+    acc = _acc(prep)
+    replied = _flag(prep, "answered_raw")
+    return share(
+        prep.scopes.count(acc, _flag(prep, "auto_reply") * replied),
+        prep.scopes.count(acc, replied),
+        s.REPLIED,
+    )
+
+
+def actionable_delays(prep: Prepared) -> SortedGroups:
+    """Actionable messages answered by a person: delays in hours, sorted within every scope."""
+
+    def make() -> SortedGroups:
+        answered = prep.inbound["answered"].to_numpy(dtype=bool) & prep.inbound[
+            "actionable"
+        ].to_numpy(dtype=bool)
+        acc = _acc(prep)[answered]
+        hours = prep.inbound["delay_s"].to_numpy(dtype=np.float64)[answered] / SECONDS_PER_HOUR
+        scope, rows = prep.scopes.expand_in_order(acc, value_order(hours))
+        return SortedGroups.of_sorted(scope, rows, hours, prep.scopes.n)
+
+    if not (prep.inbound["spam"].to_numpy() != 0).any():
+        return answered_delays(prep)
+    groups: SortedGroups = prep.memo("actionable_delays", make)
+    return groups
 
 
 def answered_delays(prep: Prepared) -> SortedGroups:
@@ -58,12 +106,12 @@ def answered_delays(prep: Prepared) -> SortedGroups:
     return groups
 
 
-def first_response(groups: SortedGroups, q: float) -> ScopeValues:
+def first_response(groups: SortedGroups, q: float, sample: str = s.ANSWERED) -> ScopeValues:
     quantile = groups.quantile(q)
     return ScopeValues(
         quantile.value.copy(),
         quantile.n.copy(),
-        s.ANSWERED,
+        sample,
         ci_low=quantile.low,
         ci_high=quantile.high,
     )
@@ -88,20 +136,28 @@ def received_when(prep: Prepared) -> dict[str, BoolArray]:
 
 def _answered_within_24h_of(prep: Prepared, column: str, sample: str) -> ScopeValues:
     acc = _acc(prep)
-    received = received_when(prep)[column].astype(np.float64)
+    received = received_when(prep)[column].astype(np.float64) * _flag(prep, "actionable")
     answered = received * _flag(prep, "within_24h")
     return share(prep.scopes.count(acc, answered), prep.scopes.count(acc, received), sample)
 
 
 def compute(prep: Prepared) -> dict[str, ScopeValues]:
-    delays = answered_delays(prep)
     return {
-        "responsiveness.inbound_messages": inbound_messages(prep),
-        "responsiveness.response_rate": _share_of_inbound(prep, "answered"),
-        "responsiveness.first_response_median_hours": first_response(delays, 0.5),
-        "responsiveness.first_response_p90_hours": first_response(delays, 0.9),
-        "responsiveness.within_1h_share": _share_of_inbound(prep, "within_1h"),
-        "responsiveness.within_24h_share": _share_of_inbound(prep, "within_24h"),
+        "responsiveness.inbound_messages": _count(prep, "actionable", s.ACTIONABLE),
+        "responsiveness.inbound_total": _count(prep, None, s.INBOUND),
+        "responsiveness.inbound_actionable": _count(prep, "actionable", s.ACTIONABLE),
+        "responsiveness.inbound_excluded_spam": _count(prep, "excluded", s.INBOUND),
+        "responsiveness.response_rate": _share_of_actionable(prep, "answered"),
+        "responsiveness.response_rate_raw": _share_of_inbound(prep, "answered_raw"),
+        "responsiveness.automated_reply_share": automated_reply_share(prep),
+        "responsiveness.first_response_median_hours": first_response(
+            actionable_delays(prep), 0.5, s.ANSWERED_ACTIONABLE
+        ),
+        "responsiveness.first_response_p90_hours": first_response(
+            actionable_delays(prep), 0.9, s.ANSWERED_ACTIONABLE
+        ),
+        "responsiveness.within_1h_share": _share_of_actionable(prep, "within_1h"),
+        "responsiveness.within_24h_share": _share_of_actionable(prep, "within_24h"),
         "responsiveness.after_hours_response_share": _answered_within_24h_of(
             prep, "after_hours", s.AFTER_HOURS
         ),

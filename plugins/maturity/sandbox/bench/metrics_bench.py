@@ -482,14 +482,15 @@ WITH latest AS (
                                 st.stem)) AS names_in_name,
            EXISTS (SELECT 1 FROM stems AS st WHERE st.org_id = s.org_id
                    AND contains(lower(coalesce(s.description, '')), st.stem)) AS names_in_bio,
-           coalesce(ap.last_post_us, -1) >= $dormant_us AS posted_recently
+           coalesce(ap.last_post_us, -1) >= $dormant_us AS posted_recently,
+           ap.last_post_us IS NOT NULL AS posted
     FROM state AS s
     LEFT JOIN (SELECT org_id, platform, account AS handle_lower, last_post_us FROM activity
                WHERE account <> '') AS ap USING (org_id, platform, handle_lower)
 ), hub AS (
     SELECT a.*,
            a.readable AND a.function <> 'main'
-               AND bool_or(a.is_main) OVER (PARTITION BY a.org_id, a.platform) AS secondary
+               AND bool_or(a.is_main) OVER (PARTITION BY a.org_id) AS secondary
     FROM accounts_state AS a
 ), linked AS (
     SELECT h.org_id, h.platform, h.handle_lower, h.secondary,
@@ -521,7 +522,8 @@ WITH latest AS (
                AS naming_consistency,
            avg((NOT a.posted_recently)::INT) FILTER (WHERE a.readable) AS dormant_share,
            count(DISTINCT a.function)
-               FILTER (WHERE a.readable AND a.function NOT IN ('employee', 'other'))
+               FILTER (WHERE a.readable AND a.posted
+                       AND a.function NOT IN ('employee', 'other', 'leadership'))
                AS functions_with_accounts,
            sum(l.linked::INT) / nullif(sum(l.secondary::INT), 0) AS hub_spoke_links,
            count(*) FILTER (WHERE a.readable AND a.function = 'leadership' AND a.has_stems
