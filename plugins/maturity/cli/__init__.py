@@ -10,6 +10,7 @@ import typer
 
 from maturity.cli.assess import assess_command
 from maturity.cli.demo import demo_command
+from maturity.cli.discover import discover_command
 from maturity.cli.explain import explain_command
 from maturity.cli.pseudonym import pseudonym_app
 from maturity.cli.purge import purge_command
@@ -34,6 +35,7 @@ app.command("explain")(explain_command)
 app.command("rescore")(rescore_command)
 app.command("demo")(demo_command)
 app.command("purge")(purge_command)
+app.command("discover")(discover_command)
 
 
 def _register_dashboard() -> None:
