@@ -1,0 +1,112 @@
+"""The assessment DAG on a distributed engine: the CeleryExecutor, run for real.
+
+API server, scheduler, DAG processor and two Celery workers (``airflow celery worker``) as
+separate processes on this machine (``maturity.sandbox.airflow.local_cluster``), with Redis as
+the broker and PostgreSQL as Airflow's metadata database (a database of its own, made afresh)
+and Celery's result backend: the topology of ``docker-compose.yml``. The run writes to the
+PostgreSQL warehouse (a schema of its own); the same world run in-process through
+``DAG.test()`` into SQLite is the reference the phases are compared against.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from airflow_runs import LOGICAL_DATE, Product, run_assessment
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import URL
+
+from maturity.sandbox.airflow.local_cluster import (
+    Api,
+    Celery,
+    LocalCluster,
+    postgres_database,
+)
+from maturity.warehouse import Warehouse
+from maturity.warehouse import schema as t
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.postgres]
+
+DAG_ID = "social_maturity_assessment"
+RUN_TIMEOUT = 240.0
+METADATA_DB = "airflow_celery_test"
+WORKERS = ("worker1", "worker2")
+
+
+def phases(url: URL | str) -> dict[str, tuple[Any, ...]]:
+    """Each organisation's assessment headline: verdict, phase, phases attained, index."""
+    wh = Warehouse(url)
+    try:
+        a = t.assessment.c
+        with wh.engine.connect() as c:
+            rows = c.execute(
+                select(a.org_id, a.verdict, a.phase, a.phases_attained, a.maturity_index)
+            ).all()
+    finally:
+        wh.dispose()
+    return {r[0]: (r[1], r[2], json.dumps(r[3]), round(r[4], 9)) for r in rows}
+
+
+@pytest.fixture
+def metadata_url(postgres_admin: Engine) -> Iterator[str]:
+    admin = postgres_admin.url.render_as_string(hide_password=False)
+    with postgres_database(admin, METADATA_DB) as url:
+        yield url
+
+
+@pytest.fixture
+def celery_cluster(
+    product: Product, tmp_path: Path, postgres_url: URL, metadata_url: str, redis_url: str
+) -> Iterator[tuple[Api, Path]]:
+    product.warehouse_url = postgres_url.set(drivername="postgresql").render_as_string(
+        hide_password=False
+    )
+    home = tmp_path / "airflow-celery"
+    celery = Celery(redis_url, workers=len(WORKERS), concurrency=2)
+    cluster = LocalCluster(home, product.env(home), metadata_url=metadata_url, celery=celery)
+    with cluster:
+        yield cluster.api(), home
+
+
+def test_celery_workers_run_the_dag_into_the_same_phases(
+    celery_cluster: tuple[Api, Path],
+    product: Product,
+    postgres_url: URL,
+    airflow_home: Path,
+    tmp_path: Path,
+) -> None:
+    api, logs = celery_cluster
+    api.login()
+    started = time.perf_counter()
+    final = api.run_dag(DAG_ID, LOGICAL_DATE, timeout=RUN_TIMEOUT, parse_timeout=90)
+    print(
+        f"\nCeleryExecutor run: {final['state']} in {final['seconds']:.0f} s "
+        f"({time.perf_counter() - started:.0f} s from the trigger; logs in {logs})"
+    )
+    tis = final["task_instances"]
+    not_ok = [(ti["task_id"], ti["state"]) for ti in tis if ti["state"] != "success"]
+    assert final["state"] == "success", not_ok
+    assert not not_ok
+
+    ran_on = {ti["hostname"] for ti in tis if ti["state"] == "success"}
+    assert ran_on == set(WORKERS), ran_on
+
+    celery_phases = phases(postgres_url)
+    orgs = sorted(o["id"] for o in product.registry["organisations"])
+    assert sorted(celery_phases) == orgs
+
+    reference = Product(
+        tmp_path / "reference",
+        product.connections,
+        json.dumps({"conn_type": "sqlite", "host": str(tmp_path / "reference.sqlite")}),
+        product.registry,
+    )
+    reference.root.mkdir()
+    result = run_assessment(reference, airflow_home)
+    assert result["state"] == "success", result["log"]
+    assert celery_phases == phases(f"sqlite:///{tmp_path / 'reference.sqlite'}")
