@@ -15,15 +15,17 @@ import json
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from airflow_runs import LOGICAL_DATE, Product, run_assessment
+from airflow_runs import LOGICAL_DATE, WORLD_END, Product, run_assessment
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import URL
 
 from maturity.sandbox.airflow.local_cluster import Api, Celery, LocalCluster, postgres_database
+from maturity.sandbox.emulator import World, generate_world
 from maturity.warehouse import Warehouse
 from maturity.warehouse import schema as t
 
@@ -39,6 +41,13 @@ DAG_ID = "social_maturity_assessment"
 RUN_TIMEOUT = 600.0
 METADATA_DB = "airflow_celery_test"
 WORKERS = ("worker1", "worker2")
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    """Two organisations (the other Airflow tests use four): every step still has a task per
+    organisation to hand to each worker, in half the time."""
+    return generate_world(2, 7, WORLD_END - timedelta(days=91), WORLD_END)
 
 
 def phases(url: URL | str) -> dict[str, tuple[Any, ...]]:
@@ -94,7 +103,9 @@ def celery_cluster(
         hide_password=False
     )
     home = tmp_path / "airflow-celery"
-    celery = Celery(redis_url, workers=len(WORKERS), concurrency=2)
+    # One task slot per worker: the tasks import pandas and Great Expectations, and two
+    # cores run two of them at a time faster than four.
+    celery = Celery(redis_url, workers=len(WORKERS), concurrency=1)
     cluster = LocalCluster(
         home, product.env(home), metadata_url=metadata_url, celery=celery, start_timeout=300
     )
