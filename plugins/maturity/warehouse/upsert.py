@@ -174,7 +174,9 @@ def _sqlite_utc_text(value: Any) -> str | None:
         return None
     if not (isinstance(value, datetime) and value.utcoffset() is not None):
         UtcDateTime().process_bind_param(value, sqlite.dialect())  # raises, naming the value
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        raise TypeError(f"expected an aware datetime, got {value!r}")
+    utc: datetime = value.astimezone(UTC)
+    return utc.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 def _json_text(value: Any) -> str | None:
