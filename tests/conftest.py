@@ -15,6 +15,7 @@ it does not answer, failed instead when ``MATURITY_REQUIRE_REDIS=1`` (CI).
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,7 +65,8 @@ def redis_url() -> str:
     try:
         client.ping()
     except (redis.RedisError, OSError, ValueError) as exc:
-        reason = f"Redis is not answering at {url} ({REDIS_URL_ENV}): {exc}"
+        shown = re.sub(r"//[^@/]*@", "//***@", url)  # no password in a skip reason
+        reason = f"Redis is not answering at {shown} ({REDIS_URL_ENV}): {exc}"
         if os.environ.get(REQUIRE_REDIS_ENV) == "1":
             pytest.fail(f"{reason}; {REQUIRE_REDIS_ENV}=1 requires it", pytrace=False)
         pytest.skip(reason)

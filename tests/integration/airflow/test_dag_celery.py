@@ -91,14 +91,15 @@ def metadata_url(postgres_admin: Engine) -> Iterator[str]:
 
 @pytest.fixture
 def celery_cluster(
+    redis_url: str,
+    metadata_url: str,
+    postgres_url: URL,
     reference_run: object,
     product: Product,
     tmp_path: Path,
-    postgres_url: URL,
-    metadata_url: str,
-    redis_url: str,
 ) -> Iterator[tuple[Api, Path]]:
-    """The cluster, started after the reference run (which then runs alongside it)."""
+    """The cluster, started after the reference run (which then runs alongside it); Redis
+    and PostgreSQL are asked for first, so that a missing one skips (or fails) at once."""
     product.warehouse_url = postgres_url.set(drivername="postgresql").render_as_string(
         hide_password=False
     )
