@@ -108,7 +108,12 @@ def celery_cluster(
     # cores run two of them at a time faster than four.
     celery = Celery(redis_url, workers=len(WORKERS), concurrency=1)
     cluster = LocalCluster(
-        home, product.env(home), metadata_url=metadata_url, celery=celery, start_timeout=300
+        home,
+        product.env(home),
+        metadata_url=metadata_url,
+        celery=celery,
+        start_timeout=300,
+        stop_grace=3,  # nothing of a finished run is worth waiting for
     )
     with cluster:
         yield cluster.api(), home

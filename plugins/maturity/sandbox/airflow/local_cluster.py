@@ -339,9 +339,12 @@ class LocalCluster:
         start_timeout: float = 120,
         migrate: bool = True,
         celery: Celery | None = None,
+        stop_grace: float = 20.0,
     ) -> None:
-        """``migrate=False`` when ``home`` already has migrated metadata with the pools."""
+        """``migrate=False`` when ``home`` already has migrated metadata with the pools;
+        ``stop_grace``: seconds between SIGTERM and SIGKILL when the cluster stops."""
         self.home = home
+        self.stop_grace = stop_grace
         self.celery = celery
         self.migrate = migrate
         self.port = free_port()
@@ -404,7 +407,7 @@ class LocalCluster:
 
     def stop(self) -> None:
         if self._group is not None:
-            stop_group(self._group)
+            stop_group(self._group, self.stop_grace)
             self._group = None
         for log in self._logs:
             log.close()
@@ -427,9 +430,10 @@ class LocalCluster:
         self.stop()
 
 
-def stop_group(group: int) -> None:
-    """SIGTERM the process group, then SIGKILL what is left; return when it is gone."""
-    for sig, wait in ((signal.SIGTERM, 20.0), (signal.SIGKILL, 5.0)):
+def stop_group(group: int, grace: float = 20.0) -> None:
+    """SIGTERM the process group, then (after ``grace`` seconds) SIGKILL what is left; return
+    when it is gone."""
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
         try:
             os.killpg(group, sig)
         except ProcessLookupError:
