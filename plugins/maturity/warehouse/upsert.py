@@ -60,10 +60,8 @@ def dedupe(table: Table, rows: Iterable[Row]) -> list[Row]:
     """Rows with unique keys, the last one of a key winning (one statement cannot touch a row
     twice)."""
     keys = key_columns(table)
-    unique: dict[tuple[Any, ...], Row] = {}
-    for row in rows:
-        unique[tuple(row[k] for k in keys)] = row
-    return list(unique.values())
+    key = itemgetter(*keys)  # a tuple for two keys or more, the value for one: unique either way
+    return list({key(row): row for row in rows}.values())
 
 
 def insert_if_absent(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
