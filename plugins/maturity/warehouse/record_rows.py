@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import Any
 
 from maturity.records import AccountSnapshot, Cursor, InboundMessage, PageRef, Post, ReplyLink
@@ -79,9 +80,16 @@ def _page_from(row: Mapping[Any, Any]) -> PageRef | None:
     return PageRef(path=row["page_path"], sha256=row["page_sha256"], endpoint=row["page_endpoint"])
 
 
+_snapshot_values = attrgetter(*_SNAPSHOT_FIELDS)
+_post_values = attrgetter(*_POST_FIELDS)
+_post_lists = attrgetter(*_POST_LISTS)
+_inbound_values = attrgetter(*_INBOUND_FIELDS)
+_reply_values = attrgetter(*_REPLY_FIELDS)
+
+
 def snapshot_row(s: AccountSnapshot) -> Row:
     return {
-        **{f: getattr(s, f) for f in _SNAPSHOT_FIELDS},
+        **dict(zip(_SNAPSHOT_FIELDS, _snapshot_values(s), strict=True)),
         "handle_lower": s.handle.lower(),
         **_page_columns(s.source),
     }
@@ -92,11 +100,10 @@ def snapshot_from_row(row: Mapping[Any, Any]) -> AccountSnapshot:
 
 
 def post_row(p: Post) -> Row:
-    return {
-        **{f: getattr(p, f) for f in _POST_FIELDS},
-        **{f: list(getattr(p, f)) for f in _POST_LISTS},
-        **_page_columns(p.source),
-    }
+    row = dict(zip(_POST_FIELDS, _post_values(p), strict=True))
+    row.update(zip(_POST_LISTS, map(list, _post_lists(p)), strict=True))
+    row.update(_page_columns(p.source))
+    return row
 
 
 def post_from_row(row: Mapping[Any, Any]) -> Post:
@@ -106,7 +113,9 @@ def post_from_row(row: Mapping[Any, Any]) -> Post:
 
 
 def inbound_row(m: InboundMessage) -> Row:
-    return {**{f: getattr(m, f) for f in _INBOUND_FIELDS}, **_page_columns(m.source)}
+    row = dict(zip(_INBOUND_FIELDS, _inbound_values(m), strict=True))
+    row.update(_page_columns(m.source))
+    return row
 
 
 def inbound_from_row(row: Mapping[Any, Any]) -> InboundMessage:
@@ -114,7 +123,7 @@ def inbound_from_row(row: Mapping[Any, Any]) -> InboundMessage:
 
 
 def reply_row(r: ReplyLink) -> Row:
-    return {f: getattr(r, f) for f in _REPLY_FIELDS}
+    return dict(zip(_REPLY_FIELDS, _reply_values(r), strict=True))
 
 
 def reply_from_row(row: Mapping[Any, Any]) -> ReplyLink:

@@ -324,9 +324,7 @@ class Warehouse:
         with self._transaction(what) as connection:
             writes.write_organisations(connection, [org])
             quality_writes.write_validation(connection, org.org_id, window, run_id, results, None)
-            for batch, validation in gated:
-                if validation.success:
-                    writes.write_collection(connection, batch)
+            writes.write_collections(connection, [b for b, v in gated if v.success])
             writes.write_reply_links(connection, earlier_links)
 
     def quarantined(

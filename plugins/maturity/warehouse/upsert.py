@@ -4,15 +4,42 @@ An upsert only touches a row whose values differ (``IS DISTINCT FROM``), so rewr
 data changes nothing, not even a row version. ``replace_scope`` makes a table hold exactly the
 given rows within a scope (for example one organisation and window): upsert them, then delete
 the rows of that scope that are no longer there.
+
+``bulk_upsert`` is the same write at database speed, for the record tables a collection fills
+(thousands of rows per organisation and window): on PostgreSQL the rows are copied (``COPY``,
+psycopg 3's ``cursor.copy()``) into a temporary staging table that lives until the transaction
+ends, then merged with one ``INSERT ... SELECT ... ON CONFLICT``; on SQLite one prepared
+``INSERT ... ON CONFLICT`` runs over all rows (``executemany``). Values pass through the same
+SQLAlchemy type processing as ``upsert`` (UTC timestamps, JSON, booleans), the same
+``IS DISTINCT FROM`` condition decides what is rewritten, and everything runs in the caller's
+transaction, so the contents and the idempotence are those of ``upsert``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, or_, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    ColumnElement,
+    Connection,
+    MetaData,
+    Table,
+    and_,
+    bindparam,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+
+from maturity.warehouse.timestamps import UtcDateTime
 
 Row = Mapping[str, Any]
 
@@ -33,10 +60,8 @@ def dedupe(table: Table, rows: Iterable[Row]) -> list[Row]:
     """Rows with unique keys, the last one of a key winning (one statement cannot touch a row
     twice)."""
     keys = key_columns(table)
-    unique: dict[tuple[Any, ...], Row] = {}
-    for row in rows:
-        unique[tuple(row[k] for k in keys)] = row
-    return list(unique.values())
+    key = itemgetter(*keys)  # a tuple for two keys or more, the value for one: unique either way
+    return list({key(row): row for row in rows}.values())
 
 
 def insert_if_absent(connection: Connection, table: Table, rows: Sequence[Row]) -> None:
@@ -46,6 +71,28 @@ def insert_if_absent(connection: Connection, table: Table, rows: Sequence[Row]) 
         index_elements=list(key_columns(table))
     )
     connection.execute(statement, list(rows))
+
+
+def _merge(
+    insert: Any,
+    table: Table,
+    where: ColumnElement[bool] | None = None,
+    *,
+    absent_only: bool = False,
+) -> Any:
+    """``insert`` with ``ON CONFLICT`` on the key: update the values that differ (and
+    ``where`` holds); do nothing when every column is part of the key or ``absent_only``."""
+    keys = key_columns(table)
+    values = [c.name for c in table.columns if c.name not in keys]
+    if not values or absent_only:
+        return insert.on_conflict_do_nothing(index_elements=list(keys))
+    excluded = insert.excluded
+    differs = or_(*(table.c[name].is_distinct_from(excluded[name]) for name in values))
+    return insert.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: excluded[name] for name in values},
+        where=differs if where is None else and_(differs, where),
+    )
 
 
 def upsert(
@@ -59,21 +106,7 @@ def upsert(
     holds, an extra condition that may refer to ``table`` and ``table.excluded``)."""
     if not rows:
         return
-    keys = key_columns(table)
-    values = [c.name for c in table.columns if c.name not in keys]
-    insert = _insert(connection, table)
-    if not values:
-        insert_if_absent(connection, table, rows)
-        return
-    excluded = insert.excluded
-    differs = or_(*(table.c[name].is_distinct_from(excluded[name]) for name in values))
-    condition = differs if only_if is None else and_(differs, only_if)
-    statement = insert.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: excluded[name] for name in values},
-        where=condition,
-    )
-    connection.execute(statement, list(rows))
+    connection.execute(_merge(_insert(connection, table), table, only_if), list(rows))
 
 
 def excluded_of(connection: Connection, table: Table) -> Any:
@@ -105,3 +138,147 @@ def replace_scope(
     connection.execute(
         statement, [{f"key_{k}": v for k, v in zip(rest, key, strict=True)} for key in stale]
     )
+
+
+# -- bulk ---------------------------------------------------------------------------------------
+
+BULK_MIN_ROWS = 200
+"""From this many rows ``bulk_upsert`` copies and merges on PostgreSQL; below it, a staging
+table costs more than it saves and the rows go through ``upsert``."""
+
+
+def _columns(table: Table, rows: Sequence[Row]) -> list[Column[Any]]:
+    """The columns the rows give, as ``upsert`` takes them from the first row: a column no
+    row names gets its default (NULL)."""
+    return [c for c in table.columns if c.name in rows[0]]
+
+
+def _processor(connection: Connection, column: Column[Any]) -> Callable[[Any], Any] | None:
+    """The column's bind processing on this dialect (what SQLAlchemy applies to a parameter),
+    with JSON as text: ``COPY`` and ``executemany`` take the serialised document."""
+    impl = column.type.dialect_impl(connection.dialect)
+    if isinstance(impl, JSON):
+        return _json_text
+    if isinstance(impl, UtcDateTime) and connection.dialect.name == "sqlite":
+        return _sqlite_utc_text
+    return impl.bind_processor(connection.dialect)
+
+
+def _sqlite_utc_text(value: Any) -> str | None:
+    """``UtcDateTime`` on SQLite, as SQLAlchemy stores it (naive UTC wall time, text with six
+    fractional digits: ``2026-10-26 00:00:11.000000``), in one C call instead of two
+    processors; anything but an aware datetime gets the column type's own error."""
+    if value is None:
+        return None
+    if not (isinstance(value, datetime) and value.utcoffset() is not None):
+        UtcDateTime().process_bind_param(value, sqlite.dialect())  # raises, naming the value
+        raise TypeError(f"expected an aware datetime, got {value!r}")
+    utc: datetime = value.astimezone(UTC)
+    return utc.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def _json_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list) and not value:
+        return "[]"  # most lists of a record are empty: json.dumps([]), without the call
+    return json.dumps(value)
+
+
+def _tuples(
+    connection: Connection, columns: Sequence[Column[Any]], rows: Sequence[Row]
+) -> list[tuple[Any, ...]]:
+    """The rows as tuples in column order, processed; a row without a column fails."""
+    names = [c.name for c in columns]
+    steps = [(i, p) for i, c in enumerate(columns) if (p := _processor(connection, c)) is not None]
+    if len(names) == 1:
+        return [(row[names[0]],) if not steps else (steps[0][1](row[names[0]]),) for row in rows]
+    get = itemgetter(*names)
+    if not steps:
+        return [get(row) for row in rows]
+    out = []
+    for row in rows:
+        values = list(get(row))
+        for i, process in steps:
+            values[i] = process(values[i])
+        out.append(tuple(values))
+    return out
+
+
+def bulk_upsert(
+    connection: Connection,
+    table: Table,
+    rows: Sequence[Row],
+    *,
+    absent_only: bool = False,
+    min_rows: int = BULK_MIN_ROWS,
+) -> None:
+    """``upsert(connection, table, rows)`` (``insert_if_absent`` with ``absent_only``) for
+    rows with unique keys and every column given, at database speed: ``COPY`` into a staging
+    table and one merge on PostgreSQL (from ``min_rows`` rows), one prepared statement over
+    all rows on SQLite."""
+    if not rows:
+        return
+    name = connection.dialect.name
+    if name == "sqlite":
+        _sqlite_bulk(connection, table, rows, absent_only)
+    elif name == "postgresql" and len(rows) >= min_rows:
+        _postgres_bulk(connection, table, rows, absent_only)
+    elif absent_only:
+        insert_if_absent(connection, table, rows)
+    else:
+        upsert(connection, table, rows)
+
+
+def _sqlite_bulk(
+    connection: Connection, table: Table, rows: Sequence[Row], absent_only: bool
+) -> None:
+    columns = _columns(table, rows)
+    names = [c.name for c in columns]
+    merge = _merge(sqlite.insert(table), table, absent_only=absent_only)
+    statement = merge.compile(dialect=connection.dialect, column_keys=names)
+    order = list(statement.positiontup or ())
+    if order != names:  # the statement's placeholders, in column order
+        raise RuntimeError(f"unexpected parameters {order} in the bulk upsert of {table.name}")
+    connection.exec_driver_sql(statement.string, _tuples(connection, columns, rows))
+
+
+def _stage(table: Table) -> Table:
+    """The staging table of ``table``: its columns, no constraints, dropped at commit."""
+    return Table(
+        f"maturity_stage_{table.name}",
+        MetaData(),
+        *(Column(c.name, c.type) for c in table.columns),
+    )
+
+
+def _postgres_bulk(
+    connection: Connection, table: Table, rows: Sequence[Row], absent_only: bool
+) -> None:
+    stage = _stage(table)
+    columns = _columns(table, rows)
+    names = [c.name for c in columns]
+    # Created at the first bulk write of the transaction, emptied at every later one.
+    connection.execute(
+        text(
+            f'CREATE TEMPORARY TABLE IF NOT EXISTS "{stage.name}" '
+            f'(LIKE "{table.name}" INCLUDING DEFAULTS) ON COMMIT DROP'
+        )
+    )
+    connection.execute(text(f'TRUNCATE "{stage.name}"'))
+    listed = ", ".join(f'"{n}"' for n in names)
+    copy_sql = f'COPY "{stage.name}" ({listed}) FROM STDIN'
+    data = _tuples(connection, columns, rows)
+    raw = connection.connection.driver_connection
+    if raw is None:
+        raise RuntimeError("the connection has no driver connection to COPY on")
+    try:
+        with raw.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            for values in data:
+                copy.write_row(values)
+    except Exception as exc:
+        # As SQLAlchemy reports any statement's failure, so the warehouse's error says it.
+        raise DBAPIError(copy_sql, None, exc) from exc  # type: ignore[arg-type]
+    insert = postgresql.insert(table).from_select(names, select(*(stage.c[n] for n in names)))
+    merged = _merge(insert, table, absent_only=absent_only)
+    connection.execute(merged)

@@ -8,10 +8,10 @@ Validation runs before the first statement.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_
+from sqlalchemy import Connection, Table, and_, or_
 
 from maturity.assessment import Assessment
 from maturity.errors import InputError
@@ -25,7 +25,14 @@ from maturity.warehouse import record_rows as rr
 from maturity.warehouse import schema as t
 from maturity.warehouse.org import AccountRow, OrgRow
 from maturity.warehouse.runs import RunInfo
-from maturity.warehouse.upsert import dedupe, excluded_of, insert_if_absent, replace_scope, upsert
+from maturity.warehouse.upsert import (
+    bulk_upsert,
+    dedupe,
+    excluded_of,
+    insert_if_absent,
+    replace_scope,
+    upsert,
+)
 
 
 def _duplicates(keys: Iterable[object]) -> list[object]:
@@ -218,25 +225,33 @@ def _save_cursors(connection: Connection, batch: CollectionBatch) -> None:
 
 
 def write_collection(connection: Connection, batch: CollectionBatch) -> None:
-    validate_batch(batch)
-    _ensure_account(connection, batch)
-    pages = [rr.page_row(p, batch.platform, batch.org_id, batch.handle) for p in batch.page_refs()]
-    insert_if_absent(connection, t.landing_page, dedupe(t.landing_page, pages))
-    upsert(
-        connection,
-        t.account_snapshot,
-        dedupe(t.account_snapshot, (rr.snapshot_row(s) for s in batch.snapshots)),
-    )
-    upsert(connection, t.post, dedupe(t.post, (rr.post_row(p) for p in batch.posts)))
-    upsert(
-        connection,
-        t.inbound_message,
-        dedupe(t.inbound_message, (rr.inbound_row(m) for m in batch.inbound)),
-    )
-    write_reply_links(connection, batch.reply_links)
-    _save_cursors(connection, batch)
+    write_collections(connection, [batch])
+
+
+def write_collections(connection: Connection, batches: Sequence[CollectionBatch]) -> None:
+    """Accounts' records, cursors and reply links. Each record table is written once for all
+    the batches, in bulk (``bulk_upsert``); a record in two batches (a message that mentions
+    two of the organisation's accounts) is written as the later batch has it, as writing the
+    batches one after the other would."""
+    for batch in batches:
+        validate_batch(batch)
+        _ensure_account(connection, batch)
+    pages = [rr.page_row(p, b.platform, b.org_id, b.handle) for b in batches for p in b.page_refs()]
+    # A page already landed keeps its first row; within these batches, too, the first wins.
+    first_pages = list(reversed(dedupe(t.landing_page, reversed(pages))))
+    bulk_upsert(connection, t.landing_page, first_pages, absent_only=True)
+    tables: list[tuple[Table, Callable[[CollectionBatch], Iterable[dict[str, Any]]]]] = [
+        (t.account_snapshot, lambda b: map(rr.snapshot_row, b.snapshots)),
+        (t.post, lambda b: map(rr.post_row, b.posts)),
+        (t.inbound_message, lambda b: map(rr.inbound_row, b.inbound)),
+    ]
+    for table, rows_of in tables:
+        bulk_upsert(connection, table, dedupe(table, (r for b in batches for r in rows_of(b))))
+    write_reply_links(connection, [link for b in batches for link in b.reply_links])
+    for batch in batches:
+        _save_cursors(connection, batch)
 
 
 def write_reply_links(connection: Connection, links: Sequence[ReplyLink]) -> None:
     """Upsert reply links on their natural key (platform, organisation, inbound message)."""
-    upsert(connection, t.reply_link, dedupe(t.reply_link, (rr.reply_row(r) for r in links)))
+    bulk_upsert(connection, t.reply_link, dedupe(t.reply_link, (rr.reply_row(r) for r in links)))

@@ -1,6 +1,15 @@
-"""A real Airflow on this machine: API server, scheduler (LocalExecutor) and DAG processor as
-separate processes, driven over the REST API. The scheduler test and the scale benchmark run
-the assessment DAG through it; nothing here is used in production.
+"""A real Airflow on this machine: API server, scheduler and DAG processor as separate
+processes, driven over the REST API, with one of two executors:
+
+- the LocalExecutor (the default): the scheduler runs each task in a process of its own;
+- the CeleryExecutor (``celery=Celery(broker_url)``): the scheduler sends each task through the
+  Redis broker to ``airflow celery worker`` processes, two by default, each with a hostname of
+  its own (the task instances' ``hostname`` names the worker that ran them). Celery needs the
+  metadata on PostgreSQL (``metadata_url``; :func:`postgres_database` makes a fresh one), which
+  is also the Celery result backend, as in ``docker-compose.yml``.
+
+The scheduler test, the Celery test and the scale benchmark run the assessment DAG through it;
+nothing here is used in production.
 
     with LocalCluster(home, product_env, metadata_url=...) as cluster:
         api = cluster.api()
@@ -24,7 +33,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -36,6 +48,92 @@ from maturity.sandbox.airflow.local_run import POOL_SLOTS, airflow_env
 PASSWORD = "local-cluster-password"
 USER = "admin"
 COMPONENTS = (("api-server",), ("scheduler",), ("dag-processor",))
+LOCAL_EXECUTOR = "LocalExecutor"
+CELERY_EXECUTOR = "CeleryExecutor"
+WORKER_HOSTNAME_ENV = "LOCAL_CLUSTER_WORKER_HOSTNAME"
+"""Set for each Celery worker of a cluster: the hostname its task instances record."""
+
+
+def worker_hostname() -> str:
+    """Airflow's ``[core] hostname_callable`` in a cluster's Celery workers: the worker's own
+    name (two workers on one machine would otherwise both record this machine's name)."""
+    return os.environ.get(WORKER_HOSTNAME_ENV) or socket.getfqdn()
+
+
+@dataclass(frozen=True)
+class Celery:
+    """The CeleryExecutor's side of a cluster: the broker, and ``workers`` Celery workers with
+    ``concurrency`` task slots each, serving one queue of the cluster's own (a broker shared
+    with other clusters or tests never hands their tasks to this one's workers)."""
+
+    broker_url: str
+    workers: int = 2
+    concurrency: int = 2
+    queue: str = field(default_factory=lambda: f"maturity-{uuid.uuid4().hex[:10]}")
+
+    def __post_init__(self) -> None:
+        if not self.broker_url.startswith(("redis://", "rediss://")):
+            raise ValueError(
+                f"Celery broker_url {self.broker_url!r} is not a Redis URL: give "
+                "redis://HOST:PORT/DB (the broker docker-compose.yml and the tests use)"
+            )
+        if self.workers < 1 or self.concurrency < 1:
+            raise ValueError(
+                f"Celery workers={self.workers}, concurrency={self.concurrency}: both must "
+                "be at least 1"
+            )
+
+    def worker_names(self) -> list[str]:
+        return [f"worker{i + 1}" for i in range(self.workers)]
+
+    def env(self, metadata_url: str) -> dict[str, str]:
+        return {
+            "AIRFLOW__CORE__EXECUTOR": CELERY_EXECUTOR,
+            "AIRFLOW__CELERY__BROKER_URL": self.broker_url,
+            "AIRFLOW__CELERY__RESULT_BACKEND": f"db+{metadata_url}",
+            "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(self.concurrency),
+            "AIRFLOW__OPERATORS__DEFAULT_QUEUE": self.queue,
+            "AIRFLOW__CELERY__SYNC_PARALLELISM": "1",
+        }
+
+    def worker_command(self, name: str) -> list[str]:
+        return [
+            "celery",
+            "worker",
+            "--celery-hostname",
+            f"{name}@%h",
+            "--queues",
+            self.queue,
+            "--concurrency",
+            str(self.concurrency),
+            # No log server: two workers on one machine would both want its port, and the
+            # task logs are files under this cluster's home anyway.
+            "--skip-serve-logs",
+            "--without-mingle",
+            "--without-gossip",
+        ]
+
+
+@contextmanager
+def postgres_database(admin_url: str, name: str) -> Iterator[str]:
+    """A fresh, empty database ``name`` on the server of ``admin_url`` (dropped first if it
+    exists, and dropped afterwards), as a SQLAlchemy URL for psycopg 3."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"database name {name!r}: use letters, digits and underscores only")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def free_port() -> int:
@@ -71,16 +169,33 @@ def cluster_env(
     metadata_url: str | None = None,
     dags_folder: Path | None = None,
     parallelism: int = 8,
+    celery: Celery | None = None,
 ) -> dict[str, str]:
     """Airflow's settings for a local cluster in ``home`` (SQLite metadata unless
-    ``metadata_url`` is given), with the simple auth manager and one user."""
+    ``metadata_url`` is given), with the simple auth manager and one user; the LocalExecutor,
+    or the CeleryExecutor with ``celery``."""
     passwords = home / "passwords.json"
     env = airflow_env(home, dags_folder)
     if metadata_url:
         env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = metadata_url
+        if metadata_url.startswith("postgresql+psycopg://"):
+            # Airflow would make its async URL with asyncpg, which is not installed; psycopg 3
+            # has an async driver of its own.
+            env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC"] = metadata_url.replace(
+                "postgresql+psycopg://", "postgresql+psycopg_async://", 1
+            )
+    if celery is not None:
+        if not metadata_url or metadata_url.startswith("sqlite"):
+            raise ValueError(
+                "the CeleryExecutor needs the Airflow metadata on PostgreSQL: pass "
+                "metadata_url (see postgres_database)"
+            )
+        executor = celery.env(metadata_url)
+    else:
+        executor = {"AIRFLOW__CORE__EXECUTOR": LOCAL_EXECUTOR}
     return {
         **env,
-        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        **executor,
         "AIRFLOW__CORE__PARALLELISM": str(parallelism),
         "AIRFLOW__CORE__PLUGINS_FOLDER": str(home / "plugins"),
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
@@ -194,18 +309,23 @@ def prepare_metadata(env: Mapping[str, str], pools: Mapping[str, int] = POOL_SLO
         "import json, sys; from maturity.sandbox.airflow import local_run; "
         "local_run.migrate(json.loads(sys.argv[1]))"
     )
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-c", code, json.dumps(dict(pools))],
         env=dict(env),
-        check=True,
+        check=False,
         capture_output=True,
+        text=True,
         timeout=600,
     )
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+        raise RuntimeError(f"migrating the Airflow metadata failed ({done.returncode}):\n{tail}")
 
 
 class LocalCluster:
-    """API server, scheduler and DAG processor for ``home``, with ``env`` on top of
-    :func:`cluster_env`; logs go to ``home/<component>.log``."""
+    """API server, scheduler and DAG processor for ``home`` (and, with ``celery``, its Celery
+    workers), with ``env`` on top of :func:`cluster_env`; logs go to ``home/<component>.log``
+    (``home/celery-<worker>.log``)."""
 
     def __init__(
         self,
@@ -218,9 +338,14 @@ class LocalCluster:
         password: str = PASSWORD,
         start_timeout: float = 120,
         migrate: bool = True,
+        celery: Celery | None = None,
+        stop_grace: float = 20.0,
     ) -> None:
-        """``migrate=False`` when ``home`` already has migrated metadata with the pools."""
+        """``migrate=False`` when ``home`` already has migrated metadata with the pools;
+        ``stop_grace``: seconds between SIGTERM and SIGKILL when the cluster stops."""
         self.home = home
+        self.stop_grace = stop_grace
+        self.celery = celery
         self.migrate = migrate
         self.port = free_port()
         self.start_timeout = start_timeout
@@ -235,6 +360,7 @@ class LocalCluster:
                 metadata_url=metadata_url,
                 dags_folder=dags_folder,
                 parallelism=parallelism,
+                celery=celery,
             ),
         }
         self._group: int | None = None
@@ -243,16 +369,29 @@ class LocalCluster:
     def api(self) -> Api:
         return Api(f"http://127.0.0.1:{self.port}")
 
+    def processes(self) -> list[tuple[str, list[str], dict[str, str]]]:
+        """Each process of the cluster: its log name, ``airflow`` arguments and environment."""
+        out = [(c[0], list(c), self.env) for c in COMPONENTS]
+        if self.celery is not None:
+            for name in self.celery.worker_names():
+                env = {
+                    **self.env,
+                    "AIRFLOW__CORE__HOSTNAME_CALLABLE": f"{__name__}.worker_hostname",
+                    WORKER_HOSTNAME_ENV: name,
+                }
+                out.append((f"celery-{name}", self.celery.worker_command(name), env))
+        return out
+
     def start(self) -> Api:
         if self.migrate:
             prepare_metadata(self.env)
         binary = str(Path(sys.executable).parent / "airflow")
-        for component in COMPONENTS:
-            log = open(self.home / f"{component[0]}.log", "wb")  # noqa: SIM115 - closed in stop
+        for name, args, env in self.processes():
+            log = open(self.home / f"{name}.log", "wb")  # noqa: SIM115 - closed in stop
             self._logs.append(log)
             proc = subprocess.Popen(
-                [binary, *component],
-                env=self.env,
+                [binary, *args],
+                env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 process_group=0 if self._group is None else self._group,
@@ -268,7 +407,7 @@ class LocalCluster:
 
     def stop(self) -> None:
         if self._group is not None:
-            stop_group(self._group)
+            stop_group(self._group, self.stop_grace)
             self._group = None
         for log in self._logs:
             log.close()
@@ -291,9 +430,10 @@ class LocalCluster:
         self.stop()
 
 
-def stop_group(group: int) -> None:
-    """SIGTERM the process group, then SIGKILL what is left; return when it is gone."""
-    for sig, wait in ((signal.SIGTERM, 20.0), (signal.SIGKILL, 5.0)):
+def stop_group(group: int, grace: float = 20.0) -> None:
+    """SIGTERM the process group, then (after ``grace`` seconds) SIGKILL what is left; return
+    when it is gone."""
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
         try:
             os.killpg(group, sig)
         except ProcessLookupError:

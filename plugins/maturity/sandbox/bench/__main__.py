@@ -3,9 +3,10 @@
     python -m maturity.sandbox.bench [--quick]
 
 Prints each benchmark's own table. The numbers published in BENCHMARKS.md come from this
-command, with the machine it ran on. The last benchmark runs real Airflow over 100 and then
-1,000 organisations and needs PostgreSQL; in all it takes about 14 minutes (``--quick``: a
-few).
+command, with the machine it ran on. The last benchmarks run real Airflow over 100 and then
+1,000 organisations, then 20 organisations on the LocalExecutor and on the CeleryExecutor (two
+workers); they need PostgreSQL, and the Celery run Redis; in all it takes about 20 minutes
+(``--quick``: a few).
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ def main(argv: list[str]) -> int:
     collection_bench.main(["10" if quick else "100"])
     print("\n== metrics")
     metrics_bench.run(50_000 if quick else 1_000_000, 1 if quick else 3)
+    from maturity.sandbox.bench import load_bench
+
+    print("\n== warehouse loads (record writes), SQLite and PostgreSQL")
+    load_bench.main(["20000", "--repeat", "1"] if quick else ["200000", "--repeat", "3"])
     print("\n== the pipeline in-process, per organisation and step")
     pipeline_bench.main(["16", "--shard", "8"] if quick else ["64", "--shard", "16"])
     from maturity.sandbox.bench import dag_bench, dag_scale_bench
@@ -49,7 +54,11 @@ def main(argv: list[str]) -> int:
     dag_bench.main([])
     print("\n== one DAG run for many organisations, through the scheduler")
     scale = dag_scale_bench.main(["10", "40"] if quick else ["100", "1000"])
-    return scale
+    print("\n== CeleryExecutor against LocalExecutor: the same world, metadata on PostgreSQL")
+    size = "4" if quick else "20"
+    local = dag_scale_bench.main([size, "--postgres-metadata"])
+    celery = dag_scale_bench.main([size, "--executor", "celery", "--workers", "2"])
+    return scale or local or celery
 
 
 def _cores() -> int:

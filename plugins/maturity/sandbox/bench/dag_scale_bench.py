@@ -10,6 +10,13 @@ within 15 minutes on the 2-core machine; the time per organisation at 1,000 at m
 time per organisation at 100.
 
     python -m maturity.sandbox.bench.dag_scale_bench [N ...] [--parallelism P]
+        [--executor local|celery] [--workers W] [--postgres-metadata]
+
+``--executor celery`` runs the same DAG on the CeleryExecutor: Redis as the broker
+(``--redis-url``), two Celery workers (``--workers``) with ``parallelism / workers`` slots each,
+and the Airflow metadata on PostgreSQL (a database of its own, made afresh), which Celery
+needs; ``--postgres-metadata`` puts the LocalExecutor's metadata there too, for a comparison
+that differs only in the executor.
 
 Needs PostgreSQL (``MATURITY_TEST_POSTGRES_URL``, default the local server the tests use).
 """
@@ -27,7 +34,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from maturity.sandbox.airflow.local_cluster import Celery
 
 TARGET_SECONDS_AT_1000 = 15 * 60
 TARGET_GROWTH = 1.2
@@ -35,6 +45,21 @@ WORLD_END = datetime(2026, 11, 2, tzinfo=UTC)
 WORLD_DAYS = 91
 SEED = 1
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+METADATA_DB = "airflow_dag_scale_bench"
+
+
+@contextmanager
+def metadata_database(postgres: str, wanted: bool) -> Iterator[str | None]:
+    """A fresh PostgreSQL database for Airflow's metadata when ``wanted``, else None
+    (the cluster's SQLite file)."""
+    if not wanted:
+        yield None
+        return
+    from maturity.sandbox.airflow.local_cluster import postgres_database
+
+    with postgres_database(postgres, METADATA_DB) as url:
+        yield url
 
 
 @contextmanager
@@ -57,7 +82,14 @@ def postgres_schema(base_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def run_once(n_orgs: int, parallelism: int, postgres: str, timeout: float) -> dict[str, Any]:
+def run_once(
+    n_orgs: int,
+    parallelism: int,
+    postgres: str,
+    timeout: float,
+    celery: Celery | None = None,
+    postgres_metadata: bool = False,
+) -> dict[str, Any]:
     from maturity.pipeline import settings as s
     from maturity.sandbox.airflow.demo_run import write_registry
     from maturity.sandbox.airflow.local_cluster import LocalCluster
@@ -69,6 +101,7 @@ def run_once(n_orgs: int, parallelism: int, postgres: str, timeout: float) -> di
         tempfile.TemporaryDirectory(prefix="maturity-dag-scale-") as tmp,
         Emulator(world, limits=GENEROUS) as emulator,
         postgres_schema(postgres) as warehouse,
+        metadata_database(postgres, postgres_metadata or celery is not None) as metadata,
     ):
         root = Path(tmp)
         registry = write_registry(registry_data(world), root / "registry.yaml")
@@ -89,7 +122,15 @@ def run_once(n_orgs: int, parallelism: int, postgres: str, timeout: float) -> di
                 "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
             }
         )
-        with LocalCluster(root / "airflow", env, parallelism=parallelism) as cluster:
+        cluster = LocalCluster(
+            root / "airflow",
+            env,
+            parallelism=parallelism,
+            metadata_url=metadata,
+            celery=celery,
+            start_timeout=300,
+        )
+        with cluster:
             api = cluster.api()
             api.login()
             run = api.run_dag(
@@ -100,6 +141,8 @@ def run_once(n_orgs: int, parallelism: int, postgres: str, timeout: float) -> di
     task_seconds = sum(float(t.get("duration") or 0.0) for t in tis)
     return {
         "orgs": n_orgs,
+        "executor": "CeleryExecutor" if celery is not None else "LocalExecutor",
+        "hostnames": sorted({str(t.get("hostname")) for t in tis}),
         "state": run["state"],
         "seconds": run["seconds"],
         "per_org": run["seconds"] / n_orgs,
@@ -115,20 +158,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("orgs", nargs="*", type=int, default=[100, 1000])
     parser.add_argument("--parallelism", type=int, default=4)
     parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument("--executor", choices=("local", "celery"), default="local")
+    parser.add_argument("--workers", type=int, default=2, help="Celery workers")
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS, help="the Celery broker")
+    parser.add_argument("--postgres-metadata", action="store_true")
     args = parser.parse_args(argv)
     from maturity.pipeline import settings
+    from maturity.sandbox.airflow.local_cluster import Celery
+
+    celery = None
+    if args.executor == "celery":
+        slots = max(1, args.parallelism // args.workers)
+        celery = Celery(args.redis_url, workers=args.workers, concurrency=slots)
 
     postgres = settings.read_text(None, settings.TEST_POSTGRES_URL) or DEFAULT_POSTGRES
     results = []
     for n in args.orgs:
         started = time.perf_counter()
-        result = run_once(n, args.parallelism, postgres, args.timeout)
+        result = run_once(
+            n, args.parallelism, postgres, args.timeout, celery, args.postgres_metadata
+        )
         result["wall_seconds_with_setup"] = time.perf_counter() - started
         results.append(result)
         print(json.dumps(result), flush=True)
     print(
-        f"One DAG run through the scheduler (LocalExecutor, parallelism {args.parallelism}), "
-        "PostgreSQL warehouse, emulator world, 91-day window"
+        f"One DAG run through the scheduler ({results[0]['executor'] if results else ''}, "
+        f"parallelism {args.parallelism}"
+        + (f", {args.workers} Celery workers" if celery else "")
+        + (", PostgreSQL metadata" if celery or args.postgres_metadata else ", SQLite metadata")
+        + "), PostgreSQL warehouse, emulator world, 91-day window"
     )
     for r in results:
         print(
