@@ -33,11 +33,13 @@ demo-file: $(STAMP)  ## score the demo metrics-and-facts file (no collection) an
 airflow: $(STAMP)  ## local Airflow (standalone) on localhost: ./dags, the plugin, var/airflow; Ctrl-C stops it
 	exec scripts/airflow-standalone.sh
 
-test: $(STAMP)  ## run the whole test suite with a coverage summary
-	$(BIN)/python -m pytest
+test: $(STAMP)  ## run the whole test suite with a coverage summary (two processes: pytest-xdist)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: $(STAMP)  ## unit tests only
 	$(BIN)/python -m pytest -m "not slow and not postgres" --no-cov
+
+TEST_WORKERS ?= 2
 
 SOAK_RUNS ?= 100
 SOAK_SEED ?= 1
