@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from bi_samples import write_quality, write_snapshots
 from sqlalchemy import CheckConstraint, insert, inspect, select, text
 from sqlalchemy.engine import URL
-from warehouse_samples import PAGE, Q2, assessment, batch, batch_of, dump, evidence, write
+from warehouse_samples import PAGE, Q2, assessment, batch, batch_of, evidence, write
 
 from maturity.assessment import Verdict
 from maturity.phases import Phase, outcome_labels
