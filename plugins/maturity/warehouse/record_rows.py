@@ -29,6 +29,8 @@ _SNAPSHOT_FIELDS = (
     "following",
     "post_count",
     "pinned_post_id",
+    "history_capped",
+    "covered_from",
 )
 _POST_FIELDS = (
     "platform",
@@ -44,6 +46,8 @@ _POST_FIELDS = (
     "repost_count",
     "reply_count",
     "quote_count",
+    "text_signature",
+    "signed",
 )
 _POST_LISTS = ("urls", "hashtags", "mentions")
 _INBOUND_FIELDS = (
@@ -56,6 +60,9 @@ _INBOUND_FIELDS = (
     "kind",
     "conversation_id",
     "in_reply_to_post_id",
+    "text_signature",
+    "text_words",
+    "text_links",
 )
 _REPLY_FIELDS = (
     "platform",
@@ -91,12 +98,17 @@ def snapshot_row(s: AccountSnapshot) -> Row:
     return {
         **dict(zip(_SNAPSHOT_FIELDS, _snapshot_values(s), strict=True)),
         "handle_lower": s.handle.lower(),
+        "bio_urls": list(s.bio_urls),
         **_page_columns(s.source),
     }
 
 
 def snapshot_from_row(row: Mapping[Any, Any]) -> AccountSnapshot:
-    return AccountSnapshot(**{f: row[f] for f in _SNAPSHOT_FIELDS}, source=_page_from(row))
+    return AccountSnapshot(
+        **{f: row[f] for f in _SNAPSHOT_FIELDS},
+        bio_urls=tuple(row["bio_urls"] or ()),
+        source=_page_from(row),
+    )
 
 
 def post_row(p: Post) -> Row:

@@ -247,6 +247,9 @@ account_snapshot = Table(
     Column("following", Integer(), nullable=True),
     Column("post_count", Integer(), nullable=True),
     Column("pinned_post_id", String(), nullable=True),
+    Column("bio_urls", Json, nullable=True),
+    Column("history_capped", Boolean(), nullable=True),
+    Column("covered_from", UtcDateTime(), nullable=True),
     *_page_ref(),
     ForeignKeyConstraint(
         ["platform", "handle_lower"], ["account.platform", "account.handle_lower"]
@@ -281,6 +284,8 @@ post = Table(
     Column("repost_count", Integer(), nullable=False),
     Column("reply_count", Integer(), nullable=False),
     Column("quote_count", Integer(), nullable=False),
+    Column("text_signature", String(), nullable=True),
+    Column("signed", Boolean(), nullable=True),
     *_page_ref(),
     Index(None, "org_id", "created_at"),
 )
@@ -297,6 +302,9 @@ inbound_message = Table(
     Column("kind", String(), nullable=False),
     Column("conversation_id", String(), nullable=True),
     Column("in_reply_to_post_id", String(), nullable=True),
+    Column("text_signature", String(), nullable=True),
+    Column("text_words", Integer(), nullable=True),
+    Column("text_links", Integer(), nullable=True),
     *_page_ref(),
     Index(None, "org_id", "created_at"),
 )

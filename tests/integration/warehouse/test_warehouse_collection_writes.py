@@ -44,6 +44,38 @@ def test_records_round_trip(warehouse: Warehouse) -> None:
     assert outside.snapshots == b.snapshots  # observed at the window end instant
 
 
+def test_text_features_and_history_caps_round_trip(warehouse: Warehouse) -> None:
+    """What the webcare and history-cap rules read is stored (migration 0006), not lost on the
+    way through the warehouse: the metrics step reads records back from it."""
+    b = batch()
+    b = replace(
+        b,
+        snapshots=tuple(
+            replace(
+                s,
+                bio_urls=("https://acme.example/help", "https://reddit.com/r/acme"),
+                history_capped=True,
+                covered_from=Q1.start + timedelta(days=30),
+            )
+            for s in b.snapshots
+        ),
+        posts=tuple(replace(p, text_signature="a1b2c3", signed=True) for p in b.posts),
+        inbound=tuple(
+            replace(m, text_signature="ffee00", text_words=7, text_links=1) for m in b.inbound
+        ),
+    )
+    warehouse.write_collection(b)
+    records = warehouse.read_records("acme", Q1.start, Q1.end)
+    assert records.snapshots == b.snapshots
+    assert records.posts == b.posts
+    assert records.inbound == b.inbound
+    assert records.snapshots[0].bio_urls == (
+        "https://acme.example/help",
+        "https://reddit.com/r/acme",
+    )
+    assert records.inbound[0].text_words == 7
+
+
 def test_recollection_updates_records_and_moves_the_cursor(warehouse: Warehouse) -> None:
     warehouse.write_collection(batch())
     warehouse.write_collection(later_batch())
