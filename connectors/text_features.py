@@ -38,10 +38,11 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _NAMES = re.compile(r"(?<![\w/])(?:@|/?u/|/?r/)[\w-]+", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _NON_WORD = re.compile(r"[\W_]+")
-#: A personal sign-off at the end of a text: ``^JdV``, ``-Anna``, ``Groet, Anna``,
-#: ``Gr. Jan``, ``Regards, Sam``, ``Cheers, Lee``, ``Mvg, Pieter``.
+#: A personal sign-off at the end of a text: ``^JdV``, ``^Fatima``, ``-Anna``, ``Groet, Anna``,
+#: ``Gr. Jan``, ``Regards, Sam``, ``Cheers, Lee``, ``Mvg, Pieter``. Dutch webcare signs with
+#: initials or a first name after ``^``; a first name runs to 12 letters.
 _SIGN_OFF = re.compile(
-    r"(?:[\^~]\s?[A-Z][A-Za-z]{0,3}\.?"
+    r"(?:[\^~]\s?[A-Z][A-Za-z]{0,11}\.?"
     r"|(?:^|\s)[-–—]\s?[A-Z][a-z]+"
     r"|\b(?i:groet(?:en|jes)?|gr\.?|mvg|vriendelijke groet|regards|cheers|best|thanks|bedankt)"
     r"[,.!]?\s+[A-Z][a-z]+(?:\s[A-Z][a-z]*\.?)?)"

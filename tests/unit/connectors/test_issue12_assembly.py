@@ -74,6 +74,8 @@ def test_near_identical_texts_share_a_band_and_different_ones_do_not() -> None:
     ("text", "signed"),
     [
         ("Sorry to hear that, can you DM us? ^JdV", True),
+        ("Vervelend om te horen, we hebben het doorgezet. ^Fatima", True),
+        ("Dank voor je geduld! ^Youssef", True),
         ("Stuur je ons een DM? Groet, Anna", True),
         ("We look into it - Sam", True),
         ("Thank you, we will get back to you within 3 days. Kind regards, customer service", False),
