@@ -139,6 +139,13 @@ def _flag(flag: str, lang: str) -> str | None:
         if lang == "en":
             return f"stale: declared more than {arg} months before the window's end"
         return f"verouderd: meer dan {arg} maanden voor het eind van de periode verklaard"
+    if code == "discounted_by":
+        if lang == "en":
+            return (
+                f"not taken on the questionnaire's word: observed evidence contradicts its "
+                f"claim of {arg}"
+            )
+        return f"niet op het woord van de vragenlijst aangenomen: waarnemingen weerspreken {arg}"
     return None
 
 

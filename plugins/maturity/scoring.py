@@ -209,12 +209,22 @@ def score_observed(
     checks = tuple(check_value(c, v, t, ctx.rule) for v, t in pairs)
     status = combine([ch.status for ch in checks], c.aggregate)
     flags: list[str] = []
+    capped = c.needs_full_history and ctx.capped_span is not None
+    if capped and status == Status.UNCERTAIN and any(ch.n < c.min_sample for ch in checks):
+        # A capped history is a census of the span it covers, and reaching the cap is itself
+        # evidence of activity: its few weeks are not a small sample of the window but all the
+        # platform serves. Decide them as they are (min_sample waived to 1), flagged.
+        census = c.model_copy(update={"min_sample": 1})
+        checks = tuple(check_value(census, v, t, ctx.rule) for v, t in pairs)
+        status = combine([ch.status for ch in checks], c.aggregate)
+        flags.append(f"history_capped:{ctx.capped_span:g}")
     if status == Status.UNCERTAIN and any(ch.n < c.min_sample for ch in checks):
         flags.append("too_little_evidence")
-    if status == Status.NOT_MET and c.needs_full_history and ctx.capped_span is not None:
+    if status == Status.NOT_MET and capped:
         # Capped history is not silence: weeks before the cap were never seen.
         status = Status.UNCERTAIN
-        flags.append(f"history_capped:{ctx.capped_span:g}")
+        if f"history_capped:{ctx.capped_span:g}" not in flags:
+            flags.append(f"history_capped:{ctx.capped_span:g}")
     deciding = [ch for ch in checks if ch.status == status] or list(checks)
     reason = reasons.join([ch.reason for ch in deciding])
     reason = reasons.with_flags(reason, tuple(flags), "en")
@@ -341,12 +351,33 @@ def score_criteria(
     facts: dict[str, list[DeclaredFact]] = defaultdict(list)
     for f in evidence.facts:
         facts[f.fact_id].append(f)
-    return tuple(
+    results = tuple(
         score_observed(c, values.get(c.metric or "", []), ctx)
         if c.kind == "observed"
         else score_declared(c, facts.get(c.fact or "", []), ctx)
         for c in rubric.criteria
     )
+    if rubric.declarations is not None and rubric.declarations.contradiction_discounts_others:
+        results = discount_declarations(results)
+    return results
+
+
+def discount_declarations(results: Sequence[CriterionResult]) -> tuple[CriterionResult, ...]:
+    """A questionnaire contradicted once is not believed on its word elsewhere: every other
+    declared gate it meets becomes uncertain, flagged with the contradicted criteria (ISA 580:
+    when one written representation is inconsistent with other evidence, the reliability of
+    the others is reconsidered)."""
+    contradicted = [r.criterion_id for r in results if r.status == Status.CONTRADICTED]
+    if not contradicted:
+        return tuple(results)
+    flag = "discounted_by:" + ",".join(contradicted)
+    out = []
+    for r in results:
+        if r.kind == "declared" and r.role == "gate" and r.status == Status.MET:
+            reason = reasons.with_flags(r.reason, (flag,), "en")
+            r = replace(r, status=Status.UNCERTAIN, reason=reason, flags=(*r.flags, flag))
+        out.append(r)
+    return tuple(out)
 
 
 def phases_attained(results: Iterable[CriterionResult]) -> tuple[Phase, ...]:

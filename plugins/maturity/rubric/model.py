@@ -110,10 +110,13 @@ class Calibration(BaseModel):
 
 class Declarations(BaseModel):
     """How declared facts age: older than ``stale_after_months`` (at the window's end) they are
-    *stale* and lower the confidence."""
+    *stale* and lower the confidence. With ``contradiction_discounts_others``, one contradicted
+    declaration makes the questionnaire's other declared gates *uncertain* (not believed on
+    its word alone): a respondent shown to overclaim once is not taken at its word elsewhere."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     stale_after_months: int = Field(default=18, ge=1, le=120)
+    contradiction_discounts_others: bool = False
 
 
 class ChangeEntry(BaseModel):

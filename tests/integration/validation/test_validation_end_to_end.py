@@ -3,9 +3,9 @@ the product's own collection and scoring path, within bounds the model sets.
 
 The bounds are the model's, not one seed's exact phases: "declares everything, answers
 nobody" stays at phase 2 or lower, "protected or unknown accounts only" gives insufficient
-evidence, "a small perfect responder" reaches 3. The cases that miss today wait for scoring
-rules of issue 12 that other engineers are writing; they are ``xfail(strict=True)``, so each
-turns into an error the day its rule lands, and its mark must then go.
+evidence, "a small perfect responder" reaches 3. Every bound holds under rubric 2026.12.0; the hard
+cases (unreadable accounts, an autoresponder, a spam flood, a giant beyond the history caps,
+uncorroborated declarations, one central account) each needed one of its rules.
 """
 
 from __future__ import annotations
@@ -25,17 +25,11 @@ SEED = 1
 IE = INSUFFICIENT
 
 
-def needs(rule: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"needs rule '{rule}' of issue 12")
-
-
 # (archetype, window, allowed estimates): IE, or phases low..high
 BOUNDS = [
-    pytest.param("protected-only", CURRENT, {IE}, marks=needs("unreadable accounts -> IE")),
-    pytest.param("unknown-only", CURRENT, {IE}, marks=needs("unreadable accounts -> IE")),
-    pytest.param(
-        "protected-and-suspended", CURRENT, {IE}, marks=needs("unreadable accounts -> IE")
-    ),
+    ("protected-only", CURRENT, {IE}),
+    ("unknown-only", CURRENT, {IE}),
+    ("protected-and-suspended", CURRENT, {IE}),
     ("dormant-account", CURRENT, {"0", "1"}),
     ("planning-listener", CURRENT, {"0", "1", "2"}),
     ("irregular-poster", CURRENT, {"0", "1", "2"}),
@@ -48,22 +42,20 @@ BOUNDS = [
     ("occasional-answers", CURRENT, {"1", "2"}),
     ("slow-answers", CURRENT, {"1", "2"}),
     ("spam-flood-silent", CURRENT, {"1", "2"}),
-    pytest.param("autoresponder", CURRENT, {"1", "2"}, marks=needs("autoresponder flag")),
+    ("autoresponder", CURRENT, {"1", "2"}),
     ("engaged-municipality", CURRENT, {"2", "3", "4"}),
     ("engaged-company", CURRENT, {"2", "3", "4"}),
     ("engaged-no-questionnaire", CURRENT, {"2", "3", "4"}),
     ("small-perfect-responder", CURRENT, {"3", "4"}),
     ("big-broadcaster-answers-all", CURRENT, {"3", "4"}),
-    pytest.param("spam-flood-engaged", CURRENT, {"3", "4"}, marks=needs("actionable denominators")),
+    ("spam-flood-engaged", CURRENT, {"3", "4"}),
     ("reddit-only-engaged", CURRENT, {"2", "3", "4"}),
     ("x-protected-reddit-engaged", CURRENT, {"2", "3", "4"}),
-    pytest.param("giant-beyond-caps", CURRENT, {"2", "3", "4"}, marks=needs("history caps")),
+    ("giant-beyond-caps", CURRENT, {"2", "3", "4"}),
     ("claims-converged-is-engaged", CURRENT, {"2", "3"}),
-    pytest.param("many-voices", CURRENT, {"2", "3"}, marks=needs("corroborated declarations")),
+    ("many-voices", CURRENT, {"2", "3"}),
     ("hub-and-spoke", CURRENT, {"3", "4", "5"}),
-    pytest.param(
-        "central-account", CURRENT, {"4", "5"}, marks=needs("formalized central structure")
-    ),
+    ("central-account", CURRENT, {"4", "5"}),
     ("linked-in-bios-only", CURRENT, {"4", "5"}),
     ("formalized-office-hours", CURRENT, {"3", "4", "5"}),
     ("strategic", CURRENT, {"4", "5", "6"}),

@@ -198,6 +198,8 @@ def test_declarations_are_corroborated_where_the_brief_pairs_them(rubric: Rubric
         },
         "declared.all_staff_aware": {"organisation.employee_accounts"},
         "declared.executive_sponsor": {"organisation.executive_accounts"},
+        # a converged organisation's every department, against a single function's account
+        "declared.departments_involved": {"organisation.functions_with_accounts"},
     }
     for c in rubric.criteria:
         for r in c.contradicted_when:
@@ -212,6 +214,7 @@ def test_version_rule_calibration_and_changelog(rubric: Rubric) -> None:
     assert (rubric.calibration.lookback_days, rubric.calibration.min_lookback_days) == (91, 56)
     assert rubric.declarations is not None
     assert rubric.declarations.stale_after_months == 18
+    assert rubric.declarations.contradiction_discounts_others
     assert [e.version for e in rubric.changelog][:2] == ["2026.12.0", "2026.11.0"]
     old = load_rubric("2026.11.0")
     assert (old.version, old.decision_rule, old.calibration) == (

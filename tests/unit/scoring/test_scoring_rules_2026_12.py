@@ -252,6 +252,32 @@ def test_a_gate_short_only_of_sample_size_leaves_the_next_phase_undecided(
     assert not [n for n in score(new, failing).notes if n.code == "next_phase_undecided"]
 
 
+def test_a_contradicted_claim_discounts_the_other_declared_gates(new: Rubric) -> None:
+    """Claims convergence, shows one webcare account: its phase 5 claim that all staff are
+    aware is contradicted (no employee accounts), so its phase 4 declarations are not taken on
+    its word either, while an organisation that claims phase 4 alone keeps them."""
+    from maturity.scoring import discount_declarations, score_criteria
+
+    declared = [c.criterion_id for c in score_criteria(new, evidence()) if c.kind == "declared"]
+    assert declared
+    phase4_gates = [
+        c.id for c in new.criteria if c.kind == "declared" and c.role == "gate" and c.phase == 4
+    ]
+    assert phase4_gates
+    contradicted = replace(
+        score_criteria(new, evidence())[0], criterion_id="x", status=Status.CONTRADICTED
+    )
+    met_gate = next(
+        replace(r, status=Status.MET)
+        for r in score_criteria(new, evidence())
+        if r.criterion_id == phase4_gates[0]
+    )
+    out = discount_declarations([contradicted, met_gate])
+    assert out[1].status == Status.UNCERTAIN
+    assert "discounted_by:x" in out[1].flags
+    assert discount_declarations([met_gate])[0].status == Status.MET
+
+
 # -- 5. time --------
 
 PRIOR = PriorAssessment(3, datetime(2026, 5, 4, tzinfo=UTC))
@@ -286,6 +312,23 @@ def test_capped_history_is_not_silence(new: Rubric) -> None:
     assert _status(a, "presence.posting_regularity") == Status.UNCERTAIN
     uncapped = score(new, evidence(*QUIET))
     assert _status(uncapped, "presence.posting_regularity") == Status.NOT_MET
+
+
+def test_the_few_weeks_of_a_capped_history_are_decided_as_a_census(new: Rubric) -> None:
+    """A giant whose 3,200 posts cover three weeks: those weeks are all the platform serves,
+    not a small sample of the window, so they decide regularity and volume."""
+    giant = (
+        mv("presence.accounts_total", 1, 1),
+        mv("activity.posts_per_week", 380.0, 4),
+        mv("activity.active_weeks_share", 1.0, 4),
+        mv("activity.observed_span_days", 23, 1),
+    )
+    capped = score(new, evidence(*giant, mv("activity.history_capped", 1, 1)))
+    assert _status(capped, "presence.posting_regularity") == Status.MET
+    assert _status(capped, "presence.posting_volume") == Status.MET
+    # the same four weeks without a cap are a small sample of the window: not decided yet
+    short = score(new, evidence(*giant))
+    assert _status(short, "presence.posting_regularity") == Status.UNCERTAIN
 
 
 def test_another_window_than_the_rubric_is_calibrated_for_is_noted(new: Rubric) -> None:
