@@ -46,6 +46,10 @@ def main(argv: list[str]) -> int:
 
     print("\n== warehouse loads (record writes), SQLite and PostgreSQL")
     load_bench.main(["20000", "--repeat", "1"] if quick else ["200000", "--repeat", "3"])
+    from maturity.sandbox.bench import dashboard_bench
+
+    print("\n== dashboard pages and a report, p50 (SQLite warehouse)")
+    dashboard_bench.main(["100", "3"] if quick else ["1000", "5"])
     print("\n== the pipeline in-process, per organisation and step")
     pipeline_bench.main(["16", "--shard", "8"] if quick else ["64", "--shard", "16"])
     from maturity.sandbox.bench import dag_bench, dag_scale_bench
