@@ -33,8 +33,8 @@ demo-file: $(STAMP)  ## score the demo metrics-and-facts file (no collection) an
 airflow: $(STAMP)  ## local Airflow (standalone) on localhost: ./dags, the plugin, var/airflow; Ctrl-C stops it
 	exec scripts/airflow-standalone.sh
 
-test: $(STAMP)  ## run the whole test suite with a coverage summary (two processes: pytest-xdist)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+test: $(STAMP)  ## run the whole test suite with a coverage summary (two processes: pytest-xdist, a module per process)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 test-fast: $(STAMP)  ## unit tests only
 	$(BIN)/python -m pytest -m "not slow and not postgres" --no-cov

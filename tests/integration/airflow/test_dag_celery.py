@@ -136,11 +136,19 @@ def test_celery_workers_run_the_dag_into_the_same_phases(
         f"({time.perf_counter() - started:.0f} s from the trigger; {len(tis)} task instances, "
         f"{task_seconds:.0f} s of task time; logs in {logs})"
     )
-    not_ok = [(ti["task_id"], ti["state"]) for ti in tis if ti["state"] != "success"]
+    # The registry lists X accounts only: the Mastodon and Bluesky collect tasks map over
+    # nothing, which Airflow marks skipped.
+    platforms = {a["platform"] for o in product.registry["organisations"] for a in o["accounts"]}
+    empty = {f"collect_{p}" for p in ("x", "reddit", "mastodon", "bluesky") if p not in platforms}
+    not_ok = [
+        (ti["task_id"], ti["state"])
+        for ti in tis
+        if ti["state"] != "success" and not (ti["state"] == "skipped" and ti["task_id"] in empty)
+    ]
     assert final["state"] == "success", not_ok
     assert not not_ok
 
-    ran_on = {ti["hostname"] for ti in tis}
+    ran_on = {ti["hostname"] for ti in tis if ti["state"] == "success"}
     assert ran_on == set(WORKERS), ran_on
 
     celery_phases = phases(postgres_url)

@@ -775,6 +775,8 @@ class _OrgBuilder:
                 )
                 if answered < self.end:
                     reply = vocab.RESPONSES[3] if praise else _pick(r, vocab.RESPONSES)
+                    # signed by an agent, chosen without a draw so the world stays the same
+                    reply += f" ^{vocab.SIGNERS[len(acc.inbound) % len(vocab.SIGNERS)]}"
                     response = OrgAnswer(
                         delay=timedelta(seconds=int((answered - at).total_seconds())),
                         text=reply,
@@ -891,7 +893,8 @@ class _OrgBuilder:
             if answered < self.end:
                 response = OrgAnswer(
                     delay=timedelta(seconds=int((answered - at).total_seconds())),
-                    text=_pick(r, vocab.RESPONSES),
+                    text=_pick(r, vocab.RESPONSES)
+                    + f" ^{vocab.SIGNERS[len(acc.inbound) % len(vocab.SIGNERS)]}",
                     metrics=self.metrics(0, reddit=True),
                 )
         author = self.person().replace("_", "-")

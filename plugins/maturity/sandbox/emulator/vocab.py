@@ -229,6 +229,9 @@ RESPONSES = (
     "Dank u wel, dat horen we graag!",
     "Sorry voor het ongemak. Kunt u ons via DM uw adres sturen?",
 )
+#: How webcare agents sign their answers (initials or a first name after ``^``), so generated
+#: human answers read as human: the same five texts unsigned are what an autoresponder sends.
+SIGNERS = ("JdV", "AB", "Sanne", "MK", "Youssef", "Lotte", "PvE")
 HASHTAGS_BY_TOPIC = {
     "afval": "afval",
     "werkaanweg": "werkaandeweg",

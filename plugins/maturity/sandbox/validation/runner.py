@@ -200,31 +200,38 @@ def run_seed(
     current = Window(w.current_start, w.end)
     earlier = Window(w.earlier_start, w.current_start)
     days = (w.end - w.current_start).days
-    logging.getLogger("maturity").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory(prefix=f"maturity-validation-{seed}-", dir=root) as tmp:
-        home = Path(tmp)
-        registry = write_registry(built, home)
-        with Emulator(built.world, limits=GENEROUS) as emu:
-            env = {
-                **emu.connection_env(),
-                s.HOME: str(home),
-                s.PSEUDONYM_KEY: PSEUDONYM_KEY,
-                s.WAREHOUSE_URL: f"sqlite:///{home / 'warehouse.sqlite'}",
-                s.LOOKBACK_DAYS: str(days),
-            }
-            settings = s.PipelineSettings.from_environment(env, registry_path=registry)
-            results: list[Result] = []
-            lapsed = [a for a in built.archetypes if a.designed_earlier is not None]
-            if lapsed:
-                ids = [a.id for a in lapsed]
-                failed = {**_collect(settings, ids, earlier), **_steps(settings, ids, earlier)}
-                results += [_result(settings, seed, a, EARLIER, earlier, failed) for a in lapsed]
-            ids = [a.id for a in built.archetypes]
-            failed = {**_collect(settings, ids, current), **_steps(settings, ids, current)}
-            results += [
-                _result(settings, seed, a, CURRENT, current, failed) for a in built.archetypes
-            ]
-            settings.warehouse.dispose()
+    quiet = logging.getLogger("maturity")  # restored after: other code logs to it
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"maturity-validation-{seed}-", dir=root) as tmp:
+            home = Path(tmp)
+            registry = write_registry(built, home)
+            with Emulator(built.world, limits=GENEROUS) as emu:
+                env = {
+                    **emu.connection_env(),
+                    s.HOME: str(home),
+                    s.PSEUDONYM_KEY: PSEUDONYM_KEY,
+                    s.WAREHOUSE_URL: f"sqlite:///{home / 'warehouse.sqlite'}",
+                    s.LOOKBACK_DAYS: str(days),
+                }
+                settings = s.PipelineSettings.from_environment(env, registry_path=registry)
+                results: list[Result] = []
+                lapsed = [a for a in built.archetypes if a.designed_earlier is not None]
+                if lapsed:
+                    ids = [a.id for a in lapsed]
+                    failed = {**_collect(settings, ids, earlier), **_steps(settings, ids, earlier)}
+                    results += [
+                        _result(settings, seed, a, EARLIER, earlier, failed) for a in lapsed
+                    ]
+                ids = [a.id for a in built.archetypes]
+                failed = {**_collect(settings, ids, current), **_steps(settings, ids, current)}
+                results += [
+                    _result(settings, seed, a, CURRENT, current, failed) for a in built.archetypes
+                ]
+                settings.warehouse.dispose()
+    finally:
+        quiet.setLevel(level)
     return SeedRun(
         seed=seed,
         results=tuple(results),
