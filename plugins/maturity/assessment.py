@@ -26,6 +26,7 @@ NoteCode = Literal[
     "registry_not_found",
     "next_phase_undecided",
     "lapsed",
+    "account_lapsed",
     "history_capped",
     "automated_replies",
     "lookback_mismatch",

@@ -97,10 +97,14 @@ class AccountState:
 
 @dataclass(frozen=True, slots=True)
 class PriorAssessment:
-    """The organisation's latest earlier assessment, for the "lapsed" rule."""
+    """The organisation's latest earlier assessment, for the "lapsed" rules.
+
+    ``active_accounts``: ``(platform, handle)`` of the accounts that posted in that window, so
+    an account that has gone quiet since (moved to another platform, say) can be named."""
 
     phase: int | None
     window_end: datetime
+    active_accounts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

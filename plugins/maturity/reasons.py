@@ -222,6 +222,21 @@ def _lapsed(note: Note, lang: str) -> str:
     )
 
 
+def _account_lapsed(note: Note, lang: str) -> str:
+    who = f"{note.platform}:{note.account}"
+    if lang == "en":
+        return (
+            f"account lapsed: {who} posted in the window assessed on {note.detail} and not in "
+            "this one; if the organisation moved to another platform, list that account and "
+            "retire this one in the registry"
+        )
+    return (
+        f"account teruggevallen: {who} plaatste berichten in de periode beoordeeld op "
+        f"{note.detail} en in deze niet; is de organisatie naar een ander platform verhuisd, "
+        "neem dat account dan op in het register en sluit dit af"
+    )
+
+
 def _capped(note: Note, lang: str) -> str:
     days = fmt(note.value or 0.0, lang)
     if lang == "en":
@@ -270,6 +285,7 @@ _NOTE_TEXT = {
     "unreadable_account": _unreadable,
     "next_phase_undecided": _undecided,
     "lapsed": _lapsed,
+    "account_lapsed": _account_lapsed,
     "history_capped": _capped,
     "automated_replies": _automated,
     "lookback_mismatch": _lookback,

@@ -44,7 +44,7 @@ from maturity.confidence import (
     QUARANTINE_FACTOR,
     STALE_FACTOR,
 )
-from maturity.evidence import DeclaredFact, MetricValue, OrgEvidence
+from maturity.evidence import DeclaredFact, MetricValue, OrgEvidence, PriorAssessment
 from maturity.metric_dictionary import METRICS_BY_ID
 from maturity.phases import Phase
 from maturity.platforms import ALL
@@ -498,7 +498,30 @@ def evidence_notes(
         and _quiet(overall)
     ):
         notes.append(Note("lapsed", value=prior.phase, detail=prior.window_end.date().isoformat()))
+    elif not unreadable_only and prior is not None and ctx.capped_span is None:
+        notes.extend(_lapsed_accounts(prior, evidence))
     return notes
+
+
+def _lapsed_accounts(prior: PriorAssessment, evidence: OrgEvidence) -> list[Note]:
+    """Accounts that posted in the previous window and not in this one, while the organisation
+    goes on elsewhere: an organisation that moved its webcare from X to Mastodon is judged on
+    Mastodon, and its X account is named as lapsed."""
+    now = {
+        (v.platform, v.account): float(v.value or 0.0)
+        for v in evidence.metrics
+        if v.metric_id == POSTS_PER_WEEK and v.account
+    }
+    return [
+        Note(
+            "account_lapsed",
+            platform=platform,
+            account=account,
+            detail=prior.window_end.date().isoformat(),
+        )
+        for platform, account in prior.active_accounts
+        if now.get((platform, account), 0.0) <= 0
+    ]
 
 
 def unreadable(evidence: OrgEvidence) -> bool:

@@ -35,6 +35,9 @@ def score_and_write(
     return assessment
 
 
+POSTS_PER_WEEK = "activity.posts_per_week"
+
+
 def prior_assessment(wh: Warehouse, org_id: str, aw: Window) -> PriorAssessment | None:
     """The organisation's latest assessment of a window that ended before ``aw`` did."""
     from datetime import timedelta
@@ -45,7 +48,17 @@ def prior_assessment(wh: Warehouse, org_id: str, aw: Window) -> PriorAssessment 
     if earlier is None or earlier.assessment.window.end >= aw.end:
         return None
     a = earlier.assessment
-    return PriorAssessment(int(a.phase) if a.phase is not None else None, a.window.end)
+    before = wh.read_evidence(org_id, a.window)
+    active = sorted(
+        {
+            (v.platform, v.account)
+            for v in before.metrics
+            if v.metric_id == POSTS_PER_WEEK and v.account and (v.value or 0.0) > 0
+        }
+    )
+    return PriorAssessment(
+        int(a.phase) if a.phase is not None else None, a.window.end, tuple(active)
+    )
 
 
 def quarantined_in(wh: Warehouse, org_id: str, aw: Window) -> int:

@@ -298,6 +298,30 @@ def test_quiet_accounts_after_phase_2_are_lapsed(new: Rubric) -> None:
     assert not [n for n in score(new, low).notes if n.code == "lapsed"]
 
 
+def test_an_account_that_went_quiet_while_the_organisation_moved_is_lapsed(new: Rubric) -> None:
+    """Webcare moved from X to Mastodon: judged on Mastodon's activity, the X account named."""
+    prior = PriorAssessment(
+        3, datetime(2026, 5, 4, tzinfo=UTC), (("x", "GemDuinwijk"), ("reddit", "duinwijk"))
+    )
+    moved = evidence(
+        mv("presence.accounts_total", 3, 3),
+        mv("activity.posts_per_week", 6.0, 13),
+        mv("activity.active_weeks_share", 1.0, 13),
+        mv("activity.posts_per_week", 0.0, 13, platform="x", account="GemDuinwijk"),
+        mv("activity.posts_per_week", 2.0, 13, platform="reddit", account="duinwijk"),
+        mv("activity.posts_per_week", 4.0, 13, platform="mastodon", account="gem@social.nl"),
+    )
+    a = score(new, replace(moved, prior=prior))
+    lapsed = [n for n in a.notes if n.code == "account_lapsed"]
+    assert [(n.platform, n.account) for n in lapsed] == [("x", "GemDuinwijk")]
+    assert "x:GemDuinwijk" in note_text(lapsed[0])
+    assert "x:GemDuinwijk" in note_text(lapsed[0], "nl")
+    assert not [n for n in a.notes if n.code == "lapsed"]  # the organisation itself goes on
+    assert _status(a, "presence.posting_regularity") == Status.MET
+    # without an earlier window there is nothing to lapse from
+    assert not [n for n in score(new, moved).notes if n.code == "account_lapsed"]
+
+
 def test_capped_history_is_not_silence(new: Rubric) -> None:
     capped = (
         *QUIET,
