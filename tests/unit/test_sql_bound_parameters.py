@@ -52,11 +52,11 @@ ALLOWED = {
     ): "the view names frozen in the migration itself",
     (
         "plugins/maturity/warehouse/upsert.py",
-        'f\'CREATE TEMPORARY TABLE IF NOT EXISTS "{stage.name}" \'',
+        "f'CREATE TEMPORARY TABLE IF NOT EXISTS \"{stage.name}\" '",
     ): "the staging table named after one of the product's own tables (schema metadata)",
     (
         "plugins/maturity/warehouse/upsert.py",
-        'text(f\'TRUNCATE "{stage.name}"\')',
+        "text(f'TRUNCATE \"{stage.name}\"')",
     ): "the staging table named after one of the product's own tables (schema metadata)",
     (
         "sql/migrations/versions/0006_record_text_features.py",
