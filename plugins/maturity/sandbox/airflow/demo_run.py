@@ -100,14 +100,16 @@ def run_demo(maturity_home: Path | None = None, *, orgs: int = WORLD_ORGS, lang:
     console = Console(width=max(Console().width, 120))
     home = (maturity_home or s.home()).resolve()
     airflow_home = home / "airflow-demo"
-    world = generate_world(orgs, WORLD_SEED, WORLD_END - timedelta(days=WORLD_DAYS), WORLD_END)
+    world = generate_world(
+        orgs, WORLD_SEED, WORLD_END - timedelta(days=WORLD_DAYS), WORLD_END, fediverse=FEDIVERSE
+    )
     registry = airflow_home / "registry.yaml"
     dump_registry(world, registry, with_questionnaires=True)
     add_newcomer(registry)
+    moved = fediverse_only(registry)
     with Emulator(world, limits=GENEROUS) as emulator:
-        local_run.configure(
-            airflow_home, extra=demo_environment(home, registry, emulator.connection_env())
-        )
+        connections = emulator.connection_env(mastodon_account=moved[1] if moved else None)
+        local_run.configure(airflow_home, extra=demo_environment(home, registry, connections))
         logging.getLogger().setLevel(logging.ERROR)
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         console.print(
@@ -118,6 +120,11 @@ def run_demo(maturity_home: Path | None = None, *, orgs: int = WORLD_ORGS, lang:
         if s.read_flag(None, s.DEMO_PSEUDONYM_KEY, False):
             console.print(
                 "Third parties are pseudonymised with the public demo key (generated people)."
+            )
+        if moved:
+            console.print(
+                f"{moved[0]} is registered on Mastodon and Bluesky only (its X and Reddit "
+                "accounts left out): it is judged on what it does there."
             )
         local_run.migrate()
         result = local_run.run_dag(names.ASSESSMENT_DAG_ID, WORLD_END)
@@ -139,6 +146,27 @@ def run_demo(maturity_home: Path | None = None, *, orgs: int = WORLD_ORGS, lang:
         " (the DAGs, and the JSON API at /maturity after login)."
     )
     return 0 if result["state"] == "success" else 1
+
+
+FEDIVERSE = 0.5
+"""About this share of the world's organisations also has Mastodon and Bluesky accounts (the
+X and Reddit part of the world stays as it was)."""
+
+
+def fediverse_only(registry: Path) -> tuple[str, str] | None:
+    """Register the first organisation that has Mastodon and Bluesky accounts on those two
+    platforms only; returns its id and Mastodon handle (None when no organisation has both)."""
+    import yaml
+
+    data = yaml.safe_load(registry.read_text(encoding="utf-8"))
+    for org in data["organisations"]:
+        fediverse = [a for a in org["accounts"] if a["platform"] in ("mastodon", "bluesky")]
+        if {a["platform"] for a in fediverse} == {"mastodon", "bluesky"}:
+            org["accounts"] = fediverse
+            write_registry(data, registry)
+            mastodon = next(a["handle"] for a in fediverse if a["platform"] == "mastodon")
+            return str(org["id"]), str(mastodon)
+    return None
 
 
 NEWCOMER = {

@@ -49,5 +49,13 @@ def test_the_demo_runs_the_dag_and_prints_the_phase_table(tmp_path: Path) -> Non
         newcomer = wh.latest_assessment("gemeente-nieuwkomer")
         assert newcomer is not None
         assert newcomer.assessment.verdict == "insufficient_evidence"
+        # one organisation is registered on Mastodon and Bluesky only, and measured there
+        [line] = [x for x in out.stdout.splitlines() if "on Mastodon and Bluesky only" in x]
+        moved = wh.latest_assessment(line.split()[0])
+        assert moved is not None
+        assert moved.assessment.verdict == "assessed"
+        assert set(moved.assessment.platforms_covered) == {"mastodon", "bluesky"}
+        assert moved.assessment.phase is not None
+        assert moved.assessment.phase >= 2
     finally:
         wh.dispose()
