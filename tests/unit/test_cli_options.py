@@ -44,3 +44,14 @@ def test_every_command_reads_a_date_and_time_with_a_space(command: str, tmp_path
     # both dates were read: what is refused is the window they make
     assert result.exit_code == 2, result.output
     assert "give an --end after --start" in result.output
+
+
+def test_help_text_is_reflowed_to_the_terminal_not_broken_at_the_docstrings_lines() -> None:
+    """A docstring's line breaks are not kept: at 80 columns each paragraph wraps once."""
+    from typer.testing import CliRunner
+
+    from maturity.cli import app
+
+    out = CliRunner().invoke(app, ["purge", "--help"], env={"COLUMNS": "80"}).output
+    assert "posts, inbound messages, reply links" in out
+    assert "\n messages," not in out

@@ -25,6 +25,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Docstrings are paragraphs: reflow them to the terminal instead of keeping their line
+    # breaks (which wrapped every line twice in a narrow terminal).
+    rich_markup_mode="markdown",
 )
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(questionnaire_app, name="questionnaire")
