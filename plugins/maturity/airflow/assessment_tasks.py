@@ -409,8 +409,6 @@ def outcome(shards: Sequence[Mapping[str, Any]], steps: Sequence[Any]) -> JSON:
         for org_id, error in (result.get("failed") or {}).items():
             reasons.setdefault(org_id, f"{result.get('step')}: {error}")
     failed = sorted(set(org_ids(shards)) - written)
-    for warning in sorted(registry):  # an account the platform does not know: fix the registry
-        log.warning("registry: %s", warning)
     return {
         "written": sorted(written),
         "failed": failed,
@@ -418,6 +416,13 @@ def outcome(shards: Sequence[Mapping[str, Any]], steps: Sequence[Any]) -> JSON:
         "quarantined": dict(sorted(quarantined.items())),
         **({"registry_warnings": sorted(registry)} if registry else {}),
     }
+
+
+def log_registry_warnings(result: Mapping[str, Any]) -> None:
+    """A warning per account the platform does not know: the registry needs fixing. Logged by
+    the report task only (``outcome`` is also read by publish)."""
+    for warning in result.get("registry_warnings") or ():
+        log.warning("registry: %s", warning)
 
 
 def log_quarantined(quarantined: Mapping[str, Mapping[str, Sequence[str]]]) -> None:
@@ -455,6 +460,7 @@ def report(
     if shards is None:
         raise AirflowFailException("plan did not list the organisations; see its log")
     result = outcome(shards, steps)
+    log_registry_warnings(result)
     log_quarantined(result["quarantined"])
     window = window_of(context)
     changes = _alert(result, window, context, warehouse, notify_config)
