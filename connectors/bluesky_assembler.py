@@ -35,12 +35,13 @@ from maturity.connectors.base import (
     text_or_none,
     time_or_none,
 )
+from maturity.connectors.incremental import newest_cursor
 from maturity.platforms import BLUESKY
 from maturity.pseudonym import mask_handles
-from maturity.records import AccountSnapshot, CollectionBatch, Cursor, InboundMessage, Post
+from maturity.records import AccountSnapshot, CollectionBatch, InboundMessage, Post
 
 if TYPE_CHECKING:
-    from maturity.connectors.context import AssemblyContext, EndpointPlan, PriorCursor
+    from maturity.connectors.context import AssemblyContext, EndpointPlan
     from maturity.connectors.landing import LandedPage
     from maturity.evidence import Window
     from maturity.records import AccountStatus, InboundKind, PageRef, PostKind
@@ -405,27 +406,6 @@ def _truncated(pages: Sequence[LandedPage], plan: EndpointPlan) -> bool:
     return not reached and len(items) >= plan.cap
 
 
-def _cursor(
-    target: Target,
-    items: Sequence[tuple[datetime, str]],
-    prior: PriorCursor | None,
-    truncated: bool,
-) -> Cursor:
-    candidates = list(items)
-    if prior is not None and prior.newest_id:
-        candidates.append((prior.newest_at, prior.newest_id))
-    newest = max(candidates) if candidates else None
-    return Cursor(
-        platform=BLUESKY,
-        org_id=target.org_id,
-        handle=target.account.handle,
-        endpoint="posts",
-        newest_id=newest[1] if newest else None,
-        newest_at=newest[0] if newest else None,
-        truncated=truncated,
-    )
-
-
 def assemble(
     pages: Sequence[LandedPage],
     context: AssemblyContext,
@@ -444,7 +424,11 @@ def assemble(
         for page in sorted(readable, key=lambda p: order[p.ref.endpoint]):
             _take(page, plan, window, people, target, skips, out)
     cursors = (
-        (_cursor(target, out.seen, context.prior.get("posts"), _truncated(pages, plan)),)
+        (
+            newest_cursor(
+                target, "posts", out.seen, context.prior.get("posts"), _truncated(pages, plan)
+            ),
+        )
         if plan is not None
         else ()
     )

@@ -10,13 +10,17 @@ back: the batch's cursor is the newer of the saved one and the newest item seen.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from maturity.connectors.context import EndpointPlan, PriorCursor
 from maturity.evidence import Window
 from maturity.records import Cursor
+
+if TYPE_CHECKING:
+    from maturity.connectors.base import Target
 
 
 @dataclass(frozen=True)
@@ -55,3 +59,28 @@ def prior_context(cursors: Mapping[str, Cursor], names: tuple[str, ...]) -> dict
         if c is not None and c.newest_id and c.newest_at:
             out[name] = PriorCursor(newest_id=c.newest_id, newest_at=c.newest_at.astimezone(UTC))
     return out
+
+
+def newest_cursor(
+    target: Target,
+    endpoint: str,
+    items: Sequence[tuple[datetime, str]],
+    prior: PriorCursor | None,
+    truncated: bool,
+) -> Cursor:
+    """The endpoint's cursor after a run: the newest ``(created_at, id)`` of what it read, or
+    the prior cursor's when the run read nothing newer. (X orders its numeric ids by length
+    too, so its assembler keeps its own.)"""
+    candidates = list(items)
+    if prior is not None and prior.newest_id:
+        candidates.append((prior.newest_at, prior.newest_id))
+    newest = max(candidates) if candidates else None
+    return Cursor(
+        platform=target.account.platform,
+        org_id=target.org_id,
+        handle=target.account.handle,
+        endpoint=endpoint,
+        newest_id=newest[1] if newest else None,
+        newest_at=newest[0] if newest else None,
+        truncated=truncated,
+    )

@@ -36,12 +36,13 @@ from maturity.connectors.base import (
     text_or_none,
     time_or_none,
 )
+from maturity.connectors.incremental import newest_cursor
 from maturity.platforms import MASTODON
 from maturity.pseudonym import mask_handles
-from maturity.records import AccountSnapshot, CollectionBatch, Cursor, InboundMessage, Post
+from maturity.records import AccountSnapshot, CollectionBatch, InboundMessage, Post
 
 if TYPE_CHECKING:
-    from maturity.connectors.context import AssemblyContext, EndpointPlan, PriorCursor
+    from maturity.connectors.context import AssemblyContext, EndpointPlan
     from maturity.connectors.landing import LandedPage
     from maturity.evidence import Window
     from maturity.records import AccountStatus, InboundKind, PageRef, PostKind
@@ -438,28 +439,6 @@ def _truncated(pages: Sequence[LandedPage], endpoint: str, plan: EndpointPlan) -
     return not reached and len(items) >= plan.cap
 
 
-def _cursor(
-    target: Target,
-    name: str,
-    items: Sequence[tuple[datetime, str]],
-    prior: PriorCursor | None,
-    truncated: bool,
-) -> Cursor:
-    candidates = list(items)
-    if prior is not None and prior.newest_id:
-        candidates.append((prior.newest_at, prior.newest_id))
-    newest = max(candidates) if candidates else None
-    return Cursor(
-        platform=target.account.platform,
-        org_id=target.org_id,
-        handle=target.account.handle,
-        endpoint=name,
-        newest_id=newest[1] if newest else None,
-        newest_at=newest[0] if newest else None,
-        truncated=truncated,
-    )
-
-
 def assemble(
     pages: Sequence[LandedPage],
     context: AssemblyContext,
@@ -479,7 +458,7 @@ def assemble(
         if plan is not None:
             _read_page(page, plan, window, people, target, skips, out)
     cursors = [
-        _cursor(
+        newest_cursor(
             target,
             name,
             out.seen.get(endpoint, []),

@@ -33,14 +33,14 @@ from maturity.connectors.base import (
     page_body,
     text_or_none,
 )
-from maturity.connectors.context import EndpointPlan, PriorCursor, RedditContext
+from maturity.connectors.context import EndpointPlan, RedditContext
+from maturity.connectors.incremental import newest_cursor
 from maturity.connectors.text_features import text_features
 from maturity.platforms import REDDIT
 from maturity.pseudonym import mask_handles
 from maturity.records import (
     AccountSnapshot,
     CollectionBatch,
-    Cursor,
     InboundKind,
     InboundMessage,
     PageRef,
@@ -364,28 +364,6 @@ def _truncated(
     return not reached and len(items) >= plan.cap - 100
 
 
-def _cursor(
-    target: Target,
-    name: str,
-    items: Sequence[tuple[datetime, str]],
-    prior: PriorCursor | None,
-    truncated: bool,
-) -> Cursor:
-    candidates = list(items)
-    if prior is not None and prior.newest_id:
-        candidates.append((prior.newest_at, prior.newest_id))
-    newest = max(candidates) if candidates else None
-    return Cursor(
-        platform=REDDIT,
-        org_id=target.org_id,
-        handle=target.account.handle,
-        endpoint=name,
-        newest_id=newest[1] if newest else None,
-        newest_at=newest[0] if newest else None,
-        truncated=truncated,
-    )
-
-
 def _people(
     pages: Sequence[LandedPage],
     context: RedditContext,
@@ -454,7 +432,7 @@ def assemble(
         if plan is None:
             continue
         cursors.append(
-            _cursor(
+            newest_cursor(
                 target,
                 name,
                 seen.get(endpoint, []),
