@@ -19,6 +19,25 @@ class Status(StrEnum):
     """A declared fact that observed evidence contradicts; it blocks a gate like not met."""
 
 
+#: A criterion status in words, as the CLI, the dashboard and the reports show it.
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "met": "met",
+        "not_met": "not met",
+        "uncertain": "uncertain",
+        "unknown": "unknown",
+        "contradicted": "contradicted",
+    },
+    "nl": {
+        "met": "voldaan",
+        "not_met": "niet voldaan",
+        "uncertain": "onzeker",
+        "unknown": "onbekend",
+        "contradicted": "tegengesproken",
+    },
+}
+
+
 Verdict = Literal["assessed", "insufficient_evidence"]
 
 NoteCode = Literal[

@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from maturity.assessment import STATUS_LABELS
+from maturity.confidence import BAND_LABELS, band
 from maturity.phases import Phase, outcome_labels
 
 if TYPE_CHECKING:
@@ -33,22 +35,6 @@ STATUS_STYLE = {
     "uncertain": ("?", "yellow"),
     "unknown": ("·", "dim"),
     "contradicted": ("≠", "red"),
-}
-STATUS_WORDS = {
-    "en": {
-        "met": "met",
-        "not_met": "not met",
-        "uncertain": "uncertain",
-        "unknown": "unknown",
-        "contradicted": "contradicted",
-    },
-    "nl": {
-        "met": "voldaan",
-        "not_met": "niet voldaan",
-        "uncertain": "onzeker",
-        "unknown": "onbekend",
-        "contradicted": "tegengesproken",
-    },
 }
 HEAD = {
     "en": {
@@ -149,19 +135,15 @@ def registry_warnings(rows: Sequence[tuple[str, Assessment]], lang: str) -> list
 
 def status_text(status: str, lang: str) -> Text:
     icon, style = STATUS_STYLE[status]
-    return Text(f"{icon} {STATUS_WORDS[lang][status]}", style=style)
+    return Text(f"{icon} {STATUS_LABELS[lang][status]}", style=style)
+
+
+BAND_STYLE = {"high": "green", "medium": "yellow", "low": "red"}
 
 
 def confidence_text(value: float, lang: str) -> Text:
-    words = {"en": ("high", "medium", "low"), "nl": ("hoog", "middel", "laag")}[lang]
-    word, style = (
-        (words[0], "green")
-        if value >= 0.75
-        else (words[1], "yellow")
-        if value >= 0.5
-        else (words[2], "red")
-    )
-    return Text(f"{value:.2f} {word}", style=style)
+    b = band(value)
+    return Text(f"{value:.2f} {BAND_LABELS[lang][b]}", style=BAND_STYLE[b])
 
 
 def threshold_text(c: Criterion) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from maturity.assessment import STATUS_LABELS
+from maturity.confidence import BAND_LABELS, band
 from maturity.errors import InputError
 from maturity.phases import LANGUAGES, outcome_labels
 
@@ -101,14 +103,8 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "report": "Report",
         "report_portfolio": "Portfolio report",
         "no_assessment": "no assessment yet",
-        "high": "high",
-        "medium": "medium",
-        "low": "low",
-        "met": "met",
-        "not_met": "not met",
-        "uncertain": "uncertain",
-        "unknown": "unknown",
-        "contradicted": "contradicted",
+        **BAND_LABELS["en"],
+        **STATUS_LABELS["en"],
         "count": "Organisations",
         "back": "Back to the organisation",
         "chart_data": "The chart's data as a table",
@@ -201,14 +197,8 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "report": "Rapport",
         "report_portfolio": "Portfoliorapport",
         "no_assessment": "nog geen beoordeling",
-        "high": "hoog",
-        "medium": "middel",
-        "low": "laag",
-        "met": "voldaan",
-        "not_met": "niet voldaan",
-        "uncertain": "onzeker",
-        "unknown": "onbekend",
-        "contradicted": "tegengesproken",
+        **BAND_LABELS["nl"],
+        **STATUS_LABELS["nl"],
         "count": "Organisaties",
         "back": "Terug naar de organisatie",
         "chart_data": "De gegevens van de grafiek als tabel",
@@ -289,5 +279,5 @@ def outcome(phase: int | None, verdict: str, lang: Lang) -> str:
 
 
 def confidence_band(value: float) -> str:
-    """High from 0.75, medium from 0.5, low below (the bands ``maturity explain`` shows)."""
-    return "high" if value >= 0.75 else "medium" if value >= 0.5 else "low"
+    """High from 0.75, medium from 0.5, low below (``maturity.confidence.band``)."""
+    return band(value)
