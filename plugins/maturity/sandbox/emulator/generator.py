@@ -916,21 +916,30 @@ class _OrgBuilder:
 
 
 def generate_world(
-    n_orgs: int, seed: int, start: datetime, end: datetime, *, fediverse: float = 0.0
+    n_orgs: int,
+    seed: int,
+    start: datetime,
+    end: datetime,
+    *,
+    fediverse: float = 0.0,
+    moved: float = 0.0,
 ) -> World:
     """``n_orgs`` fictional organisations active between ``start`` and ``end`` (aware);
-    about ``fediverse`` of them also on Mastodon and Bluesky
-    (:mod:`~maturity.sandbox.emulator.mastodon_world`; 0 keeps worlds as they were)."""
+    about ``fediverse`` of them also on Mastodon and Bluesky, and about ``moved`` of them moved
+    from X to Mastodon some weeks before the last 91 days (X silent from then on, the webcare on
+    Mastodon; ``WorldOrganisation.moved_at``). See
+    :mod:`~maturity.sandbox.emulator.mastodon_world`; 0 keeps worlds as they were."""
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("start and end must be timezone-aware")
     if end <= start:
         raise ValueError("end must be after start")
     if n_orgs < 0:
         raise ValueError("n_orgs cannot be negative")
-    from maturity.sandbox.emulator.mastodon_world import add_fediverse
+    from maturity.sandbox.emulator.mastodon_world import add_fediverse, add_moves
 
     with paused_gc():
-        return add_fediverse(_generate(n_orgs, seed, start, end), fediverse, seed)
+        world = add_fediverse(_generate(n_orgs, seed, start, end), fediverse, seed)
+        return add_moves(world, moved, seed)
 
 
 def _generate(n_orgs: int, seed: int, start: datetime, end: datetime) -> World:

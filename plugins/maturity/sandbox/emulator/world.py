@@ -188,6 +188,9 @@ class WorldOrganisation:
     """The maturity phase the organisation was designed to show (ground truth for tests)."""
     website: str | None = None
     accounts: tuple[WorldAccount, ...] = ()
+    moved_at: AwareDatetime | None = None
+    """When the organisation moved its webcare from X to Mastodon (ground truth for tests):
+    its X accounts are silent from then on. None when it did not move."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
