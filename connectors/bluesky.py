@@ -11,7 +11,13 @@ read as the account's status.
 Per account: ``app.bsky.actor.getProfile``, ``app.bsky.feed.getAuthorFeed``
 (``filter=posts_with_replies``, paged by ``cursor`` until a post is older than the window or the
 cap), and ``app.bsky.feed.getPostThread`` of each in-window post with replies (the replies and
-the organisation's answers). Mentions need a login (notifications) and are not read.
+the organisation's answers). Mentions need a login: with the connection's login (the
+account's handle) and password (an app password), the connector opens one session at the PDS
+(``com.atproto.server.createSession`` at ``extra.pds_url``) and reads
+``app.bsky.notification.listNotifications`` (``reasons`` mention and reply, newest first, paged by
+``cursor``) for the one account that session belongs to; for any other account, and without a
+login, the note says mentions were not read. The session's tokens are never landed or logged:
+only the notification pages are.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ ROUTES = {
     "app.bsky.actor.getProfile": ba.PROFILE,
     "app.bsky.feed.getAuthorFeed": ba.FEED,
     "app.bsky.feed.getPostThread": ba.THREAD,
+    "app.bsky.notification.listNotifications": ba.NOTIFICATIONS,
 }
 _HOP_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
@@ -103,6 +110,7 @@ class BlueskyConnector:
             policy=RetryPolicy.from_settings(settings, sleep=sleep, clock=clock),
             read_rate_limit=bluesky_rate_limit,
             timeout=settings.timeout,
+            secrets=settings.secrets,
             scope=lambda path: "*",  # the AppView keeps one budget per client IP
             on_page=self._on_page,
             pass_through=frozenset({400, 403, 404}),
@@ -115,9 +123,15 @@ class BlueskyConnector:
             base_url=settings.base_url,
             request=Request(transport=PolicyTransport(session, settings.timeout)),
         )
+        self._auth: Any = None
+        """The logged-in client at the PDS (for notifications), once the login was needed."""
+        self._owner: tuple[str, str] | None = None
+        """``(handle, did)`` of the session's account."""
 
     def close(self) -> None:
         self.client.request.close()
+        if self._auth is not None:
+            self._auth.request.close()
         self._session.close()
 
     def prepare(self, targets: Sequence[Target], window: Window, landing: Landing) -> None:
@@ -131,7 +145,8 @@ class BlueskyConnector:
         rate_headers: dict[str, str],
     ) -> None:
         url = request.url or ""
-        if self._landing is None or not url.startswith(self.settings.base_url):
+        ours = url.startswith(self.settings.base_url) or url.startswith(self.settings.pds_url)
+        if self._landing is None or not ours:
             return
         nsid = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
         endpoint = ROUTES.get(nsid)
@@ -227,6 +242,86 @@ class BlueskyConnector:
                 params = {"uri": uri, "depth": self.settings.thread_depth, "parentHeight": 0}
                 self._call(ba.THREAD, partial(self.client.app.bsky.feed.get_post_thread, params))
 
+    # -- mentions (with a login of the account itself) -----------------------------------------
+    def _login(self) -> tuple[str, str]:
+        """Open the session once: ``(handle, did)`` of the account the app password is for.
+        A refused login fails the account with the API's message (the password redacted)."""
+        if self._owner is not None:
+            return self._owner
+        from atproto import Client
+        from atproto_client.exceptions import AtProtocolError
+        from atproto_client.request import Request
+
+        self._auth = Client(
+            base_url=self.settings.pds_url,
+            request=Request(transport=PolicyTransport(self._session, self.settings.timeout)),
+        )
+        try:
+            self._auth.login(
+                self.settings.login, self.settings.app_password, fetch_bsky_profile=False
+            )
+        except AtProtocolError as exc:
+            raise ConnectorError(
+                f"the Bluesky login was refused ({type(exc).__name__})",
+                where=f"bluesky account {self.adapter.account}, com.atproto.server.createSession",
+                fix="check the connection's login (the account's handle) and password (an app "
+                "password of that account) and extra.pds_url",
+            ) from None
+        me = self._auth.me
+        session = getattr(self._auth, "_session", None)
+        handle = text_or_none(getattr(session, "handle", None)) or (self.settings.login or "")
+        did = text_or_none(getattr(session, "did", None)) or ""
+        self._owner = (handle, did) if me is None else (me.handle, me.did)
+        return self._owner
+
+    def _mentions(self, handle: str, did: str, plan: EndpointPlan) -> bool:
+        """The account's mention and reply notifications, when the connection's login is this
+        account's own (else a note); True when they were read."""
+        if not (self.settings.login and self.settings.app_password):
+            self.notes.append(
+                "mentions: not read (the public AppView has no notifications without a login; "
+                "put the account's handle and an app password in the connection's login and "
+                "password); replies are read from each post's thread"
+            )
+            return False
+        owner_handle, owner_did = self._login()
+        if owner_did != did and owner_handle.lower() != handle.lower():
+            self.notes.append(
+                f"mentions: the login is {owner_handle}'s, not this account's; skipped (give "
+                "each Bluesky account its own connection to read its mentions)"
+            )
+            return False
+        cursor: str | None = None
+        seen = 0
+        for _ in range(plan.cap // self.settings.page_size + 2):
+            params: dict[str, Any] = {
+                "limit": self.settings.page_size,
+                "reasons": list(ba.MESSAGE_REASONS),
+            }
+            if cursor:
+                params["cursor"] = cursor
+            body = _body(
+                self._call(
+                    ba.NOTIFICATIONS,
+                    partial(self._auth.app.bsky.notification.list_notifications, params),
+                )
+            )
+            if not isinstance(body, dict):
+                return True
+            notes = body.get("notifications")
+            items = [i for i in notes if isinstance(i, dict)] if isinstance(notes, list) else []
+            seen += len(items)
+            older = any(
+                (at := time_or_none(i.get("indexedAt"))) is not None
+                and plan.lower is not None
+                and at < plan.lower
+                for i in items
+            )
+            cursor = text_or_none(body.get("cursor"))
+            if cursor is None or older or seen >= plan.cap:
+                return True
+        return True
+
     # -- one account ---------------------------------------------------------------------------
     def collect(
         self, target: Target, window: Window, cursors: Mapping[str, Cursor], landing: Landing
@@ -236,7 +331,7 @@ class BlueskyConnector:
         self.notes = []
         al = landing.account(BLUESKY, target.org_id, handle, window)
         self._landing = al
-        prior = prior_context(cursors, ("posts",))
+        prior = prior_context(cursors, ("posts", "mentions"))
         plans: dict[str, EndpointPlan] = {}
         try:
             self._call(
@@ -250,10 +345,15 @@ class BlueskyConnector:
                 plans["posts"] = b.plan(cap=self.settings.posts_cap)
                 self._feed(snap.platform_user_id, plans["posts"])
                 self._threads(window, plans["posts"])
-                self.notes.append(
-                    "mentions: not read (the public AppView has no notifications without a "
-                    "login); replies are read from each post's thread"
-                )
+                if self.settings.mentions:
+                    m = bounds(
+                        window,
+                        cursors.get("mentions"),
+                        self.settings.overlap_seconds,
+                        ids_allowed=False,
+                    ).plan(cap=self.settings.mentions_cap)
+                    if self._mentions(handle, snap.platform_user_id, m):
+                        plans["mentions"] = m
         finally:
             self._landing = None
         context = AssemblyContext(prior=prior, plans=plans, notes=tuple(self.notes))

@@ -6,7 +6,11 @@ taken-down actor, HTTP 400 with ``error`` ``InvalidRequest`` / ``AccountTakedown
 ``AccountDeactivated``); ``app.bsky.feed.getAuthorFeed`` a ``feed`` of ``#feedViewPost``
 (``post``, ``reply``, ``reason``: ``#reasonRepost`` / ``#reasonPin``) and a ``cursor``;
 ``app.bsky.feed.getPostThread`` a ``thread`` that is a ``#threadViewPost`` (``post``,
-``parent``, ``replies``), a ``#notFoundPost`` (deleted) or a ``#blockedPost``.
+``parent``, ``replies``), a ``#notFoundPost`` (deleted) or a ``#blockedPost``;
+``app.bsky.notification.listNotifications`` (with a login of the account itself)
+``notifications`` (``uri``, ``author``, ``reason``, ``record``, ``indexedAt``) and a ``cursor``:
+a ``mention`` is an inbound mention, a ``reply`` an inbound reply (once, whether its thread was
+read or not); other reasons (likes, follows, reposts) are not messages and are left out.
 
 Posts by the organisation's accounts (their handle is a registry handle, or their DID the
 profile's) keep the handle; everybody else's replies in the threads are inbound, pseudonymised
@@ -49,6 +53,9 @@ if TYPE_CHECKING:
 PROFILE = "actor_profile"
 FEED = "author_feed"
 THREAD = "post_thread"
+NOTIFICATIONS = "notifications"
+MESSAGE_REASONS = ("mention", "reply")
+"""The notification reasons that are messages to the account (``reasons`` of the request)."""
 HOSTED_SUFFIXES = (".bsky.social",)
 """Handles under the hosting service's own domain prove no ownership of a domain."""
 THREAD_VIEW = "app.bsky.feed.defs#threadViewPost"
@@ -202,6 +209,27 @@ def _views(
         if isinstance(thread, dict) and isinstance(thread.get("post"), dict):
             root = _root_uri(thread["post"])
         yield from _walk(thread, page.ref, skips, root, top=True)
+    elif page.ref.endpoint == NOTIFICATIONS:
+        yield from _notification_views(page, skips)
+
+
+def _notification_views(
+    page: LandedPage, skips: Skips | None
+) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None, str | None]]:
+    """The mention and reply notifications of a page as post views (with their ``reason``)."""
+    notes = page_body(page).get("notifications")
+    for note in notes if isinstance(notes, list) else []:
+        if not isinstance(note, dict) or note.get("reason") not in MESSAGE_REASONS:
+            continue
+        record = note.get("record")
+        if not isinstance(record, dict):
+            if skips is not None:
+                skips.add(page.ref, note.get("uri"), "record", SKIP_MISSING)
+            continue
+        view = {k: note.get(k) for k in ("uri", "cid", "author", "indexedAt")}
+        view["record"] = record
+        view["reason"] = note.get("reason")
+        yield view, None, _root_uri(view)
 
 
 def _root_uri(post: Mapping[str, Any]) -> str | None:
@@ -341,6 +369,7 @@ class _Collected:
     posts: dict[str, Post] = field(default_factory=dict)
     inbound: dict[str, InboundMessage] = field(default_factory=dict)
     seen: list[tuple[datetime, str]] = field(default_factory=list)
+    mentions_seen: list[tuple[datetime, str]] = field(default_factory=list)
 
 
 def _take(
@@ -365,6 +394,8 @@ def _take(
         pid = f"{uri}#repost" if kind == "repost" else uri
         if feed:
             out.seen.append((at, pid))
+        elif page.ref.endpoint == NOTIFICATIONS:
+            out.mentions_seen.append((at, pid))
         author = post.get("author")
         author = author if isinstance(author, dict) else {"did": did_of(uri)}
         own = target.account.handle if feed and kind == "repost" else people.own(author)
@@ -377,6 +408,10 @@ def _take(
             continue  # a feed holds only the account's own posts and reposts
         parent = _parent(post)
         inbound_kind: InboundKind = "reply" if parent in out.posts else "comment"
+        if post.get("reason") == "mention":
+            inbound_kind = "mention"
+        elif post.get("reason") == "reply":
+            inbound_kind = "reply"
         out.inbound[uri] = InboundMessage(
             platform=BLUESKY,
             message_id=uri,
@@ -391,17 +426,22 @@ def _take(
         )
 
 
-def _truncated(pages: Sequence[LandedPage], plan: EndpointPlan) -> bool:
-    own = [p for p in pages if p.ref.endpoint == FEED and p.envelope.status == 200]
+def _truncated(pages: Sequence[LandedPage], plan: EndpointPlan, endpoint: str = FEED) -> bool:
+    own = [p for p in pages if p.ref.endpoint == endpoint and p.envelope.status == 200]
     if not own or text_or_none(page_body(own[-1]).get("cursor")) is None:
         return False
-    items = [i for p in own for i in _feed(p) if isinstance(i, dict)]
-    times = [
-        time_or_none(_record(i["post"]).get("createdAt"))
-        if isinstance(i.get("post"), dict)
-        else None
-        for i in items
-    ]
+    if endpoint == NOTIFICATIONS:
+        notes = [page_body(p).get("notifications") for p in own]
+        items = [i for n in notes if isinstance(n, list) for i in n if isinstance(i, dict)]
+        times = [time_or_none(i.get("indexedAt")) for i in items]
+    else:
+        items = [i for p in own for i in _feed(p) if isinstance(i, dict)]
+        times = [
+            time_or_none(_record(i["post"]).get("createdAt"))
+            if isinstance(i.get("post"), dict)
+            else None
+            for i in items
+        ]
     reached = plan.lower is not None and any(t is not None and t < plan.lower for t in times)
     return not reached and len(items) >= plan.cap
 
@@ -413,25 +453,37 @@ def assemble(
     window: Window,
     pseudonymise: Pseudonymise,
 ) -> CollectionBatch:
-    """The account's batch from one run's pages (profile, author feed, threads)."""
+    """The account's batch from one run's pages (profile, author feed, threads, and with a
+    login the account's mention and reply notifications)."""
     people = _people(pages, target, pseudonymise)
     skips = Skips()
     out = _Collected()
     plan = context.plans.get("posts")
+    mentions = context.plans.get("mentions")
+    plans = {FEED: plan, THREAD: plan, NOTIFICATIONS: mentions}
+    order = {FEED: 0, THREAD: 1, NOTIFICATIONS: 2}
+    readable = [p for p in pages if p.ref.endpoint in order and p.envelope.status == 200]
+    for page in sorted(readable, key=lambda p: order[p.ref.endpoint]):  # stable: fetch order
+        page_plan = plans[page.ref.endpoint]
+        if page_plan is not None:
+            _take(page, page_plan, window, people, target, skips, out)
+    cursors = []
     if plan is not None:
-        order = {FEED: 0, THREAD: 1}
-        readable = [p for p in pages if p.ref.endpoint in order and p.envelope.status == 200]
-        for page in sorted(readable, key=lambda p: order[p.ref.endpoint]):
-            _take(page, plan, window, people, target, skips, out)
-    cursors = (
-        (
+        cursors.append(
             newest_cursor(
                 target, "posts", out.seen, context.prior.get("posts"), _truncated(pages, plan)
-            ),
+            )
         )
-        if plan is not None
-        else ()
-    )
+    if mentions is not None:
+        cursors.append(
+            newest_cursor(
+                target,
+                "mentions",
+                out.mentions_seen,
+                context.prior.get("mentions"),
+                _truncated(pages, mentions, NOTIFICATIONS),
+            )
+        )
     return CollectionBatch(
         platform=BLUESKY,
         org_id=target.org_id,
@@ -441,7 +493,7 @@ def assemble(
         snapshots=(snapshot(pages, target, window, context.seen_before),),
         posts=tuple(sorted(out.posts.values(), key=lambda p: (p.created_at, p.post_id))),
         inbound=tuple(sorted(out.inbound.values(), key=lambda m: (m.created_at, m.message_id))),
-        cursors=cursors,
+        cursors=tuple(cursors),
         pages=tuple(p.ref for p in pages),
         skipped=skips.result(),
     )

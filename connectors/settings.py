@@ -28,6 +28,9 @@ X_API_URL = "https://api.x.com"
 REDDIT_OAUTH_URL = "https://oauth.reddit.com"
 REDDIT_WWW_URL = "https://www.reddit.com"
 BLUESKY_APPVIEW_URL = "https://public.api.bsky.app"
+BLUESKY_PDS_URL = "https://bsky.social"
+"""Where a Bluesky login (``com.atproto.server.createSession``) and the account's
+notifications go: the PDS that hosts the account (Bluesky's entryway for hosted accounts)."""
 DEFAULT_USER_AGENT = "python:social-maturity:0.1 (by the social-maturity project)"
 
 Source = Literal["host", "login", "password", "extra"]
@@ -216,7 +219,9 @@ class MastodonSettings(Policy):
 
 @dataclass(frozen=True)
 class BlueskySettings(Policy):
-    """The public AppView needs no login for profiles, feeds and threads."""
+    """The public AppView needs no login for profiles, feeds and threads. Mentions
+    (notifications) need a login of the organisation's own account: ``login`` its handle,
+    ``app_password`` an app password, at ``pds_url`` (its PDS, default Bluesky's)."""
 
     base_url: str = BLUESKY_APPVIEW_URL
     user_agent: str = DEFAULT_USER_AGENT
@@ -225,6 +230,11 @@ class BlueskySettings(Policy):
     threads_cap: int = 200
     """At most this many of the account's posts get their thread read (one request each)."""
     thread_depth: int = 6
+    login: str | None = None
+    app_password: str | None = field(default=None, repr=False)
+    pds_url: str = BLUESKY_PDS_URL
+    mentions: bool = True
+    mentions_cap: int = 400
     conn_id: str = BLUESKY_CONN_ID
 
     def __post_init__(self) -> None:
@@ -238,11 +248,19 @@ class BlueskySettings(Policy):
                 "thread_depth must be between 0 and 1000 (getPostThread's depth)",
                 where=f"{env_var_name(self.conn_id)} (extra.thread_depth)",
             )
+        if bool(self.login) != bool(self.app_password):
+            raise ConfigError(
+                "give both the login (the account's handle) and the password (an app "
+                "password), or neither",
+                where=f"{env_var_name(self.conn_id)} (login, password)",
+                fix="create an app password in Bluesky's settings for the organisation's own "
+                "account and put it in the connection's password",
+            )
         self._check(self.conn_id)
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return ()
+        return (self.app_password,) if self.app_password else ()
 
 
 _POLICY_ROWS: tuple[Row, ...] = (
@@ -277,8 +295,6 @@ REDDIT_ROWS: tuple[Row, ...] = (
     *_POLICY_ROWS,
 )
 
-_COMMON_ROWS = tuple(r for r in _POLICY_ROWS if r.setting != "mentions")
-
 MASTODON_ROWS: tuple[Row, ...] = (
     Row("base_url", "host", parse=_url),
     Row("access_token", "password"),
@@ -292,11 +308,15 @@ MASTODON_ROWS: tuple[Row, ...] = (
 
 BLUESKY_ROWS: tuple[Row, ...] = (
     Row("base_url", "host", parse=_url),
+    Row("login", "login"),
+    Row("app_password", "password"),
+    Row("pds_url", "extra", "pds_url", _url),
+    Row("mentions_cap", "extra", "mentions_cap", int),
     Row("page_size", "extra", "page_size", int),
     Row("posts_cap", "extra", "posts_cap", int),
     Row("threads_cap", "extra", "threads_cap", int),
     Row("thread_depth", "extra", "thread_depth", int),
-    *_COMMON_ROWS,
+    *_POLICY_ROWS,
 )
 
 S = TypeVar("S", XSettings, RedditSettings, MastodonSettings, BlueskySettings)

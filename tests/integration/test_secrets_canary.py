@@ -2,6 +2,7 @@
 product wrote or printed. The number of hits must be zero.
 
 Secrets carrying a canary: the X bearer token, the Reddit client secret and account password,
+the Bluesky app password (its login opens a session and reads notifications),
 the warehouse password (a PostgreSQL warehouse reached through the ``maturity_warehouse``
 connection; the test server trusts local connections, so the password is carried everywhere a
 real one would be but never checked), the pseudonym key and the new key of a rotation.
@@ -41,6 +42,8 @@ from maturity.pipeline.settings import (
 )
 from maturity.pipeline.steps import assess_org
 from maturity.sandbox.emulator import GENEROUS, Emulator, World, generate_world
+from maturity.sandbox.emulator.bluesky_api import APP_PASSWORD_PREFIX
+from maturity.sandbox.emulator.mastodon_store import registry_handle
 from maturity.sandbox.emulator.registry import dump_registry
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.postgres]
@@ -52,6 +55,7 @@ X_TOKEN = f"x-bearer-{CANARY}-a1b2c3d4e5"
 REDDIT_SECRET = f"reddit-secret-{CANARY}-f6g7h8"
 REDDIT_PASSWORD = f"reddit-pw-{CANARY}-i9j0k1"
 WAREHOUSE_PASSWORD = f"wh-pw-{CANARY}-l2m3n4"
+BLUESKY_PASSWORD = f"{APP_PASSWORD_PREFIX}{CANARY}-y5z6a7"
 PSEUDONYM = f"pseudonym-key-{CANARY}-o5p6q7r8s9t0"
 NEW_PSEUDONYM = f"new-pseudonym-key-{CANARY}-u1v2w3x4"
 
@@ -69,7 +73,17 @@ def _hits(where: str, text_: str | bytes) -> list[str]:
 
 @pytest.fixture(scope="module")
 def world() -> World:
-    return generate_world(5, 1, WINDOW.start, WINDOW.end)
+    return generate_world(5, 1, WINDOW.start, WINDOW.end, fediverse=0.5)
+
+
+def _bluesky_login(world: World) -> str:
+    """The registry handle of an active Bluesky account: the login whose session is used."""
+    return next(
+        registry_handle(o, a)
+        for o in world.organisations
+        for a in o.accounts
+        if a.platform == "bluesky" and a.status == "active"
+    )
 
 
 def _reddit_user(world: World) -> str:
@@ -98,9 +112,17 @@ def _connection_env(emu: Emulator, world: World, warehouse: URL) -> dict[str, st
         "schema": warehouse.database,
         "extra": dict(warehouse.query),
     }
+    bluesky = {
+        "conn_type": "bluesky",
+        "host": emu.bluesky_base_url,
+        "login": _bluesky_login(world),
+        "password": BLUESKY_PASSWORD,
+        "extra": {"pds_url": emu.bluesky_base_url},
+    }
     return {
         "AIRFLOW_CONN_X_DEFAULT": json.dumps(x),
         "AIRFLOW_CONN_REDDIT_DEFAULT": json.dumps(reddit),
+        "AIRFLOW_CONN_BLUESKY_DEFAULT": json.dumps(bluesky),
         "AIRFLOW_CONN_MATURITY_WAREHOUSE": json.dumps(wh),
     }
 
@@ -173,6 +195,9 @@ def _run_everything(world: World, url: URL, home: Path) -> list[tuple[str, str]]
         outputs.append(("settings", repr(settings)))
         for org in world.organisations:
             assess_org(settings, org.id, WINDOW)
+        # the app password was used: a session was opened and notifications were read
+        assert emu.calls["POST /xrpc/com.atproto.server.createSession"] >= 1
+        assert emu.calls["GET /xrpc/app.bsky.notification.listNotifications"] >= 1
         settings.warehouse.dispose()
         # The CLI, with the same environment (the warehouse comes from the connection).
         runner.env.update({**env, NEW_PSEUDONYM_KEY: NEW_PSEUDONYM})
@@ -195,6 +220,15 @@ def _run_everything(world: World, url: URL, home: Path) -> list[tuple[str, str]]
         outputs += _invoke(
             runner, ["collect", str(registry), *_window_args("--no-warehouse")], "collect 401"
         )
+        refused = json.loads(bad["AIRFLOW_CONN_BLUESKY_DEFAULT"])
+        refused["password"] = f"refused-{CANARY}-b8c9d0"  # the emulator answers 401
+        runner.env.update({"AIRFLOW_CONN_BLUESKY_DEFAULT": json.dumps(refused)})
+        outputs += _invoke(
+            runner,
+            ["collect", str(registry), *_window_args("--no-warehouse")],
+            "collect, Bluesky login refused",
+        )
+        assert "createSession" in outputs[-1][1], outputs[-1][1]
         try:
             failed = PipelineSettings.from_environment(bad, registry_path=registry)
             assess_org(failed, world.organisations[0].id, WINDOW)

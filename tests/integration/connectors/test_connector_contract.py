@@ -27,6 +27,7 @@ from maturity.evidence import Window
 from maturity.pipeline.gate_and_load import link_org
 from maturity.pseudonym import Pseudonymiser
 from maturity.registry import Registry
+from maturity.sandbox.emulator.bluesky_api import app_password_for
 from maturity.sandbox.emulator.mastodon_store import MASTODON_DOMAIN
 from maturity.sandbox.emulator.registry import registry_data
 from maturity.sandbox.emulator.server import Emulator
@@ -54,6 +55,8 @@ PROFILE_ROUTE = {
     "mastodon": "GET /api/v1/accounts/lookup",
     "bluesky": "GET /xrpc/app.bsky.actor.getProfile",
 }
+BLUESKY_ACME = "acme.bsky.social"
+"""The registry handle of acme's Bluesky account (not verified, so hosted)."""
 BUCKET = {"x": "GET /2/users/by", "reddit": "reddit", "mastodon": "mastodon", "bluesky": "bluesky"}
 
 
@@ -178,7 +181,13 @@ def settings_for(platform: str, emu: Emulator) -> ConnectorSettings:
             access_token=emu.mastodon_token("acme"),
             **common,
         )
-    return BlueskySettings(base_url=emu.bluesky_base_url, **common)
+    return BlueskySettings(
+        base_url=emu.bluesky_base_url,
+        login=BLUESKY_ACME,
+        app_password=app_password_for(BLUESKY_ACME),
+        pds_url=emu.bluesky_base_url,
+        **common,
+    )
 
 
 def run(platform: str, emu: Emulator, landing: Path, clock: FakeTime) -> CollectionRun:
@@ -209,8 +218,9 @@ def test_collect_then_replay_gives_the_same_pseudonymised_records(
     assert acme.inbound
     delays = sorted(link.delay_seconds for link in link_org([acme])[0][0].reply_links)
     assert 3600.0 in delays  # the answer to the reply under the organisation's post
-    if platform in ("x", "mastodon"):  # mentions read (X's timeline; Mastodon with the token)
+    if platform != "reddit":  # mentions read (X's timeline; Mastodon, Bluesky with a login)
         assert delays == [3600.0, 7200.0]
+        assert "mention" in {m.kind for m in acme.inbound}
     calls = sum(emu.calls.values())
     assert list(replay(tmp_path, registry(platform), WINDOW, Pseudonymiser(KEY))) == list(result)
     assert sum(emu.calls.values()) == calls  # the replay used the landing alone
@@ -303,3 +313,71 @@ def test_mastodon_without_a_token_reads_replies_from_contexts(
     assert emu.calls["GET /api/v1/statuses/:id/context"] >= 1
     assert "GET /api/v1/notifications" not in emu.calls
     assert any("mentions: not read" in n.message for n in result.notes)
+
+
+def _bluesky(emu: Emulator, tmp_path: Path, clock: FakeTime, **login: str) -> CollectionRun:
+    settings = BlueskySettings(
+        base_url=emu.bluesky_base_url, pds_url=emu.bluesky_base_url, max_retries=2, **login
+    )
+    return collect_registry(
+        registry("bluesky"),
+        WINDOW,
+        landing_dir=tmp_path,
+        settings={"bluesky": settings},
+        pseudonymiser=Pseudonymiser(KEY),
+        sleep=clock.sleep,
+        clock=clock,
+    )
+
+
+def test_bluesky_without_a_login_reads_replies_from_threads(
+    emu: Emulator, tmp_path: Path, clock: FakeTime
+) -> None:
+    result = _bluesky(emu, tmp_path, clock)
+    acme = next(b for b in result if b.org_id == "acme")
+    assert [m.kind for m in acme.inbound] == ["reply"]
+    assert [link.delay_seconds for link in link_org([acme])[0][0].reply_links] == [3600.0]
+    assert emu.calls["GET /xrpc/app.bsky.feed.getPostThread"] >= 1
+    assert "POST /xrpc/com.atproto.server.createSession" not in emu.calls
+    assert "GET /xrpc/app.bsky.notification.listNotifications" not in emu.calls
+    assert any("mentions: not read" in n.message for n in result.notes)
+
+
+def test_bluesky_with_the_accounts_login_reads_its_mentions_once(
+    emu: Emulator, tmp_path: Path, clock: FakeTime
+) -> None:
+    result = _bluesky(
+        emu, tmp_path, clock, login=BLUESKY_ACME, app_password=app_password_for(BLUESKY_ACME)
+    )
+    assert result.failures == []
+    acme = next(b for b in result if b.org_id == "acme")
+    mention = next(m for m in acme.inbound if m.kind == "mention")
+    assert mention.source is not None
+    assert mention.source.endpoint == "notifications"
+    assert mention.author not in PEOPLE  # pseudonymised
+    # the reply came from its thread and again as a notification: one message
+    assert [m.kind for m in acme.inbound].count("reply") == 1
+    assert {c.endpoint for c in acme.cursors} == {"posts", "mentions"}
+    assert emu.calls["POST /xrpc/com.atproto.server.createSession"] == 1
+    assert emu.calls["GET /xrpc/app.bsky.notification.listNotifications"] == 1
+    assert not any("mentions" in n.message for n in result.notes)
+    # the landing holds the notifications but neither the app password nor the session
+    landed = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    assert b"listNotifications" in landed
+    assert app_password_for(BLUESKY_ACME).encode() not in landed
+    assert b"accessJwt" not in landed
+    assert b"createSession" not in landed
+
+
+def test_a_refused_bluesky_login_fails_the_account_named_without_the_password(
+    emu: Emulator, tmp_path: Path, clock: FakeTime
+) -> None:
+    secret = "wrong-app-password-0000"
+    result = _bluesky(emu, tmp_path, clock, login=BLUESKY_ACME, app_password=secret)
+    [failure] = [f for f in result.failures if f.org_id == "acme"]
+    assert "401" in failure.message
+    assert "createSession" in failure.message
+    assert "password" in failure.message  # the fix names the connection field
+    assert secret not in failure.message
+    assert "Traceback" not in failure.message
+    assert "GET /xrpc/app.bsky.notification.listNotifications" not in emu.calls

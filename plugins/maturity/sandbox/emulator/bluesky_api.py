@@ -10,12 +10,28 @@
   whose ``replies`` nest, or a ``#notFoundPost``.
 
 Rate-limit headers are the AppView's: ``ratelimit-limit``, ``ratelimit-remaining``,
-``ratelimit-reset`` (epoch seconds) and ``ratelimit-policy`` (``3000;w=300``). No login.
+``ratelimit-reset`` (epoch seconds) and ``ratelimit-policy`` (``3000;w=300``).
+
+With a login (the organisation's own account, as the PDS serves it):
+
+* ``POST /xrpc/com.atproto.server.createSession`` with ``{identifier, password}`` →
+  ``{did, handle, accessJwt, refreshJwt, active}``. The identifier is the account's handle (or
+  DID); the emulator accepts any app password that starts with :data:`APP_PASSWORD_PREFIX`
+  (:func:`app_password_for` gives one), so a test can put a canary in it. A wrong one is HTTP 401
+  ``AuthenticationRequired`` (``Invalid identifier or password``).
+* ``GET /xrpc/app.bsky.notification.listNotifications?limit=&cursor=&reasons=`` with
+  ``Authorization: Bearer <accessJwt>`` → ``notifications`` (newest first; each ``uri``, ``cid``,
+  ``author`` (a ``#profileView``), ``reason`` (``mention`` or ``reply``), ``reasonSubject`` for a
+  reply, ``record`` (the post record), ``isRead``, ``indexedAt``, ``labels``), ``cursor`` while
+  there is more, ``priority``. Without a valid token: HTTP 401 ``AuthenticationRequired``.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import math
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +51,45 @@ if TYPE_CHECKING:
 PLATFORM = Platform.BLUESKY.value
 _B32 = "234567abcdefghijklmnopqrstuvwxyz"
 POST = "app.bsky.feed.post"
+APP_PASSWORD_PREFIX = "emulator-bluesky-app-password-"
+SESSION_SECONDS = 7200
+"""How long an access token lives (the SDK refreshes a token 15 minutes before its ``exp``)."""
+
+
+def app_password_for(handle: str) -> str:
+    """An app password the emulator accepts for ``handle``."""
+    return f"{APP_PASSWORD_PREFIX}{handle}"
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def session_jwt(did: str, scope: str, seconds: int) -> str:
+    """A JWT in the PDS's shape (``sub`` the account's DID, ``exp`` in real epoch seconds,
+    since the SDK compares it with the wall clock); the signature is not a real one."""
+    now = int(time.time())
+    header = {"typ": "at+jwt", "alg": "ES256K"}
+    payload = {"scope": scope, "sub": did, "iat": now, "exp": now + seconds, "aud": "did:web:emu"}
+    parts = [json.dumps(header).encode(), json.dumps(payload).encode(), b"emulator-signature"]
+    return ".".join(_b64(p) for p in parts)
+
+
+def jwt_subject(token: str) -> str | None:
+    """The ``sub`` of a token :func:`session_jwt` made; None for anything else."""
+    try:
+        payload = token.split(".")[1]
+        data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("scope") != "com.atproto.appPass":
+        return None
+    sub = data.get("sub")
+    return sub if isinstance(sub, str) else None
+
+
+def unauthorized(message: str = "Authentication Required") -> Response:
+    return error(401, "AuthenticationRequired", message)
 
 
 def error(status: int, name: str, message: str) -> Response:
@@ -97,6 +152,13 @@ class BlueskyApi:
         router.add(PLATFORM, "GET", "/xrpc/app.bsky.actor.getProfile", self.get_profile)
         router.add(PLATFORM, "GET", "/xrpc/app.bsky.feed.getAuthorFeed", self.get_author_feed)
         router.add(PLATFORM, "GET", "/xrpc/app.bsky.feed.getPostThread", self.get_post_thread)
+        router.add(PLATFORM, "POST", "/xrpc/com.atproto.server.createSession", self.create_session)
+        router.add(
+            PLATFORM,
+            "GET",
+            "/xrpc/app.bsky.notification.listNotifications",
+            self.list_notifications,
+        )
 
     # -- entities ------------------------------------------------------------------------------
     def did(self, account: Account) -> str:
@@ -289,3 +351,106 @@ class BlueskyApi:
         if item is None or item.created_at > self.now:
             return error(400, "NotFound", f"Post not found: {uri}")
         return Response.json(200, {"thread": self._thread(item, depth)})
+
+    # -- a login: the account's own notifications ----------------------------------------------
+    def create_session(self, req: Request) -> Response:
+        try:
+            body = req.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not body.get("identifier") or not body.get("password"):
+            return error(
+                400, "InvalidRequest", 'Input must have the properties "identifier", "password"'
+            )
+        ident = str(body["identifier"])
+        account = self.by_did.get(ident) or self.store.account(ident)
+        password = str(body["password"])
+        if account is None or not password.startswith(APP_PASSWORD_PREFIX):
+            return unauthorized("Invalid identifier or password")
+        if account.world.status == AccountStatus.SUSPENDED:
+            return unauthorized("Account has been taken down")
+        did = self.did(account)
+        return Response.json(
+            200,
+            {
+                "did": did,
+                "handle": account.handle,
+                "accessJwt": session_jwt(did, "com.atproto.appPass", SESSION_SECONDS),
+                "refreshJwt": session_jwt(did, "com.atproto.refresh", 90 * 86400),
+                "active": True,
+            },
+        )
+
+    def _session_owner(self, req: Request) -> Account | None:
+        auth = req.header("authorization") or ""
+        if not auth.startswith("Bearer "):
+            return None
+        did = jwt_subject(auth.removeprefix("Bearer ").strip())
+        return self.by_did.get(did or "")
+
+    def _notification(self, owner: Account, item: Item) -> dict[str, Any]:
+        post = self.post_json(item)
+        record = post["record"]
+        reason = "reply" if item.kind == "reply" and item.parent else "mention"
+        if reason == "mention":
+            text = f"@{owner.handle} {record['text']}"
+            start = 0
+            end = len(f"@{owner.handle}".encode())
+            record = {
+                **record,
+                "text": text,
+                "facets": [
+                    {
+                        "index": {"byteStart": start, "byteEnd": end},
+                        "features": [
+                            {"$type": "app.bsky.richtext.facet#mention", "did": self.did(owner)}
+                        ],
+                    }
+                ],
+            }
+        out: dict[str, Any] = {
+            "uri": post["uri"],
+            "cid": post["cid"],
+            "author": {**post["author"], "indexedAt": post["indexedAt"]},
+            "reason": reason,
+            "record": record,
+            "isRead": False,
+            "indexedAt": post["indexedAt"],
+            "labels": [],
+        }
+        if reason == "reply":
+            out["reasonSubject"] = record["reply"]["parent"]["uri"]
+        return out
+
+    def list_notifications(self, req: Request) -> Response:
+        owner = self._session_owner(req)
+        if owner is None:
+            return unauthorized()
+        try:
+            limit = min(100, max(1, int(req.query.get("limit") or 50)))
+        except ValueError:
+            return error(400, "InvalidRequest", "Error: limit must be an integer")
+        reasons = set(req.query_all("reasons"))
+        cursor = req.query.get("cursor")
+        entries = []
+        inbound = (
+            i for i in self.store.items.values() if not i.own and i.account == owner.world.handle
+        )
+        for item in sorted(inbound, key=lambda i: i.sid, reverse=True):
+            if item.created_at > self.now:
+                continue
+            reason = "reply" if item.kind == "reply" and item.parent else "mention"
+            if reasons and reason not in reasons:
+                continue
+            if cursor and iso(item.created_at) + f"::{item.sid}" >= cursor:
+                continue
+            entries.append(item)
+        page = entries[:limit]
+        body: dict[str, Any] = {
+            "notifications": [self._notification(owner, i) for i in page],
+            "priority": False,
+        }
+        if len(entries) > limit:
+            last = page[-1]
+            body["cursor"] = iso(last.created_at) + f"::{last.sid}"
+        return Response.json(200, body)

@@ -152,7 +152,7 @@ class EmulatorApp:
     ) -> DispatchResult:
         parts = urlsplit(target)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        req = Request(method, parts.path, query, headers, body)
+        req = Request(method, parts.path, query, headers, body, raw_query=parts.query)
         if parts.path.startswith(CONTROL_PREFIX):
             return DispatchResult(self.control.handle(req))
         found = self.router.match(method, parts.path)
@@ -165,7 +165,7 @@ class EmulatorApp:
             self._record(f"{method} {UNMATCHED}", req, resp.status, None)
             return DispatchResult(resp)
         route, params = found
-        req = Request(method, parts.path, query, headers, body, params)
+        req = Request(method, parts.path, query, headers, body, params, parts.query)
         fault = self.faults.next_for(route.platform, route.name)
         if fault is not None:
             outcome = self._fault(route, req, fault)

@@ -24,6 +24,12 @@ class Request:
     body: bytes = b""
     params: Mapping[str, str] = field(default_factory=dict)
     """Values of the route template's ``:name`` segments."""
+    raw_query: str = ""
+    """The query string as sent, for parameters given more than once (``reasons=a&reasons=b``)."""
+
+    def query_all(self, name: str) -> list[str]:
+        """Every value of the query parameter ``name``, in order."""
+        return [v for k, v in parse_qsl(self.raw_query, keep_blank_values=True) if k == name]
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

@@ -355,9 +355,12 @@ class Emulator:
 
         return token_for(handle)
 
-    def connection_env(self, *, mastodon_account: str | None = None) -> dict[str, str]:
+    def connection_env(
+        self, *, mastodon_account: str | None = None, bluesky_account: str | None = None
+    ) -> dict[str, str]:
         """``AIRFLOW_CONN_X_DEFAULT`` / ``_REDDIT_`` / ``_MASTODON_`` / ``_BLUESKY_DEFAULT``
-        pointing here; the Mastodon connection carries the token of ``mastodon_account``."""
+        pointing here; the Mastodon connection carries the token of ``mastodon_account``, the
+        Bluesky one the login and an app password of ``bluesky_account``."""
         import json
 
         x = {"conn_type": "x", "host": self.x_base_url, "password": self.bearer_token}
@@ -377,7 +380,13 @@ class Emulator:
         }
         if mastodon_account:
             mastodon["password"] = self.mastodon_token(mastodon_account)
-        bluesky = {"conn_type": "bluesky", "host": self.bluesky_base_url}
+        bluesky: dict[str, Any] = {"conn_type": "bluesky", "host": self.bluesky_base_url}
+        if bluesky_account:
+            from maturity.sandbox.emulator.bluesky_api import app_password_for
+
+            bluesky["login"] = bluesky_account
+            bluesky["password"] = app_password_for(bluesky_account)
+            bluesky["extra"] = {"pds_url": self.bluesky_base_url}
         return {
             "AIRFLOW_CONN_X_DEFAULT": json.dumps(x),
             "AIRFLOW_CONN_REDDIT_DEFAULT": json.dumps(reddit),
