@@ -43,7 +43,7 @@ from maturity.pipeline.settings import (
 from maturity.pipeline.steps import assess_org
 from maturity.sandbox.emulator import GENEROUS, Emulator, World, generate_world
 from maturity.sandbox.emulator.bluesky_api import APP_PASSWORD_PREFIX
-from maturity.sandbox.emulator.mastodon_store import registry_handle
+from maturity.sandbox.emulator.mastodon_store import MASTODON_DOMAIN, registry_handle
 from maturity.sandbox.emulator.registry import dump_registry
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.postgres]
@@ -119,8 +119,14 @@ def _connection_env(emu: Emulator, world: World, warehouse: URL) -> dict[str, st
         "password": BLUESKY_PASSWORD,
         "extra": {"pds_url": emu.bluesky_base_url},
     }
+    mastodon = {  # public endpoints only: the emulator's tokens are made from the handle
+        "conn_type": "mastodon",
+        "host": emu.mastodon_base_url,
+        "extra": {"instance_domain": MASTODON_DOMAIN},
+    }
     return {
         "AIRFLOW_CONN_X_DEFAULT": json.dumps(x),
+        "AIRFLOW_CONN_MASTODON_DEFAULT": json.dumps(mastodon),
         "AIRFLOW_CONN_REDDIT_DEFAULT": json.dumps(reddit),
         "AIRFLOW_CONN_BLUESKY_DEFAULT": json.dumps(bluesky),
         "AIRFLOW_CONN_MATURITY_WAREHOUSE": json.dumps(wh),
