@@ -139,6 +139,15 @@ def _flag(flag: str, lang: str) -> str | None:
         if lang == "en":
             return f"stale: declared more than {arg} months before the window's end"
         return f"verouderd: meer dan {arg} maanden voor het eind van de periode verklaard"
+    if code == "pooled_threshold":
+        parts = []
+        for part in arg.split(","):
+            platform, _, rest = part.partition("=")
+            t, _, n = rest.partition("@")
+            parts.append(f"{platform} {fmt(float(t), lang)} (n={n})")
+        if lang == "en":
+            return "the threshold weighs each platform's own by its sample: " + ", ".join(parts)
+        return "de drempel weegt die van elk platform naar zijn steekproef: " + ", ".join(parts)
     if code == "discounted_by":
         if lang == "en":
             return (

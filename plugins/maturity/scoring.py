@@ -11,7 +11,9 @@ How a criterion is decided (docs/rubric.md has the worked version):
   2026.12.0) compares the observed value with the threshold, so a threshold keeps the meaning of
   the benchmark it cites; the interval is shown, not used to move the bar. ``wilson_lower_bound``
   (2026.11.0) wanted the whole 95% interval to satisfy the threshold.
-* ``aggregate: any`` is met when one platform meets it; ``all`` when every measured one does.
+* ``aggregate: any`` is met when one platform meets it; ``all`` when every measured one does;
+  ``pooled`` reads the value over all platforms and compares it with the platforms' thresholds
+  weighted by each platform's sample (flag ``pooled_threshold:``, which names them).
 * A declared criterion compares the latest declaration of its fact made by the window's end;
   none is *unknown*. A declaration that meets it but that observed evidence contradicts (the
   criterion's ``contradicted_when``) is *contradicted*, which blocks a gate.
@@ -142,11 +144,39 @@ def effective_bar(criterion: Criterion, n: int, rule: DecisionRule) -> float | N
     return None
 
 
+def pooled_threshold(
+    criterion: Criterion, values: Sequence[MetricValue]
+) -> tuple[float, tuple[tuple[str, float, int], ...]]:
+    """The bar for a value over all platforms under ``aggregate: pooled``: each measured
+    platform's threshold, weighted by the sample ``n`` its own value of the metric has (so a
+    value measured only on Mastodon meets Mastodon's threshold), and those parts
+    ``(platform, threshold, n)``. Without per-platform samples: the ``default`` threshold."""
+    parts = tuple(
+        (v.platform, t, v.n)
+        for v in sorted(values, key=lambda v: v.platform)
+        if v.platform != ALL
+        and v.value is not None
+        and v.n > 0
+        and (t := criterion.threshold_for(v.platform)) is not None
+    )
+    total = sum(n for _, _, n in parts)
+    if not total:
+        return _main_threshold(criterion), ()
+    return sum(t * n for _, t, n in parts) / total, parts
+
+
+def pooled_flag(parts: Sequence[tuple[str, float, int]]) -> str:
+    """The flag that says which platforms' thresholds made a pooled bar (``reasons`` words it)."""
+    return "pooled_threshold:" + ",".join(f"{p}={t:g}@{n}" for p, t, n in parts)
+
+
 def _select_values(
     criterion: Criterion, values: Sequence[MetricValue]
 ) -> list[tuple[MetricValue, float]]:
     overall = [v for v in values if v.platform == ALL]
     per_platform = [v for v in values if v.platform != ALL]
+    if criterion.aggregate == "pooled" and overall:
+        return [(overall[0], pooled_threshold(criterion, per_platform)[0])]
     platform_specific = isinstance(criterion.threshold, dict) and set(criterion.thresholds()) != {
         DEFAULT_PLATFORM
     }
@@ -207,8 +237,15 @@ def score_observed(
         reason = reasons.no_value_reason(c.metric or "", c.thresholds(), c.comparator)
         return _result(c, Status.UNKNOWN, reason)
     checks = tuple(check_value(c, v, t, ctx.rule) for v, t in pairs)
-    status = combine([ch.status for ch in checks], c.aggregate)
+    # pooled: one value over all platforms (or, without one, each platform against its own
+    # threshold, any of them enough)
+    aggregate = "any" if c.aggregate == "pooled" else c.aggregate
+    status = combine([ch.status for ch in checks], aggregate)
     flags: list[str] = []
+    if c.aggregate == "pooled" and pairs[0][0].platform == ALL:
+        parts = pooled_threshold(c, values)[1]
+        if parts:
+            flags.append(pooled_flag(parts))
     capped = c.needs_full_history and ctx.capped_span is not None
     if capped and status == Status.UNCERTAIN and any(ch.n < c.min_sample for ch in checks):
         # A capped history is a census of the span it covers, and reaching the cap is itself
@@ -216,7 +253,7 @@ def score_observed(
         # platform serves. Decide them as they are (min_sample waived to 1), flagged.
         census = c.model_copy(update={"min_sample": 1})
         checks = tuple(check_value(census, v, t, ctx.rule) for v, t in pairs)
-        status = combine([ch.status for ch in checks], c.aggregate)
+        status = combine([ch.status for ch in checks], aggregate)
         flags.append(f"history_capped:{ctx.capped_span:g}")
     if status == Status.UNCERTAIN and any(ch.n < c.min_sample for ch in checks):
         flags.append("too_little_evidence")

@@ -152,7 +152,11 @@ class Criterion(BaseModel):
     min_sample: int = Field(default=1, ge=0)
     weight: float = Field(gt=0, le=100)
     role: Literal["gate", "support"]
-    aggregate: Literal["any", "all"] = "any"
+    aggregate: Literal["any", "all", "pooled"] = "any"
+    """With a per-platform threshold: ``any`` platform meets it, ``all`` measured ones do, or
+    ``pooled``: the value over all platforms against the platforms' thresholds weighted by the
+    sample each platform contributed (one bar for an organisation-wide figure whose norms
+    differ per platform)."""
     advice: Text
     goals: tuple[str, ...] = Field(min_length=1)
     contradicted_when: tuple[Contradiction, ...] = ()
@@ -182,6 +186,30 @@ class Criterion(BaseModel):
         kind, metric = info.data.get("kind"), info.data.get("metric")
         for platform, value in values:
             _check_range(kind, metric, platform, float(value))
+        return v
+
+    @field_validator("aggregate")
+    @classmethod
+    def _pooled(cls, v: str, info: ValidationInfo) -> str:
+        if v != "pooled":
+            return v
+        if info.data.get("kind") == "declared":
+            raise ValueError(
+                "aggregate 'pooled' is for observed criteria (it weighs the thresholds of the "
+                "platforms a value was measured on); leave it out of a declared criterion"
+            )
+        threshold = info.data.get("threshold")
+        if not isinstance(threshold, dict):  # one number: the same bar on every platform
+            return v
+        missing = (
+            [] if DEFAULT_PLATFORM in threshold else sorted(set(KNOWN_PLATFORMS) - set(threshold))
+        )
+        if missing:
+            raise ValueError(
+                f"aggregate 'pooled' needs a threshold for every platform a value can come "
+                f"from, and {missing} have none; add 'default' to the threshold mapping or "
+                "name those platforms"
+            )
         return v
 
     @model_validator(mode="after")

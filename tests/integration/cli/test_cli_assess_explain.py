@@ -86,7 +86,7 @@ def test_explain_shows_phase_criteria_evidence_and_next_steps(
     assert "Phase: 1 Planning" in text_out
     assert "planning.accounts_exist" in text_out  # a criterion id
     assert "Next steps" in text_out
-    assert "social-business-maturity 2026.12.0" in text_out
+    assert "social-business-maturity 2026.12.1" in text_out
     nl = runner.invoke(
         app, ["explain", "gemeente-heidedorp", "--lang", "nl", "--warehouse", _url(warehouse_url)]
     )

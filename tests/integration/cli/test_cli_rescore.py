@@ -72,9 +72,29 @@ def test_rescore_under_the_earlier_version_shows_both_side_by_side(warehouse_url
     assert out.exit_code == 0, out.output
     side = out.output.split("Side by side", 1)[1]
     header = next(line for line in side.splitlines() if "Organisation" in line)
-    assert header.index("2026.12.0") < header.index("2026.11.0")  # the re-scored version last
+    assert header.index("2026.12.1") < header.index("2026.11.0")  # the re-scored version last
     row = next(line for line in side.splitlines() if "Gemeente Grachtenburg" in line)
     cells = [c.strip() for c in row.strip("│ ").split("│")]
     assert cells[1:] == ["3 Engagement", "4 Formalized"]
     rows = _rows(warehouse_url, "SELECT DISTINCT rubric_version FROM assessment")
-    assert rows == [("2026.11.0",), ("2026.12.0",)]
+    assert rows == [("2026.11.0",), ("2026.12.1",)]
+
+
+def test_rescore_under_2026_12_0_keeps_the_phases_of_the_demo(warehouse_url: URL) -> None:
+    """2026.12.0 is selectable after 2026.12.1 replaced it; on the demo evidence (no slow
+    answers on Reddit or Mastodon) the per-platform bars change no phase."""
+    url = warehouse_url.render_as_string(hide_password=False)
+    assert runner.invoke(app, ["assess", "-i", str(DEMO), "--warehouse", url]).exit_code == 0
+    out = runner.invoke(app, ["rescore", "--rubric", "2026.12.0", "--warehouse", url])
+    assert out.exit_code == 0, out.output
+    side = out.output.split("Side by side", 1)[1]
+    header = next(line for line in side.splitlines() if "Organisation" in line)
+    assert header.index("2026.12.1") < header.index("2026.12.0")
+    rows = [
+        [c.strip() for c in line.strip("│ ").split("│")]
+        for line in side.splitlines()
+        if "Gemeente" in line
+    ]
+    assert sum(1 for cells in rows if cells[1][:1].isdigit()) >= 3, rows
+    for cells in rows:
+        assert cells[1] == cells[2], cells

@@ -133,6 +133,12 @@ def test_after_the_move_it_is_judged_on_mastodon(
     assert rates["all"].n == rates["mastodon"].n
     assert rates["all"].value == pytest.approx(rates["mastodon"].value)
     assert "x" not in rates or rates["x"].n == 0
+    # the first answer is held to Mastodon's bar (rubric 2026.12.1: per-platform thresholds)
+    first = gates["engagement.first_response_day"]
+    assert [f for f in first.flags if f.startswith("pooled_threshold:")] == [
+        f"pooled_threshold:mastodon=48@{first.checks[0].n}"
+    ]
+    assert first.checks[0].threshold == 48
     pages = {
         r.ref.split("/", 1)[0]
         for c in (response, gates["presence.posting_regularity"])

@@ -93,7 +93,7 @@ def _ids(cell: str) -> set[str]:
 
 def test_identity(rubric: Rubric) -> None:
     assert rubric.rubric == "social-business-maturity"
-    assert rubric.version == "2026.12.0"
+    assert rubric.version == "2026.12.1"
     assert rubric.title.en
     assert rubric.title.nl
     assert rubric.title.en != rubric.title.nl
@@ -215,7 +215,7 @@ def test_version_rule_calibration_and_changelog(rubric: Rubric) -> None:
     assert rubric.declarations is not None
     assert rubric.declarations.stale_after_months == 18
     assert rubric.declarations.contradiction_discounts_others
-    assert [e.version for e in rubric.changelog][:2] == ["2026.12.0", "2026.11.0"]
+    assert [e.version for e in rubric.changelog][:3] == ["2026.12.1", "2026.12.0", "2026.11.0"]
     old = load_rubric("2026.11.0")
     assert (old.version, old.decision_rule, old.calibration) == (
         "2026.11.0",
@@ -232,7 +232,12 @@ def test_weights_are_one_to_ten(rubric: Rubric) -> None:
 def test_webcare_reference_points(rubric: Rubric) -> None:
     assert rubric.criterion("converged.response_rate").threshold == 0.65
     assert rubric.criterion("converged.response_rate").min_sample == 50
-    assert rubric.criterion("engagement.first_response_day").threshold == 24
+    first = rubric.criterion("engagement.first_response_day")
+    assert first.threshold_for("x") == first.threshold_for("default") == 24
+    assert first.threshold_for("bluesky") == 24
+    # asynchronous, threaded platforms get two days, pooled by where the answers were
+    assert first.threshold_for("reddit") == first.threshold_for("mastodon") == 48
+    assert first.aggregate == "pooled"
     assert rubric.criterion("converged.first_response_hour").threshold == 1
     for cid in ("engagement.first_response_day", "converged.first_response_hour"):
         assert rubric.criterion(cid).comparator == "<="
@@ -338,15 +343,13 @@ def test_strict_municipality_rubric_differs_where_intended(rubric: Rubric) -> No
     for cid, threshold in STRICT_CHANGES.items():
         assert strict.criterion(cid).threshold == threshold
         assert strict.criterion(cid).threshold != rubric.criterion(cid).threshold
-    # Stricter means: a higher bar for >=, a lower one for <=.
+    # Stricter means: a higher bar for >=, a lower one for <= (on every platform).
     for cid in STRICT_CHANGES:
         s, d = strict.criterion(cid), rubric.criterion(cid)
-        assert (
-            (s.threshold > d.threshold)
-            if d.comparator == ">="
-            # type: ignore[operator]
-            else (s.threshold < d.threshold)
-        )  # type: ignore[operator]
+        for t in d.thresholds().values():
+            strict_t = s.threshold_for("default")
+            assert strict_t is not None
+            assert (strict_t > t) if d.comparator == ">=" else (strict_t < t)
     added = strict.criterion("presence.public_platform")
     assert added.thresholds() == {"mastodon": 1.0}
     assert added.role == "support"

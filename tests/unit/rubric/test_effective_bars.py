@@ -17,7 +17,11 @@ from maturity.scoring import bar_table, effective_bar
 pytestmark = pytest.mark.unit
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "rubric.md"
-VERSIONS = {"2026.11.0": lambda: load_rubric("2026.11.0"), "2026.12.0": load_default_rubric}
+VERSIONS = {
+    "2026.11.0": lambda: load_rubric("2026.11.0"),
+    "2026.12.0": lambda: load_rubric("2026.12.0"),
+    "2026.12.1": load_default_rubric,
+}
 
 
 def _section(version: str) -> re.Pattern[str]:

@@ -271,6 +271,56 @@ def test_threshold_for_an_unknown_platform(tmp_path: Path) -> None:
     assert f"{path}:{line_of(text, 'tiktok')}" in msg
 
 
+def test_pooled_needs_a_threshold_for_every_platform(tmp_path: Path) -> None:
+    text = rubric_text(
+        **{
+            "c.response_rate": criterion(
+                "c.response_rate",
+                3,
+                "responsiveness.response_rate",
+                "{x: 0.3, reddit: 0.2}",
+                extra="    aggregate: pooled\n",
+            )
+        }
+    )
+    path = write(tmp_path, text)
+    msg = load_error(path)
+    assert "'c.response_rate'" in msg
+    assert "field 'aggregate'" in msg
+    assert "['bluesky', 'mastodon'] have none" in msg
+    assert "add 'default'" in msg
+    assert f"{path}:{line_of(text, 'aggregate: pooled')}" in msg
+
+
+def test_pooled_with_default_or_one_number_is_valid(tmp_path: Path) -> None:
+    for threshold in ("{default: 0.3, reddit: 0.2}", "0.3"):
+        text = rubric_text(
+            **{
+                "c.response_rate": criterion(
+                    "c.response_rate",
+                    3,
+                    "responsiveness.response_rate",
+                    threshold,
+                    extra="    aggregate: pooled\n",
+                )
+            }
+        )
+        c = load_rubric(write(tmp_path, text)).criterion("c.response_rate")
+        assert c.aggregate == "pooled"
+
+
+def test_pooled_is_for_observed_criteria(tmp_path: Path) -> None:
+    text = rubric_text(
+        **{"c.sponsor": criterion("c.sponsor", 5, None, "1", extra="    aggregate: pooled\n")}
+    )
+    path = write(tmp_path, text)
+    msg = load_error(path)
+    assert "'c.sponsor'" in msg
+    assert "field 'aggregate'" in msg
+    assert "for observed criteria" in msg
+    assert f"{path}:{line_of(text, 'aggregate: pooled')}" in msg
+
+
 @pytest.mark.parametrize("weight", ["0", "-2", "101"])
 def test_weight_out_of_range(tmp_path: Path, weight: str) -> None:
     body = criterion("c.weeks", 2, "activity.active_weeks_share", "0.5").replace(
