@@ -93,9 +93,36 @@ def test_bluesky_needs_no_connection() -> None:
     with pytest.raises(ConfigError, match="between 1 and 100"):
         load_bluesky_settings({B: json.dumps({"conn_type": "bluesky", "extra": {"page_size": 0}})})
     with pytest.raises(ConfigError, match="unknown extra key"):
-        load_bluesky_settings(
-            {B: json.dumps({"conn_type": "bluesky", "extra": {"mentions": True}})}
-        )
+        load_bluesky_settings({B: json.dumps({"conn_type": "bluesky", "extra": {"mention": True}})})
+
+
+def test_a_bluesky_login_is_the_handle_and_an_app_password() -> None:
+    s = load_bluesky_settings(
+        {
+            B: json.dumps(
+                {
+                    "conn_type": "bluesky",
+                    "login": "gemeente.example",
+                    "password": "abcd-efgh-ijkl-mnop",
+                    "extra": {"pds_url": "http://127.0.0.1:2", "mentions_cap": 50},
+                }
+            )
+        }
+    )
+    assert (s.login, s.app_password, s.pds_url) == (
+        "gemeente.example",
+        "abcd-efgh-ijkl-mnop",
+        "http://127.0.0.1:2",
+    )
+    assert s.mentions_cap == 50
+    assert s.secrets == ("abcd-efgh-ijkl-mnop",)
+    assert "abcd-efgh-ijkl-mnop" not in repr(s)
+    assert load_bluesky_settings({}).pds_url == "https://bsky.social"
+    for half in ({"login": "gemeente.example"}, {"password": "abcd-efgh-ijkl-mnop"}):
+        with pytest.raises(ConfigError, match="give both the login") as info:
+            load_bluesky_settings({B: json.dumps({"conn_type": "bluesky", **half})})
+        assert "(login, password)" in str(info.value)
+        assert "abcd-efgh-ijkl-mnop" not in str(info.value)
 
 
 def test_every_collected_platform_has_a_connector_an_assembler_and_settings() -> None:

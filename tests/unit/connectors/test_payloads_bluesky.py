@@ -158,3 +158,49 @@ def test_a_feed_that_is_not_an_object_fails_the_account(
         ba.assemble(
             [page(ba.PROFILE, "b_profile"), broken], context(window), target(), window, pseudo
         )
+
+
+JOOST = "did:plc:joost4c2vbm7ql5xa3kfhd6n"
+PIM_REPLY = f"at://{PIM}/app.bsky.feed.post/3lk2b3pim01aa"
+
+
+def with_mentions(window: Window) -> AssemblyContext:
+    plan = EndpointPlan(lower=window.start - timedelta(hours=1), cap=1000)
+    return AssemblyContext(plans={"posts": plan, "mentions": plan})
+
+
+def test_notifications_add_mentions_once_and_leave_likes_out(
+    window: Window, pseudo: Pseudonymiser
+) -> None:
+    with_notes = [*pages(), page(ba.NOTIFICATIONS, "b_notifications")]
+    batch = ba.assemble(with_notes, with_mentions(window), target(), window, pseudo)
+    without = ba.assemble(pages(), context(window), target(), window, pseudo)
+    added = {m.message_id: m for m in batch.inbound}.keys() - {
+        m.message_id for m in without.inbound
+    }
+    mention_uri = f"at://{JOOST}/app.bsky.feed.post/3lk2c9joost1a"
+    assert added == {mention_uri}  # the like is no message; the reply came from its thread
+    mention = next(m for m in batch.inbound if m.message_id == mention_uri)
+    assert mention.kind == "mention"
+    assert mention.author == pseudo("bluesky", JOOST)
+    assert mention.source is not None
+    assert mention.source.endpoint == ba.NOTIFICATIONS
+    # the reply is in the batch once, as its thread gave it
+    assert [m.message_id for m in batch.inbound].count(PIM_REPLY) == 1
+    # a mention without its record is a skipped item, named; the old one is outside the plan
+    assert any(s.field == "record" for s in batch.skipped)
+    assert all("old001a" not in m.message_id for m in batch.inbound)
+    cursors = {c.endpoint: c for c in batch.cursors}
+    assert cursors["mentions"].newest_id == mention_uri
+    result = validate_batch(batch, lookback=timedelta(hours=1))
+    assert result.success, result.reason
+
+
+def test_notifications_alone_give_the_reply_as_a_reply(
+    window: Window, pseudo: Pseudonymiser
+) -> None:
+    only = [page(ba.PROFILE, "b_profile"), page(ba.NOTIFICATIONS, "b_notifications")]
+    batch = ba.assemble(only, with_mentions(window), target(), window, pseudo)
+    kinds = {m.message_id: m.kind for m in batch.inbound}
+    assert kinds[PIM_REPLY] == "reply"
+    assert kinds[f"at://{JOOST}/app.bsky.feed.post/3lk2c9joost1a"] == "mention"
