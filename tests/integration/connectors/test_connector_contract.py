@@ -449,3 +449,45 @@ def test_a_replay_after_a_cursor_rerun_gives_the_whole_window(
         assert len(live.posts) + len(live.inbound) < len(before.posts) + len(before.inbound)
     assert set(before.posts) <= set(replayed.posts)
     assert set(before.inbound) <= set(replayed.inbound)
+
+
+def test_a_bluesky_login_reads_only_its_own_accounts_mentions(
+    tmp_path: Path, clock: FakeTime
+) -> None:
+    """Two active accounts, one login (acme's): acme's mentions are read, beta gets the note
+    that the login is not its own, and no notification of beta's is asked for."""
+    world = World(
+        seed=1,
+        start=START,
+        end=END,
+        organisations=(
+            org("acme", {Platform.BLUESKY: "acme"}, AccountStatus.ACTIVE),
+            org("beta", {Platform.BLUESKY: "beta"}, AccountStatus.ACTIVE),
+        ),
+    )
+    reg = Registry.model_validate(registry_data(world))
+    with Emulator(world, clock=clock) as emu:
+        settings = BlueskySettings(
+            base_url=emu.bluesky_base_url,
+            pds_url=emu.bluesky_base_url,
+            login=BLUESKY_ACME,
+            app_password=app_password_for(BLUESKY_ACME),
+            max_retries=2,
+        )
+        result = collect_registry(
+            reg,
+            WINDOW,
+            landing_dir=tmp_path,
+            settings={"bluesky": settings},
+            pseudonymiser=Pseudonymiser(KEY),
+            sleep=clock.sleep,
+            clock=clock,
+        )
+        assert result.failures == []
+        kinds = {b.org_id: sorted(m.kind for m in b.inbound) for b in result}
+        assert kinds == {"acme": ["mention", "reply"], "beta": ["reply"]}
+        notes = {n.org_id: n.message for n in result.notes}
+        assert "acme" not in notes
+        assert "the login is acme.bsky.social's, not this account's" in notes["beta"]
+        assert emu.calls["POST /xrpc/com.atproto.server.createSession"] == 1  # one session
+        assert emu.calls["GET /xrpc/app.bsky.notification.listNotifications"] == 1
