@@ -1,7 +1,10 @@
 """The contract every connector keeps, run for all four platforms through their real client
 libraries (tweepy, PRAW, Mastodon.py, atproto) against the loopback emulator: collect and
 replay give the same records, third parties are pseudonymised, deleted and suspended accounts
-are statuses (not failures), a 5xx is retried and a far rate-limit reset fails fast, named."""
+are statuses (not failures), a 5xx is retried, a near rate-limit reset is waited for and a far
+one fails fast, named; a rejected credential fails the account without showing it, and a rerun
+with cursors fetches less while a replay still gives the whole window. Mentions are read on X,
+on Mastodon with the account's token and on Bluesky with the account's login."""
 
 from __future__ import annotations
 
