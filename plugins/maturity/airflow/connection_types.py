@@ -127,10 +127,29 @@ BLUESKY = ConnectionType(
     conn_type="bluesky",
     hook_class=f"{_HOOKS}.BlueskyHook",
     hook_name="Bluesky AppView (maturity)",
-    hidden=("schema", "login", "password", "port"),
-    labels={"host": "AppView URL"},
-    placeholders={"host": "https://public.api.bsky.app (leave empty for the public AppView)"},
-    extra_fields={"user_agent": _USER_AGENT},
+    hidden=("schema", "port"),
+    labels={
+        "host": "AppView URL",
+        "login": "Handle (optional)",
+        "password": "App password (optional)",
+    },
+    placeholders={
+        "host": "https://public.api.bsky.app (leave empty for the public AppView)",
+        "login": "gemeente.example.nl: only to read this account's own mentions",
+        "password": "an app password (Settings > App passwords), never the account password",
+    },
+    extra_fields={
+        "user_agent": _USER_AGENT,
+        "pds_url": _text(
+            "PDS URL",
+            "Where the handle logs in; empty for Bluesky's own (https://bsky.social).",
+        ),
+        "mentions": _flag(
+            "Collect mentions",
+            "Read mention and reply notifications (needs the account's handle and app password).",
+            True,
+        ),
+    },
 )
 
 WAREHOUSE = ConnectionType(

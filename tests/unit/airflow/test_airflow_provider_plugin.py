@@ -116,3 +116,29 @@ def test_the_deferred_app_is_built_once_on_first_use() -> None:
     assert client.get("/organisations").status_code == 401
     assert client.get("/organisations").status_code == 401
     assert built == [1]
+
+
+@pytest.mark.parametrize(
+    ("conn_type", "rows"),
+    [
+        ("x", "X_ROWS"),
+        ("reddit", "REDDIT_ROWS"),
+        ("mastodon", "MASTODON_ROWS"),
+        ("bluesky", "BLUESKY_ROWS"),
+    ],
+)
+def test_each_connection_form_shows_the_fields_its_settings_read(conn_type: str, rows: str) -> None:
+    """A hidden field the settings read could never be set in the UI; a form field the settings
+    ignore would be set for nothing (the Bluesky form once hid its login and app password)."""
+    from maturity.connectors import settings
+
+    entry = next(
+        c for c in get_provider_info()["connection-types"] if c["connection-type"] == conn_type
+    )
+    read = getattr(settings, rows)
+    top_level = {row.source for row in read if row.source != "extra"}
+    extra_keys = {row.key for row in read if row.source == "extra"}
+    hidden = set(entry["ui-field-behaviour"]["hidden-fields"])
+    assert not top_level & hidden, f"{conn_type}: the form hides {sorted(top_level & hidden)}"
+    unread = set(entry["conn-fields"]) - extra_keys
+    assert not unread, f"{conn_type}: form fields no setting reads: {sorted(unread)}"
