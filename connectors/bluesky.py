@@ -135,7 +135,10 @@ class BlueskyConnector:
         self._session.close()
 
     def prepare(self, targets: Sequence[Target], window: Window, landing: Landing) -> None:
-        """Nothing is shared between Bluesky accounts."""
+        """Nothing is shared between Bluesky accounts. An attempt that resumes after a
+        rate-limit deferral answers the interrupted account's requests from its checkpoint."""
+        for t in targets:
+            self.adapter.replay(landing.pending(BLUESKY, t.org_id, t.account.handle, window))
 
     # -- capture -------------------------------------------------------------------------------
     def _on_page(

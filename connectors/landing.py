@@ -19,6 +19,14 @@ an Airflow DAG run's id, whose collection of this account and window completed; 
 :meth:`AccountLanding.mark_completed`). A retry of the same run skips an account whose marker
 is there; a run with another key collects it again, incrementally.
 
+A task attempt that stops for a rate limit (``maturity.connectors.ratelimit.RateLimitDeferred``)
+leaves a *checkpoint* (``pending``: per run key, the pages the unfinished collection of the
+account had landed, in order; :meth:`Landing.checkpoint`). The next attempt of the same run
+reads them back (:meth:`Landing.pending`): the connector's transport answers the same requests
+from them, and :meth:`AccountLanding.land` takes each re-landed page from the checkpoint instead
+of writing it again, so the collection goes on from its last landed page with the same page
+names, and without asking the API twice. The account's commit drops its checkpoint.
+
 Envelopes hold the request route and concrete path, the query parameters with anything secret
 removed, ``fetched_at`` (metadata only: no record is derived from it), the HTTP status, the
 rate-limit headers and nothing else of the headers, and the body's SHA-256.
@@ -45,6 +53,8 @@ from maturity.records import PageRef
 
 MANIFEST = "manifest.json"
 COMPLETED = "completed"
+PENDING = "pending"
+"""The manifest's checkpoints: per run key, the pages of a collection a rate limit deferred."""
 """The manifest's list of resume markers: run keys whose collection of the account completed."""
 SHARED_ORG = "_shared"
 _SECRET_PARAM = re.compile(
@@ -164,6 +174,36 @@ class AccountLanding:
     secrets: tuple[str, ...] = field(default=(), repr=False)
     pages: list[LandedPage] = field(default_factory=list)
     _seq: dict[str, int] = field(default_factory=dict)
+    run_key: str | None = None
+    """The scheduler run this collection belongs to: its checkpoint (if a rate limit deferred
+    an earlier attempt) is taken up page by page, see :meth:`land`."""
+    _resume: list[LandedPage] | None = field(default=None, repr=False)
+
+    def _resumed(self) -> list[LandedPage]:
+        if self._resume is None:
+            self._resume = (
+                _read_pending(self.root, self.directory, self.run_key) if self.run_key else []
+            )
+        return self._resume
+
+    def _take(self, endpoint: str, sha: str, path: str | None = None) -> LandedPage | None:
+        """The checkpoint's next page, when it is this one (same endpoint and body, or the
+        same path): the page is already landed, so it is not written again."""
+        queue = self._resumed()
+        if not queue:
+            return None
+        head = queue[0]
+        if head.ref.endpoint != endpoint or head.ref.sha256 != sha:
+            return None
+        if path is not None and head.ref.path != path:
+            return None
+        queue.pop(0)
+        self.pages.append(head)
+        name = Path(head.ref.path).name
+        if head.ref.path.startswith(self.directory.relative_to(self.root).as_posix() + "/"):
+            seq = int(name.split("-", 1)[0]) if name[:4].isdigit() else 0
+            self._seq[endpoint] = max(self._seq.get(endpoint, 0), seq)
+        return head
 
     @property
     def directory(self) -> Path:
@@ -193,9 +233,12 @@ class AccountLanding:
                     where=f"{self.platform} account {self.handle}",
                     fix="check the API base URL: a real API never echoes credentials",
                 )
+        sha = hashlib.sha256(body).hexdigest()
+        taken = self._take(endpoint, sha)
+        if taken is not None:
+            return taken
         seq = self._seq.get(endpoint, 0) + 1
         self._seq[endpoint] = seq
-        sha = hashlib.sha256(body).hexdigest()
         page_path = self.directory / _segment(endpoint) / f"{seq:04d}-{sha[:12]}.json"
         envelope = Envelope(
             platform=self.platform,
@@ -220,7 +263,8 @@ class AccountLanding:
 
     def include(self, page: LandedPage) -> None:
         """Count a page landed elsewhere (a shared lookup) as part of this collection."""
-        self.pages.append(page)
+        if self._take(page.ref.endpoint, page.ref.sha256, page.ref.path) is None:
+            self.pages.append(page)
 
     def commit(self, context: AssemblyContext) -> None:
         """Record this run in the window's manifest: its pages, in order, and its context.
@@ -230,16 +274,27 @@ class AccountLanding:
         of a run already recorded is not added again. Replay assembles each run and merges
         them, so collecting the same window twice replays to the same records.
         """
-        pages = [
-            {"path": p.ref.path, "sha256": p.ref.sha256, "endpoint": p.ref.endpoint}
-            for p in self.pages
-        ]
+        pages = [_ref_json(p) for p in self.pages]
         run: dict[str, Any] = {"pages": pages, "context": context.to_manifest()}
         runs = _read_runs_raw(self.directory)
         shas = [p["sha256"] for p in pages]
         if not any([p["sha256"] for p in r["pages"]] == shas for r in runs):
             runs.append(run)
-        self._write_manifest(runs, _read_completed(self.directory))
+        pending = _read_pending_raw(self.directory)
+        pending.pop(self.run_key or "", None)
+        self._write_manifest(runs, _read_completed(self.directory), pending)
+
+    def checkpoint(self) -> None:
+        """Record the pages this unfinished collection landed (and any of the checkpoint it
+        resumed that it did not reach) under its run key, for the next attempt."""
+        if not self.run_key:
+            raise ValueError("a checkpoint needs a run key")
+        pages = [*self.pages, *self._resumed()]
+        pending = _read_pending_raw(self.directory)
+        pending[self.run_key] = [_ref_json(p) for p in pages]
+        self._write_manifest(
+            _read_runs_raw(self.directory), _read_completed(self.directory), pending
+        )
 
     def mark_completed(self, run_key: str) -> None:
         """Record that run ``run_key`` (a scheduler run's id) completed this account's
@@ -256,9 +311,14 @@ class AccountLanding:
             )
         completed = _read_completed(self.directory)
         if run_key not in completed:
-            self._write_manifest(runs, [*completed, run_key])
+            self._write_manifest(runs, [*completed, run_key], _read_pending_raw(self.directory))
 
-    def _write_manifest(self, runs: list[dict[str, Any]], completed: list[str]) -> None:
+    def _write_manifest(
+        self,
+        runs: list[dict[str, Any]],
+        completed: list[str],
+        pending: Mapping[str, Any] | None = None,
+    ) -> None:
         manifest: dict[str, Any] = {
             "platform": self.platform,
             "org_id": self.org_id,
@@ -268,8 +328,33 @@ class AccountLanding:
         }
         if completed:
             manifest[COMPLETED] = completed
+        if pending:
+            manifest[PENDING] = dict(pending)
         data = json.dumps(manifest, indent=1, sort_keys=True, default=str).encode()
         write_atomic(self.directory / MANIFEST, data)
+
+
+def _ref_json(page: LandedPage) -> dict[str, str]:
+    return {"path": page.ref.path, "sha256": page.ref.sha256, "endpoint": page.ref.endpoint}
+
+
+def _read_pending_raw(directory: Path) -> dict[str, Any]:
+    manifest = _read_manifest_raw(directory)
+    found = (manifest or {}).get(PENDING) or {}
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def _read_pending(root: Path, directory: Path, run_key: str) -> list[LandedPage]:
+    """The checkpoint of ``run_key``: its pages, read back and checked. A page that is gone
+    or changed drops the checkpoint from there on (those pages are fetched again)."""
+    refs = _read_pending_raw(directory).get(run_key) or []
+    pages: list[LandedPage] = []
+    for ref in refs:
+        try:
+            pages.append(read_page(root, ref))
+        except (InputError, KeyError, TypeError, ValueError):
+            break
+    return pages
 
 
 def _read_manifest_raw(directory: Path) -> dict[str, Any] | None:
@@ -314,9 +399,45 @@ class Landing:
     root: Path
     clock: Callable[[], datetime] = _now
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    run_key: str | None = None
+    """The scheduler run (an Airflow DAG run id): account landings take up its checkpoints."""
+    _open: dict[tuple[str, str, str, Window], AccountLanding] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def account(self, platform: str, org_id: str, handle: str, window: Window) -> AccountLanding:
-        return AccountLanding(self.root, platform, org_id, handle, window, self.clock, self.secrets)
+        al = AccountLanding(
+            self.root,
+            platform,
+            org_id,
+            handle,
+            window,
+            self.clock,
+            self.secrets,
+            run_key=self.run_key if org_id != SHARED_ORG else None,
+        )
+        if org_id != SHARED_ORG:
+            self._open[(platform, org_id, handle, window)] = al
+        return al
+
+    def pending(self, platform: str, org_id: str, handle: str, window: Window) -> list[LandedPage]:
+        """The pages of this run's checkpoint for the account (empty without a run key or a
+        checkpoint), in the order they were landed."""
+        if not self.run_key:
+            return []
+        return _read_pending(self.root, self._dir(platform, org_id, handle, window), self.run_key)
+
+    def _dir(self, platform: str, org_id: str, handle: str, window: Window) -> Path:
+        return AccountLanding(self.root, platform, org_id, handle, window).directory
+
+    def checkpoint(self, platform: str, org_id: str, handle: str, window: Window) -> int:
+        """Keep what the account's unfinished collection (the last one :meth:`account` handed
+        out) landed, for the next attempt of this run; returns the number of pages kept."""
+        al = self._open.get((platform, org_id, handle, window))
+        if al is None or not self.run_key:
+            return 0
+        al.checkpoint()
+        return len(al.pages)
 
     def shared(self, platform: str, name: str, window: Window) -> AccountLanding:
         return self.account(platform, SHARED_ORG, name, window)
@@ -326,7 +447,7 @@ class Landing:
     ) -> bool:
         """Whether run ``run_key`` already completed this account's collection of ``window``
         (its resume marker is in the manifest, with at least one committed run)."""
-        directory = self.account(platform, org_id, handle, window).directory
+        directory = self._dir(platform, org_id, handle, window)
         return run_key in _read_completed(directory) and bool(_read_runs_raw(directory))
 
 

@@ -30,7 +30,7 @@ from maturity.connectors import mastodon_assembler as ma
 from maturity.connectors.base import Pseudonymise, Target, count_or_none, text_or_none, time_or_none
 from maturity.connectors.context import AssemblyContext, EndpointPlan
 from maturity.connectors.incremental import bounds, prior_context
-from maturity.connectors.ratelimit import RetryPolicy, mastodon_rate_limit
+from maturity.connectors.ratelimit import RateLimitDeferred, RetryPolicy, mastodon_rate_limit
 from maturity.connectors.transport import PolicyAdapter
 from maturity.errors import ConnectorError
 from maturity.platforms import MASTODON
@@ -140,7 +140,10 @@ class MastodonConnector:
         self._session.close()
 
     def prepare(self, targets: Sequence[Target], window: Window, landing: Landing) -> None:
-        """Nothing is shared between Mastodon accounts."""
+        """Nothing is shared between Mastodon accounts. An attempt that resumes after a
+        rate-limit deferral answers the interrupted account's requests from its checkpoint."""
+        for t in targets:
+            self.adapter.replay(landing.pending(MASTODON, t.org_id, t.account.handle, window))
 
     # -- capture -------------------------------------------------------------------------------
     def _on_page(
@@ -183,7 +186,7 @@ class MastodonConnector:
         except ConnectorError:
             raise
         except MastodonError as exc:
-            if isinstance(exc.__context__, ConnectorError):
+            if isinstance(exc.__context__, (ConnectorError, RateLimitDeferred)):
                 # the policy's decision (retries spent, a far reset), wrapped by Mastodon.py
                 raise exc.__context__ from None
             # 403/410 and answers Mastodon.py cannot parse land first; a page that did land

@@ -1,8 +1,15 @@
 """The rate-limit and retry policy every connector shares.
 
 * A 429, or a page that leaves ``remaining`` at 0, blocks its rate-limit scope until the reset.
-  A reset within ``max_rate_limit_wait`` is waited for (with the injected ``sleep``); a later
-  one is a usage cap, and the run fails fast for that account with the reset time in the error.
+  Three regimes, by how far away the reset is:
+
+  - within ``max_inline_wait`` (a few seconds): waited for inline (with the injected ``sleep``);
+  - within ``max_rate_limit_wait``: waited for inline too, unless the policy *defers* (inside
+    a scheduler task, ``defer=True``): then :class:`RateLimitDeferred` is raised, so the task
+    can give its worker slot back and be rescheduled at the reset (the pages landed so far
+    stay, and the rescheduled attempt resumes after them);
+  - later: a usage cap, and the run fails fast for that account with the reset time in the
+    error.
 * 5xx answers, timeouts and connection errors are retried ``max_retries`` times with exponential
   backoff and jitter (tenacity); after that the account fails with the last reason.
 * Every other 4xx is not retried: the caller decides (an account status, or a fatal error).
@@ -19,7 +26,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
@@ -87,6 +94,33 @@ def bluesky_rate_limit(headers: Mapping[str, str], now: float) -> RateLimit:
     )
 
 
+class RateLimitDeferred(Exception):
+    """A rate limit whose reset is further away than the policy waits inline, raised instead
+    of sleeping when the policy defers (inside a scheduler task). Not a failure: the caller
+    keeps what was landed and tries again at ``reset_at``.
+
+    Carries the platform, the account, the endpoint and the rate-limit scope, never a
+    credential."""
+
+    def __init__(
+        self, *, platform: str, account: str, endpoint: str, scope: str, reset_at: float
+    ) -> None:
+        self.platform = platform
+        self.account = account
+        self.endpoint = endpoint
+        self.scope = scope
+        self.reset_at = reset_at
+        super().__init__(
+            f"{platform} account {account}, {endpoint}: the rate limit is used up until "
+            f"{self.reset_time.isoformat(timespec='seconds')}"
+        )
+
+    @property
+    def reset_time(self) -> datetime:
+        """The reset as an aware UTC datetime."""
+        return datetime.fromtimestamp(self.reset_at, UTC)
+
+
 class Transient(Exception):
     """A failure worth another attempt: after ``wait`` seconds, or after backoff when None."""
 
@@ -102,6 +136,11 @@ class RetryPolicy:
     backoff_seconds: float = 1.0
     backoff_max_seconds: float = 60.0
     max_rate_limit_wait: float = 900.0
+    max_inline_wait: float = 5.0
+    """A rate-limit wait this short is always slept inline, deferring or not."""
+    defer: bool = False
+    """Raise :class:`RateLimitDeferred` for a longer wait (within ``max_rate_limit_wait``)
+    instead of sleeping: set inside a scheduler task, never by the CLI."""
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     clock: Callable[[], float] = field(default=time.time, repr=False)
     """Wall-clock seconds, only to time waits; never for any record."""
@@ -119,6 +158,8 @@ class RetryPolicy:
             settings.backoff_seconds,
             settings.backoff_max_seconds,
             settings.max_rate_limit_wait,
+            settings.max_inline_wait,
+            settings.defer_rate_limits,
             sleep or time.sleep,
             clock or time.time,
         )
@@ -131,6 +172,25 @@ class RetryPolicy:
         """Seconds to wait for ``reset_at`` (plus one for clock skew), or None when too far."""
         wait = max(0.0, reset_at - self.clock()) + 1.0
         return wait if wait <= self.max_rate_limit_wait else None
+
+    def rate_limit_wait(
+        self, reset_at: float, *, platform: str, account: str, endpoint: str, scope: str
+    ) -> float | None:
+        """How to meet a rate limit that resets at ``reset_at``: the seconds to wait inline, or
+        None for a usage cap (the caller fails fast); raises :class:`RateLimitDeferred` when
+        the policy defers and the wait is longer than ``max_inline_wait``."""
+        wait = self.wait_for_reset(reset_at)
+        if wait is None:
+            return None
+        if self.defer and wait > self.max_inline_wait:
+            raise RateLimitDeferred(
+                platform=platform,
+                account=account,
+                endpoint=endpoint,
+                scope=scope,
+                reset_at=reset_at,
+            )
+        return wait
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None

@@ -32,7 +32,7 @@ from maturity.connectors.base import (
 )
 from maturity.connectors.context import EndpointPlan, RedditContext
 from maturity.connectors.incremental import bounds, prior_context
-from maturity.connectors.ratelimit import RetryPolicy, reddit_rate_limit
+from maturity.connectors.ratelimit import RateLimitDeferred, RetryPolicy, reddit_rate_limit
 from maturity.connectors.transport import PolicyAdapter
 from maturity.errors import ConnectorError
 from maturity.platforms import REDDIT
@@ -87,7 +87,7 @@ def _requestor_class() -> type[Any]:
             try:
                 return super().request(*args, timeout=timeout, **kwargs)  # type: ignore[no-any-return]
             except RequestException as exc:
-                if isinstance(exc.original_exception, ConnectorError):
+                if isinstance(exc.original_exception, (ConnectorError, RateLimitDeferred)):
                     raise exc.original_exception from None
                 raise
 
@@ -191,7 +191,10 @@ class RedditConnector:
         self._session.close()
 
     def prepare(self, targets: Sequence[Target], window: Window, landing: Landing) -> None:
-        """Nothing is shared between Reddit accounts."""
+        """Nothing is shared between Reddit accounts. An attempt that resumes after a
+        rate-limit deferral answers the interrupted account's requests from its checkpoint."""
+        for t in targets:
+            self.adapter.replay(landing.pending(REDDIT, t.org_id, t.account.handle, window))
 
     # -- capture -------------------------------------------------------------------------------
     def _on_page(

@@ -76,8 +76,15 @@ class Policy:
     backoff_max_seconds: float = 60.0
     max_rate_limit_wait: float = 900.0
     """Wait for a rate-limit reset at most this long; a later reset fails fast (a usage cap)."""
+    max_inline_wait: float = 5.0
+    """Inside an Airflow task, a rate-limit reset further away than this (and within
+    ``max_rate_limit_wait``) reschedules the task instead of sleeping in its worker slot."""
     overlap_seconds: float = 86_400.0
     """Re-fetch this much before the window (or the cursor) to catch late-indexed items."""
+    defer_rate_limits: bool = False
+    """Set by the caller, not by the connection: defer a rate-limit wait longer than
+    ``max_inline_wait`` (``maturity.connectors.ratelimit.RateLimitDeferred``) instead of
+    sleeping. The Airflow collect task sets it; the CLI waits inline."""
 
     def _check(self, conn_id: str) -> None:
         for name, low in (
@@ -86,6 +93,7 @@ class Policy:
             ("backoff_seconds", 0),
             ("backoff_max_seconds", 0),
             ("max_rate_limit_wait", 0),
+            ("max_inline_wait", 0),
             ("overlap_seconds", 0),
         ):
             if getattr(self, name) < low:
@@ -269,6 +277,7 @@ _POLICY_ROWS: tuple[Row, ...] = (
     Row("backoff_seconds", "extra", "backoff_seconds", float),
     Row("backoff_max_seconds", "extra", "backoff_max_seconds", float),
     Row("max_rate_limit_wait", "extra", "max_rate_limit_wait", float),
+    Row("max_inline_wait", "extra", "max_inline_wait", float),
     Row("overlap_seconds", "extra", "overlap_seconds", float),
     Row("user_agent", "extra", "user_agent"),
     Row("mentions", "extra", "mentions", _flag),

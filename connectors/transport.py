@@ -21,14 +21,18 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 
-from maturity.connectors.ratelimit import RateLimit, RetryPolicy, Transient
+from maturity.connectors.landing import safe_params
+from maturity.connectors.ratelimit import RateLimit, RateLimitDeferred, RetryPolicy, Transient
 from maturity.errors import ConnectorError
+
+if TYPE_CHECKING:
+    from maturity.connectors.landing import LandedPage
 
 log = logging.getLogger(__name__)
 OnPage = Callable[[requests.PreparedRequest, requests.Response, dict[str, str]], None]
@@ -98,6 +102,34 @@ class PolicyAdapter(HTTPAdapter):
         self.account = "(no account)"
         """Set by the connector before each account, for error messages."""
         self._blocked: dict[str, float] = {}
+        self._replay: list[LandedPage] = []
+
+    def replay(self, pages: Iterable[LandedPage]) -> None:
+        """Answer requests from these landed pages instead of the network: a request whose
+        path and query match a page's envelope gets that page's body (each page once), and
+        is not handed to ``on_page``'s network accounting as a new request. A task attempt
+        that resumes after a rate-limit deferral replays the pages the interrupted attempt
+        landed, so the client library pages on from where it stopped without asking again."""
+        self._replay.extend(p for p in pages if 200 <= p.envelope.status < 300)
+
+    def _replayed(self, request: requests.PreparedRequest) -> requests.Response | None:
+        if not self._replay:
+            return None
+        path = urlsplit(request.url or "").path
+        params = safe_params(request.url or "", self._secrets)
+        for i, page in enumerate(self._replay):
+            if page.envelope.path == path and page.envelope.params == params:
+                del self._replay[i]
+                response = requests.Response()
+                response.status_code = page.envelope.status
+                response._content = page.body
+                response.headers["content-type"] = "application/json; charset=utf-8"
+                response.url = request.url or ""
+                response.request = request
+                response.reason = "OK (replayed from the landing)"
+                response.encoding = "utf-8"
+                return response
+        return None
 
     # -- messages ------------------------------------------------------------------------------
     def redact(self, text: str) -> str:
@@ -123,12 +155,27 @@ class PolicyAdapter(HTTPAdapter):
         )
 
     # -- one attempt ---------------------------------------------------------------------------
+    def _rate_limit_wait(self, reset_at: float, endpoint: str, scope: str) -> float | None:
+        """The policy's choice (:meth:`RetryPolicy.rate_limit_wait`): seconds to wait inline,
+        None for a usage cap, or :class:`RateLimitDeferred` (the scope stays blocked)."""
+        try:
+            return self.policy.rate_limit_wait(
+                reset_at,
+                platform=self.platform,
+                account=self.redact(self.account),
+                endpoint=endpoint,
+                scope=scope,
+            )
+        except RateLimitDeferred:
+            self._blocked[scope] = reset_at
+            raise
+
     def _respect_block(self, scope: str, endpoint: str) -> None:
         reset_at = self._blocked.get(scope)
         if reset_at is None or reset_at <= self.policy.clock():
             self._blocked.pop(scope, None)
             return
-        wait = self.policy.wait_for_reset(reset_at)
+        wait = self._rate_limit_wait(reset_at, endpoint, scope)
         if wait is None:
             raise self._cap_error(endpoint, reset_at)
         log.warning(
@@ -150,7 +197,7 @@ class PolicyAdapter(HTTPAdapter):
             if limit.reset_at is None:
                 raise Transient("HTTP 429 Too Many Requests (no reset given)")
             self._blocked.pop(scope, None)
-            wait = self.policy.wait_for_reset(limit.reset_at)
+            wait = self._rate_limit_wait(limit.reset_at, endpoint, scope)
             if wait is None:
                 raise self._cap_error(endpoint, limit.reset_at)
             raise Transient("HTTP 429 Too Many Requests", wait=wait)
@@ -187,6 +234,11 @@ class PolicyAdapter(HTTPAdapter):
         path = urlsplit(request.url or "").path
         endpoint = f"{request.method} {path}"
         scope = self.scope(path)
+        replayed = self._replayed(request) if request.method == "GET" else None
+        if replayed is not None:
+            if self.on_page is not None:
+                self.on_page(request, replayed, {})
+            return replayed
 
         def attempt() -> requests.Response:
             self._respect_block(scope, endpoint)

@@ -172,7 +172,18 @@ class XConnector:
 
     # -- the shared lookup ---------------------------------------------------------------------
     def prepare(self, targets: Sequence[Target], window: Window, landing: Landing) -> None:
-        """Resolve every handle (and the organisations' other handles), 100 per request."""
+        """Resolve every handle (and the organisations' other handles), 100 per request.
+
+        An attempt that resumes after a rate-limit deferral takes the lookups and pages the
+        interrupted attempt landed from its checkpoint instead of asking again."""
+        for t in targets:
+            pending = landing.pending(X, t.org_id, t.account.handle, window)
+            self.adapter.replay(pending)
+            for page in pending:
+                if page.ref.endpoint == xa.USERS:
+                    for name in page.envelope.params.get("usernames", "").split(","):
+                        if name:
+                            self._lookup.setdefault(name.lower(), page)
         self._resolve(
             {h for t in targets for h in (t.own_handles | {t.account.handle})}, window, landing
         )

@@ -101,7 +101,10 @@ def accounts(shards: list[dict[str, Any]], platform: str) -> list[dict[str, Any]
 
 @task(execution_timeout=timedelta(hours=2), map_index_template=PART_LABEL)
 def collect(part: dict[str, Any]) -> dict[str, Any]:
-    """Land the raw API pages of one shard's accounts on one platform for the data interval."""
+    """Land the raw API pages of one shard's accounts on one platform for the data interval.
+
+    A long rate-limit wait reschedules this task (no worker slot held); it resumes from the
+    pages already landed."""
     from airflow.sdk import get_current_context
 
     from maturity.airflow import assessment_tasks as t

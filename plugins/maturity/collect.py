@@ -7,6 +7,13 @@ Airflow maps one task per shard of accounts onto the same functions; the CLI cal
 A run with a ``resume`` key (the Airflow DAG run's id) leaves a marker in each account's
 landing manifest when its collection completes; a retry with the same key takes those
 accounts from the landing and fetches only the others (``maturity.connectors.landing``).
+
+With ``defer_rate_limits`` (the Airflow collect task), a rate limit whose reset is further
+away than the connection's ``max_inline_wait`` stops the run with
+:class:`~maturity.connectors.ratelimit.RateLimitDeferred` instead of sleeping: the accounts
+completed so far keep their markers, the interrupted account keeps a checkpoint of the pages
+it landed, and the next attempt with the same ``resume`` key goes on from there. Without it
+(the CLI) the wait is slept inline, logged with the account and endpoint.
 """
 
 from __future__ import annotations
@@ -164,6 +171,8 @@ def _collect_platform(
     on_account: Callable[[Target], None],
     resume: str | None = None,
 ) -> None:
+    from maturity.connectors.ratelimit import RateLimitDeferred
+
     try:
         connector.prepare(platform_targets, window, landing)
     except MaturityError as exc:
@@ -179,6 +188,18 @@ def _collect_platform(
             cursors = dict(cursors_lookup(account.platform, target.org_id, account.handle))
             batch = connector.collect(target, window, cursors, landing)
             _log_skipped(batch)
+        except RateLimitDeferred as deferred:
+            kept = landing.checkpoint(account.platform, target.org_id, account.handle, window)
+            log.warning(
+                "%s: %d page(s) of %s:%s (%s) landed so far are kept; the next attempt goes "
+                "on from the last of them",
+                deferred,
+                kept,
+                account.platform,
+                account.handle,
+                target.org_id,
+            )
+            raise
         except MaturityError as exc:
             log.warning("collecting %s:%s failed: %s", account.platform, account.handle, exc)
             run.failures.append(
@@ -246,6 +267,7 @@ def collect_registry(
     only: Callable[[Target], bool] | None = None,
     on_account: Callable[[Target], None] | None = None,
     resume: str | None = None,
+    defer_rate_limits: bool = False,
 ) -> CollectionRun:
     """Collect every account of ``registry`` on a collected platform (:data:`CONNECTORS`) over
     ``window``, landing raw pages. ``settings`` has each platform's connector settings
@@ -265,13 +287,28 @@ def collect_registry(
     collection completes is marked with it in its landing manifest, and an account already
     marked with it (an earlier attempt of the same run) is replayed from the landing instead
     of fetched again. A run with another key, or none, fetches every account.
+
+    ``defer_rate_limits`` (for a scheduler task, with a ``resume`` key): a rate-limit reset
+    further away than the connection's ``max_inline_wait`` raises
+    :class:`~maturity.connectors.ratelimit.RateLimitDeferred` instead of being slept; the
+    interrupted account's landed pages are kept as a checkpoint of the ``resume`` run, and the
+    next call with the same key resumes after them. Without it every wait is slept inline.
     """
+    from dataclasses import replace
+
     from maturity.connectors.landing import Landing
 
+    if defer_rate_limits and not resume:
+        raise ValueError("deferring rate limits needs a resume key to go on from")
     by_platform: dict[str, ConnectorSettings | None] = {X: x_settings, REDDIT: reddit_settings}
     by_platform.update(settings or {})
+    if defer_rate_limits:
+        by_platform = {
+            p: replace(st, defer_rate_limits=True) if st is not None else None
+            for p, st in by_platform.items()
+        }
     secrets = tuple(s for st in by_platform.values() if st for s in st.secrets)
-    landing = Landing(Path(landing_dir), secrets=secrets)
+    landing = Landing(Path(landing_dir), secrets=secrets, run_key=resume)
     lookup: CursorsLookup = cursors_lookup or (lambda platform, org_id, handle: {})
     run = CollectionRun()
     all_targets = [t for t in targets(registry) if only is None or only(t)]

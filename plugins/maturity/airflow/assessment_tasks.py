@@ -283,19 +283,30 @@ def collect(
 
     ``run_id`` (the DAG run's) marks each account collected in the landing, so a retry of the
     task in the same DAG run fetches only the accounts the earlier attempts did not complete;
-    the next DAG run (another id) collects every account again, incrementally."""
+    the next DAG run (another id) collects every account again, incrementally.
+
+    With ``run_id``, a rate limit whose reset is further away than the connection's
+    ``max_inline_wait`` is not slept in the worker: the task is rescheduled for the reset
+    (``AirflowRescheduleException``: state ``up_for_reschedule``, its worker and pool slots
+    released, the try number unchanged), and the rescheduled attempt goes on from the pages
+    already landed (:func:`maturity.collect.collect_registry`)."""
+    from maturity.connectors.ratelimit import RateLimitDeferred
     from maturity.pipeline.collect import collect_accounts
     from maturity.shards import Outcome
 
     settings = pipeline_settings(part["registry"])
     platform = part["platform"]
-    got = collect_accounts(
-        settings,
-        platform,
-        [(a["org_id"], a["handle"]) for a in part["accounts"]],
-        window,
-        resume=run_id,
-    )
+    try:
+        got = collect_accounts(
+            settings,
+            platform,
+            [(a["org_id"], a["handle"]) for a in part["accounts"]],
+            window,
+            resume=run_id,
+            defer_rate_limits=run_id is not None,
+        )
+    except RateLimitDeferred as deferred:
+        raise _reschedule(deferred) from None
     outcome: Outcome[Any] = Outcome(
         done={
             account_key(platform, s["handle"]): {
@@ -309,6 +320,26 @@ def collect(
         failed={account_key(*k.split(":", 1)): e for k, e in got.failed.items()},
     )
     return finish(f"collecting {platform}", outcome, final=final)
+
+
+def _reschedule(deferred: Any) -> Exception:
+    """The Airflow exception that reschedules the collect task at ``deferred``'s reset (a
+    second later, for clock skew), logged so the task log says why it stopped."""
+    from datetime import timedelta
+
+    from airflow.sdk.exceptions import AirflowRescheduleException
+
+    at = deferred.reset_time + timedelta(seconds=1)
+    log.warning(
+        "%s account %s, %s: rate limit reached, resets at %s; task rescheduled for %s, no "
+        "worker slot held while waiting",
+        deferred.platform,
+        deferred.account,
+        deferred.endpoint,
+        deferred.reset_time.isoformat(timespec="seconds"),
+        at.isoformat(timespec="seconds"),
+    )
+    return AirflowRescheduleException(reschedule_date=at)
 
 
 def collected_accounts(landed: Sequence[Any]) -> set[tuple[str, str]]:

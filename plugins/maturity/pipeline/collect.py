@@ -26,6 +26,7 @@ def collect_accounts(
     window: Window,
     *,
     resume: str | None = None,
+    defer_rate_limits: bool = False,
 ) -> Outcome[Summary]:
     """Fetch the pages of several ``(org_id, handle)`` accounts on ``platform`` for the
     collection window and land them verbatim, with one connector (one client, one users
@@ -33,7 +34,10 @@ def collect_accounts(
     others.
 
     ``resume`` (the DAG run's id) makes a retry of the same run skip the accounts it already
-    collected (:func:`maturity.collect.collect_registry`)."""
+    collected (:func:`maturity.collect.collect_registry`). ``defer_rate_limits`` (with
+    ``resume``) raises :class:`~maturity.connectors.ratelimit.RateLimitDeferred` for a long
+    rate-limit wait instead of sleeping; the next call with the same ``resume`` goes on from
+    the pages already landed."""
     from maturity.collect import CONNECTORS, collect_registry
 
     def key(handle: str) -> str:
@@ -65,6 +69,7 @@ def collect_accounts(
         cursors_lookup=settings.warehouse.read_cursor,
         only=lambda t: t.account.platform == platform and (t.org_id, t.account.handle) in wanted,
         resume=resume,
+        defer_rate_limits=defer_rate_limits,
     )
     batches = {(b.org_id, b.handle): b for b in run}
     purged = _purge_gone(settings, platform, list(batches), window)
