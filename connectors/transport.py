@@ -113,7 +113,9 @@ class PolicyAdapter(HTTPAdapter):
         self._replay.extend(p for p in pages if 200 <= p.envelope.status < 300)
 
     def _replayed(self, request: requests.PreparedRequest) -> requests.Response | None:
-        if not self._replay:
+        """The landed page that answers ``request`` (handed to ``on_page`` like a fetched
+        one), or None: the request goes to the network."""
+        if not self._replay or request.method != "GET":
             return None
         path = urlsplit(request.url or "").path
         params = safe_params(request.url or "", self._secrets)
@@ -128,6 +130,8 @@ class PolicyAdapter(HTTPAdapter):
                 response.request = request
                 response.reason = "OK (replayed from the landing)"
                 response.encoding = "utf-8"
+                if self.on_page is not None:
+                    self.on_page(request, response, {})
                 return response
         return None
 
@@ -234,10 +238,8 @@ class PolicyAdapter(HTTPAdapter):
         path = urlsplit(request.url or "").path
         endpoint = f"{request.method} {path}"
         scope = self.scope(path)
-        replayed = self._replayed(request) if request.method == "GET" else None
+        replayed = self._replayed(request)
         if replayed is not None:
-            if self.on_page is not None:
-                self.on_page(request, replayed, {})
             return replayed
 
         def attempt() -> requests.Response:

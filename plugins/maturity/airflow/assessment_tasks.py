@@ -339,7 +339,7 @@ def _reschedule(deferred: Any) -> Exception:
         deferred.reset_time.isoformat(timespec="seconds"),
         at.isoformat(timespec="seconds"),
     )
-    return AirflowRescheduleException(reschedule_date=at)
+    return AirflowRescheduleException(reschedule_date=at)  # type: ignore[no-untyped-call]
 
 
 def collected_accounts(landed: Sequence[Any]) -> set[tuple[str, str]]:

@@ -139,7 +139,8 @@ def test_faults_through_the_dag_fail_only_what_they_must_and_a_retry_resumes(
 
     # the 429 rescheduled the collect task (no sleep in its worker slot), and the rescheduled
     # attempt went on from the pages already landed
-    assert "task rescheduled for" in run_log and "no worker slot held" in run_log
+    assert "task rescheduled for" in run_log
+    assert "no worker slot held" in run_log
     slots = rate_limit_slot_seconds(
         f"sqlite:///{airflow_home / 'airflow.db'}",
         names.ASSESSMENT_DAG_ID,

@@ -87,9 +87,9 @@ def test_a_deferred_rate_limit_resumes_from_the_last_landed_page(
         total[AUTH] -= 1
     assert +total == Counter(reference.calls)
     resumed = [r for r in emu.call_log[interrupted:] if r.route == route]
-    assert resumed[0].path == hit.path and resumed[0].query == hit.query, (
-        "the resumed attempt starts with the request the rate limit stopped"
-    )
+    # the resumed attempt starts with the request the rate limit stopped
+    assert resumed[0].path == hit.path
+    assert resumed[0].query == hit.query
 
 
 def test_the_cli_path_waits_inline_instead_of_deferring(
