@@ -417,6 +417,9 @@ class Landing:
             run_key=self.run_key if org_id != SHARED_ORG else None,
         )
         if org_id != SHARED_ORG:
+            # only the latest: a connector collects one account at a time, and a run must not
+            # keep every account's pages in memory
+            self._open.clear()
             self._open[(platform, org_id, handle, window)] = al
         return al
 
@@ -431,8 +434,9 @@ class Landing:
         return AccountLanding(self.root, platform, org_id, handle, window).directory
 
     def checkpoint(self, platform: str, org_id: str, handle: str, window: Window) -> int:
-        """Keep what the account's unfinished collection (the last one :meth:`account` handed
-        out) landed, for the next attempt of this run; returns the number of pages kept."""
+        """Keep what the account's unfinished collection landed, for the next attempt of this
+        run (the account must be the last one :meth:`account` handed out); returns the number
+        of pages kept."""
         al = self._open.get((platform, org_id, handle, window))
         if al is None or not self.run_key:
             return 0
