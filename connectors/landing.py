@@ -53,9 +53,9 @@ from maturity.records import PageRef
 
 MANIFEST = "manifest.json"
 COMPLETED = "completed"
+"""The manifest's list of resume markers: run keys whose collection of the account completed."""
 PENDING = "pending"
 """The manifest's checkpoints: per run key, the pages of a collection a rate limit deferred."""
-"""The manifest's list of resume markers: run keys whose collection of the account completed."""
 SHARED_ORG = "_shared"
 _SECRET_PARAM = re.compile(
     r"(access|refresh|bearer|auth|id|oauth)_?token|secret|passw|api_?key|^key$|signature|^code$"
@@ -284,9 +284,10 @@ class AccountLanding:
         pending.pop(self.run_key or "", None)
         self._write_manifest(runs, _read_completed(self.directory), pending)
 
-    def checkpoint(self) -> None:
+    def checkpoint(self) -> int:
         """Record the pages this unfinished collection landed (and any of the checkpoint it
-        resumed that it did not reach) under its run key, for the next attempt."""
+        resumed that it did not reach) under its run key, for the next attempt; returns how
+        many."""
         if not self.run_key:
             raise ValueError("a checkpoint needs a run key")
         pages = [*self.pages, *self._resumed()]
@@ -295,6 +296,7 @@ class AccountLanding:
         self._write_manifest(
             _read_runs_raw(self.directory), _read_completed(self.directory), pending
         )
+        return len(pages)
 
     def mark_completed(self, run_key: str) -> None:
         """Record that run ``run_key`` (a scheduler run's id) completed this account's
@@ -440,8 +442,7 @@ class Landing:
         al = self._open.get((platform, org_id, handle, window))
         if al is None or not self.run_key:
             return 0
-        al.checkpoint()
-        return len(al.pages)
+        return al.checkpoint()
 
     def shared(self, platform: str, name: str, window: Window) -> AccountLanding:
         return self.account(platform, SHARED_ORG, name, window)
