@@ -112,10 +112,17 @@ def account_plan(
 
 
 def previous_from_landing(
-    root: Path, platform: str, org_id: str, handle: str, window: Window
+    root: Path,
+    platform: str,
+    org_id: str,
+    handle: str,
+    window: Window,
+    *,
+    reads: bool = True,
 ) -> tuple[dict[str, int], dict[str, int]] | None:
     """The requests per bucket and the X reads per kind of the account's latest collected
-    window before ``window`` (one landed page is one request), or ``None`` if it has none."""
+    window before ``window`` (one landed page is one request), or ``None`` if it has none.
+    ``reads=False`` skips opening the pages (no read budget to check): reads are then ``{}``."""
     from maturity.connectors.landing import MANIFEST, Landing, window_of_dir
 
     account_dir = Landing(root).account(platform, org_id, handle, window).directory.parent
@@ -123,9 +130,9 @@ def previous_from_landing(
         return None
     earlier = []
     for child in account_dir.iterdir():
-        found = window_of_dir(child.name)
-        if found is not None and found.end <= window.start and (child / MANIFEST).is_file():
-            earlier.append((found.end, child))
+        other = window_of_dir(child.name)
+        if other is not None and other.end <= window.start and (child / MANIFEST).is_file():
+            earlier.append((other.end, child))
     if not earlier:
         return None
     _, directory = max(earlier)
@@ -134,15 +141,15 @@ def previous_from_landing(
     except (OSError, json.JSONDecodeError):
         return None
     requests: dict[str, int] = {}
-    reads: dict[str, int] = {}
+    found: dict[str, int] = {}
     for run in manifest.get("runs") or [{"pages": manifest.get("pages") or []}]:
         for ref in run.get("pages") or []:
             endpoint = str(ref.get("endpoint", ""))
             bucket = bucket_of(platform, endpoint)
             requests[bucket] = requests.get(bucket, 0) + 1
-            if platform == X:
-                reads = costs.add(reads, _page_reads(root, ref, endpoint))
-    return requests, reads
+            if reads and platform == X:
+                found = costs.add(found, _page_reads(root, ref, endpoint))
+    return requests, found
 
 
 def _page_reads(root: Path, ref: Mapping[str, Any], endpoint: str) -> dict[str, int]:

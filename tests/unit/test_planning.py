@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from maturity import costs, planning
+from maturity.connectors.context import XContext
 from maturity.connectors.landing import Landing
 from maturity.connectors.limits import (
     DOCUMENTED,
@@ -20,7 +21,6 @@ from maturity.connectors.limits import (
     Limit,
 )
 from maturity.connectors.settings import BlueskySettings, XSettings
-from maturity.connectors.context import XContext
 from maturity.evidence import Window
 
 pytestmark = pytest.mark.unit
@@ -60,8 +60,7 @@ def test_a_previous_run_is_grown_by_the_margin_and_a_new_account_takes_the_bound
 
 def _plans(n: int, mentions: int) -> list[planning.AccountPlan]:
     return [
-        planning.AccountPlan(f"org{i}", "x", f"h{i}", {X_USER_MENTIONS: mentions})
-        for i in range(n)
+        planning.AccountPlan(f"org{i}", "x", f"h{i}", {X_USER_MENTIONS: mentions}) for i in range(n)
     ]
 
 
@@ -84,7 +83,8 @@ def test_the_lower_bound_is_the_slowest_bucket() -> None:
     assert "minstens 1.5 h" in (forecast.warning("nl") or "")
     # within a week it fits, and then nothing is said
     week = planning.Forecast(tuple(loads), interval_seconds=WEEK.total_seconds())
-    assert not week.exceeds_interval and week.warning() is None
+    assert not week.exceeds_interval
+    assert week.warning() is None
     assert week.summary()["buckets"][0]["windows"] == 7
 
 
@@ -125,9 +125,7 @@ def test_assignment_is_whole_organisations_balanced_and_stable() -> None:
 
 def test_the_budget_admits_whole_organisations_and_says_why_the_rest_are_out() -> None:
     per_account = sum(costs.X_FIRST_RUN_READS.values())
-    plans = {
-        org: [planning.account_plan(org, "x", "h", None, {})] for org in ("a", "b", "c")
-    }
+    plans = {org: [planning.account_plan(org, "x", "h", None, {})] for org in ("a", "b", "c")}
     estimates = [planning.org_reads(org, p) for org, p in plans.items()]
     assert [e.total for e in estimates] == [per_account] * 3
     plan = costs.admit(estimates, costs.Budget(per_run=2 * per_account), spent_this_month=0)
@@ -191,4 +189,5 @@ def test_first_run_bounds_exist_for_every_platform_with_defaults() -> None:
             }
         )
         [(bucket, n)] = planning.first_run_requests(platform, caps).items()
-        assert bucket in DOCUMENTED[platform] and n > 1
+        assert bucket in DOCUMENTED[platform]
+        assert n > 1

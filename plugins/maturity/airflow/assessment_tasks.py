@@ -222,6 +222,11 @@ def forecast_run(registry: Path, orgs: list[JSON], window: Window, env: Mapping[
         (p, c): credential_settings(registry, p, c) for p in platforms for c in creds[p]
     }
     landing = pipeline_settings(registry).landing_dir
+    x_first = conn_settings.get(("x", creds["x"][0])) if "x" in platforms else None
+    budget = costs.Budget(
+        getattr(x_first, "read_budget_per_run", None),
+        getattr(x_first, "read_budget_per_month", None),
+    )
     plans: dict[str, list[planning.AccountPlan]] = {}
     for org in pending:
         for key in org["accounts"]:
@@ -230,18 +235,15 @@ def forecast_run(registry: Path, orgs: list[JSON], window: Window, env: Mapping[
                 platform, conn_settings[(platform, creds[platform][0])]
             )
             previous = planning.previous_from_landing(
-                landing, platform, org["org_id"], handle, window
+                landing, platform, org["org_id"], handle, window, reads=budget.limited
             )
             plans.setdefault(org["org_id"], []).append(
                 planning.account_plan(org["org_id"], platform, handle, previous, first)
             )
     # The read budget: whole organisations in registry order, over every X credential.
     budget_text = None
-    if "x" in platforms:
-        x = conn_settings[("x", creds["x"][0])]
-        budget = costs.Budget(
-            getattr(x, "read_budget_per_run", None), getattr(x, "read_budget_per_month", None)
-        )
+    if x_first is not None:
+        x = x_first
         if budget.limited:
             spent = _month_reads(registry, window) if budget.per_month is not None else 0
             estimates = [
@@ -657,6 +659,7 @@ def report(
     if shards is None:
         raise AirflowFailException("plan did not list the organisations; see its log")
     result = outcome(shards, steps)
+    _planned_reasons(result, shards)
     log_registry_warnings(result)
     log_quarantined(result["quarantined"])
     forecast = dict(forecast or {})
@@ -678,6 +681,16 @@ def report(
         "phase_changes": changes,
         **({"forecast": _forecast_brief(forecast)} if forecast else {}),
     }
+
+
+def _planned_reasons(result: JSON, shards: Sequence[Mapping[str, Any]]) -> None:
+    """An organisation the plan left out (bad input, the read budget) is named with the plan's
+    reason, also when its shard's task failed as a whole and left no summary."""
+    planned = {o["org_id"]: o.get("rejected") for shard in shards for o in shard["orgs"]}
+    for org_id in result["failed"]:
+        why = planned.get(org_id)
+        if why and why not in result["reasons"][org_id]:
+            result["reasons"][org_id] = f"plan: {why}"
 
 
 def _forecast_brief(forecast: Mapping[str, Any]) -> JSON:

@@ -89,6 +89,8 @@ final AS (
 SELECT * FROM final
 """
 
+VIEWS: dict[str, str] = {"v_assessment_cost": V_ASSESSMENT_COST}
+
 
 def upgrade() -> None:
     op.create_table(
@@ -118,12 +120,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_collection_cost_window_end", "collection_cost", ["window_end"])
     dialect = op.get_bind().dialect.name
-    op.execute(
-        "CREATE VIEW v_assessment_cost AS\n" + render_view(V_ASSESSMENT_COST.strip(), dialect)
-    )
+    for name, select_sql in VIEWS.items():
+        op.execute(f"CREATE VIEW {name} AS\n" + render_view(select_sql.strip(), dialect))
 
 
 def downgrade() -> None:
-    op.execute("DROP VIEW IF EXISTS v_assessment_cost")
+    for name in reversed(VIEWS):
+        op.execute(f"DROP VIEW IF EXISTS {name}")
     op.drop_index("ix_collection_cost_window_end", table_name="collection_cost")
     op.drop_table("collection_cost")

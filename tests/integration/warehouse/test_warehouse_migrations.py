@@ -21,8 +21,8 @@ from maturity.records import PageRef
 from maturity.warehouse import Warehouse
 from maturity.warehouse import migrations as mig
 from maturity.warehouse import record_rows as rr
-from maturity.warehouse.cost_rows import CostRow
 from maturity.warehouse import schema as t
+from maturity.warehouse.cost_rows import CostRow
 from maturity.warehouse.schema import metadata
 from maturity.warehouse.views import view_names, view_sql
 

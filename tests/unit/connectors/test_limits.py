@@ -26,7 +26,8 @@ def test_every_documented_limit_names_its_source_and_scope() -> None:
         for key, limit in buckets.items():
             assert limit.source.startswith("https://"), (platform, key)
             assert limit.per, (platform, key)
-            assert limit.requests >= 1 and limit.window_seconds > 0
+            assert limit.requests >= 1
+            assert limit.window_seconds > 0
 
 
 def test_the_x_endpoints_the_connector_calls_have_their_own_bucket() -> None:
@@ -74,7 +75,8 @@ def test_a_bad_override_names_the_connection_the_key_and_the_fix(value: Any, say
         limits.parse_overrides("x", "x_app2", value)
     text = caught.value.render()
     assert says in text
-    assert "x_app2" in text and "AIRFLOW_CONN_X_APP2 (extra.rate_limits)" in text
+    assert "x_app2" in text
+    assert "AIRFLOW_CONN_X_APP2 (extra.rate_limits)" in text
     assert "docs/connectors.md" in text
 
 

@@ -145,6 +145,7 @@ def run_dag(dag_id: str, logical_date: datetime, dags_folder: Path | None = None
                 "label": ti.rendered_map_index,
                 "state": str(ti.state),
                 "try_number": ti.try_number,
+                "pool": ti.pool,
             }
             for ti in tis
         ],
