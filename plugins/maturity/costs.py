@@ -240,3 +240,32 @@ def parse_prices(value: Any) -> Prices:
             raise ValueError(f"the price of {key!r} must be a number >= 0, not {price!r}")
         per_resource[key] = float(price)
     return Prices(per_resource, currency)
+
+
+def resources_in_page(platform: str, endpoint: str, body: Any) -> set[tuple[str, str]]:
+    """The billable resources of one landed response as ``(kind, id)``, the same ones
+    :func:`reads_in_page` counts: a resource read twice in a window (an overlap re-read, an
+    author of several mentions) is one element. ``set()`` for a free platform."""
+    if platform != X or not isinstance(body, dict):
+        return set()
+    kind = X_RESOURCE_BY_ENDPOINT.get(endpoint)
+    if kind is None:
+        return set()
+    found = {(kind, i) for i in _ids(body.get("data"))}
+    includes = body.get("includes")
+    if isinstance(includes, dict):
+        found |= {("user", i) for i in _ids(includes.get("users"))}
+        found |= {("post", i) for i in _ids(includes.get("tweets"))}
+    return found
+
+
+def _ids(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+    return [str(v["id"]) for v in items if isinstance(v, dict) and v.get("id") is not None]
+
+
+def count_kinds(resources: Iterable[tuple[str, str]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for kind, _ in resources:
+        out[kind] = out.get(kind, 0) + 1
+    return out

@@ -141,43 +141,45 @@ def previous_from_landing(
     except (OSError, json.JSONDecodeError):
         return None
     requests: dict[str, int] = {}
-    found: dict[str, int] = {}
     for run in manifest.get("runs") or [{"pages": manifest.get("pages") or []}]:
         for ref in run.get("pages") or []:
-            endpoint = str(ref.get("endpoint", ""))
-            bucket = bucket_of(platform, endpoint)
+            bucket = bucket_of(platform, str(ref.get("endpoint", "")))
             requests[bucket] = requests.get(bucket, 0) + 1
-            if reads and platform == X:
-                found = costs.add(found, _page_reads(root, ref, endpoint))
+    found: dict[str, int] = {}
+    if reads and platform == X:
+        previous = window_of_dir(directory.name)
+        assert previous is not None
+        found = landed_reads(root, org_id, [handle], previous)
     return requests, found
 
 
-def _page_reads(root: Path, ref: Mapping[str, Any], endpoint: str) -> dict[str, int]:
-    try:
-        body = json.loads((root / str(ref["path"])).read_bytes())
-    except (OSError, KeyError, json.JSONDecodeError):
-        return {}
-    return costs.reads_in_page(X, endpoint, body)
+def landed_reads(
+    root: Path, org_id: str, handles: Iterable[str], window: Window
+) -> dict[str, int]:
+    """The X resources the organisation's landed pages of ``window`` hold, by kind.
+
+    Distinct resources: a post or user that several pages or recorded runs of the window
+    return (the overlap a rerun re-reads, the author of several mentions) counts once, as X
+    bills a resource once per UTC day; so collecting the window again the same day changes
+    nothing. A user lookup is shared by several organisations (100 handles a request), so only
+    the users of this organisation's ``handles`` count for it."""
+    return costs.count_kinds(_landed_resources(root, org_id, handles, window))
 
 
-def landed_reads(root: Path, org_id: str, handles: Iterable[str], window: Window) -> dict[str, int]:
-    """The X reads the organisation's landed pages of ``window`` hold, by resource kind.
-
-    Each page is counted once per organisation, in every recorded run of the window (a rerun
-    whose pages are exactly a recorded run's adds nothing). A user lookup is shared by several
-    organisations (100 handles a request), so only the users of this organisation's
-    ``handles`` count for it."""
+def _landed_resources(
+    root: Path, org_id: str, handles: Iterable[str], window: Window
+) -> set[tuple[str, str]]:
     from maturity.connectors.landing import MANIFEST, Landing
 
-    handles = sorted(set(handles))
-    own = {h.lower().removeprefix("@") for h in handles}
+    names = sorted(set(handles))
+    own = {h.lower().removeprefix("@") for h in names}
     seen: set[str] = set()
-    reads: dict[str, int] = {}
-    for handle in handles:
+    found: set[tuple[str, str]] = set()
+    for handle in names:
         directory = Landing(root).account(X, org_id, handle, window).directory
         try:
             manifest = json.loads((directory / MANIFEST).read_bytes())
-        except FileNotFoundError:
+        except (OSError, json.JSONDecodeError):
             continue
         for run in manifest.get("runs") or [{"pages": manifest.get("pages") or []}]:
             for ref in run.get("pages") or []:
@@ -185,26 +187,25 @@ def landed_reads(root: Path, org_id: str, handles: Iterable[str], window: Window
                 if path in seen:
                     continue
                 seen.add(path)
-                endpoint = str(ref.get("endpoint", ""))
-                if endpoint == "users_by":
-                    reads = costs.add(reads, _lookup_reads(root, ref, own))
-                else:
-                    reads = costs.add(reads, _page_reads(root, ref, endpoint))
-    return reads
+                found |= _page_resources(root, ref, own)
+    return found
 
 
-def _lookup_reads(root: Path, ref: Mapping[str, Any], own: set[str]) -> dict[str, int]:
+def _page_resources(root: Path, ref: Mapping[str, Any], own: set[str]) -> set[tuple[str, str]]:
+    endpoint = str(ref.get("endpoint", ""))
     try:
         body = json.loads((root / str(ref["path"])).read_bytes())
     except (OSError, KeyError, json.JSONDecodeError):
-        return {}
-    data = body.get("data") if isinstance(body, dict) else None
-    users = [
-        u
-        for u in (data if isinstance(data, list) else [])
-        if isinstance(u, dict) and str(u.get("username", "")).lower() in own
-    ]
-    return {"user": len(users)} if users else {}
+        return set()
+    if endpoint == "users_by" and isinstance(body, dict):
+        data = body.get("data")
+        mine = [
+            u
+            for u in (data if isinstance(data, list) else [])
+            if isinstance(u, dict) and str(u.get("username", "")).lower() in own
+        ]
+        body = {"data": mine}
+    return costs.resources_in_page(X, endpoint, body)
 
 
 # -- credentials ----------------------------------------------------------------------------------

@@ -191,3 +191,12 @@ def test_first_run_bounds_exist_for_every_platform_with_defaults() -> None:
         [(bucket, n)] = planning.first_run_requests(platform, caps).items()
         assert bucket in DOCUMENTED[platform]
         assert n > 1
+
+
+def test_a_resource_read_twice_in_a_window_counts_once(tmp_path: Path) -> None:
+    first = {"data": [{"id": "p1"}, {"id": "p2"}], "includes": {"users": [{"id": "a"}]}}
+    overlap = {"data": [{"id": "p2"}, {"id": "p3"}], "includes": {"users": [{"id": "a"}]}}
+    _land(tmp_path, THIS, [("users_mentions", first), ("users_mentions", overlap)])
+    assert planning.landed_reads(tmp_path, "org", ["Handle"], THIS) == {"post": 3, "user": 1}
+    # per page, X's bill counts each response (what reads_in_page says of one page)
+    assert costs.reads_in_page("x", "users_mentions", overlap) == {"post": 2, "user": 1}

@@ -424,5 +424,6 @@ collection_cost = Table(
     Index(None, "window_end"),
 )
 """Reads per organisation, collection window, platform and resource kind (X: ``post``,
-``user``), counted in the window's landed pages (``maturity.costs.reads_in_page``), with the
-unit price of the run's connection (``maturity.costs.Prices``)."""
+``user``): the distinct resources of the window's landed pages
+(``maturity.planning.landed_reads``), with the unit price of the run's connection
+(``maturity.costs.Prices``)."""

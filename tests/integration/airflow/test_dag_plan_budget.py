@@ -58,10 +58,18 @@ def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
         wh.dispose()
 
 
-def served_x_reads(emulator: Emulator) -> dict[str, int]:
-    """The X resources the emulator served: every successful X call asked again (the world
-    does not change), its response counted as X bills it (``costs.reads_in_page``)."""
-    total: dict[str, int] = {}
+def served_x_reads(emulator: Emulator, registry: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Per organisation, the distinct X resources the emulator served it: every successful X
+    call asked again (the world does not change), its response's resources
+    (``costs.resources_in_page``) given to the organisation whose account it was about: a
+    lookup's users by handle, a timeline's or mentions' by the user id in its path."""
+    org_of_handle = {
+        a["handle"].lower(): o["id"]
+        for o in registry["organisations"]
+        for a in o["accounts"]
+        if a["platform"] == "x"
+    }
+    bodies = []
     for call in emulator.call_log:
         endpoint = ENDPOINT_BY_ROUTE.get(call.route)
         if endpoint is None or call.status != 200:
@@ -72,8 +80,21 @@ def served_x_reads(emulator: Emulator) -> dict[str, int]:
             headers={"Authorization": f"Bearer {emulator.bearer_token}"},
             timeout=30,
         ).json()
-        total = costs.add(total, costs.reads_in_page("x", endpoint, body))
-    return total
+        bodies.append((endpoint, call.path, body))
+    org_of_id: dict[str, str] = {}
+    found: dict[str, set[tuple[str, str]]] = {}
+    for endpoint, _, body in bodies:
+        if endpoint == "users_by":
+            for user in body.get("data") or []:
+                org = org_of_handle.get(user["username"].lower())
+                if org is not None:
+                    org_of_id[user["id"]] = org
+                    found.setdefault(org, set()).add(("user", user["id"]))
+    for endpoint, path, body in bodies:
+        if endpoint != "users_by":
+            org = org_of_id[path.split("/")[3]]
+            found.setdefault(org, set()).update(costs.resources_in_page("x", endpoint, body))
+    return {org: costs.count_kinds(resources) for org, resources in found.items()}
 
 
 def test_a_budget_too_small_admits_a_prefix_and_the_report_names_the_rest(
@@ -117,20 +138,20 @@ def test_two_x_credentials_use_both_pools_and_write_the_same_warehouse(
 ) -> None:
     one = run_assessment(product, airflow_home)
     assert one["state"] == "success", one["log"]
-    served = served_x_reads(emulator)
+    served = served_x_reads(emulator, product.registry)
     single = dump(sqlite_url(product))
 
     # cost rows: every X read the emulator served, priced, and nothing for the other platforms
-    recorded: dict[str, int] = {}
+    recorded: dict[str, dict[str, int]] = {}
     for org_id, _, _, platform, resource, reads, unit, price, currency, _ in single[
         "collection_cost"
     ]:
         assert platform == "x", org_id
         assert price == pytest.approx(reads * unit)
         assert currency == "USD"
-        recorded = costs.add(recorded, {resource: reads})
+        recorded.setdefault(org_id, {})[resource] = reads
     assert recorded == served
-    assert served["post"] > 0
+    assert all(kinds.get("post", 0) > 0 for kinds in served.values()), served
 
     # the same world, a fresh landing and warehouse, two X apps
     root = tmp_path / "two-apps"
@@ -159,7 +180,8 @@ def test_two_x_credentials_use_both_pools_and_write_the_same_warehouse(
     assert pools == {"collect_x": "x_api", "collect_x__x_app2": "x_api__x_app2"}
     assert dump(sqlite_url(two)) == single
 
-    # a rerun of the same interval (two apps, same warehouse and landing) adds no cost row
+    # a rerun of the same interval the same day (two apps, same warehouse and landing)
+    # re-reads only resources already counted: the cost rows stay as they were
     again = tmp_path / "airflow-again"
     again.mkdir()
     shutil.copy2(airflow_template / "airflow.db", again / "airflow.db")

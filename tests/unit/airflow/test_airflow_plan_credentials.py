@@ -257,3 +257,28 @@ def test_the_report_repeats_the_warning_and_the_alert_carries_it(
     [sent] = Recorder.sent
     assert sent["message"] == (forecast["warning_nl"] if lang == "nl" else forecast["warning"])
     assert ("past niet in zijn interval" if lang == "nl" else "does not fit") in sent["heading"]
+
+
+def test_the_report_names_an_organisation_left_out_by_the_plan_with_its_reason(
+    tmp_path: Path,
+) -> None:
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from maturity.warehouse import Warehouse
+
+    wh = Warehouse(f"sqlite:///{tmp_path / 'wh.sqlite'}")
+    wh.migrate()
+    why = "not collected: X read budget: estimated 4,801 reads (first run) ... budget of 10"
+    shards = [
+        {"label": "a", "registry": "r", "orgs": [{"org_id": "a", "accounts": []}]},
+        {"label": "b", "registry": "r", "orgs": [{"org_id": "b", "accounts": [], "rejected": why}]},
+    ]
+    # b's shard failed as a whole: it left no summary, only its plan says why
+    steps = [{"step": "score", "done": {"a": {}}, "failed": {}}]
+    context = {"data_interval_start": WINDOW.start, "data_interval_end": WINDOW.end}
+    try:
+        with pytest.raises(AirflowFailException) as caught:
+            t.report(shards, steps, context, warehouse=wh, notify_config="")
+    finally:
+        wh.dispose()
+    assert f"1 of 2 organisations were not assessed: b (plan: {why})" in str(caught.value)
