@@ -153,9 +153,7 @@ def previous_from_landing(
     return requests, found
 
 
-def landed_reads(
-    root: Path, org_id: str, handles: Iterable[str], window: Window
-) -> dict[str, int]:
+def landed_reads(root: Path, org_id: str, handles: Iterable[str], window: Window) -> dict[str, int]:
     """The X resources the organisation's landed pages of ``window`` hold, by kind.
 
     Distinct resources: a post or user that several pages or recorded runs of the window
