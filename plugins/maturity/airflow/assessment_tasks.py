@@ -193,16 +193,14 @@ def _caps(platform: str) -> Any:
 def credential_settings(registry: Path, platform: str, conn_id: str) -> Any:
     """The connector settings of one credential (a bad connection fails with its name);
     the defaults when the platform's default connection is not configured."""
-    from maturity.errors import ConfigError
+    from maturity.connections import get_connection
 
     settings = pipeline_settings(registry, {platform: conn_id})
-    try:
-        return settings.connector_settings(platform)
-    except ConfigError:
-        if conn_id != names.DEFAULT_CONN_BY_PLATFORM[platform]:
-            raise
+    configured = get_connection(conn_id, settings.env) is not None or _airflow_knows(conn_id)
+    if not configured and conn_id == names.DEFAULT_CONN_BY_PLATFORM[platform]:
         log.info("no %s connection to plan with: its documented defaults are used", conn_id)
         return _caps(platform)
+    return settings.connector_settings(platform)
 
 
 def forecast_run(registry: Path, orgs: list[JSON], window: Window, env: Mapping[str, str]) -> JSON:

@@ -282,3 +282,19 @@ def test_the_report_names_an_organisation_left_out_by_the_plan_with_its_reason(
     finally:
         wh.dispose()
     assert f"1 of 2 organisations were not assessed: b (plan: {why})" in str(caught.value)
+
+
+def test_a_malformed_connection_fails_the_plan_naming_it(
+    planning_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from airflow.sdk.exceptions import AirflowFailException
+
+    bad = {"rate_limits": {"GET /2/users/by": {"requests": 0, "window_seconds": 900}}}
+    monkeypatch.setenv("AIRFLOW_CONN_X_DEFAULT", _x_connection(bad))
+    with pytest.raises(AirflowFailException, match=r"AIRFLOW_CONN_X_DEFAULT \(extra.rate_limits\)"):
+        t.plan(demo_registry_path(), None, WINDOW, forecast={})
+    # a second credential listed without its connection is named too
+    monkeypatch.setenv("AIRFLOW_CONN_X_DEFAULT", _x_connection({}))
+    monkeypatch.setenv("MATURITY_CREDENTIALS_X", "x_default,x_app3")
+    with pytest.raises(AirflowFailException, match="x_app3"):
+        t.plan(demo_registry_path(), None, WINDOW, forecast={})
