@@ -240,24 +240,20 @@ def forecast_run(registry: Path, orgs: list[JSON], window: Window, env: Mapping[
             )
     # The read budget: whole organisations in registry order, over every X credential.
     budget_text = None
-    if x_first is not None:
-        x = x_first
-        if budget.limited:
-            spent = _month_reads(registry, window) if budget.per_month is not None else 0
-            estimates = [
-                planning.org_reads(o["org_id"], plans.get(o["org_id"], [])) for o in pending
-            ]
-            admitted = costs.admit(estimates, budget, spent)
-            budget_text = admitted.report(getattr(x, "prices", costs.Prices()))
-            log.info("%s", budget_text)
-            for refusal in admitted.refused:
-                org = next(o for o in pending if o["org_id"] == refusal.org_id)
-                reason = planning.budget_reason(refusal, admitted)
-                org["not_collected"] = [*org["not_collected"], *org["accounts"]]
-                org["accounts"] = []
-                org["rejected"] = reason
-                plans.pop(refusal.org_id, None)
-                log.error("%s is not assessed in this run: %s", refusal.org_id, reason)
+    if x_first is not None and budget.limited:
+        spent = _month_reads(registry, window) if budget.per_month is not None else 0
+        estimates = [planning.org_reads(o["org_id"], plans.get(o["org_id"], [])) for o in pending]
+        admitted = costs.admit(estimates, budget, spent)
+        budget_text = admitted.report(getattr(x_first, "prices", costs.Prices()))
+        log.info("%s", budget_text)
+        for refusal in admitted.refused:
+            org = next(o for o in pending if o["org_id"] == refusal.org_id)
+            reason = planning.budget_reason(refusal, admitted)
+            org["not_collected"] = [*org["not_collected"], *org["accounts"]]
+            org["accounts"] = []
+            org["rejected"] = reason
+            plans.pop(refusal.org_id, None)
+            log.error("%s is not assessed in this run: %s", refusal.org_id, reason)
     pending = [o for o in pending if not o.get("rejected")]
     limits = {
         (p, c): limits_for(p, overrides(p, getattr(conn_settings[(p, c)], "rate_limits", {}) or {}))
