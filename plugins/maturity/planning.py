@@ -70,9 +70,12 @@ def first_run_requests(platform: str, caps: Any) -> dict[str, int]:
         return requests
     bucket = next(iter(DOCUMENTED[platform]))
     if platform == "reddit":
-        pages = 1 + 2 * math.ceil(int(caps.listing_cap) / 100)
+        # about, the submitted and comments listings (100 a page), and a comment tree per
+        # submission with comments; an own subreddit's listings are not in this bound
+        listing = math.ceil(int(caps.listing_cap) / 100)
+        pages = 1 + 2 * listing + int(caps.listing_cap)
         if getattr(caps, "mentions", True) and getattr(caps, "user_auth", False):
-            pages += math.ceil(int(caps.listing_cap) / 100)
+            pages += listing
     elif platform == "mastodon":
         page = int(caps.page_size)
         pages = 1 + math.ceil(int(caps.posts_cap) / page) + int(caps.contexts_cap)

@@ -41,6 +41,9 @@ def test_the_first_run_bound_comes_from_the_caps_and_page_size() -> None:
     }
     small = XSettings(bearer_token="t", page_size=50, mentions=False)
     assert planning.first_run_requests("x", small) == {X_USERS_BY: 1, X_USER_TWEETS: 64}
+    # Reddit: about + 10 submitted and 10 comments pages + a comment tree per submission
+    reddit = SimpleNamespace(listing_cap=1000, mentions=True, user_auth=False)
+    assert planning.first_run_requests("reddit", reddit) == {"reddit": 1 + 20 + 1000}
     bluesky = BlueskySettings()
     # profile + 10 feed pages of 100 + one thread per post up to threads_cap (200)
     assert planning.first_run_requests("bluesky", bluesky) == {"bluesky": 1 + 10 + 200}
