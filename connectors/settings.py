@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, TypeVar
 
+from maturity import costs
 from maturity.connections import (
     BLUESKY_CONN_ID,
     MASTODON_CONN_ID,
@@ -22,6 +23,7 @@ from maturity.connections import (
     env_var_name,
     get_connection,
 )
+from maturity.connectors import limits
 from maturity.errors import ConfigError
 
 X_API_URL = "https://api.x.com"
@@ -113,6 +115,11 @@ class XSettings(Policy):
     posts_cap: int = 3200
     mentions_cap: int = 800
     conn_id: str = X_CONN_ID
+    rate_limits: Mapping[str, Any] = field(default_factory=dict)
+    """Overrides of the documented limits (``maturity.connectors.limits``), for the plan."""
+    read_budget_per_run: int | None = None
+    read_budget_per_month: int | None = None
+    prices: costs.Prices = field(default_factory=costs.Prices)
 
     def __post_init__(self) -> None:
         if not self.bearer_token:
@@ -146,6 +153,7 @@ class RedditSettings(Policy):
     listing_cap: int = 1000
     comment_limit: int = 200
     conn_id: str = REDDIT_CONN_ID
+    rate_limits: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         where = env_var_name(self.conn_id)
@@ -198,6 +206,7 @@ class MastodonSettings(Policy):
     """At most this many of the account's statuses get their replies read (one request each)."""
     mentions_cap: int = 400
     conn_id: str = MASTODON_CONN_ID
+    rate_limits: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         where = env_var_name(self.conn_id)
@@ -244,6 +253,7 @@ class BlueskySettings(Policy):
     mentions: bool = True
     mentions_cap: int = 400
     conn_id: str = BLUESKY_CONN_ID
+    rate_limits: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not 1 <= self.page_size <= 100:
@@ -271,6 +281,11 @@ class BlueskySettings(Policy):
         return (self.app_password,) if self.app_password else ()
 
 
+def _plan_rows(platform: str) -> tuple[Row, ...]:
+    """The documented limits' overrides (``rate_limits``), checked; read by the run's plan."""
+    return (Row("rate_limits", "extra", "rate_limits", limits.row_parser(platform)),)
+
+
 _POLICY_ROWS: tuple[Row, ...] = (
     Row("timeout", "extra", "timeout", float),
     Row("max_retries", "extra", "max_retries", int),
@@ -290,6 +305,11 @@ X_ROWS: tuple[Row, ...] = (
     Row("posts_cap", "extra", "posts_cap", int),
     Row("mentions_cap", "extra", "mentions_cap", int),
     *_POLICY_ROWS,
+    # Checked here, read by the run's plan (maturity.connectors.limits, maturity.costs).
+    *_plan_rows("x"),
+    Row("read_budget_per_run", "extra", "read_budget_per_run", costs.parse_budget),
+    Row("read_budget_per_month", "extra", "read_budget_per_month", costs.parse_budget),
+    Row("prices", "extra", "prices", costs.parse_prices),
 )
 
 REDDIT_ROWS: tuple[Row, ...] = (
@@ -302,6 +322,7 @@ REDDIT_ROWS: tuple[Row, ...] = (
     Row("listing_cap", "extra", "listing_cap", int),
     Row("comment_limit", "extra", "comment_limit", int),
     *_POLICY_ROWS,
+    *_plan_rows("reddit"),
 )
 
 MASTODON_ROWS: tuple[Row, ...] = (
@@ -313,6 +334,7 @@ MASTODON_ROWS: tuple[Row, ...] = (
     Row("contexts_cap", "extra", "contexts_cap", int),
     Row("mentions_cap", "extra", "mentions_cap", int),
     *_POLICY_ROWS,
+    *_plan_rows("mastodon"),
 )
 
 BLUESKY_ROWS: tuple[Row, ...] = (
@@ -326,6 +348,7 @@ BLUESKY_ROWS: tuple[Row, ...] = (
     Row("threads_cap", "extra", "threads_cap", int),
     Row("thread_depth", "extra", "thread_depth", int),
     *_POLICY_ROWS,
+    *_plan_rows("bluesky"),
 )
 
 S = TypeVar("S", XSettings, RedditSettings, MastodonSettings, BlueskySettings)

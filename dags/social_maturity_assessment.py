@@ -14,9 +14,15 @@ or with the first and last organisation of its shard.
 1. **plan** reads the registry (`MATURITY_REGISTRY`, default the demo registry) inside the task
    and splits it into shards; **accounts_<platform>** lists each shard's accounts per platform
    (x, reddit, mastodon, bluesky: `names.POOL_BY_PLATFORM`).
+   plan also estimates each credential's requests per endpoint (the previous run's landed
+   pages, or the first-run bound), warns at the start when the documented rate limits do not
+   let the run finish within its interval, splits organisations over the credentials of
+   `MATURITY_CREDENTIALS_<PLATFORM>` and admits whole organisations within the X connection's
+   read budget (the others are named by the report).
 2. **collect_<platform>**: one mapped task per shard and platform, landing raw API pages, in
    the pools `x_api`, `reddit_api`, `mastodon_api` and `bluesky_api` (one pool per API
-   credential).
+   credential; a further credential `x_app2` gets `collect_x__x_app2` in pool
+   `x_api__x_app2`).
 3. **organisation** (mapped per shard): gate_and_load → metrics → score. gate_and_load
    replays each account's landing once, runs the record quality gate and writes what passed
    in one transaction per organisation. An organisation
@@ -45,6 +51,10 @@ from maturity.airflow.schedule import AssessmentSchedule
 SCHEDULE = AssessmentSchedule.from_environment()
 ASSESSMENTS = Asset(names.ASSESSMENTS_URI)
 PLATFORMS = tuple(names.POOL_BY_PLATFORM)
+# One collect task per platform and credential (MATURITY_CREDENTIALS_<PLATFORM>, read from the
+# environment at parse time; no I/O). One credential per platform: collect_x in pool x_api.
+CREDENTIALS = {platform: names.credentials(platform) for platform in PLATFORMS}
+COLLECT_TASKS = [names.collect_task_id(p, c) for p in PLATFORMS for c in CREDENTIALS[p]]
 STEP_TASKS = [f"organisation.{step}" for step in names.ORG_STEPS]
 SHARD_LABEL = "{{ task.op_kwargs['shard']['label'] }}"
 PART_LABEL = "{{ task.op_kwargs['part']['label'] }}"
@@ -69,7 +79,7 @@ def shard_task(step: str, trigger_rule: TriggerRule = TriggerRule.ALL_SUCCESS) -
         ti = context["ti"]
         collected = None
         if step == names.FIRST_ORG_STEP:
-            landed = ti.xcom_pull(task_ids=[f"collect_{p}" for p in PLATFORMS])
+            landed = ti.xcom_pull(task_ids=COLLECT_TASKS)
             collected = t.collected_accounts(landed or [])
         return t.shard_step(
             step,
@@ -85,18 +95,29 @@ def shard_task(step: str, trigger_rule: TriggerRule = TriggerRule.ALL_SUCCESS) -
 
 @task(execution_timeout=timedelta(minutes=10))
 def plan() -> list[dict[str, Any]]:
-    """Read the organisation registry and split it into shards of organisations."""
+    """Read the organisation registry and split it into shards of organisations; plan the
+    run's requests against the APIs' limits (a WARNING when it cannot finish within its
+    interval), split organisations over credentials and admit them within the X read budget.
+    The plan's summary is the XCom `forecast`, which the report repeats."""
+    from airflow.sdk import get_current_context
+
     from maturity.airflow import assessment_tasks as t
 
-    return t.plan(t.registry_path(), t.orgs_per_task())
+    context = get_current_context()
+    forecast: dict[str, Any] = {}
+    shards = t.plan(t.registry_path(), t.orgs_per_task(), t.window_of(context), forecast=forecast)
+    context["ti"].xcom_push(key="forecast", value=forecast)
+    return shards
 
 
 @task(execution_timeout=timedelta(minutes=10))
-def accounts(shards: list[dict[str, Any]], platform: str) -> list[dict[str, Any]]:
-    """Each shard's accounts on one platform, to map the collect task over."""
+def accounts(
+    shards: list[dict[str, Any]], platform: str, credential: str | None = None
+) -> list[dict[str, Any]]:
+    """Each shard's accounts on one platform (and credential), to map the collect task over."""
     from maturity.airflow import assessment_tasks as t
 
-    return t.accounts(shards, platform)
+    return t.accounts(shards, platform, credential)
 
 
 @task(execution_timeout=timedelta(hours=2), map_index_template=PART_LABEL)
@@ -152,7 +173,12 @@ def report() -> dict[str, Any]:
 
     context = get_current_context()
     ti = context["ti"]
-    return t.report(ti.xcom_pull(task_ids="plan"), ti.xcom_pull(task_ids=STEP_TASKS) or [], context)
+    return t.report(
+        ti.xcom_pull(task_ids="plan"),
+        ti.xcom_pull(task_ids=STEP_TASKS) or [],
+        context,
+        forecast=ti.xcom_pull(task_ids="plan", key="forecast"),
+    )
 
 
 @dag(
@@ -168,10 +194,16 @@ def report() -> dict[str, Any]:
 def social_maturity_assessment() -> None:
     planned = plan()
     collected = [
-        collect.override(task_id=f"collect_{platform}", pool=pool).expand(
-            part=accounts.override(task_id=f"accounts_{platform}")(planned, platform)
+        collect.override(
+            task_id=names.collect_task_id(platform, conn_id),
+            pool=names.pool_for(platform, conn_id),
+        ).expand(
+            part=accounts.override(task_id=names.accounts_task_id(platform, conn_id))(
+                planned, platform, names.credential_part(platform, CREDENTIALS[platform], conn_id)
+            )
         )
-        for platform, pool in names.POOL_BY_PLATFORM.items()
+        for platform in PLATFORMS
+        for conn_id in CREDENTIALS[platform]
     ]
     gate_and_load = shard_task("gate_and_load", TriggerRule.ALL_DONE)
     metrics, score = shard_task("metrics"), shard_task("score")

@@ -80,6 +80,11 @@ ensure_pool x_api "${MATURITY_X_API_POOL_SLOTS:-1}" "Tasks calling the X API wit
 ensure_pool reddit_api "${MATURITY_REDDIT_API_POOL_SLOTS:-1}" "Tasks calling the Reddit API with one OAuth client"
 ensure_pool mastodon_api "${MATURITY_MASTODON_API_POOL_SLOTS:-1}" "Tasks calling the Mastodon instance with one connection"
 ensure_pool bluesky_api "${MATURITY_BLUESKY_API_POOL_SLOTS:-1}" "Tasks calling the Bluesky AppView"
+# one more pool per further credential of MATURITY_CREDENTIALS_<PLATFORM> (docs/airflow.md)
+"$VENV_BIN/python" -c 'from maturity.airflow import names; print("\n".join(p for p in names.credential_pools() if "__" in p))' |
+    while read -r pool; do
+        ensure_pool "$pool" 1 "Tasks calling an API with the credential of $pool"
+    done
 
 cat <<EOF
 

@@ -187,3 +187,85 @@ def admit(estimates: Sequence[OrgEstimate], budget: Budget, spent_this_month: in
         admitted.append(e)
         run_total = after_run
     return BudgetPlan(tuple(admitted), tuple(refused), budget, spent_this_month)
+
+
+# -- the X connection's budget extras ------------------------------------------------------------
+
+BUDGET_PER_RUN_KEY = "read_budget_per_run"
+BUDGET_PER_MONTH_KEY = "read_budget_per_month"
+PRICES_KEY = "prices"
+
+
+def parse_budget(value: Any) -> int:
+    """A read budget in resources: a whole number >= 0 (``ValueError`` otherwise)."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a number of reads")
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{value!r} is not a whole number of reads (e.g. 200000)") from None
+    if number < 0 or (isinstance(value, float) and value != number):
+        raise ValueError(f"{value!r} is not a whole number of reads >= 0 (e.g. 200000)")
+    return number
+
+
+def parse_prices(value: Any) -> Prices:
+    """``{"post": 0.005, "user": 0.010, "currency": "USD"}``: a price per resource kind (any
+    kind left out keeps its documented price) and the currency (``ValueError`` otherwise)."""
+    import json
+
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            raise ValueError(
+                'is not valid JSON; write it as {"post": 0.005, "user": 0.01}'
+            ) from None
+    if not isinstance(value, dict):
+        raise ValueError('must be a JSON object such as {"post": 0.005, "user": 0.01}')
+    per_resource = dict(X_DEFAULT_PRICES)
+    currency = "USD"
+    for key, price in value.items():
+        if key == "currency":
+            if not isinstance(price, str) or not price.strip():
+                raise ValueError("currency must be a currency code such as 'USD'")
+            currency = price.strip()
+            continue
+        if key not in X_DEFAULT_PRICES:
+            raise ValueError(
+                f"names {key!r}; X bills the resource kinds {sorted(X_DEFAULT_PRICES)} "
+                "(and 'currency')"
+            )
+        if isinstance(price, bool) or not isinstance(price, (int, float)) or price < 0:
+            raise ValueError(f"the price of {key!r} must be a number >= 0, not {price!r}")
+        per_resource[key] = float(price)
+    return Prices(per_resource, currency)
+
+
+def resources_in_page(platform: str, endpoint: str, body: Any) -> set[tuple[str, str]]:
+    """The billable resources of one landed response as ``(kind, id)``, the same ones
+    :func:`reads_in_page` counts: a resource read twice in a window (an overlap re-read, an
+    author of several mentions) is one element. ``set()`` for a free platform."""
+    if platform != X or not isinstance(body, dict):
+        return set()
+    kind = X_RESOURCE_BY_ENDPOINT.get(endpoint)
+    if kind is None:
+        return set()
+    found = {(kind, i) for i in _ids(body.get("data"))}
+    includes = body.get("includes")
+    if isinstance(includes, dict):
+        found |= {("user", i) for i in _ids(includes.get("users"))}
+        found |= {("post", i) for i in _ids(includes.get("tweets"))}
+    return found
+
+
+def _ids(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+    return [str(v["id"]) for v in items if isinstance(v, dict) and v.get("id") is not None]
+
+
+def count_kinds(resources: Iterable[tuple[str, str]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for kind, _ in resources:
+        out[kind] = out.get(kind, 0) + 1
+    return out

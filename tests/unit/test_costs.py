@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from maturity import costs
 from maturity.costs import (
     Budget,
     OrgEstimate,
@@ -69,3 +70,35 @@ def test_no_budget_admits_everyone_and_the_report_says_what_it_costs() -> None:
     plan = admit([OrgEstimate("a", {"post": 1000}, "first run")], Budget(), 0)
     assert [e.org_id for e in plan.admitted] == ["a"]
     assert "5.00 USD" in plan.report(Prices())
+
+
+def test_resources_are_the_items_reads_in_page_counts_with_their_ids() -> None:
+    from maturity.costs import reads_in_page, resources_in_page
+
+    body = {
+        "data": [{"id": "1"}, {"id": "2"}],
+        "includes": {"users": [{"id": "u"}], "tweets": [{"id": "9"}]},
+    }
+    found = resources_in_page("x", "users_mentions", body)
+    assert found == {("post", "1"), ("post", "2"), ("user", "u"), ("post", "9")}
+    assert costs.count_kinds(found) == reads_in_page("x", "users_mentions", body)
+    assert resources_in_page("reddit", "users_mentions", body) == set()
+    assert resources_in_page("x", "unknown", body) == set()
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [(-1, "whole number of reads >= 0"), (1.5, "whole number"), (True, "not a number")],
+)
+def test_a_budget_is_a_whole_number_of_reads(value: object, says: str) -> None:
+    with pytest.raises(ValueError, match=says):
+        costs.parse_budget(value)
+    assert costs.parse_budget("200000") == 200_000
+
+
+def test_prices_override_only_the_kinds_given() -> None:
+    prices = costs.parse_prices('{"user": 0.02, "currency": "EUR"}')
+    assert prices.per_resource == {"post": 0.005, "user": 0.02}
+    assert prices.currency == "EUR"
+    with pytest.raises(ValueError, match="currency"):
+        costs.parse_prices({"currency": ""})

@@ -51,6 +51,14 @@ ALLOWED = {
         'op.execute(f"DROP VIEW IF EXISTS {name}")',
     ): "the view names frozen in the migration itself",
     (
+        "sql/migrations/versions/0007_collection_cost.py",
+        'op.execute(f"CREATE VIEW {name} AS',
+    ): "the view names and SQL frozen in the migration itself",
+    (
+        "sql/migrations/versions/0007_collection_cost.py",
+        'op.execute(f"DROP VIEW IF EXISTS {name}")',
+    ): "the view names frozen in the migration itself",
+    (
         "plugins/maturity/warehouse/upsert.py",
         "f'CREATE TEMPORARY TABLE IF NOT EXISTS \"{stage.name}\" '",
     ): "the staging table named after one of the product's own tables (schema metadata)",

@@ -80,17 +80,26 @@ def _utc(value: Any) -> Any:
     return datetime.fromisoformat(value.isoformat()).astimezone(UTC)
 
 
-def pipeline_settings(registry: str | Path) -> PipelineSettings:
-    """The pipeline's settings for a task: credentials and warehouse from Airflow connections."""
+def pipeline_settings(
+    registry: str | Path, credentials: Mapping[str, str] | None = None
+) -> PipelineSettings:
+    """The pipeline's settings for a task: credentials and warehouse from Airflow connections;
+    ``credentials`` (platform -> connection id) replaces a platform's default connection."""
     from maturity.airflow.pipeline_settings import airflow_pipeline_settings
 
-    return airflow_pipeline_settings(registry)
+    return airflow_pipeline_settings(registry, credentials)
 
 
 # -- plan ---------------------------------------------------------------------------------------
 
 
-def plan(registry: Path, orgs_per_task: int | None = None) -> list[JSON]:
+def plan(
+    registry: Path,
+    orgs_per_task: int | None = None,
+    window: Window | None = None,
+    *,
+    forecast: JSON | None = None,
+) -> list[JSON]:
     """Read the registry and split it into shards: consecutive organisations, each with the
     accounts to collect. ``orgs_per_task`` ``None`` sizes them automatically
     (``maturity.shards.auto_size``).
@@ -100,6 +109,12 @@ def plan(registry: Path, orgs_per_task: int | None = None) -> list[JSON]:
     the task; an organisation whose own input is bad (its questionnaire) is planned with no
     account to collect and a ``rejected`` reason, so it costs no API request, and the first
     organisation step fails it (not retried) while the others go on.
+
+    With the run's ``window``, the run is also planned against the APIs' limits and the X read
+    budget (:func:`forecast_run`): organisations over the budget are planned like rejected ones
+    (no request, named by the report with the budget numbers), each organisation gets its
+    credential per platform, and ``forecast`` (a dict, when given) receives the summary the
+    report repeats.
     """
     from maturity.pipeline.inputs import rejected_organisations
     from maturity.pipeline.settings import PipelineSettings
@@ -128,6 +143,11 @@ def plan(registry: Path, orgs_per_task: int | None = None) -> list[JSON]:
             planned["rejected"] = rejected[org.id]
             log.error("%s is not assessed in this run: %s", org.id, rejected[org.id])
         orgs.append(planned)
+    if window is not None:
+        with failing_fast():
+            summary = forecast_run(Path(registry), orgs, window, settings.env)
+        if forecast is not None:
+            forecast.update(summary)
     size = orgs_per_task or auto_size(len(orgs))
     groups = split(orgs, size)
     shards = [
@@ -146,6 +166,159 @@ def plan(registry: Path, orgs_per_task: int | None = None) -> list[JSON]:
         size,
     )
     return shards
+
+
+def _caps(platform: str) -> Any:
+    """A platform's connector settings' defaults (caps, page sizes), without a connection."""
+    import dataclasses
+    from types import SimpleNamespace
+
+    from maturity.connectors import settings as cs
+
+    cls = {
+        "x": cs.XSettings,
+        "reddit": cs.RedditSettings,
+        "mastodon": cs.MastodonSettings,
+        "bluesky": cs.BlueskySettings,
+    }[platform]
+    return SimpleNamespace(
+        **{
+            f.name: f.default
+            for f in dataclasses.fields(cls)
+            if f.default is not dataclasses.MISSING
+        }
+    )
+
+
+def credential_settings(registry: Path, platform: str, conn_id: str) -> Any:
+    """The connector settings of one credential (a bad connection fails with its name);
+    the defaults when the platform's default connection is not configured."""
+    from maturity.connections import get_connection
+
+    settings = pipeline_settings(registry, {platform: conn_id})
+    configured = get_connection(conn_id, settings.env) is not None or _airflow_knows(conn_id)
+    if not configured and conn_id == names.DEFAULT_CONN_BY_PLATFORM[platform]:
+        log.info("no %s connection to plan with: its documented defaults are used", conn_id)
+        return _caps(platform)
+    return settings.connector_settings(platform)
+
+
+def forecast_run(registry: Path, orgs: list[JSON], window: Window, env: Mapping[str, str]) -> JSON:
+    """Plan the run against the limits and the X read budget (``maturity.planning``).
+
+    Changes ``orgs`` in place: an organisation over the budget is planned with no account to
+    collect and a ``rejected`` reason naming the budget's numbers; every other one gets
+    ``credentials`` (platform -> connection id). Returns the summary for the report, and logs a
+    WARNING when the limits do not let the run finish within its interval."""
+    from maturity import costs, planning
+    from maturity.connectors.limits import limits_for, overrides
+
+    pending = [o for o in orgs if not o.get("rejected")]
+    platforms = sorted({a.split(":", 1)[0] for o in pending for a in o["accounts"]})
+    creds = {p: names.credentials(p, env) for p in platforms}
+    conn_settings = {
+        (p, c): credential_settings(registry, p, c) for p in platforms for c in creds[p]
+    }
+    landing = pipeline_settings(registry).landing_dir
+    x_first = conn_settings.get(("x", creds["x"][0])) if "x" in platforms else None
+    budget = costs.Budget(
+        getattr(x_first, "read_budget_per_run", None),
+        getattr(x_first, "read_budget_per_month", None),
+    )
+    plans: dict[str, list[planning.AccountPlan]] = {}
+    for org in pending:
+        for key in org["accounts"]:
+            platform, handle = key.split(":", 1)
+            first = planning.first_run_requests(
+                platform, conn_settings[(platform, creds[platform][0])]
+            )
+            previous = planning.previous_from_landing(
+                landing, platform, org["org_id"], handle, window, reads=budget.limited
+            )
+            plans.setdefault(org["org_id"], []).append(
+                planning.account_plan(org["org_id"], platform, handle, previous, first)
+            )
+    # The read budget: whole organisations in registry order, over every X credential.
+    budget_text = None
+    if x_first is not None and budget.limited:
+        spent = _month_reads(registry, window) if budget.per_month is not None else 0
+        estimates = [planning.org_reads(o["org_id"], plans.get(o["org_id"], [])) for o in pending]
+        admitted = costs.admit(estimates, budget, spent)
+        budget_text = admitted.report(getattr(x_first, "prices", costs.Prices()))
+        log.info("%s", budget_text)
+        for refusal in admitted.refused:
+            org = next(o for o in pending if o["org_id"] == refusal.org_id)
+            reason = planning.budget_reason(refusal, admitted)
+            org["not_collected"] = [*org["not_collected"], *org["accounts"]]
+            org["accounts"] = []
+            org["rejected"] = reason
+            plans.pop(refusal.org_id, None)
+            log.error("%s is not assessed in this run: %s", refusal.org_id, reason)
+    pending = [o for o in pending if not o.get("rejected")]
+    limits = {
+        (p, c): limits_for(p, overrides(p, getattr(conn_settings[(p, c)], "rate_limits", {}) or {}))
+        for p in platforms
+        for c in creds[p]
+    }
+    credential_of: dict[tuple[str, str], str] = {}
+    for platform in platforms:
+        loads = [
+            (
+                o["org_id"],
+                planning.weight(
+                    [a for a in plans.get(o["org_id"], []) if a.platform == platform],
+                    limits[(platform, creds[platform][0])],
+                ),
+            )
+            for o in pending
+        ]
+        for org_id, conn_id in planning.assign(loads, creds[platform]).items():
+            credential_of[(platform, org_id)] = conn_id
+    for org in pending:
+        org["credentials"] = {
+            p: credential_of[(p, org["org_id"])]
+            for p in platforms
+            if (p, org["org_id"]) in credential_of
+        }
+    forecast = planning.Forecast(
+        tuple(
+            planning.bucket_loads(
+                [a for org_plans in plans.values() for a in org_plans], credential_of, limits
+            )
+        ),
+        (window.end - window.start).total_seconds(),
+    )
+    warning = forecast.warning()
+    if warning:
+        log.warning("%s", warning)
+    else:
+        log.info(
+            "the rate limits let this run finish in %.0f s at the least (interval %.0f s)",
+            forecast.lower_bound_seconds,
+            forecast.interval_seconds,
+        )
+    return {
+        **forecast.summary(),
+        "warning": warning,
+        "warning_nl": forecast.warning("nl"),
+        "budget": budget_text,
+        "credentials": {p: list(c) for p, c in creds.items()},
+    }
+
+
+def _month_reads(registry: Path, window: Window) -> int:
+    """X reads recorded for the windows that end in the calendar month of the run's window
+    end, this window's own excluded (a rerun does not count against itself)."""
+    from datetime import datetime
+
+    end = window.end
+    start = datetime(end.year, end.month, 1, tzinfo=end.tzinfo)
+    following = datetime(end.year + end.month // 12, end.month % 12 + 1, 1, tzinfo=end.tzinfo)
+    wh = pipeline_settings(registry).warehouse
+    try:
+        return wh.reads_between(start, following, "x", excluding=window)
+    finally:
+        wh.dispose()
 
 
 def _airflow_knows(conn_id: str) -> bool:
@@ -186,13 +359,22 @@ def org_ids(shards: Sequence[Mapping[str, Any]]) -> list[str]:
     return [o["org_id"] for shard in shards for o in shard["orgs"]]
 
 
-def accounts(shards: Sequence[Mapping[str, Any]], platform: str) -> list[JSON]:
+def accounts(
+    shards: Sequence[Mapping[str, Any]], platform: str, credential: str | None = None
+) -> list[JSON]:
     """Per shard, its accounts on ``platform``: the collect task's input (shards without
-    such accounts are left out)."""
+    such accounts are left out). With ``credential``, only the organisations the plan gave
+    that credential (``credentials``; the platform's default connection when it gave none),
+    and each part names it, so the collect task uses that connection."""
+    default = names.DEFAULT_CONN_BY_PLATFORM.get(platform)
     out = []
     for shard in shards:
         found = []
         for org in shard["orgs"]:
+            if credential is not None:
+                assigned = (org.get("credentials") or {}).get(platform, default)
+                if assigned != credential:
+                    continue
             for key in org["accounts"]:
                 kind, _, handle = key.partition(":")
                 if kind == platform:
@@ -204,6 +386,7 @@ def accounts(shards: Sequence[Mapping[str, Any]], platform: str) -> list[JSON]:
                     "platform": platform,
                     "registry": shard["registry"],
                     "accounts": found,
+                    **({"credential": credential} if credential is not None else {}),
                 }
             )
     log.info(
@@ -294,8 +477,8 @@ def collect(
     from maturity.pipeline.collect import collect_accounts
     from maturity.shards import Outcome
 
-    settings = pipeline_settings(part["registry"])
     platform = part["platform"]
+    settings = pipeline_settings(part["registry"], _credential(part))
     try:
         got = collect_accounts(
             settings,
@@ -340,6 +523,12 @@ def _reschedule(deferred: Any) -> Exception:
         at.isoformat(timespec="seconds"),
     )
     return AirflowRescheduleException(reschedule_date=at)  # type: ignore[no-untyped-call]
+
+
+def _credential(part: Mapping[str, Any]) -> dict[str, str] | None:
+    """The part's connection (several credentials per platform), or None for the default."""
+    credential = part.get("credential")
+    return {part["platform"]: credential} if credential else None
 
 
 def collected_accounts(landed: Sequence[Any]) -> set[tuple[str, str]]:
@@ -480,21 +669,31 @@ def report(
     *,
     warehouse: Warehouse | None = None,
     notify_config: str | None = None,
+    forecast: Mapping[str, Any] | None = None,
 ) -> JSON:
     """The run's outcome: log the quarantined accounts, alert the configured notifier
     (``maturity.airflow.notify``) about phase changes in this window and organisations not
     assessed, and fail the run, naming them and why, if any organisation was not assessed.
 
-    ``notify_config`` stands in for the Airflow Variable ``maturity_notify`` (tests)."""
+    ``forecast`` is the plan's summary (:func:`forecast_run`): its warning that the rate
+    limits do not let the run finish within its interval, and the read budget's report, are
+    logged again and carried by the alert. ``notify_config`` stands in for the Airflow
+    Variable ``maturity_notify`` (tests)."""
     from airflow.sdk.exceptions import AirflowFailException
 
     if shards is None:
         raise AirflowFailException("plan did not list the organisations; see its log")
     result = outcome(shards, steps)
+    _planned_reasons(result, shards)
     log_registry_warnings(result)
     log_quarantined(result["quarantined"])
+    forecast = dict(forecast or {})
+    if forecast.get("warning"):
+        log.warning("plan: %s", forecast["warning"])
+    if forecast.get("budget"):
+        log.warning("plan: %s", forecast["budget"])
     window = window_of(context)
-    changes = _alert(result, window, context, warehouse, notify_config)
+    changes = _alert(result, window, context, warehouse, notify_config, forecast)
     if result["failed"]:
         raise AirflowFailException(
             f"{len(result['failed'])} of {len(org_ids(shards))} organisations were not "
@@ -505,7 +704,23 @@ def report(
         "failed": [],
         "quarantined": result["quarantined"],
         "phase_changes": changes,
+        **({"forecast": _forecast_brief(forecast)} if forecast else {}),
     }
+
+
+def _planned_reasons(result: JSON, shards: Sequence[Mapping[str, Any]]) -> None:
+    """An organisation the plan left out (bad input, the read budget) is named with the plan's
+    reason, also when its shard's task failed as a whole and left no summary."""
+    planned = {o["org_id"]: o.get("rejected") for shard in shards for o in shard["orgs"]}
+    for org_id in result["failed"]:
+        why = planned.get(org_id)
+        if why and why not in result["reasons"][org_id]:
+            result["reasons"][org_id] = f"plan: {why}"
+
+
+def _forecast_brief(forecast: Mapping[str, Any]) -> JSON:
+    keys = ("lower_bound_seconds", "interval_seconds", "exceeds_interval", "warning", "budget")
+    return {k: forecast.get(k) for k in keys}
 
 
 def _alert(
@@ -514,8 +729,10 @@ def _alert(
     context: Mapping[str, Any],
     warehouse: Warehouse | None,
     notify_config: str | None,
+    forecast: Mapping[str, Any] | None = None,
 ) -> list[JSON]:
-    """Phase changes of this window (a warning each) and the alert, when a notifier is set."""
+    """Phase changes of this window (a warning each) and the alert, when a notifier is set;
+    the plan's warning (the run cannot finish within its interval) is the alert's first line."""
     from maturity.airflow import notify
     from maturity.errors import MaturityError
 
@@ -536,6 +753,12 @@ def _alert(
         log.warning("phase change (%s) for %s: %s -> %s", direction, org, before.phase, after.phase)
     lang = settings.lang if settings is not None else "en"
     message = notify.alert(window, changes, result["reasons"], names, lang)
+    warning = (forecast or {}).get("warning_nl" if lang == "nl" else "warning")
+    if warning:
+        message = notify.Alert(
+            message.title if message is not None else _forecast_title(window, lang),
+            (warning, *(message.lines if message is not None else ())),
+        )
     if message is not None:
         log.warning("%s\n%s", message.title, "\n".join(message.lines))
         if settings is not None:
@@ -544,6 +767,15 @@ def _alert(
         {"org_id": org, "from": before.phase, "to": after.phase, "direction": direction}
         for org, before, after, direction in changes
     ]
+
+
+def _forecast_title(window: Window, lang: str) -> str:
+    span = f"{window.start:%Y-%m-%d} – {window.end:%Y-%m-%d}"
+    if lang == "nl":
+        return (
+            f"Volwassenheid van Social Business, venster {span}: de run past niet in zijn interval"
+        )
+    return f"Social Business maturity, window {span}: the run does not fit its interval"
 
 
 def _warehouse() -> Warehouse:

@@ -3,6 +3,9 @@ and ``maturity.connections`` only, for the DAG files."""
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Mapping
 from typing import Final
 
 # The connections, named once in maturity.connections (re-exported for the DAGs and hooks).
@@ -47,3 +50,75 @@ ORG_STEPS: Final = ("gate_and_load", "metrics", "score")
 
 FIRST_ORG_STEP: Final = ORG_STEPS[0]
 """Runs once every collect task is done, and leaves out organisations not wholly collected."""
+
+
+# -- several credentials per platform -------------------------------------------------------------
+
+CREDENTIALS_ENV: Final = "MATURITY_CREDENTIALS_{platform}"
+"""``MATURITY_CREDENTIALS_X=x_default,x_app2``: the connections (one per app or OAuth client)
+that share a platform's organisations; unset means the platform's default connection alone."""
+
+_CONN_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,249}")
+
+DEFAULT_CONN_BY_PLATFORM: Final = {
+    "x": X_CONN_ID,
+    "reddit": REDDIT_CONN_ID,
+    "mastodon": MASTODON_CONN_ID,
+    "bluesky": BLUESKY_CONN_ID,
+}
+
+
+def credentials_env(platform: str) -> str:
+    return CREDENTIALS_ENV.format(platform=platform.upper())
+
+
+def credentials(platform: str, env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The connection ids sharing ``platform``'s work, in the order given (read at DAG parse
+    time: an environment variable, no I/O). A malformed list raises ``ValueError`` naming the
+    variable and the fix."""
+    name = credentials_env(platform)
+    raw = (os.environ if env is None else env).get(name, "")
+    found = tuple(dict.fromkeys(c.strip() for c in raw.split(",") if c.strip()))
+    if not found:
+        return (DEFAULT_CONN_BY_PLATFORM[platform],)
+    bad = [c for c in found if not _CONN_ID.fullmatch(c)]
+    if bad:
+        raise ValueError(
+            f"{name}: {bad} are not connection ids; fix: list connection ids separated by "
+            f"commas, e.g. {name}={DEFAULT_CONN_BY_PLATFORM[platform]},{platform}_app2"
+        )
+    return found
+
+
+def pool_for(platform: str, conn_id: str) -> str:
+    """The pool of a credential: ``x_api`` for the default connection, ``x_api__<conn_id>``
+    for another."""
+    pool = POOL_BY_PLATFORM[platform]
+    return pool if conn_id == DEFAULT_CONN_BY_PLATFORM[platform] else f"{pool}__{conn_id}"
+
+
+def task_suffix(platform: str, conn_id: str) -> str:
+    return "" if conn_id == DEFAULT_CONN_BY_PLATFORM[platform] else f"__{conn_id}"
+
+
+def collect_task_id(platform: str, conn_id: str) -> str:
+    return f"collect_{platform}{task_suffix(platform, conn_id)}"
+
+
+def accounts_task_id(platform: str, conn_id: str) -> str:
+    return f"accounts_{platform}{task_suffix(platform, conn_id)}"
+
+
+def credential_pools(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every pool the assessment DAG uses, with the connection it is for."""
+    return {pool_for(p, c): c for p in POOL_BY_PLATFORM for c in credentials(p, env)}
+
+
+def collect_task_ids(env: Mapping[str, str] | None = None) -> list[str]:
+    return [collect_task_id(p, c) for p in POOL_BY_PLATFORM for c in credentials(p, env)]
+
+
+def credential_part(platform: str, listed: tuple[str, ...], conn_id: str) -> str | None:
+    """What the accounts task passes on as the part's ``credential``: ``None`` (the default
+    connection, today's parts) when the platform has only its default connection."""
+    return None if listed == (DEFAULT_CONN_BY_PLATFORM[platform],) else conn_id

@@ -9,12 +9,14 @@ configuring a connection work in a task. Imported inside tasks only (it imports 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from airflow.sdk.exceptions import AirflowNotFoundException
 
+from maturity.airflow import names
 from maturity.airflow.hooks import BlueskyHook, MastodonHook, RedditHook, WarehouseHook, XHook
 from maturity.pipeline.settings import PipelineSettings
 
@@ -24,25 +26,43 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class AirflowPipelineSettings(PipelineSettings):
+    credentials: Mapping[str, str] = field(default_factory=dict)
+    """Platform -> connection id, for a platform whose work several credentials share
+    (``MATURITY_CREDENTIALS_<PLATFORM>``); the default connection otherwise."""
+
+    def _conn_id(self, platform: str) -> str:
+        return self.credentials.get(platform) or names.DEFAULT_CONN_BY_PLATFORM[platform]
+
     def _x_settings(self) -> XSettings:
+        from maturity.connectors.settings import load_x_settings
+
+        conn_id = self._conn_id("x")
         try:
-            return XHook().get_conn()
+            return XHook(conn_id).get_conn()
         except AirflowNotFoundException:
-            return super()._x_settings()
+            return load_x_settings(self.env, conn_id)
 
     def _reddit_settings(self) -> RedditSettings:
+        from maturity.connectors.settings import load_reddit_settings
+
+        conn_id = self._conn_id("reddit")
         try:
-            return RedditHook().get_conn()
+            return RedditHook(conn_id).get_conn()
         except AirflowNotFoundException:
-            return super()._reddit_settings()
+            return load_reddit_settings(self.env, conn_id)
 
     def _connector_settings(self, platform: str) -> ConnectorSettings:
+        from maturity.connectors.settings import load_bluesky_settings, load_mastodon_settings
+
         hook = {"mastodon": MastodonHook, "bluesky": BlueskyHook}.get(platform)
         if hook is not None:
+            conn_id = self._conn_id(platform)
             try:
-                found: ConnectorSettings = hook().get_conn()
+                found: ConnectorSettings = hook(conn_id).get_conn()
             except AirflowNotFoundException:
-                pass
+                if platform == "mastodon":
+                    return load_mastodon_settings(self.env, conn_id)
+                return load_bluesky_settings(self.env, conn_id)
             else:
                 return found
         return super()._connector_settings(platform)
@@ -57,12 +77,17 @@ class AirflowPipelineSettings(PipelineSettings):
         return True
 
 
-def airflow_pipeline_settings(registry: str | Path) -> AirflowPipelineSettings:
+def airflow_pipeline_settings(
+    registry: str | Path, credentials: Mapping[str, str] | None = None
+) -> AirflowPipelineSettings:
     """The environment's settings for ``registry``, run by Airflow, with the warehouse of the
-    ``maturity_warehouse`` connection when Airflow knows it."""
+    ``maturity_warehouse`` connection when Airflow knows it; ``credentials`` (platform ->
+    connection id) replaces a platform's default connection."""
     settings = AirflowPipelineSettings.from_environment(
         registry_path=Path(registry), trigger="airflow"
     )
+    if credentials:
+        settings = dataclasses.replace(settings, credentials=dict(credentials))
     url = WarehouseHook().connection_url()
     if url is None:
         return settings

@@ -25,12 +25,14 @@ from maturity.shards import Outcome, each
 
 if TYPE_CHECKING:
     from maturity.collect import CollectionRun
+    from maturity.costs import Prices
     from maturity.evidence import Window
     from maturity.pipeline.settings import PipelineSettings
     from maturity.quality import BatchValidation
     from maturity.records import CollectionBatch, InboundMessage, Post, ReplyLink
     from maturity.registry import Organisation
     from maturity.warehouse import Warehouse
+    from maturity.warehouse.cost_rows import CostRow
 
 Summary = dict[str, Any]
 
@@ -159,6 +161,7 @@ def _write(settings: PipelineSettings, gated: Gated, window: Window) -> Summary:
         run.run_id,
         list(zip(gated.batches, results, strict=True)),
         gated.earlier_links,
+        costs=_costs(settings, org, window),
     )
     loaded = [b for b, r in zip(gated.batches, results, strict=True) if r.success]
     return {
@@ -176,6 +179,32 @@ def _write(settings: PipelineSettings, gated: Gated, window: Window) -> Summary:
         "reply_links": sum(len(b.reply_links) for b in loaded) + len(gated.earlier_links),
         "links": {f"{b.platform}:{b.handle}": len(b.reply_links) for b in loaded},
     }
+
+
+def _x_prices(settings: PipelineSettings) -> Prices:
+    """The X connection's prices (extra ``prices``), or X's documented ones without it."""
+    from maturity.costs import Prices
+    from maturity.errors import ConfigError
+
+    try:
+        return settings.x_settings().prices
+    except ConfigError:  # no X connection: a replay; the documented prices
+        return Prices()
+
+
+def _costs(settings: PipelineSettings, org: Organisation, window: Window) -> list[CostRow]:
+    """The organisation's X reads in the window's landed pages, priced (``collection_cost``);
+    none for an organisation without X accounts. The other platforms' reads are free."""
+    from maturity.planning import landed_reads
+    from maturity.platforms import X
+    from maturity.warehouse.cost_rows import cost_rows
+
+    handles = [a.handle for a in org.accounts if a.platform == X]
+    if not handles:
+        return []
+    reads = landed_reads(settings.landing_dir, org.id, handles, window)
+    prices = _x_prices(settings)
+    return cost_rows({X: reads}, {X: prices.per_resource}, {X: prices.currency})
 
 
 def gate_and_load_org(settings: PipelineSettings, org_id: str, window: Window) -> Summary:

@@ -405,3 +405,25 @@ quarantined_metric = Table(
     Column("failed", Json, nullable=False),
     Column("run_id", String(), nullable=False),
 )
+
+# -- what collecting cost -------------------------------------------------------------------------
+
+collection_cost = Table(
+    "collection_cost",
+    metadata,
+    Column("org_id", String(), ForeignKey("organisation.org_id"), primary_key=True),
+    *_window(),
+    Column("platform", String(), primary_key=True),
+    Column("resource", String(), primary_key=True),
+    Column("reads", Integer(), nullable=False),
+    Column("unit_price", Double(), nullable=False),
+    Column("price", Double(), nullable=False),
+    Column("currency", String(), nullable=False),
+    Column("run_id", String(), nullable=False),
+    CheckConstraint("reads >= 0", name="reads"),
+    Index(None, "window_end"),
+)
+"""Reads per organisation, collection window, platform and resource kind (X: ``post``,
+``user``): the distinct resources of the window's landed pages
+(``maturity.planning.landed_reads``), with the unit price of the run's connection
+(``maturity.costs.Prices``)."""

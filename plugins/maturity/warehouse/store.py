@@ -19,6 +19,7 @@ from maturity.evidence import AccountState, OrgEvidence, Window
 from maturity.quality_results import BatchValidation, MetricValidation
 from maturity.records import CollectionBatch, Cursor, ReplyLink
 from maturity.warehouse import (
+    cost_rows,
     metrics_and_facts,
     migrations,
     quality_reads,
@@ -309,12 +310,14 @@ class Warehouse:
         run_id: str,
         gated: Sequence[tuple[CollectionBatch, BatchValidation]],
         earlier_links: Sequence[ReplyLink] = (),
+        costs: Sequence[cost_rows.CostRow] | None = None,
     ) -> None:
         """An organisation's batches of one window through the record gate, in one
         transaction: the organisation, every batch's validation rows and quarantine (as
         ``write_validation``), the records, cursors and reply links of the batches that
-        passed, and ``earlier_links`` (replies to messages of earlier windows). Rerunning
-        with the same input changes nothing."""
+        passed, and ``earlier_links`` (replies to messages of earlier windows), and, when
+        ``costs`` is given, the window's reads and their price (``collection_cost``, exactly
+        those rows). Rerunning with the same input changes nothing."""
         for batch, validation in gated:
             quality_writes.check_batch(batch, validation)
             writes.validate_batch(batch)
@@ -326,6 +329,21 @@ class Warehouse:
             quality_writes.write_validation(connection, org.org_id, window, run_id, results, None)
             writes.write_collections(connection, [b for b, v in gated if v.success])
             writes.write_reply_links(connection, earlier_links)
+            if costs is not None:
+                cost_rows.write_costs(connection, org.org_id, window, run_id, costs)
+
+    def reads_between(
+        self, start: datetime, end: datetime, platform: str, excluding: Window | None = None
+    ) -> int:
+        """Reads recorded for collection windows ending in ``[start, end)`` (the month's
+        budget subtracts them), without the window ``excluding``."""
+        with self._transaction("reading the recorded reads failed") as connection:
+            return cost_rows.reads_between(connection, start, end, platform, excluding)
+
+    def costs_of(self, org_id: str, window: Window) -> list[cost_rows.CostRow]:
+        """The organisation's recorded reads and prices of one collection window."""
+        with self._transaction(f"reading the costs of {org_id} failed") as connection:
+            return cost_rows.costs_of(connection, org_id, window)
 
     def quarantined(
         self, org_id: str, window_start: datetime, window_end: datetime

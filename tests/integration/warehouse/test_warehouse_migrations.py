@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from bi_samples import write_quality, write_snapshots
 from sqlalchemy import CheckConstraint, insert, inspect, select, text
 from sqlalchemy.engine import URL
-from warehouse_samples import PAGE, Q2, assessment, batch, batch_of, evidence, write
+from warehouse_samples import PAGE, Q2, assessment, batch, batch_of, evidence, org_row, write
 
 from maturity.assessment import Verdict
 from maturity.phases import Phase, outcome_labels
@@ -22,6 +22,7 @@ from maturity.warehouse import Warehouse
 from maturity.warehouse import migrations as mig
 from maturity.warehouse import record_rows as rr
 from maturity.warehouse import schema as t
+from maturity.warehouse.cost_rows import CostRow
 from maturity.warehouse.schema import metadata
 from maturity.warehouse.views import view_names, view_sql
 
@@ -56,7 +57,7 @@ def test_migrate_is_idempotent_and_reports_head(empty: Warehouse) -> None:
     empty.migrate()
     empty.migrate()
     status = empty.check()
-    assert status.revision == mig.head_revision() == "0006"
+    assert status.revision == mig.head_revision() == "0007"
     assert status.up_to_date
     assert "password" not in status.url
 
@@ -86,6 +87,9 @@ def test_views_from_migrations_equal_their_files(warehouse: Warehouse) -> None:
     write(warehouse, evidence(window=Q2), assessment(evidence(window=Q2), phase=Phase.FORMALIZED))
     write_quality(warehouse)
     write_snapshots(warehouse)
+    warehouse.write_gated_collection(
+        org_row(), Q2, "run-costs", [], costs=[CostRow("x", "post", 12, 0.005, "USD")]
+    )
     for name in view_names():
         from_migration = _view_rows(warehouse, f"SELECT * FROM {name}")
         from_file = _view_rows(warehouse, view_sql(name, warehouse.engine.dialect.name))

@@ -43,7 +43,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from maturity.pipeline import settings
-from maturity.sandbox.airflow.local_run import POOL_SLOTS, airflow_env
+from maturity.sandbox.airflow.local_run import airflow_env, pool_slots
 
 PASSWORD = "local-cluster-password"
 USER = "admin"
@@ -302,9 +302,11 @@ class Api:
                 return out
 
 
-def prepare_metadata(env: Mapping[str, str], pools: Mapping[str, int] = POOL_SLOTS) -> None:
-    """Migrate the metadata database of ``env`` and create the product's pools, in a
-    subprocess (Airflow reads its configuration when first imported)."""
+def prepare_metadata(env: Mapping[str, str], pools: Mapping[str, int] | None = None) -> None:
+    """Migrate the metadata database of ``env`` and create the product's pools (by default one
+    per credential that ``env`` lists, ``local_run.pool_slots``), in a subprocess (Airflow
+    reads its configuration when first imported)."""
+    pools = pool_slots(env) if pools is None else pools
     code = (
         "import json, sys; from maturity.sandbox.airflow import local_run; "
         "local_run.migrate(json.loads(sys.argv[1]))"

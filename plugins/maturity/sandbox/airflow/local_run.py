@@ -37,6 +37,14 @@ PACKAGE_DIR = Path(maturity.__file__).resolve().parent
 """Where ``maturity`` is installed: ``<checkout>/plugins/maturity`` in a source checkout."""
 
 POOL_SLOTS = dict.fromkeys(names.POOL_BY_PLATFORM.values(), 1)
+"""The pools of the platforms' default credentials."""
+
+
+def pool_slots(env: Mapping[str, str] | None = None) -> dict[str, int]:
+    """Every pool the assessment DAG uses with the credentials of ``env`` (default: this
+    process's environment): one slot each, ``x_api__x_app2`` for ``MATURITY_CREDENTIALS_X``'s
+    ``x_app2``."""
+    return dict.fromkeys(names.credential_pools(env), 1)
 
 
 def checkout_dags_folder(package_dir: Path | None = None) -> Path | None:
@@ -101,13 +109,14 @@ def configure(
     os.environ.update(dict(extra or {}))
 
 
-def migrate(pools: Mapping[str, int] = POOL_SLOTS) -> None:
-    """``airflow db migrate`` in this process, then create the product's pools if missing."""
+def migrate(pools: Mapping[str, int] | None = None) -> None:
+    """``airflow db migrate`` in this process, then create the product's pools if missing
+    (by default :func:`pool_slots`: one per credential of every platform)."""
     from airflow.models.pool import Pool
     from airflow.utils import db
 
     db.upgradedb()
-    for name, slots in pools.items():
+    for name, slots in (pool_slots() if pools is None else pools).items():
         if Pool.get_pool(name) is None:
             Pool.create_or_update_pool(
                 name, slots, f"maturity: calls with the {name} credential", include_deferred=False
@@ -136,6 +145,7 @@ def run_dag(dag_id: str, logical_date: datetime, dags_folder: Path | None = None
                 "label": ti.rendered_map_index,
                 "state": str(ti.state),
                 "try_number": ti.try_number,
+                "pool": ti.pool,
             }
             for ti in tis
         ],

@@ -38,19 +38,24 @@ class EmulatedLimit:
         return cls(limit, window, usage_cap=True)
 
 
-#: Per-app limits of the published X API v2 tables (requests per 15 minutes) and Reddit's
-#: 100 queries per minute averaged over 10 minutes. Endpoints not named use ``x``/``reddit``.
-REALISTIC: Mapping[str, EmulatedLimit] = {
-    X_DEFAULT: EmulatedLimit(900, X_WINDOW),
-    "GET /2/users/by": EmulatedLimit(300, X_WINDOW),
-    "GET /2/users/:id/tweets": EmulatedLimit(1500, X_WINDOW),
-    "GET /2/users/:id/mentions": EmulatedLimit(450, X_WINDOW),
-    REDDIT_DEFAULT: EmulatedLimit(1000, REDDIT_WINDOW),
-    # Mastodon: 300 requests per 5 minutes per account or IP; Bluesky's AppView: 3000 per
-    # 5 minutes per IP (docs/connectors.md cites both).
-    "mastodon": EmulatedLimit(300, 300.0),
-    "bluesky": EmulatedLimit(3000, 300.0),
-}
+def _documented() -> dict[str, EmulatedLimit]:
+    """Every bucket of ``maturity.connectors.limits.DOCUMENTED`` (the limits the product plans
+    against, with their sources), plus a generic X fallback for routes the connectors do not
+    call. X keys are the routes (``GET /2/users/by``); Reddit, Mastodon and Bluesky have one
+    bucket each, keyed by the platform."""
+    from maturity.connectors.limits import DOCUMENTED
+
+    out = {X_DEFAULT: EmulatedLimit(900, X_WINDOW)}
+    for buckets in DOCUMENTED.values():
+        for key, limit in buckets.items():
+            out[key] = EmulatedLimit(limit.requests, limit.window_seconds)
+    return out
+
+
+#: The documented limits (``maturity.connectors.limits``): the X API v2 per-app table, Reddit's
+#: 100 queries per minute averaged over 10 minutes, Mastodon's 300 and the Bluesky AppView's
+#: 3,000 per 5 minutes. Endpoints not named use ``x``/``reddit``.
+REALISTIC: Mapping[str, EmulatedLimit] = _documented()
 
 #: For tests and benchmarks: nothing runs out, and PRAW's pacing never sleeps.
 #: Every endpoint of ``REALISTIC`` is named, because the emulator lays these over it.

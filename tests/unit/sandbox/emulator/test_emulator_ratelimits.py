@@ -9,9 +9,10 @@ import requests
 import tweepy
 from emulator_small_world import MAIN, REDDIT_MAIN
 
+from maturity.connectors import limits as limits_module
 from maturity.sandbox.emulator import EmulatedLimit, Emulator, World
 from maturity.sandbox.emulator.clients import praw_reddit, tweepy_client
-from maturity.sandbox.emulator.ratelimits import RateLimiter
+from maturity.sandbox.emulator.ratelimits import REALISTIC, RateLimiter
 
 pytestmark = pytest.mark.integration
 
@@ -35,7 +36,8 @@ def test_x_headers_count_down_per_endpoint(small_world: World) -> None:
         assert time.time() < reset <= time.time() + 901
         user_id = first.json()["data"][0]["id"]
         timeline = tweepy_client(emu, return_type=requests.Response).get_users_tweets(user_id)
-        assert timeline.headers["x-rate-limit-limit"] == "1500"  # its own bucket
+        documented = limits_module.DOCUMENTED["x"][limits_module.X_USER_TWEETS].requests
+        assert timeline.headers["x-rate-limit-limit"] == str(documented)  # its own bucket
 
 
 def test_x_answers_429_when_the_window_is_used_up(small_world: World) -> None:
@@ -101,3 +103,11 @@ def test_windows_refill_after_their_length() -> None:
     now[0] = 1060.0
     quota = limiter.consume("GET /x")
     assert (quota.allowed, quota.remaining, quota.reset_at) == (True, 1, 1120.0)
+
+
+def test_the_realistic_table_is_the_documented_one() -> None:
+    """The emulator enforces the limits the product plans against, bucket for bucket."""
+    for buckets in limits_module.DOCUMENTED.values():
+        for key, limit in buckets.items():
+            assert REALISTIC[key].limit == limit.requests
+            assert REALISTIC[key].window == limit.window_seconds
