@@ -63,6 +63,14 @@ def _flag(label: str, description: str, default: bool) -> dict[str, Any]:
     }
 
 
+def _count(label: str, description: str) -> dict[str, Any]:
+    return {
+        "label": label,
+        "description": description,
+        "schema": {"type": ["integer", "null"], "minimum": 0},
+    }
+
+
 _HOOKS = "maturity.airflow.hooks"
 _USER_AGENT = _text(
     "User agent",
@@ -83,6 +91,16 @@ X = ConnectionType(
     extra_fields={
         "user_agent": _USER_AGENT,
         "mentions": _flag("Collect mentions", "Read each account's mentions timeline.", True),
+        "read_budget_per_run": _count(
+            "Read budget per run",
+            "X resources (posts and users) one run may read; organisations beyond it are "
+            "left out whole and named in the report. Empty: no limit.",
+        ),
+        "read_budget_per_month": _count(
+            "Read budget per month",
+            "X resources per calendar month (UTC), the reads already recorded this month "
+            "included. Empty: no limit.",
+        ),
     },
 )
 
