@@ -686,13 +686,13 @@ def pandas_all_values(reg: Registry, window: Window, frames: RecordFrames) -> in
     return len(compute_scope_values(prepare(tuple(reg.organisations), window, frames)))
 
 
-def _best(repeat: int, fn: Any, *args: Any) -> float:
+def _times(repeat: int, fn: Any, *args: Any) -> list[float]:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
         fn(*args)
         times.append(time.perf_counter() - started)
-    return min(times)
+    return times
 
 
 def _agreement(
@@ -765,15 +765,18 @@ def measure(n_interactions: int, repeat: int = 1) -> dict[str, Any]:
         values = compute_metrics_many(reg, window, frames)
         pandas_times.append(time.perf_counter() - started)
     rss_pandas = _peak_rss_mb()
-    values_s = _best(repeat, pandas_all_values, reg, window, frames)
+    values_all = _times(repeat, pandas_all_values, reg, window, frames)
+    values_s = min(values_all)
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     _duckdb_tables(con, reg, frames)
     duck = duckdb_metrics(con, window)
-    duckdb_s = _best(repeat, duckdb_metrics, con, window)
+    duckdb_all = _times(repeat, duckdb_metrics, con, window)
+    duckdb_s = min(duckdb_all)
     threads = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
     con.execute("SET threads = 1")
-    duckdb_1t_s = _best(repeat, duckdb_metrics, con, window)
+    duckdb_1t_all = _times(repeat, duckdb_metrics, con, window)
+    duckdb_1t_s = min(duckdb_1t_all)
     pandas_s = min(pandas_times)
     max_abs_diff, n_compared, only_duckdb, nonzero = _agreement(duck, values)
     return {
@@ -787,6 +790,12 @@ def measure(n_interactions: int, repeat: int = 1) -> dict[str, Any]:
         "n_metric_values": sum(len(v) for v in values.values()),
         "n_values_compared": n_compared,
         "pandas_s": pandas_s,
+        "samples": {
+            "pandas_s": pandas_times,
+            "pandas_values_s": values_all,
+            "duckdb_s": duckdb_all,
+            "duckdb_1_thread_s": duckdb_1t_all,
+        },
         "pandas_values_s": values_s,
         # DuckDB computes every dictionary metric, so the values-only pandas run is the
         # same-metrics comparison (kept under its old key)
