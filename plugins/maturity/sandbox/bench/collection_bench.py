@@ -72,8 +72,12 @@ def run(n_orgs: int = 50, seed: int = SEED) -> dict[str, Any]:
         registry = settings.registry
         overlap = {p: settings.connector_settings(p).overlap_seconds for p in PLATFORMS}
         accounts = {
-            p: [(o.id, a.handle) for o in registry.organisations for a in o.accounts
-                if a.platform == p]
+            p: [
+                (o.id, a.handle)
+                for o in registry.organisations
+                for a in o.accounts
+                if a.platform == p
+            ]
             for p in PLATFORMS
         }
         out["accounts"] = {p: len(a) for p, a in accounts.items()}

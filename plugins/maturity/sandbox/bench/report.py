@@ -22,24 +22,26 @@ that is the product's own cost, not what an operator meets at the APIs' real lim
 
 #: How each section measures (no numbers: those come from the run).
 PROSE: dict[str, str] = {
-    "cli": """`maturity --help` in a fresh interpreter, five times. The command must stay fast: no
+    "cli": """
+`maturity --help` in a fresh interpreter, five times. The command must stay fast: no
 Airflow, pandas, Great Expectations, tweepy, praw or SQLAlchemy at import (a test checks the
 imports).""",
-    "collection": """A generated world (seed 11, 91 days; about half of the organisations also on Mastodon
-and Bluesky) on the loopback emulator. Every registry account is collected through the step
-the DAG runs (`maturity.pipeline.collect.collect_accounts`, one call per platform, with the
-real tweepy, PRAW, Mastodon.py and atproto clients), gated and loaded (which saves the
-cursors), then collected again: the incremental rerun. The requests the emulator counted are
-divided, per platform, by the minimum computed from the emulator's **world** (the items that
-exist), not from the pages the connector landed
-(`maturity.sandbox.bench.world_minimum`): every resource (a timeline, a listing, a reply tree)
-costs `max(1, ceil(items / page size))` at the API's largest page (X, Reddit and Bluesky 100,
-Mastodon 40), where the items are those from the plan's lower bound (the window's start minus
-the overlap; on a rerun the newest item minus the overlap) to the window's end; a lookup one
-per account (X: one per 100 handles); a reply tree one per own post in the plan that has
-replies. Reddit's OAuth token requests are counted apart. Reddit's inbox and Mastodon's
-notifications need the organisation's own login, which these connections do not carry, so
-neither is read nor counted.""",
+    "collection": """
+A generated world (seed 11, 91 days; about half of the organisations also on Mastodon and
+Bluesky) on the loopback emulator. Every registry account is collected through the step the
+DAG runs (`maturity.pipeline.collect.collect_accounts`, one call per platform, with the real
+tweepy, PRAW, Mastodon.py and atproto clients), gated and loaded (which saves the cursors),
+then collected again: the incremental rerun. The requests the emulator counted are divided,
+per platform, by the minimum computed from the emulator's **world** (the items that exist),
+not from the pages the connector landed (`maturity.sandbox.bench.world_minimum`): every
+resource (a timeline, a listing, a reply tree) costs `max(1, ceil(items / page size))` at
+the API's largest page (X, Reddit and Bluesky 100, Mastodon 40), where the items are those
+from the plan's lower bound (the window's start minus the overlap; on a rerun the newest
+item minus the overlap) to the window's end; a lookup one per account (X: one per 100
+handles); a reply tree one per own post in the plan that has replies. Reddit's OAuth token
+requests are counted apart. Reddit's inbox and Mastodon's notifications need the
+organisation's own login, which these connections do not carry, so neither is read nor
+counted.""",
     "e2e": """One organisation with an X account of 3,200 posts (answers included; X's timeline cap)
 and 800 mentions (X's mentions cap), and a Reddit account of 1,000 items (submissions, third
 parties' comments and the organisation's answers), collected once from the emulator (not
@@ -47,7 +49,8 @@ timed). Each repetition replays its landing into a fresh SQLite warehouse throug
 steps after collection: records, quality gate and load (`gate_and_load`), metrics, score.
 Great Expectations' import and context and one warm-up repetition come first: imports are
 excluded.""",
-    "metrics": """A seeded synthetic world (vectorised: about 30 % posts, 45 % inbound messages, 25 % reply
+    "metrics": """
+A seeded synthetic world (vectorised: about 30 % posts, 45 % inbound messages, 25 % reply
 links over 200 organisations of six accounts each, one of them an employee account). pandas
 computes every dictionary metric per account, platform and organisation, once with evidence
 (example items, landed pages, the reproducing SQL, as `MetricValue` objects) and once as
@@ -56,40 +59,46 @@ frames. pandas runs on one thread, so the ratios use DuckDB on one thread too (t
 threads are shown for comparison). Agreement is checked both ways: every pandas value must
 equal DuckDB's at the same scope, and every DuckDB value must have a pandas value. Not yet
 like for like: the dictionary's newer metrics (observed span, history cap, spam counts, raw
-response rate, automated replies) have no DuckDB statement, and DuckDB computes no
-evidence, so the "with evidence" ratio is pandas with evidence over DuckDB values.
+response rate, automated replies) have no DuckDB statement, and DuckDB computes no evidence,
+so the "with evidence" ratio is pandas with evidence over DuckDB values.
 
 What made the evidence path fit before: reply links and conversation threads are matched and
 grouped on integer codes (one `factorize` each) instead of hashing string ids again and
 again; frames are not copied; columns that only the evidence reads are read for the example
 rows alone; sorts are shared between metrics.""",
-    "load": """One organisation's window as the gate-and-load step writes it
+    "load": """
+One organisation's window as the gate-and-load step writes it
 (`Warehouse.write_gated_collection`, four X accounts, one transaction, the idempotent upsert
-included; PostgreSQL: `COPY` into a temporary staging table, then one
-`INSERT … SELECT … ON CONFLICT`; SQLite: one prepared `executemany` per table), into a fresh
-warehouse each repetition (a SQLite file on local disk; a fresh PostgreSQL schema). Then the
-same window is loaded again, which must add no row.""",
-    "pipeline": """A generated world (seed 1, 91 days) on the loopback emulator; every account collected,
-then each step after collection run over shards of organisations as the DAG's mapped tasks
-do, into a SQLite warehouse, no scheduler. Great Expectations is imported before the clock
+included; PostgreSQL: `COPY` into a temporary staging table, then one `INSERT … SELECT … ON
+CONFLICT`; SQLite: one prepared `executemany` per table), into a fresh warehouse each
+repetition (a SQLite file on local disk; a fresh PostgreSQL schema). Then the same window is
+loaded again, which must add no row.""",
+    "pipeline": """
+A generated world (seed 1, 91 days) on the loopback emulator; every account collected, then
+each step after collection run over shards of organisations as the DAG's mapped tasks do,
+into a SQLite warehouse, no scheduler. Great Expectations is imported before the clock
 starts. Seconds per organisation, one run.""",
-    "dashboard": """A SQLite warehouse of demo-like organisations over two windows; pages served by the
+    "dashboard": """
+A SQLite warehouse of demo-like organisations over two windows; pages served by the
 dashboard's app in process; the first (warming) request and imports excluded. The
 organisation page is also measured with the chart cache cleared before each request (a first
 view).""",
-    "dag_parse": """Each DAG file imported in a fresh interpreter that already imported `airflow.sdk`,
-against an empty DAG file in the same run. The ratio is sensitive to noise: compare runs on a
-quiet machine.""",
-    "dag_scale": """For each size a fresh emulator world, then real Airflow as separate processes (API
-server, scheduler with the LocalExecutor at parallelism 4, DAG processor; SQLite metadata)
-runs `social_maturity_assessment` once for the world's 91 days into a fresh PostgreSQL
-warehouse schema. Run time is the run's own `queued_at` to `end_date` as Airflow recorded
-them. The DAG maps over shards of organisations (at most 16 tasks per step), so the fixed
-cost of a task instance is shared by more organisations as the world grows.""",
-    "celery": """The same small world, metadata on PostgreSQL for both, parallelism 4: the
-LocalExecutor, then the CeleryExecutor with Redis as the broker and two workers. A small world
-is dominated by fixed costs; the 1,000-organisation comparison the issue asks for is not part
-of this run.""",
+    "dag_parse": """
+Each DAG file imported in a fresh interpreter that already imported `airflow.sdk`, against
+an empty DAG file in the same run. The ratio is sensitive to noise: compare runs on a quiet
+machine.""",
+    "dag_scale": """
+For each size a fresh emulator world, then real Airflow as separate processes (API server,
+scheduler with the LocalExecutor at parallelism 4, DAG processor; SQLite metadata) runs
+`social_maturity_assessment` once for the world's 91 days into a fresh PostgreSQL warehouse
+schema. Run time is the run's own `queued_at` to `end_date` as Airflow recorded them. The
+DAG maps over shards of organisations (at most 16 tasks per step), so the fixed cost of a
+task instance is shared by more organisations as the world grows.""",
+    "celery": """
+The same small world, metadata on PostgreSQL for both, parallelism 4: the LocalExecutor,
+then the CeleryExecutor with Redis as the broker and two workers. A small world is dominated
+by fixed costs; the 1,000-organisation comparison the issue asks for is not part of this
+run.""",
 }
 
 
@@ -141,8 +150,11 @@ def _figures(figures: list[dict[str, Any]]) -> list[str]:
 
 
 def _collection_routes(details: dict[str, Any]) -> list[str]:
-    lines = ["", "| platform | route | full: requests / minimum | rerun: requests / minimum |",
-             "|---|---|---|---|"]
+    lines = [
+        "",
+        "| platform | route | full: requests / minimum | rerun: requests / minimum |",
+        "|---|---|---|---|",
+    ]
     for p, v in details["full"]["platforms"].items():
         again = details["rerun"]["platforms"][p]["routes"]
         for route, c in v["routes"].items():
@@ -170,8 +182,9 @@ EXTRA = {"collection": _collection_routes, "e2e": _e2e_steps}
 
 def render(record: dict[str, Any], json_path: str = "") -> str:
     m, git = record["machine"], record["git"]
-    commit = (git.get("commit") or "unknown")[:12] + (" (with uncommitted changes)" if
-                                                      git.get("dirty") else "")
+    commit = (git.get("commit") or "unknown")[:12] + (
+        " (with uncommitted changes)" if git.get("dirty") else ""
+    )
     lines = [
         HEADER,
         f"- **Run:** {record['started_at']} to {record['finished_at']} (UTC), commit `{commit}`"
@@ -185,7 +198,7 @@ def render(record: dict[str, Any], json_path: str = "") -> str:
         lines.append(f"- **Raw numbers:** `{json_path}` (every repetition)")
     for name, s in record["sections"].items():
         lines += ["", f"## {s['title']}", ""]
-        prose = PROSE.get(name)
+        prose = PROSE.get(name, "").strip()
         if prose:
             lines += [prose, ""]
         if s["status"] != "ran":

@@ -21,6 +21,7 @@ their price per organisation, and scale at realistic limits with several credent
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -259,8 +260,11 @@ def metrics(ctx: Context) -> SectionResult:
     ]
     return SectionResult(
         figures,
-        conditions={"interactions": r["n_interactions"], "organisations": r["n_orgs"],
-                    "repetitions": repeat},
+        conditions={
+            "interactions": r["n_interactions"],
+            "organisations": r["n_orgs"],
+            "repetitions": repeat,
+        },
         details={k: v for k, v in r.items() if k != "samples"},
         command=f"python -m maturity.sandbox.bench.metrics_bench {n} {repeat}",
     )
@@ -348,10 +352,14 @@ def pipeline(ctx: Context) -> SectionResult:
     n, shard = (8, 4) if ctx.quick else (64, 16)
     per_org = pipeline_bench.run(n, shard)
     return SectionResult(
-        [Figure(f"pipeline_{k}_s", f"{k}, per organisation", "s", [v]) for k, v in
-         per_org.items()],
-        conditions={"rate limits": GENEROUS, "network": LOOPBACK, "organisations": n,
-                    "shard": shard, "warehouse": "SQLite on local disk"},
+        [Figure(f"pipeline_{k}_s", f"{k}, per organisation", "s", [v]) for k, v in per_org.items()],
+        conditions={
+            "rate limits": GENEROUS,
+            "network": LOOPBACK,
+            "organisations": n,
+            "shard": shard,
+            "warehouse": "SQLite on local disk",
+        },
         command=f"python -m maturity.sandbox.bench.pipeline_bench {n} --shard {shard}",
     )
 
@@ -364,8 +372,14 @@ def dashboard(ctx: Context) -> SectionResult:
     why = {"organisation (charts not cached)": "the metric-trends chart's Vega-Lite render"}
     return SectionResult(
         [
-            Figure(f"dashboard_{i}", name, "s", v, target=db.TARGETS[name],
-                   why_not=why.get(name, "not profiled in this run"))
+            Figure(
+                f"dashboard_{i}",
+                name,
+                "s",
+                v,
+                target=db.TARGETS[name],
+                why_not=why.get(name, "not profiled in this run"),
+            )
             for i, (name, v) in enumerate(samples.items())
         ],
         conditions={"organisations": n, "warehouse": "SQLite", "repetitions": repeat},
@@ -393,8 +407,11 @@ def dag_parse(ctx: Context) -> SectionResult:
                 why_not="noise: compare on a quiet machine",
             )
         )
-    return SectionResult(figures, conditions={"repetitions": repeat},
-                         command=f"python -m maturity.sandbox.bench.dag_bench {repeat}")
+    return SectionResult(
+        figures,
+        conditions={"repetitions": repeat},
+        command=f"python -m maturity.sandbox.bench.dag_bench {repeat}",
+    )
 
 
 def dag_scale(ctx: Context) -> SectionResult:
@@ -405,19 +422,35 @@ def dag_scale(ctx: Context) -> SectionResult:
     results = [ds.run_once(n, 4, postgres, 3600) for n in sizes]
     figures = []
     for r in results:
-        figures.append(Figure(f"scale_{r['orgs']}_s", f"{r['orgs']:,} organisations: run time "
-                              f"({r['state']}, {r['requests']:,} API requests)", "s",
-                              [r["seconds"]],
-                              target=ds.TARGET_SECONDS_AT_1000 if r["orgs"] == 1000 else None))
+        figures.append(
+            Figure(
+                f"scale_{r['orgs']}_s",
+                f"{r['orgs']:,} organisations: run time "
+                f"({r['state']}, {r['requests']:,} API requests)",
+                "s",
+                [r["seconds"]],
+                target=ds.TARGET_SECONDS_AT_1000 if r["orgs"] == 1000 else None,
+            )
+        )
     if len(results) == 2:
         a, b = results
-        figures.append(Figure("scale_growth", "run time per organisation, 1,000 / 100", "x",
-                              [b["per_org"] / a["per_org"]], target=ds.TARGET_GROWTH))
+        figures.append(
+            Figure(
+                "scale_growth",
+                "run time per organisation, 1,000 / 100",
+                "x",
+                [b["per_org"] / a["per_org"]],
+                target=ds.TARGET_GROWTH,
+            )
+        )
     return SectionResult(
         figures,
-        conditions={"rate limits": GENEROUS, "network": LOOPBACK,
-                    "executor": "LocalExecutor, parallelism 4, SQLite metadata",
-                    "warehouse": "PostgreSQL"},
+        conditions={
+            "rate limits": GENEROUS,
+            "network": LOOPBACK,
+            "executor": "LocalExecutor, parallelism 4, SQLite metadata",
+            "warehouse": "PostgreSQL",
+        },
         details={"runs": results},
         command="python -m maturity.sandbox.bench.dag_scale_bench " + " ".join(map(str, sizes)),
     )
@@ -430,17 +463,30 @@ def celery(ctx: Context) -> SectionResult:
     postgres = _require_postgres()
     n = 4 if ctx.quick else 20
     local = ds.run_once(n, 4, postgres, 3600, postgres_metadata=True)
-    remote = ds.run_once(n, 4, postgres, 3600, Celery(ds.DEFAULT_REDIS, workers=2,
-                                                       concurrency=2))
+    remote = ds.run_once(n, 4, postgres, 3600, Celery(ds.DEFAULT_REDIS, workers=2, concurrency=2))
     return SectionResult(
         [
-            Figure("celery_local_s", f"LocalExecutor, {n} organisations", "s",
-                   [local["seconds"]], target_text="reported"),
-            Figure("celery_celery_s", f"CeleryExecutor (2 workers), {n} organisations", "s",
-                   [remote["seconds"]], target_text="reported"),
+            Figure(
+                "celery_local_s",
+                f"LocalExecutor, {n} organisations",
+                "s",
+                [local["seconds"]],
+                target_text="reported",
+            ),
+            Figure(
+                "celery_celery_s",
+                f"CeleryExecutor (2 workers), {n} organisations",
+                "s",
+                [remote["seconds"]],
+                target_text="reported",
+            ),
         ],
-        conditions={"rate limits": GENEROUS, "metadata": "PostgreSQL", "broker": "Redis",
-                    "parallelism": 4},
+        conditions={
+            "rate limits": GENEROUS,
+            "metadata": "PostgreSQL",
+            "broker": "Redis",
+            "parallelism": 4,
+        },
         details={"local": local, "celery": remote},
         command=f"python -m maturity.sandbox.bench.dag_scale_bench {n} --postgres-metadata; "
         f"... {n} --executor celery --workers 2",
@@ -474,10 +520,8 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     ram = None
-    try:
+    with contextlib.suppress(ValueError, OSError, AttributeError):
         ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    except (ValueError, OSError, AttributeError):
-        pass
     return {
         "cpu": cpu,
         "arch": platform.machine(),
@@ -585,7 +629,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     only = [n.strip() for n in args.only.split(",") if n.strip()]
     unknown = sorted(set(only) - set(names))
     if unknown:
-        parser.error(f"--only: unknown benchmark {', '.join(unknown)}; choose from {', '.join(names)}")
+        parser.error(
+            f"--only: unknown benchmark {', '.join(unknown)}; choose from {', '.join(names)}"
+        )
     given = list(sys.argv[1:] if argv is None else argv)
     command = " ".join(["python -m maturity.sandbox.bench", *given])
     record = run(Context(quick=args.quick), only, command)

@@ -75,9 +75,7 @@ def pages(n: int, size: int) -> int:
     return max(1, math.ceil(n / size))
 
 
-def _lower(
-    times: Iterable[datetime], window: Window, overlap: timedelta, rerun: bool
-) -> datetime:
+def _lower(times: Iterable[datetime], window: Window, overlap: timedelta, rerun: bool) -> datetime:
     """The plan's lower bound: the window's start minus the overlap, or on a rerun the newest
     item in the window minus the overlap (as the saved cursor gives it)."""
     inside = [t for t in times if window.start <= t < window.end]
@@ -111,8 +109,14 @@ def minimum(
     if accounts.get("x"):
         _x(world, [a.handle for a in accounts["x"]], window, overlap, rerun, out)
     if accounts.get("reddit"):
-        _reddit(world, [(a.handle, a.subreddit) for a in accounts["reddit"]], window, overlap,
-                rerun, out)
+        _reddit(
+            world,
+            [(a.handle, a.subreddit) for a in accounts["reddit"]],
+            window,
+            overlap,
+            rerun,
+            out,
+        )
     for p in ("mastodon", "bluesky"):
         if accounts.get(p):
             _threads(world, p, [a.handle for a in accounts[p]], window, overlap, rerun, out)
@@ -120,7 +124,11 @@ def minimum(
 
 
 def _x(
-    world: World, handles: list[str], window: Window, overlap: timedelta, rerun: bool,
+    world: World,
+    handles: list[str],
+    window: Window,
+    overlap: timedelta,
+    rerun: bool,
     out: Minimum,
 ) -> None:
     from maturity.sandbox.emulator.x_store import XStore
@@ -162,11 +170,17 @@ def _reddit(
         submitted = [store.things[o] for o in user.submitted]
         comments = [store.things[o].created_at for o in user.comments]
         lower = _lower((t.created_at for t in submitted), window, overlap, rerun)
-        out.add("reddit", "GET /user/:name/submitted",
-                pages(sum(_in(t.created_at, lower, window) for t in submitted), size))
+        out.add(
+            "reddit",
+            "GET /user/:name/submitted",
+            pages(sum(_in(t.created_at, lower, window) for t in submitted), size),
+        )
         c_lower = _lower(comments, window, overlap, rerun)
-        out.add("reddit", "GET /user/:name/comments",
-                pages(sum(_in(t, c_lower, window) for t in comments), size))
+        out.add(
+            "reddit",
+            "GET /user/:name/comments",
+            pages(sum(_in(t, c_lower, window) for t in comments), size),
+        )
         trees = sum(1 for t in submitted if _in(t.created_at, lower, window) and t.num_comments)
         out.add("reddit", "GET /comments/:id", trees)
         sub = store.sub(subreddit) if subreddit else None

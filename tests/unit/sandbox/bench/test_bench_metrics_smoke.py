@@ -59,4 +59,3 @@ def test_the_subprocess_failing_is_reported_with_its_code(
     monkeypatch.setattr(subprocess, "run", failed)
     with pytest.raises(RuntimeError, match=r"ended with code -9.*\n.*MemoryError"):
         run(n_interactions=1_000)
-

@@ -121,10 +121,15 @@ def test_an_unknown_benchmark_name_is_refused_with_the_choices(
 
 def test_main_writes_the_page_for_the_chosen_section(tmp_path: Path) -> None:
     page = tmp_path / "B.md"
-    assert runner.main(["--quick", "--only", "cli", "--out", str(page), "--results",
-                        str(tmp_path / "r")]) == 0
+    assert (
+        runner.main(
+            ["--quick", "--only", "cli", "--out", str(page), "--results", str(tmp_path / "r")]
+        )
+        == 0
+    )
     record = json.loads((tmp_path / "r" / "latest.json").read_text(encoding="utf-8"))
     cli = record["sections"]["cli"]["figures"][0]
-    assert cli["n"] == 5 and all(v > 0 for v in cli["values"])
+    assert cli["n"] == 5
+    assert all(v > 0 for v in cli["values"])
     assert record["sections"]["collection"]["status"] == "skipped"
     assert "## CLI start-up" in page.read_text(encoding="utf-8")

@@ -44,8 +44,12 @@ def _world() -> World:
         created_at=CREATED,
         posts=_posts(150, "x", timedelta(hours=2)),  # 150 posts over 12.5 days
         inbound=tuple(
-            Inbound(author=f"person{i}", created_at=END - timedelta(days=10 + i),
-                    text="@HandCounted hallo", kind=InboundKind.MENTION)
+            Inbound(
+                author=f"person{i}",
+                created_at=END - timedelta(days=10 + i),
+                text="@HandCounted hallo",
+                kind=InboundKind.MENTION,
+            )
             for i in range(3)
         ),
     )
@@ -54,13 +58,19 @@ def _world() -> World:
         handle="HandCounted",
         created_at=CREATED,
         posts=tuple(
-            WorldPost(created_at=END - timedelta(days=5 + i), title=f"Update {i}", text="t",
-                      key=f"r{i}")
+            WorldPost(
+                created_at=END - timedelta(days=5 + i), title=f"Update {i}", text="t", key=f"r{i}"
+            )
             for i in range(2)
         ),
         inbound=(
-            Inbound(author="someone", created_at=END - timedelta(days=4), text="vraag",
-                    kind=InboundKind.REPLY, target="r0"),
+            Inbound(
+                author="someone",
+                created_at=END - timedelta(days=4),
+                text="vraag",
+                kind=InboundKind.REPLY,
+                target="r0",
+            ),
         ),
     )
     # 45 Mastodon posts a day apart (the oldest 44 days back: 30 of them in the window plus
@@ -71,8 +81,13 @@ def _world() -> World:
         created_at=CREATED,
         posts=_posts(45, "m", timedelta(days=1)),
         inbound=(
-            Inbound(author="someone", created_at=END - timedelta(hours=2), text="ja",
-                    kind=InboundKind.REPLY, target="m3"),
+            Inbound(
+                author="someone",
+                created_at=END - timedelta(hours=2),
+                text="ja",
+                kind=InboundKind.REPLY,
+                target="m3",
+            ),
         ),
     )
     bsky = WorldAccount(
@@ -81,12 +96,18 @@ def _world() -> World:
         created_at=CREATED,
         posts=_posts(5, "b", timedelta(days=2)),
         inbound=(
-            Inbound(author="someone", created_at=END - timedelta(minutes=30), text="ja",
-                    kind=InboundKind.REPLY, target="b0"),
+            Inbound(
+                author="someone",
+                created_at=END - timedelta(minutes=30),
+                text="ja",
+                kind=InboundKind.REPLY,
+                target="b0",
+            ),
         ),
     )
-    org = WorldOrganisation(id="hand-counted", name="Hand Counted",
-                            accounts=(x, reddit, masto, bsky))
+    org = WorldOrganisation(
+        id="hand-counted", name="Hand Counted", accounts=(x, reddit, masto, bsky)
+    )
     return World(seed=1, start=WINDOW.start, end=END, organisations=(org,))
 
 
