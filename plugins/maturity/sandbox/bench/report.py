@@ -180,7 +180,15 @@ def _e2e_steps(details: dict[str, Any]) -> list[str]:
 EXTRA = {"collection": _collection_routes, "e2e": _e2e_steps}
 
 
-def render(record: dict[str, Any], json_path: str = "") -> str:
+OTHER_RUNS = """
+## Measured by other commands, not by this run
+
+Each figure below names the command and the run it came from (`bench/other-runs.md`)."""
+
+
+def render(record: dict[str, Any], json_path: str = "", other_runs: str = "") -> str:
+    """The page for one run's ``record``; ``other_runs`` (markdown, each figure with its own
+    run) is appended under a heading that says it is not from this run."""
     m, git = record["machine"], record["git"]
     commit = (git.get("commit") or "unknown")[:12] + (
         " (with uncommitted changes)" if git.get("dirty") else ""
@@ -214,4 +222,6 @@ def render(record: dict[str, Any], json_path: str = "") -> str:
         extra = EXTRA.get(name)
         if extra:
             lines += extra(s["details"])
+    if other_runs.strip():
+        lines += [OTHER_RUNS, "", other_runs.strip()]
     return "\n".join(lines) + "\n"

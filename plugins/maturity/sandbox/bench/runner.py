@@ -8,7 +8,9 @@ conditions it ran under, and details for the page). :data:`SECTIONS` lists them 
 they run. A run writes ``DIR/<UTC timestamp>.json`` and ``DIR/latest.json`` (the raw numbers,
 the machine, the date, the git commit, the command) and then the page (``--out``, default
 ``BENCHMARKS.md``) from that JSON alone (:mod:`maturity.sandbox.bench.report`), so every
-number on the page comes from that one run. A section the run did not execute (``--only``,
+number on the page comes from that one run, but for ``bench/other-runs.md`` (next to the
+results directory), appended under its own heading: figures of other commands (the test
+suite, the soak), each naming the run it came from. A section the run did not execute (``--only``,
 PostgreSQL missing) is recorded as skipped with the reason, and the page says so.
 
 Adding a benchmark is one function plus one line in :data:`SECTIONS` (and its prose in
@@ -595,8 +597,13 @@ def write(record: dict[str, Any], results: Path, out: Path) -> Path:
     text = json.dumps(record, indent=1, sort_keys=False, default=_jsonable) + "\n"
     path.write_text(text, encoding="utf-8")
     (results / "latest.json").write_text(text, encoding="utf-8")
-    stored = json.loads(text)  # the page is made from the file, nothing else
-    out.write_text(render(stored, json_path=_relative(path, out.parent)), encoding="utf-8")
+    stored = json.loads(text)  # the page is made from the file (and the other runs' notes)
+    other = results.parent / "other-runs.md"
+    notes = other.read_text(encoding="utf-8") if other.is_file() else ""
+    if notes.startswith("<!--"):
+        notes = notes.split("-->", 1)[1]
+    page = render(stored, json_path=_relative(path, out.parent), other_runs=notes)
+    out.write_text(page, encoding="utf-8")
     return path
 
 

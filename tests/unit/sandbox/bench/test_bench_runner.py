@@ -133,3 +133,16 @@ def test_main_writes_the_page_for_the_chosen_section(tmp_path: Path) -> None:
     assert all(v > 0 for v in cli["values"])
     assert record["sections"]["collection"]["status"] == "skipped"
     assert "## CLI start-up" in page.read_text(encoding="utf-8")
+
+
+def test_figures_of_other_commands_are_appended_under_their_own_heading(tmp_path: Path) -> None:
+    (tmp_path / "other-runs.md").write_text(
+        "<!-- a note for editors -->\n### Soak\n\n100 runs, 0 rows lost (run of 2026-12-02).\n",
+        encoding="utf-8",
+    )
+    record = runner.run(Context(quick=True), ["measured"], "cmd", SECTIONS)
+    runner.write(record, tmp_path / "results", tmp_path / "B.md")
+    text = (tmp_path / "B.md").read_text(encoding="utf-8")
+    assert "## Measured by other commands, not by this run" in text
+    assert text.index("## Measured") < text.index("### Soak") < text.index("0 rows lost")
+    assert "a note for editors" not in text
