@@ -142,8 +142,9 @@ def _figures(figures: list[dict[str, Any]]) -> list[str]:
             spread = _fmt(f["median"], unit)
         else:
             spread = " / ".join(_fmt(f[k], unit) for k in ("min", "median", "max"))
+        label = f["label"].replace("|", "\\|")  # a pipe would end the table cell
         lines.append(
-            f"| {f['label']} | {spread}{'' if unit in ('s', 'x', '') else ' ' + unit} | "
+            f"| {label} | {spread}{'' if unit in ('s', 'x', '') else ' ' + unit} | "
             f"{f['n']} | {_target(f)} | {_verdict(f)} |"
         )
     return lines

@@ -589,8 +589,6 @@ def run(
 
 def write(record: dict[str, Any], results: Path, out: Path) -> Path:
     """The run's JSON file (and ``latest.json``) under ``results``, then the page ``out``."""
-    from maturity.sandbox.bench.report import render
-
     results.mkdir(parents=True, exist_ok=True)
     stamp = record["started_at"].replace(":", "").replace("+0000", "Z").replace("+00:00", "Z")
     path = results / f"{stamp}.json"
@@ -598,13 +596,20 @@ def write(record: dict[str, Any], results: Path, out: Path) -> Path:
     path.write_text(text, encoding="utf-8")
     (results / "latest.json").write_text(text, encoding="utf-8")
     stored = json.loads(text)  # the page is made from the file (and the other runs' notes)
-    other = results.parent / "other-runs.md"
+    out.write_text(page_of(stored, path, out), encoding="utf-8")
+    return path
+
+
+def page_of(stored: dict[str, Any], path: Path, out: Path) -> str:
+    """The page ``out`` for the run stored at ``path``, with ``other-runs.md`` from the
+    directory above the results."""
+    from maturity.sandbox.bench.report import render
+
+    other = path.parent.parent / "other-runs.md"
     notes = other.read_text(encoding="utf-8") if other.is_file() else ""
     if notes.startswith("<!--"):
         notes = notes.split("-->", 1)[1]
-    page = render(stored, json_path=_relative(path, out.parent), other_runs=notes)
-    out.write_text(page, encoding="utf-8")
-    return path
+    return render(stored, json_path=_relative(path, out.parent), other_runs=notes)
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -632,7 +637,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", default="", help=f"NAME[,NAME] of: {', '.join(names)}")
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"))
     parser.add_argument("--results", type=Path, default=Path("bench/results"))
+    parser.add_argument(
+        "--render",
+        type=Path,
+        metavar="JSON",
+        help="run nothing: write the page (--out) again from a stored run's JSON",
+    )
     args = parser.parse_args(argv)
+    if args.render is not None:
+        try:
+            stored = json.loads(args.render.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            parser.error(f"--render {args.render}: not a run's JSON ({exc})")
+        args.out.write_text(page_of(stored, args.render, args.out), encoding="utf-8")
+        print(f"wrote {args.out} from {args.render}")
+        return 0
     only = [n.strip() for n in args.only.split(",") if n.strip()]
     unknown = sorted(set(only) - set(names))
     if unknown:

@@ -146,3 +146,23 @@ def test_figures_of_other_commands_are_appended_under_their_own_heading(tmp_path
     assert "## Measured by other commands, not by this run" in text
     assert text.index("## Measured") < text.index("### Soak") < text.index("0 rows lost")
     assert "a note for editors" not in text
+
+
+def test_the_page_can_be_written_again_from_a_stored_run(tmp_path: Path) -> None:
+    record = runner.run(Context(quick=True), ["measured"], "cmd", SECTIONS)
+    path = runner.write(record, tmp_path / "results", tmp_path / "B.md")
+    first = (tmp_path / "B.md").read_text(encoding="utf-8")
+    (tmp_path / "B.md").unlink()
+    assert runner.main(["--render", str(path), "--out", str(tmp_path / "B.md")]) == 0
+    assert (tmp_path / "B.md").read_text(encoding="utf-8") == first
+
+
+def test_rendering_a_file_that_is_no_run_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("not json", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        runner.main(["--render", str(bad), "--out", str(tmp_path / "B.md")])
+    assert f"--render {bad}: not a run's JSON" in capsys.readouterr().err
+    assert not (tmp_path / "B.md").exists()
