@@ -18,6 +18,12 @@ not edit by hand. Speed and memory targets are measured here, never by timed tes
 is given as min / median / max over its repetitions; the target applies to the median. The
 emulator's rate limits are `GENEROUS` in every run on this page unless a section says otherwise:
 that is the product's own cost, not what an operator meets at the APIs' real limits.
+
+Not measured by `make bench` yet (issue 13; each becomes a section of
+`maturity.sandbox.bench.runner` when the work it measures lands): run time under realistic
+limits against the lower bound the rate limits impose, worker slot-seconds held while waiting
+for a rate limit, X reads and their price per organisation, and scale at realistic limits with
+several credentials.
 """
 
 #: How each section measures (no numbers: those come from the run).
