@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 from quality_samples import LOOKBACK, clean_batch
@@ -50,14 +49,13 @@ def test_expectation_keys_are_unique() -> None:
     assert len(keys) == len(set(keys))
 
 
-def test_a_1000_row_batch_validates_in_well_under_a_second() -> None:
+def test_a_1000_row_batch_validates_again_and_again_with_one_context() -> None:
+    """Repeated batches reuse the process's one GX context (what keeps a batch cheap). How fast
+    a batch validates is measured by `make bench` (the pipeline section's gate_and_load step),
+    not asserted here: a timed test only measures how loaded the machine is."""
     batch = clean_batch(1000)
     assert (len(batch.posts), len(batch.inbound), len(batch.reply_links)) == (1500, 1000, 500)
-    validate_batch(batch, lookback=LOOKBACK)
-    timings = []
+    context = runtime().context
     for _ in range(3):
-        started = time.perf_counter()
         assert validate_batch(batch, lookback=LOOKBACK).success
-        timings.append(time.perf_counter() - started)
-    # typically 0.1-0.3 s; the bound leaves room for a loaded CI machine
-    assert sorted(timings)[1] < 1.0, timings
+        assert runtime().context is context

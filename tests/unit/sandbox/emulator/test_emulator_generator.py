@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import statistics
-import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
@@ -155,18 +154,15 @@ def test_arguments_are_checked() -> None:
 
 
 @pytest.mark.slow
-def test_a_thousand_organisations_in_seconds() -> None:
+def test_a_thousand_organisations_generate_and_serve() -> None:
+    """A world of the scale benchmark's size builds and serves (how fast is `make bench`'s
+    business: the DAG scale section generates the same world)."""
     import gc
 
-    started = time.perf_counter()
     world = generate_world(1000, 1, START, START + timedelta(days=14))
-    generated = time.perf_counter() - started
     with Emulator(world) as emu:
-        built = time.perf_counter() - started - generated
         assert emu.app.describe()["x_posts"] > 25_000
     assert len({o.id for o in world.organisations}) == 1000
-    assert generated < 10
-    assert built < 10
     del world, emu
     gc.collect()  # here, not in whichever test comes next
 
