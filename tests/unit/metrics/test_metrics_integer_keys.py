@@ -107,6 +107,32 @@ def test_first_match_takes_the_first_key_of_the_same_group() -> None:
         assert got.tolist() == expected
 
 
+def test_first_match_memory_grows_with_the_rows_not_values_times_groups() -> None:
+    """Reply links are matched per platform and organisation (hundreds of groups) on ids that
+    are nearly all distinct; a table of every id in every group (the regression that took the
+    metrics benchmark from 450 MB to 1.8 GB) needs ids x groups cells. Here that is
+    60,000 x 400 int64 = 192 MB; the bound is a small multiple of the rows' own arrays."""
+    import tracemalloc
+
+    rng = np.random.default_rng(11)
+    n, n_groups = 30_000, 400
+    keys = np.array([f"m{i}" for i in range(n)], dtype=object)
+    lookup = np.array([f"m{i}" for i in range(n // 2, n + n // 2)], dtype=object)
+    key_groups = rng.integers(0, n_groups, n).astype(np.int64)
+    lookup_groups = key_groups[np.arange(n // 2, n + n // 2) % n].copy()
+    lookup_groups[-1] = n_groups - 1
+    tracemalloc.start()
+    try:
+        got = first_match(keys, key_groups, lookup, lookup_groups)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024, f"first_match peaked at {peak / 2**20:.0f} MB"
+    matched = got[: n - n // 2]
+    assert matched.tolist() == list(range(n // 2, n))
+    assert (got[n - n // 2 :] == -1).all()
+
+
 def _registry_scopes() -> Scopes:
     def acc(platform: str, handle: str, **kw: Any) -> RegisteredAccount:
         return RegisteredAccount(platform=platform, handle=handle, function="main", **kw)

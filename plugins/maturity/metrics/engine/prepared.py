@@ -312,8 +312,9 @@ def first_match(
     group, else -1. Groups are integer codes (the same numbering on both sides); a row whose
     group is negative matches nothing. Missing values match each other.
 
-    One hash pass over both sides (the values are factorised together), then integer work
-    only: the first key of each (value, group) is a minimum over key positions.
+    Two hash passes, both linear in the rows: the values of both sides are factorised
+    together, then the (value, group) pairs of both sides are. Memory stays proportional to
+    the rows; a dense table over every value and group (values x groups cells) would not.
     """
     out = np.full(len(lookup), -1, dtype=np.int64)
     if len(keys) == 0 or len(lookup) == 0:
@@ -324,14 +325,24 @@ def first_match(
     n_groups = int(max(key_groups.max(initial=-1), lookup_groups.max(initial=-1))) + 1
     if n_groups == 0:
         return out
-    key = codes[: len(keys)] * n_groups + key_groups
     on_keys = np.flatnonzero(key_groups >= 0)
-    none = len(keys)
-    first = np.full((len(uniques) + 1) * n_groups, none, dtype=np.int64)
-    np.minimum.at(first, key[on_keys], on_keys)
     on_lookup = np.flatnonzero(lookup_groups >= 0)
-    found = first[codes[len(keys) :][on_lookup] * n_groups + lookup_groups[on_lookup]]
-    out[on_lookup] = np.where(found < none, found, -1)
+    if len(on_keys) == 0 or len(on_lookup) == 0:
+        return out
+    pair_keys = codes[: len(keys)][on_keys] * n_groups + key_groups[on_keys]
+    pair_lookup = codes[len(keys) :][on_lookup] * n_groups + lookup_groups[on_lookup]
+    pairs, _ = pd.factorize(np.concatenate([pair_keys, pair_lookup]))
+    pairs = np.asarray(pairs, dtype=np.int64)
+    of_keys, of_lookup = pairs[: len(pair_keys)], pairs[len(pair_keys) :]
+    # factorize numbers pairs in order of first appearance, and the keys come first: the
+    # keys' pairs are 0 .. n_key_pairs - 1, and a code is new where it exceeds all before it
+    seen = np.maximum.accumulate(of_keys)
+    new = np.empty(len(of_keys), dtype=bool)
+    new[0] = True
+    new[1:] = of_keys[1:] > seen[:-1]
+    first = on_keys[new]
+    found = of_lookup < len(first)
+    out[on_lookup[found]] = first[of_lookup[found]]
     return out
 
 
