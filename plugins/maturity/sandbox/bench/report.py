@@ -58,20 +58,29 @@ excluded.""",
     "metrics": """
 A seeded synthetic world (vectorised: about 30 % posts, 45 % inbound messages, 25 % reply
 links over 200 organisations of six accounts each, one of them an employee account). pandas
-computes every dictionary metric per account, platform and organisation, once with evidence
-(example items, landed pages, the reproducing SQL, as `MetricValue` objects) and once as
-values only; one plain DuckDB SQL statement computes the same values from the same typed
-frames. pandas runs on one thread, so the ratios use DuckDB on one thread too (the default
-threads are shown for comparison). Agreement is checked both ways: every pandas value must
-equal DuckDB's at the same scope, and every DuckDB value must have a pandas value. Not yet
-like for like: the dictionary's newer metrics (observed span, history cap, spam counts, raw
-response rate, automated replies) have no DuckDB statement, and DuckDB computes no evidence,
-so the "with evidence" ratio is pandas with evidence over DuckDB values.
+computes every dictionary metric (39) per account, platform and organisation, once with
+evidence (example items, landed pages, the reproducing SQL, as `MetricValue` objects) and once
+as values only; one plain DuckDB SQL statement computes 36 of them from the same typed frames,
+the history cap and the covered span included. pandas runs on one thread, so the ratios use
+DuckDB on one thread too (the default threads are shown for comparison). Agreement is checked
+both ways, `employee_accounts` included: every pandas value must equal DuckDB's at the same
+scope, and every DuckDB value must have a pandas value.
 
-What made the evidence path fit before: reply links and conversation threads are matched and
-grouped on integer codes (one `factorize` each) instead of hashing string ids again and
-again; frames are not copied; columns that only the evidence reads are read for the example
-rows alone; sorts are shared between metrics.""",
+What the ratios compare, plainly: the webcare rules (spam: floods of near-identical texts,
+bot-like authors, link bait; automated replies: templates, machine speed) have no SQL, so
+`inbound_actionable`, `inbound_excluded_spam` and `automated_reply_share` are pandas only, and
+the SQL's response metrics count every message. The world carries no texts, so pandas finds no
+spam and no automated reply in it (the "spam messages found" row), and both sides count the
+same messages; pandas still runs the rules. DuckDB computes no evidence (examples and refs are
+not built in SQL), so the "with evidence" ratio is pandas with evidence over DuckDB values.
+
+The peak memory came back under 500 MB: matching reply links per organisation (instead of
+per platform) had turned one join into a dense table of every message id times every
+(platform, organisation) group, 1.4 GB at a million interactions; the join now factorises the
+(id, group) pairs, in memory proportional to the rows. Before that, what made the evidence
+path fit: reply links and conversation threads are matched and grouped on integer codes
+instead of hashing string ids again and again; frames are not copied; columns that only the
+evidence reads are read for the example rows alone; sorts are shared between metrics.""",
     "load": """
 One organisation's window as the gate-and-load step writes it
 (`Warehouse.write_gated_collection`, four X accounts, one transaction, the idempotent upsert

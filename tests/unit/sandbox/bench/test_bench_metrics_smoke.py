@@ -59,3 +59,58 @@ def test_the_subprocess_failing_is_reported_with_its_code(
     monkeypatch.setattr(subprocess, "run", failed)
     with pytest.raises(RuntimeError, match=r"ended with code -9.*\n.*MemoryError"):
         run(n_interactions=1_000)
+
+
+def test_the_sql_history_cap_agrees_with_pandas_on_capped_accounts() -> None:
+    """The benchmark's world has no capped account, so its agreement on ``history_capped`` and
+    ``observed_span_days`` is a check of constants; here one account is capped by its
+    snapshot and another reaches X's timeline cap, and both sides must still agree."""
+    duckdb = pytest.importorskip("duckdb")
+    import numpy as np
+    import pandas as pd
+
+    from maturity.metrics.compute import compute_metrics_many
+    from maturity.sandbox.bench import metrics_bench as mb
+
+    reg, window, frames = generate(5_000, n_orgs=4)
+    snapshots = frames.snapshots.copy()
+    first = snapshots.index[(snapshots["handle"] == "org0") & (snapshots["status"] == "active")]
+    assert len(first) == 1, "org0's main account must be readable in this seed"
+    snapshots.loc[first, "history_capped"] = True
+    snapshots.loc[first, "covered_from"] = pd.Timestamp(window.start) + pd.Timedelta(days=30)
+    # org1's care account: 3,200 posts in the last 40 days of the window (X's timeline cap)
+    posts = frames.posts
+    care = posts.index[posts["handle"] == "org1care"]
+    extra = posts.loc[np.resize(care.to_numpy(), 3_200)].reset_index(drop=True)
+    extra["post_id"] = [f"cap{i}" for i in range(len(extra))]
+    extra["created_at"] = pd.Timestamp(window.end) - pd.to_timedelta(
+        (np.arange(len(extra)) + 1) * 1_000, unit="s"
+    )
+    frames = type(frames)(
+        snapshots=snapshots,
+        posts=pd.concat([posts[posts["handle"] != "org1care"], extra], ignore_index=True),
+        inbound=frames.inbound,
+        reply_links=frames.reply_links,
+        hashtags=frames.hashtags.iloc[0:0],
+        mentions=frames.mentions.iloc[0:0],
+    )
+    values = compute_metrics_many(reg, window, frames)
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    mb._duckdb_tables(con, reg, frames)
+    duck = mb.duckdb_metrics(con, window).set_index(["org_id", "platform", "account"])
+    compared, capped = 0, 0
+    for org_id, metric_values in values.items():
+        for v in metric_values:
+            if v.metric_id not in ("activity.history_capped", "activity.observed_span_days"):
+                continue
+            theirs = duck[mb.COMPARED[v.metric_id]].get((org_id, v.platform, v.account or ""))
+            if v.value is None:
+                assert theirs is None or pd.isna(theirs), (org_id, v)
+                continue
+            assert theirs == pytest.approx(v.value, abs=1e-9), (org_id, v, theirs)
+            compared += 1
+            capped += v.metric_id == "activity.history_capped" and v.value == 1
+    assert compared > 0
+    # org0's main account, x and all; org1's care account, x and all
+    assert capped == 6
