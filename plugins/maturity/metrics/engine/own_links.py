@@ -63,11 +63,17 @@ def profile_links(scopes: Scopes, accounts: pd.DataFrame, readable: np.ndarray) 
     """Links read from the bios and website fields of readable accounts (a loop over
     accounts, never over records): ``source``, ``target``, ``via``."""
     rows: list[tuple[int, int, str]] = []
-    acc = scopes.accounts
+    # the columns as plain lists once: a frame lookup per account and column cost more than
+    # reading the texts
+    org_ids = scopes.accounts["org_id"].tolist()
+    platforms = scopes.accounts["platform"].tolist()
+    descriptions = accounts["description"].tolist()
+    bio_urls = accounts["bio_urls"].tolist()
+    urls = accounts["url"].tolist()
     for a in np.flatnonzero(readable).tolist():
-        org_id, platform = acc["org_id"].iat[a], acc["platform"].iat[a]
-        bio = "\n".join((_text(accounts["description"].iat[a]), _text(accounts["bio_urls"].iat[a])))
-        for via, text in ((BIO, bio), (URL, _text(accounts["url"].iat[a]))):
+        org_id, platform = org_ids[a], platforms[a]
+        bio = "\n".join((_text(descriptions[a]), _text(bio_urls[a])))
+        for via, text in ((BIO, bio), (URL, _text(urls[a]))):
             for target_platform, handle in profile_targets(text, platform):
                 target = scopes.find(org_id, target_platform, handle)
                 if target >= 0 and target != a:
