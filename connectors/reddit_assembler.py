@@ -412,7 +412,8 @@ def _people(
     return people
 
 
-_Taken = tuple[Mapping[str, Any], datetime, str, PageRef]
+if TYPE_CHECKING:
+    _Taken = tuple[Mapping[str, Any], datetime, str, PageRef]
 
 
 def _in_window(
