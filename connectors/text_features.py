@@ -126,7 +126,8 @@ def _fmix32(hv: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     hv = hv * np.uint32(0x85EBCA6B)
     hv = hv ^ (hv >> np.uint32(13))
     hv = hv * np.uint32(0xC2B2AE35)
-    return hv ^ (hv >> np.uint32(16))
+    mixed: np.ndarray[Any, Any] = hv ^ (hv >> np.uint32(16))
+    return mixed
 
 
 def signatures(texts: Sequence[str]) -> list[str]:
