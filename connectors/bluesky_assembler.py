@@ -39,6 +39,7 @@ from maturity.connectors.base import (
     text_or_none,
     time_or_none,
 )
+from maturity.connectors.decoded import decoded
 from maturity.connectors.incremental import newest_cursor
 from maturity.platforms import BLUESKY
 from maturity.pseudonym import mask_handles
@@ -455,6 +456,7 @@ def assemble(
 ) -> CollectionBatch:
     """The account's batch from one run's pages (profile, author feed, threads, and with a
     login the account's mention and reply notifications)."""
+    pages = decoded(pages)
     people = _people(pages, target, pseudonymise)
     skips = Skips()
     out = _Collected()

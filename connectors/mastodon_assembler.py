@@ -36,6 +36,7 @@ from maturity.connectors.base import (
     text_or_none,
     time_or_none,
 )
+from maturity.connectors.decoded import decoded
 from maturity.connectors.incremental import newest_cursor
 from maturity.platforms import MASTODON
 from maturity.pseudonym import mask_handles
@@ -447,6 +448,7 @@ def assemble(
     pseudonymise: Pseudonymise,
 ) -> CollectionBatch:
     """The account's batch from one run's pages (lookup, statuses, contexts, notifications)."""
+    pages = decoded(pages)
     plans = context.plans
     people = _people(pages, target, pseudonymise)
     skips = Skips()

@@ -34,8 +34,9 @@ from maturity.connectors.base import (
     text_or_none,
 )
 from maturity.connectors.context import EndpointPlan, RedditContext
+from maturity.connectors.decoded import decoded
 from maturity.connectors.incremental import newest_cursor
-from maturity.connectors.text_features import text_features
+from maturity.connectors.text_features import TextFeatures, features_of, text_features
 from maturity.platforms import REDDIT
 from maturity.pseudonym import mask_handles
 from maturity.records import (
@@ -214,6 +215,7 @@ def _to_post(
     people: People,
     target: Target,
     ref: PageRef,
+    known: Mapping[str, TextFeatures] | None = None,
 ) -> Post:
     """``like_count`` is the item's ``score`` (ups minus downs), which can be negative."""
     name = str(item["name"])
@@ -221,7 +223,7 @@ def _to_post(
     text = text_or_none(item.get("body") if is_comment else item.get("selftext"))
     url = text_or_none(item.get("url"))
     parent = text_or_none(item.get("parent_id")) if is_comment else None
-    features = text_features(_full_text(item, is_comment))
+    features = text_features(_full_text(item, is_comment), known=known)
     return Post(
         platform=REDDIT,
         post_id=name,
@@ -271,9 +273,10 @@ def _to_inbound(
     people: People,
     target: Target,
     ref: PageRef,
+    known: Mapping[str, TextFeatures] | None = None,
 ) -> InboundMessage:
     name = str(item["name"])
-    features = text_features(_full_text(item, not name.startswith("t3_")))
+    features = text_features(_full_text(item, not name.startswith("t3_")), known=known)
     return InboundMessage(
         platform=REDDIT,
         message_id=name,
@@ -334,18 +337,36 @@ def _take(
     target: Target,
     org_items: set[str],
     out: _Collected,
+    known: Mapping[str, TextFeatures] | None = None,
 ) -> None:
-    author = author_of(item)
-    voice = people.org_voice(author) if author not in GONE else None
+    voice = _voice(item, people)
     name = str(item["name"])
-    if endpoint in {SUBMITTED, COMMENTS} or voice is not None:
+    if _is_post(endpoint, voice):
         if name not in out.posts:
             out.posts[name] = _to_post(
-                item, at, voice or target.account.handle, people, target, ref
+                item, at, voice or target.account.handle, people, target, ref, known
             )
     elif name not in out.inbound:
         kind = _inbound_kind(endpoint, item, org_items)
-        out.inbound[name] = _to_inbound(item, at, kind, people, target, ref)
+        out.inbound[name] = _to_inbound(item, at, kind, people, target, ref, known)
+
+
+def _voice(item: Mapping[str, Any], people: People) -> str | None:
+    author = author_of(item)
+    return people.org_voice(author) if author not in GONE else None
+
+
+def _is_post(endpoint: str, voice: str | None) -> bool:
+    """The item is the organisation's (a post), else a third party's (inbound)."""
+    return endpoint in {SUBMITTED, COMMENTS} or voice is not None
+
+
+def _text_of(item: Mapping[str, Any], endpoint: str, people: People) -> str | None:
+    """The text :func:`_take` reads from the item: as a post or as an inbound message."""
+    name = str(item["name"])
+    if _is_post(endpoint, _voice(item, people)):
+        return _full_text(item, name.startswith("t1_"))
+    return _full_text(item, not name.startswith("t3_"))
 
 
 def _truncated(
@@ -391,24 +412,21 @@ def _people(
     return people
 
 
-def assemble(
+if TYPE_CHECKING:
+    _Taken = tuple[Mapping[str, Any], datetime, str, PageRef]
+
+
+def _in_window(
     pages: Sequence[LandedPage],
-    context: RedditContext,
+    plans: Mapping[str, EndpointPlan],
     target: Target,
     window: Window,
-    pseudonymise: Pseudonymise,
-) -> CollectionBatch:
-    """The account's batch from one run's pages (profile, listings, trees) and its context."""
-    plans = context.plans
-    people = _people(pages, context, target, pseudonymise)
-    org_items = {
-        name
-        for name, author in people.authors.items()
-        if author not in GONE and people.org_voice(author)
-    }
-    out = _Collected()
-    skips = Skips()
+    skips: Skips,
+) -> tuple[list[_Taken], dict[str, list[tuple[datetime, str]]]]:
+    """The items of the listings and trees that fall in the window (with their time, endpoint
+    and page), in page order; and per endpoint, the times and names seen (for the cursors)."""
     seen: dict[str, list[tuple[datetime, str]]] = {}
+    taken: list[_Taken] = []
     for page in pages:
         endpoint = page.ref.endpoint
         plan = plans.get(LISTINGS.get(endpoint, "trees"))
@@ -425,7 +443,32 @@ def assemble(
                 skips.add(page.ref, item["name"], "dest", SKIP_ELSEWHERE)
                 continue
             seen.setdefault(endpoint, []).append((at, str(item["name"])))
-            _take(item, at, endpoint, page.ref, people, target, org_items, out)
+            taken.append((item, at, endpoint, page.ref))
+    return taken, seen
+
+
+def assemble(
+    pages: Sequence[LandedPage],
+    context: RedditContext,
+    target: Target,
+    window: Window,
+    pseudonymise: Pseudonymise,
+) -> CollectionBatch:
+    """The account's batch from one run's pages (profile, listings, trees) and its context."""
+    pages = decoded(pages)
+    plans = context.plans
+    people = _people(pages, context, target, pseudonymise)
+    org_items = {
+        name
+        for name, author in people.authors.items()
+        if author not in GONE and people.org_voice(author)
+    }
+    out = _Collected()
+    skips = Skips()
+    taken, seen = _in_window(pages, plans, target, window, skips)
+    known = features_of(_text_of(item, endpoint, people) for item, _, endpoint, _ in taken)
+    for item, at, endpoint, ref in taken:
+        _take(item, at, endpoint, ref, people, target, org_items, out, known)
     cursors = []
     for endpoint, name in LISTINGS.items():
         plan = plans.get(name)

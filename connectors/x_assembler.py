@@ -23,7 +23,8 @@ from maturity.connectors.base import (
     time_or_none,
 )
 from maturity.connectors.context import EndpointPlan, PriorCursor, XContext
-from maturity.connectors.text_features import text_features
+from maturity.connectors.decoded import decoded
+from maturity.connectors.text_features import TextFeatures, features_of, text_features
 from maturity.platforms import X
 from maturity.pseudonym import mask_handles
 from maturity.records import (
@@ -196,7 +197,12 @@ def _metric(metrics: Mapping[str, Any], name: str) -> int:
 
 
 def to_post(
-    tweet: Mapping[str, Any], at: datetime, target: Target, authors: Authors, ref: PageRef
+    tweet: Mapping[str, Any],
+    at: datetime,
+    target: Target,
+    authors: Authors,
+    ref: PageRef,
+    known: Mapping[str, TextFeatures] | None = None,
 ) -> Post:
     """A post of the account; ``at`` is its creation time, already read. A missing
     ``public_metrics`` counts as 0 of each, missing ``entities`` as none."""
@@ -213,7 +219,7 @@ def to_post(
         for m in _entities(tweet, "mentions")
         if text_or_none(m.get("id")) or text_or_none(m.get("username"))
     )
-    features = text_features(text_or_none(tweet.get("text")), len(_entities(tweet, "urls")))
+    features = text_features(text_or_none(tweet.get("text")), len(_entities(tweet, "urls")), known)
     return Post(
         platform=X,
         post_id=str(tweet["id"]),
@@ -240,7 +246,12 @@ def to_post(
 
 
 def to_inbound(
-    tweet: Mapping[str, Any], at: datetime, target: Target, authors: Authors, ref: PageRef
+    tweet: Mapping[str, Any],
+    at: datetime,
+    target: Target,
+    authors: Authors,
+    ref: PageRef,
+    known: Mapping[str, TextFeatures] | None = None,
 ) -> InboundMessage | None:
     """A mention of the account, or None when the organisation mentions itself. The caller
     has checked ``author_id``."""
@@ -251,7 +262,7 @@ def to_inbound(
     to_org = (
         refs.get("replied_to") and text_or_none(tweet.get("in_reply_to_user_id")) in authors.own_ids
     )
-    features = text_features(text_or_none(tweet.get("text")), len(_entities(tweet, "urls")))
+    features = text_features(text_or_none(tweet.get("text")), len(_entities(tweet, "urls")), known)
     return InboundMessage(
         platform=X,
         message_id=str(tweet["id"]),
@@ -391,6 +402,7 @@ def assemble(
     id, a creation time or (a mention) an author, and each entry of a page's ``errors``, is
     left out as a :class:`~maturity.records.SkippedItem`. Raises only
     :class:`~maturity.errors.ConnectorError`, for a page that is not a JSON object."""
+    pages = decoded(pages)
     lookup = [p for p in pages if p.ref.endpoint == USERS]
     snap = snapshot(lookup, target, window, seen_before=context.seen_before)
     authors = Authors(context.own_ids, target.own_handles, pseudonymise)
@@ -404,10 +416,11 @@ def assemble(
         if plan is None:
             continue
         items = _items(pages, endpoint, plan.lower, window, skips)
+        known = features_of(text_or_none(tweet.get("text")) for tweet, *_ in items)
         for tweet, _, at, ref in items:
             if endpoint == TWEETS:
-                posts.append(to_post(tweet, at, target, authors, ref))
-            elif (msg := to_inbound(tweet, at, target, authors, ref)) is not None:
+                posts.append(to_post(tweet, at, target, authors, ref, known))
+            elif (msg := to_inbound(tweet, at, target, authors, ref, known)) is not None:
                 inbound.append(msg)
         truncated = _truncated(pages, endpoint, len(items), plan)
         if truncated and items:

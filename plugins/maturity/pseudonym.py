@@ -28,13 +28,15 @@ log = logging.getLogger(__name__)
 
 PREFIX = "anon:"
 MIN_KEY_BYTES = 16
+_MEMO_SIZE = 100_000
+"""Pseudonyms one pseudonymiser remembers (then it starts again): bounds its memory."""
 _DEMO_KEY = b"maturity-demo-pseudonym-key-not-for-real-data"
 
 
 class Pseudonymiser:
     """Turns a third party's platform id into ``anon:`` followed by 26 base32 characters."""
 
-    __slots__ = ("_key", "demo")
+    __slots__ = ("_key", "_memo", "demo")
 
     def __init__(
         self, key: bytes | str, *, demo: bool = False, where: str = "pseudonym key"
@@ -48,16 +50,24 @@ class Pseudonymiser:
                 "print(secrets.token_urlsafe(32))'`",
             )
         self._key = raw
+        self._memo: dict[tuple[str, str], str] = {}
         self.demo = demo
 
     def __repr__(self) -> str:
         return f"Pseudonymiser(demo={self.demo})"
 
     def __call__(self, platform: str, raw_id: str) -> str:
+        found = self._memo.get((platform, raw_id))
+        if found is not None:
+            return found  # the same author again: one HMAC per author, not per item
         if not raw_id:
             raise ValueError("cannot pseudonymise an empty id")
         digest = hmac.new(self._key, f"{platform}\x00{raw_id}".encode(), hashlib.sha256).digest()
-        return PREFIX + base64.b32encode(digest).decode("ascii")[:26].lower()
+        pseudonym = PREFIX + base64.b32encode(digest).decode("ascii")[:26].lower()
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        self._memo[(platform, raw_id)] = pseudonym
+        return pseudonym
 
     @classmethod
     def demo_key(cls) -> Pseudonymiser:

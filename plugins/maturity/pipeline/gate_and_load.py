@@ -16,7 +16,9 @@ and a reply in this window may answer a message of the previous weeks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -99,11 +101,33 @@ def _earlier(wh: Warehouse, org_id: str, window: Window, stored_orgs: set[str]) 
     return stored.inbound, stored.posts
 
 
+@contextmanager
+def _young_objects_only() -> Iterator[None]:
+    """While the step runs, the cyclic garbage collector leaves alone the objects that existed
+    before it (the libraries' modules and classes, the settings): replaying allocates many
+    thousands of short-lived objects, and each full collection they set off would scan that
+    whole older heap again and find nothing (about a quarter of the step's time). Its own
+    objects are collected as usual; afterwards the older ones are collectable again. A
+    performance measure only: nothing that is computed changes."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def gate_and_load_orgs(
     settings: PipelineSettings, org_ids: Sequence[str], window: Window
 ) -> Outcome[Summary]:
     """Gate and load several organisations: one failing does not stop the others, and all
     their batches go through the record gate together."""
+    with _young_objects_only():
+        return _gate_and_load_orgs(settings, org_ids, window)
+
+
+def _gate_and_load_orgs(
+    settings: PipelineSettings, org_ids: Sequence[str], window: Window
+) -> Outcome[Summary]:
     from maturity.quality import validate_batches
 
     wh = settings.warehouse
