@@ -70,8 +70,8 @@ format: $(STAMP)  ## apply ruff formatting and fixes
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP)  ## run the benchmarks and print their numbers
-	$(BIN)/python -m maturity.sandbox.bench
+bench: $(STAMP)  ## run the benchmarks; write bench/results/*.json and BENCHMARKS.md (BENCH_ARGS=--quick)
+	$(BIN)/python -m maturity.sandbox.bench $(BENCH_ARGS)
 
 docs: $(STAMP)  ## regenerate the generated docs
 	$(BIN)/python -m maturity.metrics.docs docs/metrics.md

@@ -234,7 +234,9 @@ class MastodonConnector:
                 if plan.lower is not None and at is not None and at < plan.lower:
                     older = True
             max_id = text_or_none(items[-1].get("id"))
-            if older or len(ids) >= plan.cap or max_id is None:
+            # a short page is the last one: asking again would only fetch an empty page
+            short = len(items) < self.settings.page_size
+            if older or short or len(ids) >= plan.cap or max_id is None:
                 return ids
         return ids
 

@@ -75,6 +75,33 @@ _REPLY_FIELDS = (
 )
 
 
+PAGE_COLUMNS = ("page_path", "page_sha256", "page_endpoint")
+POST_COLUMNS = (*_POST_FIELDS, *_POST_LISTS, *PAGE_COLUMNS)
+"""The columns of :func:`post_values`, in its order."""
+INBOUND_COLUMNS = (*_INBOUND_FIELDS, *PAGE_COLUMNS)
+REPLY_COLUMNS = _REPLY_FIELDS
+_NO_PAGE = (None, None, None)
+_page_values = attrgetter("path", "sha256", "endpoint")
+
+
+def post_values(p: Post) -> tuple[Any, ...]:
+    """:func:`post_row` as a tuple of :data:`POST_COLUMNS` (the lists stay tuples: they are
+    written as JSON arrays either way)."""
+    page = p.source
+    return _post_values(p) + _post_lists(p) + (_NO_PAGE if page is None else _page_values(page))
+
+
+def inbound_values(m: InboundMessage) -> tuple[Any, ...]:
+    """:func:`inbound_row` as a tuple of :data:`INBOUND_COLUMNS`."""
+    page = m.source
+    return _inbound_values(m) + (_NO_PAGE if page is None else _page_values(page))
+
+
+def reply_values(r: ReplyLink) -> tuple[Any, ...]:
+    """:func:`reply_row` as a tuple of :data:`REPLY_COLUMNS`."""
+    return _reply_values(r)  # type: ignore[no-any-return]
+
+
 def _page_columns(ref: PageRef | None) -> Row:
     if ref is None:
         return {"page_path": None, "page_sha256": None, "page_endpoint": None}

@@ -8,10 +8,10 @@ Validation runs before the first statement.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, or_
+from sqlalchemy import Connection, and_, or_
 
 from maturity.assessment import Assessment
 from maturity.errors import InputError
@@ -27,6 +27,7 @@ from maturity.warehouse.org import AccountRow, OrgRow
 from maturity.warehouse.runs import RunInfo
 from maturity.warehouse.upsert import (
     bulk_upsert,
+    bulk_upsert_values,
     dedupe,
     excluded_of,
     insert_if_absent,
@@ -240,13 +241,13 @@ def write_collections(connection: Connection, batches: Sequence[CollectionBatch]
     # A page already landed keeps its first row; within these batches, too, the first wins.
     first_pages = list(reversed(dedupe(t.landing_page, reversed(pages))))
     bulk_upsert(connection, t.landing_page, first_pages, absent_only=True)
-    tables: list[tuple[Table, Callable[[CollectionBatch], Iterable[dict[str, Any]]]]] = [
-        (t.account_snapshot, lambda b: map(rr.snapshot_row, b.snapshots)),
-        (t.post, lambda b: map(rr.post_row, b.posts)),
-        (t.inbound_message, lambda b: map(rr.inbound_row, b.inbound)),
-    ]
-    for table, rows_of in tables:
-        bulk_upsert(connection, table, dedupe(table, (r for b in batches for r in rows_of(b))))
+    snapshots = (rr.snapshot_row(s) for b in batches for s in b.snapshots)
+    bulk_upsert(connection, t.account_snapshot, dedupe(t.account_snapshot, snapshots))
+    # the record tables, straight from the records to tuples (no dictionary per row)
+    posts = (rr.post_values(p) for b in batches for p in b.posts)
+    bulk_upsert_values(connection, t.post, rr.POST_COLUMNS, posts)
+    inbound = (rr.inbound_values(m) for b in batches for m in b.inbound)
+    bulk_upsert_values(connection, t.inbound_message, rr.INBOUND_COLUMNS, inbound)
     write_reply_links(connection, [link for b in batches for link in b.reply_links])
     for batch in batches:
         _save_cursors(connection, batch)
@@ -254,4 +255,4 @@ def write_collections(connection: Connection, batches: Sequence[CollectionBatch]
 
 def write_reply_links(connection: Connection, links: Sequence[ReplyLink]) -> None:
     """Upsert reply links on their natural key (platform, organisation, inbound message)."""
-    bulk_upsert(connection, t.reply_link, dedupe(t.reply_link, (rr.reply_row(r) for r in links)))
+    bulk_upsert_values(connection, t.reply_link, rr.REPLY_COLUMNS, map(rr.reply_values, links))

@@ -10,14 +10,14 @@ a load leaves nothing of it behind.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, Table, text
+from sqlalchemy import Connection, Engine, Table, select, text
 from sqlalchemy.engine import URL
 from warehouse_samples import dump, row_versions
 
@@ -46,6 +46,20 @@ def row_by_row(
         upsert.insert_if_absent(connection, table, rows)
     else:
         upsert.upsert(connection, table, rows)
+
+
+def values_row_by_row(
+    connection: Connection,
+    table: Table,
+    names: Sequence[str],
+    values: Iterable[tuple[Any, ...]],
+    *,
+    min_rows: int = 0,
+) -> None:
+    """``bulk_upsert_values`` before the bulk path: each tuple as a dictionary, deduplicated
+    (the last of a key wins), through ``upsert``."""
+    rows = [dict(zip(names, v, strict=True)) for v in values]
+    upsert.upsert(connection, table, upsert.dedupe(table, rows))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -120,6 +134,7 @@ def test_bulk_and_row_by_row_leave_the_same_tables(
         write(bulk, step)
         with monkeypatch.context() as m:
             m.setattr(writes, "bulk_upsert", row_by_row)
+            m.setattr(writes, "bulk_upsert_values", values_row_by_row)
             write(rows, step)
         assert stored(bulk) == stored(rows)
     contents = dump(bulk)
@@ -171,3 +186,37 @@ def test_a_stale_window_keeps_the_newer_timestamps_apart(warehouse: Warehouse) -
     write(warehouse, replace(load, gated=((replace(b1, posts=moved), v1), *rest)))
     stored = {r[2]: r[4] for r in dump(warehouse)["post"]}
     assert all(stored[p.post_id] == p.created_at for p in moved)
+
+
+def test_tuples_with_a_repeated_key_keep_the_last_and_an_unknown_column_is_refused(
+    two_warehouses: tuple[Warehouse, Warehouse],
+) -> None:
+    """``bulk_upsert_values`` (records straight to tuples): duplicates within one write are
+    resolved as ``dedupe`` resolves them, on the bulk path (SQLite, PostgreSQL from
+    BULK_MIN_ROWS) and on PostgreSQL's small-batch path alike."""
+    from maturity.warehouse import record_rows as rr
+    from maturity.warehouse.schema import reply_link
+
+    wh, _ = two_warehouses
+    load = make_load(400)
+    write(wh, load)  # the organisation and its accounts
+    links = [link for b, _ in load.gated for link in b.reply_links]
+    later = [replace(link, replied_at=link.replied_at + timedelta(hours=1)) for link in links]
+    for min_rows in (upsert.BULK_MIN_ROWS, len(links) * 2 + 1):  # bulk, then small batches
+        with wh.engine.begin() as connection:
+            upsert.bulk_upsert_values(
+                connection,
+                reply_link,
+                rr.REPLY_COLUMNS,
+                map(rr.reply_values, [*links, *later]),
+                min_rows=min_rows,
+            )
+        with wh.engine.connect() as connection:
+            rows = connection.execute(select(reply_link)).mappings().all()
+        assert len(rows) == len(links)
+        by_id = {r["inbound_id"]: r for r in rows}
+        for link in later:
+            assert by_id[link.inbound_id]["replied_at"] == link.replied_at
+        links, later = later, links  # write the older times back as the later ones
+    with pytest.raises(ValueError, match="reply_link has no column nope"), wh.engine.begin() as c:
+        upsert.bulk_upsert_values(c, reply_link, ("nope",), [("x",)])

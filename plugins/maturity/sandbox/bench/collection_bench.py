@@ -1,159 +1,146 @@
-"""Benchmark: how many API requests a collection makes, against the minimum it could make.
+"""Benchmark: API requests per platform against the minimum computed from the emulator's world.
 
-The minimum for one endpoint of one resource (an account's timeline, a subreddit's listing, a
-submission's comment tree) is ``max(1, ceil(items / 100))``; the sum over every endpoint, plus
-the OAuth token requests, is the floor a full collection must pay. The issue's targets: a full
-collection makes at most 1.05x the minimum; an incremental rerun with nothing new costs one
-request per endpoint plus the overlap page.
+A generated world (X and Reddit, and about half of the organisations also on Mastodon and
+Bluesky) is served on loopback with the emulator's ``GENEROUS`` limits. Every registry account
+is collected through the step the DAG runs (:func:`maturity.pipeline.collect.collect_accounts`
+with the real tweepy, PRAW, Mastodon.py and atproto clients, one call per platform as one
+mapped collect task), gated and loaded (which saves the cursors), then collected again: the
+incremental rerun. The requests the emulator counted, per platform, are divided by the floor
+:mod:`maturity.sandbox.bench.world_minimum` computes from the world (the items that exist, not
+the pages landed). Authentication requests are counted apart. Target (issues 13 and 15):
+at most 1.05x for each platform, full run and rerun.
 
     python -m maturity.sandbox.bench.collection_bench [N_ORGS]
 """
 
 from __future__ import annotations
 
-import math
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-PAGING = {
-    "pagination_token",
-    "after",
-    "before",
-    "count",
-    "next_token",
-    "until_id",
-    "since_id",
-    "start_time",
-    "end_time",
-    "max_results",
-    "limit",
-    "raw_json",
-}
+from maturity.sandbox.bench.world_minimum import AUTH_ROUTES, PLATFORMS, minimum, platform_of
+
+TARGET = 1.05
+WORLD_END = datetime(2026, 11, 2, tzinfo=UTC)
+WORLD_DAYS = 91
+SEED = 11
+FEDIVERSE = 0.5
 
 
-def _items(body: Any) -> int:
-    if isinstance(body, dict) and "data" in body:
-        data = body["data"]
-        if isinstance(data, list):
-            return len(data)
-        if isinstance(data, dict) and isinstance(data.get("children"), list):
-            return len(data["children"])
-        return 1
-    if isinstance(body, list):  # a Reddit comment tree: the submission and its comments
-        return 1
-    return 1
+def _by_platform(calls: dict[str, int]) -> tuple[dict[str, Counter[str]], int]:
+    out: dict[str, Counter[str]] = {p: Counter() for p in PLATFORMS}
+    auth = 0
+    for route, n in calls.items():
+        if route in AUTH_ROUTES:
+            auth += n
+        else:
+            out[platform_of(route)][route] += n
+    return out, auth
 
 
-def minimum_requests(landing_dir: Path, registry: Any, window: Any) -> tuple[int, dict[str, int]]:
-    """The floor of requests for the pages landed under ``landing_dir``, per route."""
-    from maturity.connectors.landing import read_manifest
-
-    seen: set[tuple[str, str]] = set()
-    items: Counter[tuple[str, str, str]] = Counter()
-    for org in registry.organisations:
-        for acc in org.accounts:
-            landed = read_manifest(landing_dir, acc.platform, org.id, acc.handle, window)
-            for page in landed[0] if landed else []:
-                env = page.envelope
-                request = (env.path, repr(sorted(env.params.items())))
-                if request in seen:
-                    continue
-                seen.add(request)
-                stable = repr(sorted((k, v) for k, v in env.params.items() if k not in PAGING))
-                items[(env.route, env.path, stable)] += _items(page.json())
-    per_route: Counter[str] = Counter()
-    for (route, _path, _params), n in items.items():
-        per_route[_route(route)] += max(1, math.ceil(n / 100))
-    return sum(per_route.values()), dict(per_route)
-
-
-def _route(route: str) -> str:
-    """``GET /r/:sub/new`` and ``/r/:subreddit/new`` name the same endpoint."""
-    import re
-
-    return re.sub(r":\w+", ":", route.split(" ", 1)[-1])
-
-
-def run(n_orgs: int = 50, seed: int = 11) -> dict[str, Any]:
-    from maturity.collect import collect_registry
-    from maturity.connectors.settings import load_reddit_settings, load_x_settings
+def run(n_orgs: int = 50, seed: int = SEED) -> dict[str, Any]:
+    """Requests per platform and route of a full collection and an incremental rerun, the
+    world's minimum for each, and their ratios."""
     from maturity.evidence import Window
-    from maturity.pseudonym import Pseudonymiser
-    from maturity.registry import Registry
+    from maturity.pipeline import settings as s
+    from maturity.pipeline.collect import collect_accounts
+    from maturity.pipeline.steps import ORG_STEPS
     from maturity.sandbox.emulator import GENEROUS, Emulator, generate_world
-    from maturity.sandbox.emulator.registry import registry_data
+    from maturity.sandbox.emulator.registry import dump_registry
 
-    end = datetime(2026, 11, 2, tzinfo=UTC)
-    window = Window(end - timedelta(days=91), end)
-    world = generate_world(n_orgs, seed, window.start, window.end)
-    registry = Registry.model_validate(registry_data(world))
-    pseudonymiser = Pseudonymiser("bench-key-" + "0" * 32)
-    out: dict[str, Any] = {
-        "organisations": n_orgs,
-        "accounts": sum(len(o.accounts) for o in registry.organisations),
-    }
-    with tempfile.TemporaryDirectory() as tmp, Emulator(world, limits=GENEROUS) as emu:
-        env: Mapping[str, str] = emu.connection_env()
-        cursors: dict[tuple[str, str, str], dict[str, Any]] = {}
+    window = Window(WORLD_END - timedelta(days=WORLD_DAYS), WORLD_END)
+    world = generate_world(n_orgs, seed, window.start, window.end, fediverse=FEDIVERSE)
+    out: dict[str, Any] = {"organisations": n_orgs, "seed": seed, "fediverse_share": FEDIVERSE}
+    with (
+        tempfile.TemporaryDirectory(prefix="maturity-collection-bench-") as tmp,
+        Emulator(world, limits=GENEROUS) as emu,
+    ):
+        home = Path(tmp)
+        registry_path = dump_registry(world, home / "registry.yaml", with_questionnaires=False)
+        env = {
+            **emu.connection_env(),
+            s.HOME: str(home),
+            s.PSEUDONYM_KEY: "collection-bench-key-0123456789abcdef",
+            s.WAREHOUSE_URL: f"sqlite:///{home / 'warehouse.sqlite'}",
+            s.LOOKBACK_DAYS: str(WORLD_DAYS),
+        }
+        settings = s.PipelineSettings.from_environment(env, registry_path=registry_path)
+        registry = settings.registry
+        overlap = {p: settings.connector_settings(p).overlap_seconds for p in PLATFORMS}
+        accounts = {
+            p: [
+                (o.id, a.handle)
+                for o in registry.organisations
+                for a in o.accounts
+                if a.platform == p
+            ]
+            for p in PLATFORMS
+        }
+        out["accounts"] = {p: len(a) for p, a in accounts.items()}
+        org_ids = [o.id for o in registry.organisations]
 
-        def collect(landing: Path) -> Any:
-            return collect_registry(
-                registry,
-                window,
-                landing_dir=landing,
-                x_settings=load_x_settings(env),
-                reddit_settings=load_reddit_settings(env),
-                pseudonymiser=pseudonymiser,
-                cursors_lookup=lambda p, o, h: cursors.get((p, o, h.lower()), {}),
+        def collect() -> tuple[dict[str, Counter[str]], int, int]:
+            emu.reset()
+            failed = 0
+            for platform in PLATFORMS:
+                if accounts[platform]:
+                    result = collect_accounts(settings, platform, accounts[platform], window)
+                    failed += len(result.failed)
+            by_platform, auth = _by_platform(dict(emu.calls))
+            return by_platform, auth, failed
+
+        full, full_auth, full_failed = collect()
+        loaded = ORG_STEPS["gate_and_load"](settings, org_ids, window)  # saves the cursors
+        rerun, rerun_auth, rerun_failed = collect()
+    out["failures"] = full_failed + rerun_failed + len(loaded.failed)
+    for name, counted, auth, again in (
+        ("full", full, full_auth, False),
+        ("rerun", rerun, rerun_auth, True),
+    ):
+        platforms: dict[str, Any] = {}
+        for p in PLATFORMS:
+            floor = minimum(
+                world, registry, window, rerun=again, overlap_seconds=overlap[p], platforms=[p]
             )
-
-        first = collect(Path(tmp) / "full")
-        full_calls = dict(emu.calls)
-        floor, floor_routes = minimum_requests(Path(tmp) / "full", registry, window)
-        token = sum(v for k, v in full_calls.items() if "access_token" in k)
-        for batch in first:
-            cursors[(batch.platform, batch.org_id, batch.handle.lower())] = {
-                c.endpoint: c for c in batch.cursors
+            made, least = sum(counted[p].values()), floor.total(p)
+            routes = sorted(set(counted[p]) | set(floor.routes[p]))
+            platforms[p] = {
+                "requests": made,
+                "minimum": least,
+                "ratio": round(made / least, 4) if least else None,
+                "routes": {
+                    r: {"requests": counted[p].get(r, 0), "minimum": floor.routes[p].get(r, 0)}
+                    for r in routes
+                },
             }
-        emu.reset()
-        collect(Path(tmp) / "again")
-        rerun_calls = dict(emu.calls)
-    total = sum(full_calls.values())
-    out.update(
-        full_requests=total,
-        minimum_requests=floor + token,
-        ratio=round(total / (floor + token), 3),
-        full_by_route={_route(k): v for k, v in full_calls.items()},
-        minimum_by_route=floor_routes,
-        rerun_requests=sum(rerun_calls.values()),
-        rerun_by_route={_route(k): v for k, v in rerun_calls.items()},
-        failures=len(first.failures),
-    )
+        out[name] = {"platforms": platforms, "auth_requests": auth}
     return out
 
 
 def main(argv: list[str]) -> int:
     n = int(argv[0]) if argv else 50
     r = run(n)
-    print(f"collection of {r['organisations']} organisations, {r['accounts']} accounts")
     print(
-        f"  full: {r['full_requests']} requests, minimum {r['minimum_requests']} "
-        f"-> ratio {r['ratio']} (target <= 1.05)"
+        f"collection of {r['organisations']} organisations through collect_accounts "
+        f"(accounts: {r['accounts']}), emulator GENEROUS limits, failures {r['failures']}"
     )
-    print(f"  incremental rerun with nothing new: {r['rerun_requests']} requests")
-    width = max(len(k) for k in r["full_by_route"])
-    for route in sorted(r["full_by_route"]):
-        print(
-            f"    {route:<{width}}  full {r['full_by_route'][route]:>6}  "
-            f"min {r['minimum_by_route'].get(route, '-'):>6}  "
-            f"rerun {r['rerun_by_route'].get(route, 0):>6}"
-        )
-    return 0
+    worst = 0.0
+    for name in ("full", "rerun"):
+        print(f"  {name}: authentication requests {r[name]['auth_requests']} (apart)")
+        for p, v in r[name]["platforms"].items():
+            ratio = v["ratio"]
+            worst = max(worst, ratio or 0.0)
+            print(
+                f"    {p:<9} {v['requests']:>6} requests / minimum {v['minimum']:>6} = "
+                f"{ratio if ratio is not None else '-'} (target <= {TARGET})"
+            )
+            for route, c in v["routes"].items():
+                print(f"        {route:<42} {c['requests']:>6} {c['minimum']:>6}")
+    return 0 if r["failures"] == 0 else 1
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 TARGET_RATIO = 1.5
+EMPTY = "(empty DAG file)"
 EMPTY_DAG = """
 from __future__ import annotations
 
@@ -43,27 +44,38 @@ _PROBE = (
 )
 
 
-def parse_seconds(path: Path, repeat: int) -> float:
-    best = float("inf")
+def parse_samples(path: Path, repeat: int) -> list[float]:
+    """Seconds of each of ``repeat`` imports of ``path``, each in a fresh interpreter."""
+    times = []
     for _ in range(repeat):
         out = subprocess.run(
             [sys.executable, "-c", _PROBE, str(path)], capture_output=True, text=True, check=True
         )
-        best = min(best, float(out.stdout.strip().splitlines()[-1]))
-    return best
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return times
 
 
-def run(repeat: int = 5, dags: Path | None = None) -> dict[str, float]:
+def parse_seconds(path: Path, repeat: int) -> float:
+    return min(parse_samples(path, repeat))
+
+
+def run_samples(repeat: int = 5, dags: Path | None = None) -> dict[str, list[float]]:
+    """Every import time of an empty DAG file and of each of the product's DAG files."""
     from maturity.sandbox.airflow.local_run import find_dags_folder
 
     folder = dags or find_dags_folder()
     with tempfile.TemporaryDirectory() as tmp:
         empty = Path(tmp) / "empty_dag.py"
         empty.write_text(EMPTY_DAG, encoding="utf-8")
-        results = {"(empty DAG file)": parse_seconds(empty, repeat)}
+        results = {EMPTY: parse_samples(empty, repeat)}
     for path in sorted(folder.glob("*.py")):
-        results[path.name] = parse_seconds(path, repeat)
+        results[path.name] = parse_samples(path, repeat)
     return results
+
+
+def run(repeat: int = 5, dags: Path | None = None) -> dict[str, float]:
+    """Best import time of an empty DAG file and of each of the product's DAG files."""
+    return {name: min(v) for name, v in run_samples(repeat, dags).items()}
 
 
 def main(argv: list[str]) -> int:
@@ -71,7 +83,7 @@ def main(argv: list[str]) -> int:
     results = run(repeat)
     if len(results) < 2:
         raise SystemExit("no DAG file was found to measure")
-    base = results["(empty DAG file)"]
+    base = results[EMPTY]
     print(f"DAG file import time, best of {repeat}, fresh interpreter with airflow.sdk loaded")
     for name, seconds in results.items():
         ratio = seconds / base if base else float("nan")

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from maturity.evidence import Window
@@ -235,7 +235,7 @@ def warehouse(dialect: str, postgres: str) -> Iterator[Warehouse]:
         admin.dispose()
 
 
-def run(dialect: str, records: int, repeat: int, postgres: str) -> dict[str, float]:
+def run(dialect: str, records: int, repeat: int, postgres: str) -> dict[str, Any]:
     """Rows per second of the first load (min, median, max over ``repeat`` fresh warehouses)
     and of the reload, and the rows the reload added (must be 0)."""
     load = make_load(records)
@@ -257,6 +257,8 @@ def run(dialect: str, records: int, repeat: int, postgres: str) -> dict[str, flo
         "min": min(first),
         "median": statistics.median(first),
         "max": max(first),
+        "samples": first,
+        "cpu_samples": cpu,
         "reload_median": statistics.median(again),
         "reload_added": added,
     }

@@ -41,3 +41,21 @@ def test_run_returns_the_numbers_and_agrees_with_duckdb() -> None:
     assert result["pandas_s"] > 0
     assert result["duckdb_s"] > 0
     assert result["max_abs_diff"] < 1e-9
+    # the other direction: every DuckDB value has a pandas value at the same scope
+    assert result["n_values_only_duckdb"] == 0
+    # employee accounts exist in the synthetic world and are compared with real counts
+    assert result["nonzero_values_compared"]["organisation.employee_accounts"] > 0
+    assert result["values_ratio_same_threads"] > 0
+
+
+def test_the_subprocess_failing_is_reported_with_its_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import subprocess
+
+    def failed(*args: object, **kwargs: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess([], -9, "noise on stdout\n", "MemoryError\n")
+
+    monkeypatch.setattr(subprocess, "run", failed)
+    with pytest.raises(RuntimeError, match=r"ended with code -9.*\n.*MemoryError"):
+        run(n_interactions=1_000)

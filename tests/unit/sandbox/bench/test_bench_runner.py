@@ -1,0 +1,168 @@
+"""The bench runner: raw numbers to JSON, BENCHMARKS.md generated from that JSON alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from maturity.sandbox.bench import runner
+from maturity.sandbox.bench.report import render
+from maturity.sandbox.bench.runner import Context, Figure, Section, SectionResult, Skip
+
+pytestmark = pytest.mark.unit
+
+
+def test_a_figure_keeps_every_value_and_judges_its_median() -> None:
+    fast = Figure("a", "a", "s", [3.0, 1.0, 2.0], target=2.0, why_not="slow disk").as_dict()
+    assert fast["values"] == [3.0, 1.0, 2.0]
+    assert (fast["min"], fast["median"], fast["max"]) == (1.0, 2.0, 3.0)
+    assert fast["met"] is True
+    assert fast["why_not"] == ""  # the reason is shown only when the target is missed
+    slow = Figure("b", "b", "s", [2.5, 3.0], target=2.0, why_not="slow disk").as_dict()
+    assert slow["met"] is False
+    assert slow["why_not"] == "slow disk"
+    rate = Figure("c", "c", "rows/s", [90.0, 120.0, 130.0], target=100.0, direction="min")
+    assert rate.as_dict()["met"] is True
+    assert Figure("d", "d", "s", [1.0]).as_dict()["met"] is None
+
+
+def _measured(ctx: Context) -> SectionResult:
+    return SectionResult(
+        [
+            Figure("ok_s", "a quick thing", "s", [0.2, 0.4, 0.3], target=0.5),
+            Figure("slow_s", "a slow thing", "s", [2.0, 4.0, 3.0], target=1.0, why_not="disk"),
+        ],
+        conditions={"rate limits": "GENEROUS"},
+        details={"quick": ctx.quick},
+        command="python -m something 3",
+    )
+
+
+def _no_postgres(ctx: Context) -> SectionResult:
+    raise Skip("PostgreSQL does not answer (OperationalError)")
+
+
+def _broken(ctx: Context) -> SectionResult:
+    raise ValueError("the emulator world is empty\nsecond line")
+
+
+SECTIONS = (
+    Section("measured", "Measured", _measured),
+    Section("postgres", "Needs PostgreSQL", _no_postgres),
+    Section("broken", "Broken", _broken),
+    Section("unchosen", "Not chosen", _measured),
+)
+
+
+def test_a_run_writes_json_and_the_page_from_it(tmp_path: Path) -> None:
+    record = runner.run(
+        Context(quick=True),
+        ["measured", "postgres", "broken"],
+        "python -m maturity.sandbox.bench --quick",
+        SECTIONS,
+    )
+    results, page = tmp_path / "results", tmp_path / "BENCHMARKS.md"
+    path = runner.write(record, results, page)
+
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    assert stored == json.loads((results / "latest.json").read_text(encoding="utf-8"))
+    assert set(stored["machine"]) >= {"cpu", "cores", "ram_gib", "python", "os"}
+    assert stored["command"] == "python -m maturity.sandbox.bench --quick"
+    assert "commit" in stored["git"]
+    sections = stored["sections"]
+    assert sections["measured"]["status"] == "ran"
+    slow = sections["measured"]["figures"][1]
+    assert slow["values"] == [2.0, 4.0, 3.0]
+    assert (slow["min"], slow["median"], slow["max"]) == (2.0, 3.0, 4.0)
+    assert sections["postgres"] == {
+        "title": "Needs PostgreSQL",
+        "status": "skipped",
+        "reason": "PostgreSQL does not answer (OperationalError)",
+        "seconds": sections["postgres"]["seconds"],
+    }
+    assert sections["broken"]["status"] == "failed"
+    assert sections["broken"]["reason"] == "ValueError: the emulator world is empty"
+    assert sections["unchosen"]["status"] == "skipped"
+
+    text = page.read_text(encoding="utf-8")
+    assert text == render(stored, json_path=str(path.relative_to(tmp_path)))
+    assert "python -m maturity.sandbox.bench --quick" in text
+    assert "quick run" in text
+    assert "| a quick thing | 200 ms / 300 ms / 400 ms | 3 | ≤ 500 ms | **met** |" in text
+    assert "| a slow thing | 2.00 s / 3.00 s / 4.00 s | 3 | ≤ 1.00 s | **not met** — disk |" in text
+    assert "Conditions: rate limits: GENEROUS." in text
+    assert "Not measured in this run (skipped: PostgreSQL does not answer" in text
+    assert "Not measured in this run (failed: ValueError: the emulator world is empty)" in text
+    assert "Not measured in this run (skipped: not chosen, --only" in text
+    assert "Traceback" not in text
+
+
+def test_every_section_has_its_prose_and_a_unique_name() -> None:
+    from maturity.sandbox.bench.report import PROSE
+
+    names = [s.name for s in runner.SECTIONS]
+    assert len(names) == len(set(names))
+    assert set(names) == set(PROSE)
+
+
+def test_an_unknown_benchmark_name_is_refused_with_the_choices(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        runner.main(["--only", "nope", "--out", str(tmp_path / "B.md")])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "unknown benchmark nope" in err
+    assert "collection" in err
+    assert not (tmp_path / "B.md").exists()
+
+
+def test_main_writes_the_page_for_the_chosen_section(tmp_path: Path) -> None:
+    page = tmp_path / "B.md"
+    assert (
+        runner.main(
+            ["--quick", "--only", "cli", "--out", str(page), "--results", str(tmp_path / "r")]
+        )
+        == 0
+    )
+    record = json.loads((tmp_path / "r" / "latest.json").read_text(encoding="utf-8"))
+    cli = record["sections"]["cli"]["figures"][0]
+    assert cli["n"] == 5
+    assert all(v > 0 for v in cli["values"])
+    assert record["sections"]["collection"]["status"] == "skipped"
+    assert "## CLI start-up" in page.read_text(encoding="utf-8")
+
+
+def test_figures_of_other_commands_are_appended_under_their_own_heading(tmp_path: Path) -> None:
+    (tmp_path / "other-runs.md").write_text(
+        "<!-- a note for editors -->\n### Soak\n\n100 runs, 0 rows lost (run of 2026-12-02).\n",
+        encoding="utf-8",
+    )
+    record = runner.run(Context(quick=True), ["measured"], "cmd", SECTIONS)
+    runner.write(record, tmp_path / "results", tmp_path / "B.md")
+    text = (tmp_path / "B.md").read_text(encoding="utf-8")
+    assert "## Measured by other commands, not by this run" in text
+    assert text.index("## Measured") < text.index("### Soak") < text.index("0 rows lost")
+    assert "a note for editors" not in text
+
+
+def test_the_page_can_be_written_again_from_a_stored_run(tmp_path: Path) -> None:
+    record = runner.run(Context(quick=True), ["measured"], "cmd", SECTIONS)
+    path = runner.write(record, tmp_path / "results", tmp_path / "B.md")
+    first = (tmp_path / "B.md").read_text(encoding="utf-8")
+    (tmp_path / "B.md").unlink()
+    assert runner.main(["--render", str(path), "--out", str(tmp_path / "B.md")]) == 0
+    assert (tmp_path / "B.md").read_text(encoding="utf-8") == first
+
+
+def test_rendering_a_file_that_is_no_run_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("not json", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        runner.main(["--render", str(bad), "--out", str(tmp_path / "B.md")])
+    assert f"--render {bad}: not a run's JSON" in capsys.readouterr().err
+    assert not (tmp_path / "B.md").exists()
