@@ -5,7 +5,8 @@ divided by a factor ``k`` while the documented request counts (``maturity.connec
 stay as they are. The same compressed limits go to both sides: the emulator's buckets (one per
 credential and route, :mod:`maturity.sandbox.emulator.ratelimits`) and the product's
 connections (their extra ``rate_limits``), so the run's plan, its deferrals and the emulator
-agree. X traffic is shared by ``credentials`` apps (``MATURITY_CREDENTIALS_X``, one pool and
+agree. The connections' ``max_inline_wait`` (the longest rate-limit wait slept inside a task
+rather than rescheduled, 5 s) is divided by ``k`` too. X traffic is shared by ``credentials`` apps (``MATURITY_CREDENTIALS_X``, one pool and
 one set of buckets each); Reddit has one OAuth client, Mastodon and Bluesky one bucket each.
 
 Per size, the run (:func:`maturity.sandbox.bench.dag_scale_bench.run_once`, the real
@@ -103,6 +104,14 @@ class Compression:
             for key, lim in self.product()[platform].items()
         }
 
+    @property
+    def max_inline_wait(self) -> float:
+        """The connections' ``max_inline_wait`` (5 s for real windows), compressed alike: a
+        shorter rate-limit wait is slept in the task, a longer one reschedules it."""
+        from maturity.connectors.settings import Policy
+
+        return Policy.max_inline_wait / self.k
+
     def describe(self) -> str:
         parts = []
         for platform, buckets in self.product().items():
@@ -113,7 +122,10 @@ class Compression:
             scale += f", request counts / {self.divide} (a small-scale check, not the APIs')"
         else:
             scale += ", the documented request counts"
-        return f"REALISTIC ({scale}): " + "; ".join(parts)
+        return (
+            f"REALISTIC ({scale}; max_inline_wait {self.max_inline_wait:.2g} s): "
+            + "; ".join(parts)
+        )
 
 
 def x_connections(credentials: int) -> list[str]:
@@ -136,6 +148,7 @@ def product_env(emulator: Emulator, compression: Compression, credentials: int) 
         conn = json.loads(base[var])
         extra = dict(conn.get("extra") or {})
         extra["rate_limits"] = compression.overrides(platform)
+        extra["max_inline_wait"] = compression.max_inline_wait
         conn["extra"] = extra
         out[var] = json.dumps(conn)
     x_default = json.loads(out["AIRFLOW_CONN_X_DEFAULT"])

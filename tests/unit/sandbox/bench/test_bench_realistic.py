@@ -23,7 +23,8 @@ def test_windows_are_divided_by_k_and_the_counts_stay_documented() -> None:
     for key, rule in REALISTIC.items():
         assert emulated[key].limit == rule.limit
         assert emulated[key].window == pytest.approx(rule.window / 6)
-    assert "windows / 6" in c.describe() and "documented request counts" in c.describe()
+    assert "windows / 6" in c.describe()
+    assert "documented request counts" in c.describe()
 
 
 def test_the_product_and_the_emulator_get_the_same_limits() -> None:
@@ -52,7 +53,8 @@ def test_the_lower_bound_splits_a_bucket_over_the_credentials() -> None:
     assert [(b.bucket, b.seconds) for b in one] == [(X_USER_MENTIONS, 5400.0), ("reddit", 600.0)]
     two = rb.lower_bound(minimum, c, 2)
     # 1,400 each -> 4 windows, 3 waited: 2,700 s; Reddit keeps its one client
-    assert two[0].per_credential == 1400 and two[0].seconds == 2700.0
+    assert two[0].per_credential == 1400
+    assert two[0].seconds == 2700.0
     assert two[1].credentials == 1
 
 
@@ -80,6 +82,7 @@ def test_every_connection_carries_the_limits_and_each_app_its_token() -> None:
         conn = json.loads(env[f"AIRFLOW_CONN_{var}"])
         platform = var.split("_")[0].lower()
         assert conn["extra"]["rate_limits"] == c.overrides(platform)
+        assert conn["extra"]["max_inline_wait"] == pytest.approx(5.0 / 6)
     assert json.loads(env["AIRFLOW_CONN_REDDIT_DEFAULT"])["extra"]["a"] == 1
     tokens = {json.loads(env[f"AIRFLOW_CONN_{v}"])["password"] for v in ("X_APP2", "X_APP3")}
     assert tokens == {rb.x_token("x_app2"), rb.x_token("x_app3")}
