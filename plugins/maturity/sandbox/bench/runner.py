@@ -473,14 +473,14 @@ def celery(ctx: Context) -> SectionResult:
         [
             Figure(
                 "celery_local_s",
-                f"LocalExecutor, {n} organisations",
+                f"LocalExecutor, {n} organisations ({local['state']})",
                 "s",
                 [local["seconds"]],
                 target_text="reported",
             ),
             Figure(
                 "celery_celery_s",
-                f"CeleryExecutor (2 workers), {n} organisations",
+                f"CeleryExecutor (2 workers), {n} organisations ({remote['state']})",
                 "s",
                 [remote["seconds"]],
                 target_text="reported",
