@@ -19,11 +19,10 @@ is given as min / median / max over its repetitions; the target applies to the m
 emulator's rate limits are `GENEROUS` in every run on this page unless a section says otherwise:
 that is the product's own cost, not what an operator meets at the APIs' real limits.
 
-Not measured by `make bench` yet (issue 13; each becomes a section of
-`maturity.sandbox.bench.runner` when the work it measures lands): run time under realistic
-limits against the lower bound the rate limits impose, worker slot-seconds held while waiting
-for a rate limit, X reads and their price per organisation, and scale at realistic limits with
-several credentials.
+The section "Realistic rate limits" runs at the APIs' documented limits with their windows
+compressed by a factor k (stated there, with every limit used): run time against the lower
+bound the limits impose, worker slot-seconds held while waiting for a rate limit, X reads and
+their price per organisation, and scale with several X credentials.
 """
 
 #: How each section measures (no numbers: those come from the run).

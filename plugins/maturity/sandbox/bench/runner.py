@@ -14,10 +14,9 @@ suite, the soak), each naming the run it came from. A section the run did not ex
 PostgreSQL missing) is recorded as skipped with the reason, and the page says so.
 
 Adding a benchmark is one function plus one line in :data:`SECTIONS` (and its prose in
-:data:`maturity.sandbox.bench.report.PROSE`). Sections the project still lacks, which belong
-to other work and are not measured here: run time under realistic limits against the lower
-bound the rate limits impose, slot-seconds held while waiting for a rate limit, X reads and
-their price per organisation, and scale at realistic limits with several credentials.
+:data:`maturity.sandbox.bench.report.PROSE`). The section ``realistic``
+(:mod:`maturity.sandbox.bench.realistic_bench`) runs at the documented rate limits with
+compressed windows; the others run at the emulator's ``GENEROUS`` limits.
 """
 
 from __future__ import annotations
