@@ -6,8 +6,9 @@ stay as they are. The same compressed limits go to both sides: the emulator's bu
 credential and route, :mod:`maturity.sandbox.emulator.ratelimits`) and the product's
 connections (their extra ``rate_limits``), so the run's plan, its deferrals and the emulator
 agree. The connections' ``max_inline_wait`` (the longest rate-limit wait slept inside a task
-rather than rescheduled, 5 s) is divided by ``k`` too. X traffic is shared by ``credentials`` apps (``MATURITY_CREDENTIALS_X``, one pool and
-one set of buckets each); Reddit has one OAuth client, Mastodon and Bluesky one bucket each.
+rather than rescheduled, 5 s) is divided by ``k`` too. X traffic is shared by
+``credentials`` apps (``MATURITY_CREDENTIALS_X``, one pool and one set of buckets each);
+Reddit has one OAuth client, Mastodon and Bluesky one bucket each.
 
 Per size, the run (:func:`maturity.sandbox.bench.dag_scale_bench.run_once`, the real
 scheduler) gives:
@@ -122,10 +123,8 @@ class Compression:
             scale += f", request counts / {self.divide} (a small-scale check, not the APIs')"
         else:
             scale += ", the documented request counts"
-        return (
-            f"REALISTIC ({scale}; max_inline_wait {self.max_inline_wait:.2g} s): "
-            + "; ".join(parts)
-        )
+        head = f"REALISTIC ({scale}; max_inline_wait {self.max_inline_wait:.2g} s): "
+        return head + "; ".join(parts)
 
 
 def x_connections(credentials: int) -> list[str]:
