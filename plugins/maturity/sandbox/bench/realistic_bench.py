@@ -6,7 +6,10 @@ stay as they are. The same compressed limits go to both sides: the emulator's bu
 credential and route, :mod:`maturity.sandbox.emulator.ratelimits`) and the product's
 connections (their extra ``rate_limits``), so the run's plan, its deferrals and the emulator
 agree. The connections' ``max_inline_wait`` (the longest rate-limit wait slept inside a task
-rather than rescheduled, 5 s) is divided by ``k`` too. X traffic is shared by
+rather than rescheduled) stays the product's 5 s: divided by ``k`` it made the tasks
+reschedule for resets a second away, and Airflow 3.3 then races (the executor reports the
+rescheduled attempt as a success while the scheduler has already set it back to scheduled;
+the task fails and waits for its retry, 5 minutes). X traffic is shared by
 ``credentials`` apps (``MATURITY_CREDENTIALS_X``, one pool and one set of buckets each);
 Reddit has one OAuth client, Mastodon and Bluesky one bucket each.
 
@@ -105,14 +108,6 @@ class Compression:
             for key, lim in self.product()[platform].items()
         }
 
-    @property
-    def max_inline_wait(self) -> float:
-        """The connections' ``max_inline_wait`` (5 s for real windows), compressed alike: a
-        shorter rate-limit wait is slept in the task, a longer one reschedules it."""
-        from maturity.connectors.settings import Policy
-
-        return Policy.max_inline_wait / self.k
-
     def describe(self) -> str:
         parts = []
         for platform, buckets in self.product().items():
@@ -123,7 +118,7 @@ class Compression:
             scale += f", request counts / {self.divide} (a small-scale check, not the APIs')"
         else:
             scale += ", the documented request counts"
-        head = f"REALISTIC ({scale}; max_inline_wait {self.max_inline_wait:.2g} s): "
+        head = f"REALISTIC ({scale}; max_inline_wait the product's 5 s): "
         return head + "; ".join(parts)
 
 
@@ -147,7 +142,6 @@ def product_env(emulator: Emulator, compression: Compression, credentials: int) 
         conn = json.loads(base[var])
         extra = dict(conn.get("extra") or {})
         extra["rate_limits"] = compression.overrides(platform)
-        extra["max_inline_wait"] = compression.max_inline_wait
         conn["extra"] = extra
         out[var] = json.dumps(conn)
     x_default = json.loads(out["AIRFLOW_CONN_X_DEFAULT"])
