@@ -530,9 +530,10 @@ def realistic(ctx: Context) -> SectionResult:
                     "x",
                     [r["ratio"]],
                     target=rb.TARGET_RATIO,
-                    why_not="the product's own work (collection, gate, load, metrics, scoring "
-                    "of every organisation at parallelism 4) and Airflow's latency in "
-                    "running a rescheduled task again add to the windows; see details",
+                    why_not="gate_and_load and the steps after it start once every collect "
+                    "task is done, so the organisations' own work (at parallelism 4) comes "
+                    "on top of the rate-limit windows; the shorter the windows (larger k), "
+                    "the larger that share",
                 )
             )
         figures.append(
@@ -543,7 +544,8 @@ def realistic(ctx: Context) -> SectionResult:
                 "slot-s",
                 [r["held_slot_seconds"]],
                 target=rb.TARGET_HELD,
-                why_not="rate-limit waits under max_inline_wait (5 s) are slept in the task",
+                why_not="rate-limit waits under max_inline_wait (5 s) are slept in the task "
+                "(by design: shorter reschedules meet an Airflow race, see the prose)",
             )
         )
         figures.append(
