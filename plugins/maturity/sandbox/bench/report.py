@@ -115,7 +115,10 @@ compressed limits, so the plan, the reschedules and the emulator agree. The conn
 longer one reschedules it): compressed as well, tasks were rescheduled for resets a second
 away, and Airflow then sometimes fails the rescheduled attempt (the executor reports success
 while the scheduler has already set the task back to scheduled), which costs a 5-minute
-retry. So waits under 5 s still hold a slot, and count in the slot-seconds. X is shared by two
+retry. So waits under 5 s still hold a slot, and count in the slot-seconds. The race also
+happens at 5 s when a task's process takes longer to end than its wait (seen under load: 5.5
+s); each run counts these "reschedule races" (Airflow's log line), each of which cost a retry
+after the product's 300 s delay (the `--quick` smoke run sets 5 s, and says so). X is shared by two
 apps (`MATURITY_CREDENTIALS_X=x_default,x_app2`, a pool each). The lower bound comes from
 the world's minimum requests (as in the API-requests section) per bucket: the credentials
 split a bucket's requests as evenly as possible, and `ceil(R / L) - 1` whole windows must

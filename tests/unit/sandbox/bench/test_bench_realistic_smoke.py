@@ -39,3 +39,6 @@ def test_the_section_runs_at_compressed_limits_and_reports_its_rows(
     assert ids["realistic_4_x_price"].values == [run["x_price_per_org"]]
     assert "windows / 60" in result.conditions["rate limits"]
     assert "request counts / 100" in result.conditions["rate limits"]
+    assert run["retry_delay"] == 5
+    assert result.conditions["first retry delay"] == "5 s (smoke run)"
+    assert run["reschedule_races"] >= 0
