@@ -41,4 +41,4 @@ def test_the_section_runs_at_compressed_limits_and_reports_its_rows(
     assert "request counts / 100" in result.conditions["rate limits"]
     assert run["retry_delay"] == 5
     assert result.conditions["first retry delay"] == "5 s (smoke run)"
-    assert run["reschedule_races"] >= 0
+    assert "reschedule_races" in run
