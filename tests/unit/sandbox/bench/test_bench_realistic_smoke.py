@@ -2,7 +2,7 @@
 / 100 so the limits bind): the real scheduler runs the DAG, meets the limits by rescheduling
 and the section reports every row.
 
-Slow (about 100 s, most of it the local Airflow's start-up and migration): it is the only test
+Slow (100 to 130 s here, most of it the local Airflow's start-up and migration): it is the only test
 that runs the DAG with the product's and the emulator's limits compressed alike and two X apps,
 so the benchmark cannot rot unseen; the scheduler tests' start-up cannot be shared with it
 because the connections differ."""
