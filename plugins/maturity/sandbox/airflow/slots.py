@@ -87,19 +87,23 @@ def rate_limit_slot_seconds(
     try:
         with engine.connect() as c:
             running = [
-                (_utc(start), _utc(end))
-                for table in ("task_instance", "task_instance_history")
-                for start, end in c.execute(
-                    text(f"SELECT start_date, end_date FROM {table} WHERE {where}"), params
+                (str(ti), _utc(start), _utc(end))
+                for table, ti_col in (
+                    ("task_instance", "id"),
+                    ("task_instance_history", "task_instance_id"),
+                )
+                for ti, start, end in c.execute(
+                    text(f"SELECT {ti_col}, start_date, end_date FROM {table} WHERE {where}"),
+                    params,
                 )
                 if start is not None and end is not None
             ]
             waits = [
-                (_utc(end), _utc(again))
-                for end, again in c.execute(
+                (str(ti), _utc(end), _utc(again))
+                for ti, end, again in c.execute(
                     text(
-                        "SELECT end_date, reschedule_date FROM task_reschedule WHERE ti_id IN "
-                        f"(SELECT id FROM task_instance WHERE {where}) OR ti_id IN "
+                        "SELECT ti_id, end_date, reschedule_date FROM task_reschedule WHERE "
+                        f"ti_id IN (SELECT id FROM task_instance WHERE {where}) OR ti_id IN "
                         f"(SELECT task_instance_id FROM task_instance_history WHERE {where})"
                     ),
                     params,
@@ -108,9 +112,13 @@ def rate_limit_slot_seconds(
     finally:
         engine.dispose()
     attempts = sorted(set(running))
+    # Only a task's own running time during its own wait holds a slot for that wait: another
+    # task running meanwhile uses its slot for work.
     return RateLimitSlots(
         reschedules=len(waits),
-        deferred_seconds=sum(max(0.0, (b - a).total_seconds()) for a, b in waits),
+        deferred_seconds=sum(max(0.0, (b - a).total_seconds()) for _, a, b in waits),
         inline_wait_seconds=inline_wait_seconds(logs),
-        overlap_seconds=sum(_overlap(r, w) for r in attempts for w in waits),
+        overlap_seconds=sum(
+            _overlap((r[1], r[2]), (w[1], w[2])) for r in attempts for w in waits if r[0] == w[0]
+        ),
     )

@@ -30,14 +30,16 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from maturity.sandbox.airflow.local_cluster import Celery
+    from maturity.sandbox.airflow.local_cluster import Celery, LocalCluster
+    from maturity.sandbox.emulator import EmulatedLimit, Emulator, World
 
 TARGET_SECONDS_AT_1000 = 15 * 60
 TARGET_GROWTH = 1.2
@@ -82,6 +84,18 @@ def postgres_schema(base_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+@dataclass(frozen=True)
+class Inspection:
+    """What a finished run leaves to look at, while it still exists."""
+
+    world: World
+    emulator: Emulator
+    cluster: LocalCluster
+    warehouse: str
+    """The warehouse connection URI (``postgresql://...?options=-csearch_path=...``)."""
+    run: dict[str, Any]
+
+
 def run_once(
     n_orgs: int,
     parallelism: int,
@@ -89,7 +103,17 @@ def run_once(
     timeout: float,
     celery: Celery | None = None,
     postgres_metadata: bool = False,
+    *,
+    limits: Mapping[str, EmulatedLimit] | None = None,
+    x_tokens: tuple[str, ...] = (),
+    extra_env: Callable[[Emulator], Mapping[str, str]] | None = None,
+    inspect: Callable[[Inspection], Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """One DAG run for ``n_orgs`` generated organisations. ``limits`` replace the emulator's
+    ``GENEROUS`` ones; ``x_tokens`` are more X apps' bearer tokens it accepts; ``extra_env``
+    adds to the product's environment (more connections, their ``rate_limits``); ``inspect``
+    reads what it needs (the metadata, the warehouse) after the run, before both are dropped,
+    and its answer joins the result."""
     from maturity.pipeline import settings as s
     from maturity.sandbox.airflow.demo_run import write_registry
     from maturity.sandbox.airflow.local_cluster import LocalCluster
@@ -97,9 +121,12 @@ def run_once(
     from maturity.sandbox.emulator.registry import registry_data
 
     world = generate_world(n_orgs, SEED, WORLD_END - timedelta(days=WORLD_DAYS), WORLD_END)
+    inspected: Mapping[str, Any] = {}
     with (
         tempfile.TemporaryDirectory(prefix="maturity-dag-scale-") as tmp,
-        Emulator(world, limits=GENEROUS) as emulator,
+        Emulator(
+            world, limits=GENEROUS if limits is None else limits, extra_bearer_tokens=x_tokens
+        ) as emulator,
         postgres_schema(postgres) as warehouse,
         metadata_database(postgres, postgres_metadata or celery is not None) as metadata,
     ):
@@ -122,6 +149,8 @@ def run_once(
                 "AIRFLOW__LOGGING__LOGGING_LEVEL": "WARNING",
             }
         )
+        if extra_env is not None:
+            env.update(extra_env(emulator))
         cluster = LocalCluster(
             root / "airflow",
             env,
@@ -136,6 +165,8 @@ def run_once(
             run = api.run_dag(
                 "social_maturity_assessment", WORLD_END, timeout=timeout, parse_timeout=180
             )
+            if inspect is not None:
+                inspected = inspect(Inspection(world, emulator, cluster, warehouse, run))
     tis = run["task_instances"]
     states = Counter(t["state"] for t in tis)
     task_seconds = sum(float(t.get("duration") or 0.0) for t in tis)
@@ -150,6 +181,8 @@ def run_once(
         "task_seconds_per_org": task_seconds / n_orgs,
         "states": dict(states),
         "requests": sum(emulator.calls.values()),
+        "calls": emulator.calls,
+        **inspected,
     }
 
 

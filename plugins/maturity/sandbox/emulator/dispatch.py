@@ -61,6 +61,11 @@ class Credentials:
     reddit_client_id: str = DEFAULT_REDDIT_CLIENT_ID
     reddit_client_secret: str = DEFAULT_REDDIT_CLIENT_SECRET
     reddit_password: str = DEFAULT_REDDIT_PASSWORD
+    extra_bearer_tokens: tuple[str, ...] = ()
+    """More X apps' bearer tokens the emulator accepts; each app has its own rate limits."""
+
+    def x_tokens(self) -> tuple[str, ...]:
+        return (self.bearer_token, *self.extra_bearer_tokens)
 
 
 @dataclass
@@ -188,7 +193,10 @@ class EmulatorApp:
             return self._with_headers(route, denied, self._peek(bucket))
         quota = None
         if bucket is not None:
-            quota = self.limiter.consume(bucket) if charge else self.limiter.peek(bucket)
+            cred = self._credential(route, req)
+            quota = (
+                self.limiter.consume(bucket, cred) if charge else self.limiter.peek(bucket, cred)
+            )
             if charge and not quota.allowed:
                 return self._with_headers(route, self._too_many(route, quota.usage_cap), quota)
         return self._with_headers(route, route.handler(req), quota)
@@ -196,10 +204,23 @@ class EmulatorApp:
     def _peek(self, bucket: str | None) -> Quota | None:
         return self.limiter.peek(bucket) if bucket is not None else None
 
+    def _credential(self, route: Route, req: Request) -> str:
+        """Whom the platform counts the request's rate limits for: X per app (the bearer token),
+        Reddit per OAuth client (the emulator has one), Mastodon per account token or else per
+        IP, Bluesky's AppView per IP (every client here is on loopback: one bucket)."""
+        if route.platform == "x":
+            return (req.header("authorization") or "").removeprefix("Bearer ")
+        if route.platform == mastodon_api.PLATFORM:
+            return (req.header("authorization") or "").removeprefix("Bearer ").strip()
+        if route.platform == bluesky_api.PLATFORM:
+            return ""
+        return self.credentials.reddit_client_id
+
     def _authenticate(self, route: Route, req: Request) -> Response | None:
         if route.platform == "x":
-            expected = f"Bearer {self.credentials.bearer_token}"
-            return None if req.header("authorization") == expected else x_api.unauthorized()
+            given = req.header("authorization") or ""
+            ok = any(given == f"Bearer {token}" for token in self.credentials.x_tokens())
+            return None if ok else x_api.unauthorized()
         if route.platform == mastodon_api.PLATFORM:
             return self.mastodon_api.authorize(req)
         if route.platform == bluesky_api.PLATFORM:

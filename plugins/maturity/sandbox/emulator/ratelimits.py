@@ -103,7 +103,14 @@ class _Bucket:
 
 
 class RateLimiter:
-    """Thread-safe buckets keyed by route name (or by the platform default key)."""
+    """Thread-safe buckets keyed by (credential, route name or platform default key).
+
+    The platforms count a bucket per credential: X per app (its bearer token), Reddit per OAuth
+    client, Mastodon per account token (or IP), Bluesky's AppView per IP. The dispatcher passes
+    the request's credential, so two apps of one platform each have their own buckets; the
+    rules (limits) are shared by key. Without a credential (``""``) a caller uses one bucket
+    per key, as before.
+    """
 
     def __init__(
         self,
@@ -114,7 +121,9 @@ class RateLimiter:
             REALISTIC if limits is None else {**REALISTIC, **limits}
         )
         self._clock = clock or time.time
-        self._buckets: dict[str, _Bucket] = {}
+        self._buckets: dict[tuple[str, str], _Bucket] = {}
+        self._blocked: dict[str, float] = {}
+        """Keys exhausted for every credential (:meth:`exhaust` without one): until when."""
         self._lock = threading.Lock()
 
     @property
@@ -132,38 +141,53 @@ class RateLimiter:
     def set_limit(self, key: str, rule: EmulatedLimit) -> None:
         with self._lock:
             self._rules[key] = rule
-            self._buckets.pop(key, None)
+            for pair in [p for p in self._buckets if p[1] == key]:
+                del self._buckets[pair]
+            self._blocked.pop(key, None)
 
-    def exhaust(self, key: str, reset_in: float) -> None:
-        """Use up ``key``'s bucket until ``reset_in`` seconds from now (a far reset = a cap)."""
+    def exhaust(self, key: str, reset_in: float, credential: str | None = None) -> None:
+        """Use up ``key``'s bucket until ``reset_in`` seconds from now (a far reset = a cap):
+        the bucket of ``credential``, or with None every credential's (also those that call
+        for the first time before then)."""
         with self._lock:
-            bucket = self._bucket(key, self._clock())
-            bucket.used = bucket.rule.limit
-            bucket.blocked_until = self._clock() + reset_in
+            now = self._clock()
+            if credential is None:
+                self._blocked[key] = now + reset_in
+                pairs = [p for p in self._buckets if p[1] == key] or [("", key)]
+            else:
+                pairs = [(credential, key)]
+            for cred, k in pairs:
+                bucket = self._bucket(k, now, cred)
+                bucket.used = bucket.rule.limit
+                bucket.blocked_until = now + reset_in
 
     def reset(self) -> None:
         with self._lock:
             self._buckets.clear()
+            self._blocked.clear()
 
-    def consume(self, key: str) -> Quota:
+    def consume(self, key: str, credential: str = "") -> Quota:
         with self._lock:
             now = self._clock()
-            bucket = self._bucket(key, now)
+            bucket = self._bucket(key, now, credential)
             allowed = bucket.used < bucket.rule.limit and bucket.blocked_until is None
             if allowed:
                 bucket.used += 1
             return self._quota(bucket, allowed)
 
-    def peek(self, key: str) -> Quota:
+    def peek(self, key: str, credential: str = "") -> Quota:
         with self._lock:
-            bucket = self._bucket(key, self._clock())
+            bucket = self._bucket(key, self._clock(), credential)
             return self._quota(bucket, bucket.used < bucket.rule.limit)
 
-    def _bucket(self, key: str, now: float) -> _Bucket:
-        bucket = self._buckets.get(key)
+    def _bucket(self, key: str, now: float, credential: str = "") -> _Bucket:
+        bucket = self._buckets.get((credential, key))
         if bucket is None:
             rule = self._rules.get(key) or self._rules[X_DEFAULT]
-            bucket = self._buckets[key] = _Bucket(rule)
+            bucket = self._buckets[(credential, key)] = _Bucket(rule)
+            until = self._blocked.get(key)
+            if until is not None and now < until:
+                bucket.used, bucket.blocked_until = rule.limit, until
         if bucket.blocked_until is not None and now >= bucket.blocked_until:
             bucket.blocked_until = None
             bucket.used, bucket.started = 0, None

@@ -174,9 +174,14 @@ class Emulator:
         port: int = 0,
         clock: Callable[[], float] | None = None,
         reddit_token_ttl: int = 86_400,
+        extra_bearer_tokens: tuple[str, ...] = (),
     ) -> None:
         self.credentials = Credentials(
-            bearer_token, reddit_client_id, reddit_client_secret, reddit_password
+            bearer_token,
+            reddit_client_id,
+            reddit_client_secret,
+            reddit_password,
+            tuple(extra_bearer_tokens),
         )
         self.app = EmulatorApp(
             world,

@@ -81,3 +81,23 @@ def test_an_attempt_running_before_its_reset_and_inline_waits_count_as_held(
     slots = rate_limit_slot_seconds(url, "d", "r", logs=[log])
     assert slots.overlap_seconds == 20.0
     assert slots.held_seconds == 26.5
+
+
+def test_another_task_running_during_a_wait_holds_no_slot_for_it(tmp_path: Path) -> None:
+    url = _db(
+        tmp_path,
+        [
+            # collect_x waits 10:00:02-10:01:00 (rescheduled) and runs again after its reset;
+            # collect_reddit runs 10:00:10-10:00:50, inside that wait: its own work
+            "INSERT INTO task_instance VALUES ('a', 'd', 'r', 'collect_x', "
+            "'2026-01-01 10:01:01', '2026-01-01 10:01:03')",
+            "INSERT INTO task_reschedule VALUES (1, 'a', '2026-01-01 10:00:02', "
+            "'2026-01-01 10:00:02', 0, '2026-01-01 10:01:00')",
+            "INSERT INTO task_instance VALUES ('b', 'd', 'r', 'collect_reddit', "
+            "'2026-01-01 10:00:10', '2026-01-01 10:00:50')",
+        ],
+    )
+    slots = rate_limit_slot_seconds(url, "d", "r")
+    assert slots.reschedules == 1
+    assert slots.overlap_seconds == 0.0
+    assert slots.held_seconds == 0.0

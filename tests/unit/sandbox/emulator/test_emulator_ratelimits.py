@@ -111,3 +111,48 @@ def test_the_realistic_table_is_the_documented_one() -> None:
         for key, limit in buckets.items():
             assert REALISTIC[key].limit == limit.requests
             assert REALISTIC[key].window == limit.window_seconds
+
+
+def _lookup_as(emu: Emulator, token: str) -> requests.Response:
+    return requests.get(
+        f"{emu.x_base_url}/2/users/by",
+        params={"usernames": MAIN},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
+
+
+def test_x_keeps_one_bucket_per_app(small_world: World) -> None:
+    """Two apps' bearer tokens: each has its own users/by bucket, as X counts per app."""
+    limits = {"GET /2/users/by": EmulatedLimit(2)}
+    with Emulator(small_world, limits=limits, extra_bearer_tokens=("app-two",)) as emu:
+        first = [_lookup_as(emu, emu.bearer_token).status_code for _ in range(3)]
+        assert first == [200, 200, 429]
+        second = [_lookup_as(emu, "app-two") for _ in range(3)]
+        assert [r.status_code for r in second] == [200, 200, 429]
+        assert [r.headers["x-rate-limit-remaining"] for r in second[:2]] == ["1", "0"]
+        assert _lookup_as(emu, "not-an-app").status_code == 401
+
+
+def test_exhausting_a_route_without_a_credential_blocks_every_app(small_world: World) -> None:
+    with Emulator(small_world, limits=GENEROUS_LOOKUP, extra_bearer_tokens=("app-two",)) as emu:
+        assert _lookup_as(emu, "app-two").status_code == 200
+        emu.exhaust("GET /2/users/by", reset_in=60)
+        assert _lookup_as(emu, emu.bearer_token).status_code == 429  # never called before
+        assert _lookup_as(emu, "app-two").status_code == 429
+
+
+GENEROUS_LOOKUP = {"GET /2/users/by": EmulatedLimit(1000)}
+
+
+def test_limiter_buckets_are_keyed_by_credential_and_route() -> None:
+    now = [1000.0]
+    limiter = RateLimiter({"GET /2/users/by": EmulatedLimit(1, 10.0)}, clock=lambda: now[0])
+    assert limiter.consume("GET /2/users/by", "a").allowed
+    assert not limiter.consume("GET /2/users/by", "a").allowed
+    assert limiter.consume("GET /2/users/by", "b").allowed  # another app: its own bucket
+    assert limiter.consume("GET /2/users/:id/tweets", "a").allowed  # another route
+    limiter.exhaust("GET /2/users/by", 5.0, credential="c")
+    assert not limiter.peek("GET /2/users/by", "c").allowed
+    now[0] += 10.0
+    assert limiter.consume("GET /2/users/by", "a").allowed  # the window has passed
