@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -505,14 +506,28 @@ def collect(
     return finish(f"collecting {platform}", outcome, final=final)
 
 
-def _reschedule(deferred: Any) -> Exception:
-    """The Airflow exception that reschedules the collect task at ``deferred``'s reset (a
-    second later, for clock skew), logged so the task log says why it stopped."""
+RESCHEDULE_MARGIN_SECONDS = 15.0
+"""The earliest a rescheduled collect task comes back. Airflow 3.3 loses a reschedule whose
+date passes before the task's process has exited (the scheduler sees the task finish while its
+state is already ``scheduled`` and fails it into a retry, five minutes later by default); under
+load that exit took over 5 s in the realistic-limits benchmark. Resets sooner than this are
+rare: ``max_inline_wait`` (5 s) already waits for the nearest ones inside the task."""
+
+
+def reschedule_date(reset_at: datetime, now: datetime) -> datetime:
+    """When to start the task again for a rate limit resetting at ``reset_at``: a second after
+    the reset (clock skew), and never sooner than :data:`RESCHEDULE_MARGIN_SECONDS` from now."""
     from datetime import timedelta
 
+    return max(reset_at + timedelta(seconds=1), now + timedelta(seconds=RESCHEDULE_MARGIN_SECONDS))
+
+
+def _reschedule(deferred: Any) -> Exception:
+    """The Airflow exception that reschedules the collect task at ``deferred``'s reset (see
+    :func:`reschedule_date`), logged so the task log says why it stopped."""
     from airflow.sdk.exceptions import AirflowRescheduleException
 
-    at = deferred.reset_time + timedelta(seconds=1)
+    at = reschedule_date(deferred.reset_time, datetime.now(UTC))
     log.warning(
         "%s account %s, %s: rate limit reached, resets at %s; task rescheduled for %s, no "
         "worker slot held while waiting",

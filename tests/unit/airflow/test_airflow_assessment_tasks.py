@@ -360,3 +360,18 @@ def test_the_dag_steps_are_the_pipelines_shard_steps_in_order() -> None:
     from maturity.pipeline import steps as pipeline
 
     assert tuple(pipeline.ORG_STEPS) == names.ORG_STEPS
+
+
+def test_a_rate_limit_reschedule_comes_back_after_the_reset_and_never_too_soon() -> None:
+    """A reschedule whose date passes before the task process exits is lost by Airflow (a
+    retry minutes later), so a reset a few seconds away is pushed to the margin; a later reset
+    is kept, one second after it."""
+    from datetime import UTC, datetime, timedelta
+
+    from maturity.airflow.assessment_tasks import RESCHEDULE_MARGIN_SECONDS, reschedule_date
+
+    now = datetime(2026, 12, 2, 12, 0, tzinfo=UTC)
+    margin = timedelta(seconds=RESCHEDULE_MARGIN_SECONDS)
+    assert reschedule_date(now + timedelta(seconds=6), now) == now + margin
+    assert reschedule_date(now + timedelta(seconds=300), now) == now + timedelta(seconds=301)
+    assert reschedule_date(now - timedelta(seconds=2), now) == now + margin
