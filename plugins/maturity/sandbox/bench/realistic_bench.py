@@ -316,6 +316,7 @@ def run_once(
         parallelism,
         postgres,
         timeout,
+        postgres_metadata=True,  # as in the GENEROUS runs it is compared with
         limits=compression.emulator(),
         x_tokens=tokens,
         extra_env=env,

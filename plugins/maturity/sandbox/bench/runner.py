@@ -48,6 +48,9 @@ class Context:
     """Organisations per realistic-limits run (``--realistic-sizes``)."""
     realistic_k: float | None = None
     """Window compression of the realistic-limits runs (``--realistic-k``); None: the default."""
+    local_runs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """The GENEROUS LocalExecutor runs of this make bench, by size (the ``dag_scale``
+    section's), which the CeleryExecutor run of the same size is compared with."""
 
 
 @dataclass
@@ -433,8 +436,11 @@ def dag_scale(ctx: Context) -> SectionResult:
     from maturity.sandbox.bench import dag_scale_bench as ds
 
     postgres = _require_postgres()
-    sizes = [10] if ctx.quick else [100, 1000]
-    results = [ds.run_once(n, 4, postgres, 3600) for n in sizes]
+    # the same sizes as the realistic-limits runs, so the two show the product's own cost
+    # beside what the limits add
+    sizes = [10] if ctx.quick else sorted(ctx.realistic_sizes)
+    results = [ds.run_once(n, 4, postgres, 3 * 3600, postgres_metadata=True) for n in sizes]
+    ctx.local_runs.update({r["orgs"]: r for r in results})
     figures = []
     for r in results:
         figures.append(
@@ -447,27 +453,29 @@ def dag_scale(ctx: Context) -> SectionResult:
                 target=ds.TARGET_SECONDS_AT_1000 if r["orgs"] == 1000 else None,
             )
         )
-    if len(results) == 2:
-        a, b = results
-        figures.append(
-            Figure(
-                "scale_growth",
-                "run time per organisation, 1,000 / 100",
-                "x",
-                [b["per_org"] / a["per_org"]],
-                target=ds.TARGET_GROWTH,
+    by_n = {r["orgs"]: r for r in results}
+    for small, large in ((100, 1000), (1000, 3000)):
+        if small in by_n and large in by_n:
+            figures.append(
+                Figure(
+                    "scale_growth" if small == 100 else f"scale_growth_{large}",
+                    f"run time per organisation, {large:,} / {small:,}",
+                    "x",
+                    [by_n[large]["per_org"] / by_n[small]["per_org"]],
+                    target=ds.TARGET_GROWTH,
+                )
             )
-        )
     return SectionResult(
         figures,
         conditions={
             "rate limits": GENEROUS,
             "network": LOOPBACK,
-            "executor": "LocalExecutor, parallelism 4, SQLite metadata",
+            "executor": "LocalExecutor, parallelism 4, PostgreSQL metadata",
             "warehouse": "PostgreSQL",
         },
         details={"runs": results},
-        command="python -m maturity.sandbox.bench.dag_scale_bench " + " ".join(map(str, sizes)),
+        command="python -m maturity.sandbox.bench.dag_scale_bench --postgres-metadata "
+        + " ".join(map(str, sizes)),
     )
 
 
@@ -476,31 +484,53 @@ def celery(ctx: Context) -> SectionResult:
     from maturity.sandbox.bench import dag_scale_bench as ds
 
     postgres = _require_postgres()
-    n = 4 if ctx.quick else 20
-    local = ds.run_once(n, 4, postgres, 3600, postgres_metadata=True)
-    remote = ds.run_once(n, 4, postgres, 3600, Celery(ds.DEFAULT_REDIS, workers=2, concurrency=2))
+    n = 4 if ctx.quick else 1000
+    # the LocalExecutor run of the same size from this make bench (dag_scale), else its own
+    local = ctx.local_runs.get(n) or ds.run_once(n, 4, postgres, 3 * 3600, postgres_metadata=True)
+    remote = ds.run_once(
+        n, 4, postgres, 3 * 3600, Celery(ds.DEFAULT_REDIS, workers=2, concurrency=2)
+    )
+    figures = []
+    for key, r in (("local", local), ("celery", remote)):
+        name = "LocalExecutor" if key == "local" else "CeleryExecutor (2 workers of 2 slots)"
+        figures += [
+            Figure(
+                f"celery_{key}_s",
+                f"{name}, {n:,} organisations: run time ({r['state']}, "
+                f"{r['task_instances']:,} task instances)",
+                "s",
+                [r["seconds"]],
+                target_text="reported",
+            ),
+            Figure(
+                f"celery_{key}_task_s",
+                f"{name}: task time per organisation (the tasks' own durations)",
+                "s",
+                [r["task_seconds_per_org"]],
+                target_text="reported",
+            ),
+        ]
+        if r.get("handoff_seconds_median") is not None:
+            figures.append(
+                Figure(
+                    f"celery_{key}_handoff_s",
+                    f"{name}: queued to started, median per task instance "
+                    f"(total {r['handoff_seconds_total']:,.0f} s)",
+                    "s",
+                    [r["handoff_seconds_median"]],
+                    target_text="reported",
+                )
+            )
     return SectionResult(
-        [
-            Figure(
-                "celery_local_s",
-                f"LocalExecutor, {n} organisations ({local['state']})",
-                "s",
-                [local["seconds"]],
-                target_text="reported",
-            ),
-            Figure(
-                "celery_celery_s",
-                f"CeleryExecutor (2 workers), {n} organisations ({remote['state']})",
-                "s",
-                [remote["seconds"]],
-                target_text="reported",
-            ),
-        ],
+        figures,
         conditions={
             "rate limits": GENEROUS,
             "metadata": "PostgreSQL",
             "broker": "Redis",
-            "parallelism": 4,
+            "parallelism": "4 (LocalExecutor); 2 workers x 2 slots (CeleryExecutor)",
+            "LocalExecutor run": "the dag_scale section's run of the same size"
+            if n in ctx.local_runs
+            else "its own run",
         },
         details={"local": local, "celery": remote},
         command=f"python -m maturity.sandbox.bench.dag_scale_bench {n} --postgres-metadata; "
@@ -603,9 +633,9 @@ def realistic(ctx: Context) -> SectionResult:
             "k (windows divided by)": compression.k,
             "X credentials": f"{creds} apps (x_default, x_app2), one pool and bucket set each",
             "network": LOOPBACK,
-            "executor": "LocalExecutor, parallelism 4, SQLite metadata",
+            "executor": "LocalExecutor, parallelism 4, PostgreSQL metadata",
             "warehouse": "PostgreSQL",
-            "GENEROUS rows": "the dag_scale section (100 and 1,000 organisations)",
+            "GENEROUS rows": "the dag_scale section (the same sizes)",
             "first retry delay": f"{retry} s (smoke run)" if retry else "the product's 300 s",
             "sizes run": ", ".join(f"{n:,}" for n in sizes)
             + (
@@ -675,9 +705,15 @@ def git_commit() -> dict[str, Any]:
 
 
 def run(
-    ctx: Context, only: Sequence[str] | None, command: str, sections: Sequence[Section] = SECTIONS
+    ctx: Context,
+    only: Sequence[str] | None,
+    command: str,
+    sections: Sequence[Section] = SECTIONS,
+    after_section: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """Run the chosen sections and return the run's record (what the JSON file holds)."""
+    """Run the chosen sections and return the run's record (what the JSON file holds).
+    ``after_section`` gets the record so far (``finished_at`` None) after each section, so
+    that a run stopped part-way keeps the numbers of the sections it finished."""
     started = datetime.now(UTC)
     record: dict[str, Any] = {
         "schema": 1,
@@ -713,6 +749,8 @@ def run(
             entry["seconds"] = round(time.perf_counter() - t0, 1)
         print(f"   {section.name}: {entry['status']} {entry.get('reason', '')}", flush=True)
         record["sections"][section.name] = entry
+        if after_section is not None:
+            after_section({**record, "finished_at": None})
     record["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     return record
 
@@ -725,9 +763,22 @@ def write(record: dict[str, Any], results: Path, out: Path) -> Path:
     text = json.dumps(record, indent=1, sort_keys=False, default=_jsonable) + "\n"
     path.write_text(text, encoding="utf-8")
     (results / "latest.json").write_text(text, encoding="utf-8")
+    (results / "partial.json").unlink(missing_ok=True)
     stored = json.loads(text)  # the page is made from the file (and the other runs' notes)
     out.write_text(page_of(stored, path, out), encoding="utf-8")
     return path
+
+
+def partial_writer(results: Path) -> Callable[[dict[str, Any]], None]:
+    """Writes the record so far to ``results/partial.json`` (not the page): a run stopped
+    part-way keeps the sections it finished, and ``--render`` can make a page of them."""
+
+    def write_partial(record: dict[str, Any]) -> None:
+        results.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(record, indent=1, default=_jsonable) + "\n"
+        (results / "partial.json").write_text(text, encoding="utf-8")
+
+    return write_partial
 
 
 def page_of(stored: dict[str, Any], path: Path, out: Path) -> str:
@@ -808,7 +859,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.realistic_k is not None and args.realistic_k <= 0:
         parser.error(f"--realistic-k {args.realistic_k}: give a positive number")
     context = Context(args.quick, sizes, args.realistic_k)
-    record = run(context, only, command)
+    record = run(context, only, command, after_section=partial_writer(args.results))
     path = write(record, args.results, args.out)
     print(f"\nwrote {path} and {args.out}")
     failed = [n for n, s in record["sections"].items() if s["status"] == "failed"]

@@ -166,3 +166,36 @@ def test_rendering_a_file_that_is_no_run_is_refused(
         runner.main(["--render", str(bad), "--out", str(tmp_path / "B.md")])
     assert f"--render {bad}: not a run's JSON" in capsys.readouterr().err
     assert not (tmp_path / "B.md").exists()
+
+
+def test_a_run_stopped_part_way_keeps_the_sections_it_finished(tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    seen: list[list[str]] = []
+
+    def keep(record: dict[str, object]) -> None:
+        runner.partial_writer(results)(record)
+        stored = json.loads((results / "partial.json").read_text(encoding="utf-8"))
+        assert stored["finished_at"] is None
+        seen.append(list(stored["sections"]))
+
+    record = runner.run(Context(quick=True), ["measured"], "cmd", SECTIONS, after_section=keep)
+    # after each section the file holds every section so far
+    names = [section.name for section in SECTIONS]
+    assert seen == [names[: i + 1] for i in range(len(names))]
+    assert record["sections"]["measured"]["status"] == "ran"
+    partial = json.loads((results / "partial.json").read_text(encoding="utf-8"))
+    assert "stopped part-way" in render(partial)
+    runner.write(record, results, tmp_path / "BENCHMARKS.md")  # a finished run replaces it
+    assert not (results / "partial.json").exists()
+    assert "stopped part-way" not in (tmp_path / "BENCHMARKS.md").read_text(encoding="utf-8")
+
+
+def test_the_executor_hand_off_is_queued_to_started_per_task_instance() -> None:
+    from maturity.sandbox.bench.dag_scale_bench import handoff_seconds
+
+    tis: list[dict[str, str | None]] = [
+        {"queued_when": "2026-12-03T08:00:00+00:00", "start_date": "2026-12-03T08:00:01.5+00:00"},
+        {"queued_when": "2026-12-03T08:00:00+00:00", "start_date": "2026-12-03T08:00:04+00:00"},
+        {"queued_when": None, "start_date": "2026-12-03T08:00:04+00:00"},  # never queued: out
+    ]
+    assert handoff_seconds(tis) == [1.5, 4.0]
