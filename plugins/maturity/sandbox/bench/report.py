@@ -1,4 +1,5 @@
-"""BENCHMARKS.md from one run's JSON (:mod:`maturity.sandbox.bench.runner`).
+"""BENCHMARKS.md from one run's JSON (:mod:`maturity.sandbox.bench.runner`), or from several
+runs' with each section naming its run.
 
 The page is generated: its numbers all come from the one JSON record it is rendered from,
 each figure as min / median / max over its repetitions with its target and whether the median
@@ -240,6 +241,96 @@ OTHER_RUNS = """
 Each figure below names the command and the run it came from (`bench/other-runs.md`)."""
 
 
+MULTI_RUN = """
+This page combines several runs of `make bench` (listed below, each with its raw numbers):
+each section says which run its numbers come from, and every number of a section comes from
+that one run."""
+
+
+def _run_line(label: str, record: dict[str, Any], json_path: str) -> list[str]:
+    m, git = record["machine"], record["git"]
+    commit = (git.get("commit") or "unknown")[:12] + (
+        " (with uncommitted changes)" if git.get("dirty") else ""
+    )
+    lines = [
+        f"- **{label}:** {record['started_at']} to "
+        + (
+            f"{record['finished_at']} (UTC)"
+            if record.get("finished_at")
+            else "(stopped part-way: only the sections below with numbers ran)"
+        )
+        + f", commit `{commit}`"
+        + (" — **quick run: tiny inputs, not the published sizes**" if record["quick"] else ""),
+        f"  - **Command:** `{record['command']}`",
+        f"  - **Machine:** {m['cpu']} ({m['arch']}), {m['cores']} cores, "
+        f"{m['ram_gib']} GiB RAM, Python {m['python']}, {m['os']}; load average "
+        f"{m['load_average_at_start']} at the start",
+    ]
+    if json_path:
+        lines.append(f"  - **Raw numbers:** `{json_path}` (every repetition)")
+    return lines
+
+
+def _chosen(runs: list[dict[str, Any]], name: str) -> int:
+    """The run whose section ``name`` the page shows: the last that ran it, else the first
+    that tried it (failed, or skipped for a reason of its own), else the first that has it."""
+    have = [i for i, r in enumerate(runs) if name in r["sections"]]
+    ran = [i for i in have if runs[i]["sections"][name]["status"] == "ran"]
+    if ran:
+        return ran[-1]
+    tried = [
+        i
+        for i in have
+        if not str(runs[i]["sections"][name].get("reason", "")).startswith("not chosen")
+    ]
+    return (tried or have)[0]
+
+
+def render_runs(runs: list[tuple[dict[str, Any], str]], other_runs: str = "") -> str:
+    """The page for several runs (each a record and its JSON's path), in the order given:
+    each section from the run :func:`_chosen` picks, labelled with it. One run is
+    :func:`render`'s page."""
+    if len(runs) == 1:
+        record, path = runs[0]
+        return render(record, json_path=path, other_runs=other_runs)
+    records = [r for r, _ in runs]
+    names: list[str] = []
+    for r in records:
+        names += [n for n in r["sections"] if n not in names]
+    lines = [HEADER.replace("from one run's raw numbers", "from runs' raw numbers"), MULTI_RUN, ""]
+    for i, (record, path) in enumerate(runs, 1):
+        lines += _run_line(f"Run {i}", record, path)
+    for name in names:
+        k = _chosen(records, name)
+        lines += _section(name, records[k]["sections"][name], f"From run {k + 1}.")
+    if other_runs.strip():
+        lines += [OTHER_RUNS, "", other_runs.strip()]
+    return "\n".join(lines) + "\n"
+
+
+def _section(name: str, s: dict[str, Any], source: str = "") -> list[str]:
+    lines = ["", f"## {s['title']}", ""]
+    prose = PROSE.get(name, "").strip()
+    if prose:
+        lines += [prose, ""]
+    if source:
+        lines += [f"*{source}*", ""]
+    if s["status"] != "ran":
+        what = "skipped" if s["status"] == "skipped" else "failed"
+        lines.append(f"**Not measured in this run ({what}: {s['reason']}).**")
+        return lines
+    lines.append(f"Command: `{s['command']}` ({s['seconds']} s).")
+    if s["conditions"]:
+        conditions = "; ".join(f"{k}: {v}" for k, v in s["conditions"].items())
+        lines.append(f"Conditions: {conditions}.")
+    lines.append("")
+    lines += _figures(s["figures"])
+    extra = EXTRA.get(name)
+    if extra:
+        lines += extra(s["details"])
+    return lines
+
+
 def render(record: dict[str, Any], json_path: str = "", other_runs: str = "") -> str:
     """The page for one run's ``record``; ``other_runs`` (markdown, each figure with its own
     run) is appended under a heading that says it is not from this run."""
@@ -265,23 +356,7 @@ def render(record: dict[str, Any], json_path: str = "", other_runs: str = "") ->
     if json_path:
         lines.append(f"- **Raw numbers:** `{json_path}` (every repetition)")
     for name, s in record["sections"].items():
-        lines += ["", f"## {s['title']}", ""]
-        prose = PROSE.get(name, "").strip()
-        if prose:
-            lines += [prose, ""]
-        if s["status"] != "ran":
-            what = "skipped" if s["status"] == "skipped" else "failed"
-            lines.append(f"**Not measured in this run ({what}: {s['reason']}).**")
-            continue
-        lines.append(f"Command: `{s['command']}` ({s['seconds']} s).")
-        if s["conditions"]:
-            conditions = "; ".join(f"{k}: {v}" for k, v in s["conditions"].items())
-            lines.append(f"Conditions: {conditions}.")
-        lines.append("")
-        lines += _figures(s["figures"])
-        extra = EXTRA.get(name)
-        if extra:
-            lines += extra(s["details"])
+        lines += _section(name, s)
     if other_runs.strip():
         lines += [OTHER_RUNS, "", other_runs.strip()]
     return "\n".join(lines) + "\n"

@@ -793,6 +793,20 @@ def page_of(stored: dict[str, Any], path: Path, out: Path) -> str:
     return render(stored, json_path=_relative(path, out.parent), other_runs=notes)
 
 
+def pages_of(runs: Sequence[tuple[dict[str, Any], Path]], out: Path) -> str:
+    """The page ``out`` for one or several stored runs (each record with its JSON's path)."""
+    from maturity.sandbox.bench.report import render_runs
+
+    if len(runs) == 1:
+        return page_of(runs[0][0], runs[0][1], out)
+    other = runs[-1][1].parent.parent / "other-runs.md"
+    notes = other.read_text(encoding="utf-8") if other.is_file() else ""
+    if notes.startswith("<!--"):
+        notes = notes.split("-->", 1)[1]
+    labelled = [(record, _relative(path, out.parent)) for record, path in runs]
+    return render_runs(labelled, other_runs=notes)
+
+
 def _relative(path: Path, base: Path) -> str:
     try:
         return str(path.resolve().relative_to(base.resolve()))
@@ -830,17 +844,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--render",
         type=Path,
+        nargs="+",
         metavar="JSON",
-        help="run nothing: write the page (--out) again from a stored run's JSON",
+        help="run nothing: write the page (--out) again from stored runs' JSON (several: "
+        "each section from the last run that measured it, named on the page)",
     )
     args = parser.parse_args(argv)
     if args.render is not None:
-        try:
-            stored = json.loads(args.render.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            parser.error(f"--render {args.render}: not a run's JSON ({exc})")
-        args.out.write_text(page_of(stored, args.render, args.out), encoding="utf-8")
-        print(f"wrote {args.out} from {args.render}")
+        runs = []
+        for path in args.render:
+            try:
+                stored = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(stored, dict) or "sections" not in stored:
+                    raise ValueError("it has no sections")
+            except (OSError, ValueError) as exc:
+                parser.error(f"--render {path}: not a run's JSON ({exc})")
+            runs.append((stored, path))
+        args.out.write_text(pages_of(runs, args.out), encoding="utf-8")
+        print(f"wrote {args.out} from {', '.join(map(str, args.render))}")
         return 0
     only = [n.strip() for n in args.only.split(",") if n.strip()]
     unknown = sorted(set(only) - set(names))

@@ -199,3 +199,49 @@ def test_the_executor_hand_off_is_queued_to_started_per_task_instance() -> None:
         {"queued_when": None, "start_date": "2026-12-03T08:00:04+00:00"},  # never queued: out
     ]
     assert handoff_seconds(tis) == [1.5, 4.0]
+
+
+def _slower(ctx: Context) -> SectionResult:
+    return SectionResult(
+        [Figure("ok_s", "a quick thing", "s", [0.7, 0.9, 0.8], target=0.5, why_not="load")],
+        conditions={"rate limits": "GENEROUS"},
+        command="python -m something else",
+    )
+
+
+def test_a_page_of_several_runs_names_the_run_of_every_section(tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    # run 1 measured one section and broke on another; run 2 measured what run 1 lacked
+    first = runner.run(Context(quick=True), ["measured", "broken"], "cmd one", SECTIONS)
+    first["started_at"] = "2026-12-03T07:00:00+00:00"
+    second_sections = (
+        Section("measured", "Measured", _slower),
+        Section("postgres", "Needs PostgreSQL", _measured),
+        Section("broken", "Broken", _measured),
+        Section("unchosen", "Not chosen", _measured),
+    )
+    second = runner.run(Context(quick=True), ["postgres", "broken"], "cmd two", second_sections)
+    second["started_at"] = "2026-12-03T08:00:00+00:00"
+    paths = [runner.write(first, results, tmp_path / "x.md")]
+    paths.append(runner.write(second, results, tmp_path / "x.md"))
+    page = tmp_path / "BENCHMARKS.md"
+
+    assert runner.main(["--render", *map(str, paths), "--out", str(page)]) == 0
+
+    text = page.read_text(encoding="utf-8")
+    runs = text.split("\n## ")
+    assert "- **Run 1:** 2026-12-03T07:00:00+00:00" in runs[0]
+    assert "- **Run 2:** 2026-12-03T08:00:00+00:00" in runs[0]
+    assert "`cmd one`" in runs[0]
+    assert "`cmd two`" in runs[0]
+    by_title = {part.split("\n", 1)[0]: part for part in runs[1:]}
+    # measured only in run 1 (run 2 did not choose it): run 1's numbers, not run 2's
+    assert "*From run 1.*" in by_title["Measured"]
+    assert "200 ms / 300 ms / 400 ms" in by_title["Measured"]
+    assert "700 ms" not in by_title["Measured"]
+    # failed in run 1, measured in run 2: run 2's numbers
+    assert "*From run 2.*" in by_title["Broken"]
+    assert "python -m something 3" in by_title["Broken"]
+    assert "*From run 2.*" in by_title["Needs PostgreSQL"]
+    # chosen by neither run: still on the page, said to be not measured
+    assert "Not measured in this run (skipped: not chosen" in by_title["Not chosen"]
