@@ -245,3 +245,22 @@ def test_a_page_of_several_runs_names_the_run_of_every_section(tmp_path: Path) -
     assert "*From run 2.*" in by_title["Needs PostgreSQL"]
     # chosen by neither run: still on the page, said to be not measured
     assert "Not measured in this run (skipped: not chosen" in by_title["Not chosen"]
+
+
+def test_the_executor_comparison_splits_run_time_into_task_and_idle_slot_time() -> None:
+    from maturity.sandbox.bench.report import _executor_split
+
+    def run(executor: str, seconds: float, per_org: float) -> dict[str, object]:
+        return {
+            "executor": executor,
+            "seconds": seconds,
+            "orgs": 10,
+            "task_seconds_per_org": per_org,
+        }
+
+    lines = _executor_split(
+        {"local": run("LocalExecutor", 100.0, 30.0), "celery": run("CeleryExecutor", 125.0, 31.0)}
+    )
+    # 4 slots: 400 slot-seconds, 300 of tasks, 100 idle; 500, 310, 190
+    assert "| LocalExecutor | 100.00 s | 400 | 300 | 100 |" in lines
+    assert "| CeleryExecutor | 125.00 s | 500 | 310 | 190 |" in lines
