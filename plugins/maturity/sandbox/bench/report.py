@@ -238,29 +238,71 @@ def _e2e_steps(details: dict[str, Any]) -> list[str]:
 EXECUTOR_SLOTS = 4
 
 
-def _executor_split(details: dict[str, Any]) -> list[str]:
-    """Where the two executors' run times differ: the tasks' own time, and the slot time no
-    task used (the scheduler's loop, the executor's hand-off and its polling between tasks)."""
+def _slot_split(runs: list[dict[str, Any]]) -> list[str]:
+    """Each run's slot time split into the tasks' own time and the time no task used (the
+    scheduler's loop, the executor's hand-off and its polling between tasks, the run's start
+    and tail): what limits a run that has no rate limit to wait for."""
     lines = [
         "",
         f"Split of each run over its {EXECUTOR_SLOTS} task slots (slot-seconds: run time × "
         "slots; idle: held by no task, i.e. the time between one task's end and the next "
         "one's start on a slot, and the run's start and tail):",
         "",
-        "| executor | run time | slot-seconds | tasks' own time | idle slot-seconds |",
+        "| run | run time | slot-seconds | tasks' own time | idle slot-seconds |",
         "|---|---|---|---|---|",
     ]
-    for run in (details["local"], details["celery"]):
+    for run in runs:
         total = run["seconds"] * EXECUTOR_SLOTS
         tasks = run["task_seconds_per_org"] * run["orgs"]
         lines.append(
-            f"| {run['executor']} | {_fmt(run['seconds'], 's')} | {total:,.0f} | "
-            f"{tasks:,.0f} | {total - tasks:,.0f} |"
+            f"| {run['executor']}, {run['orgs']:,} organisations | {_fmt(run['seconds'], 's')} | "
+            f"{total:,.0f} | {tasks:,.0f} | {total - tasks:,.0f} |"
         )
     return lines
 
 
-EXTRA = {"collection": _collection_routes, "e2e": _e2e_steps, "celery": _executor_split}
+def _executor_split(details: dict[str, Any]) -> list[str]:
+    return _slot_split([details["local"], details["celery"]])
+
+
+def _scale_split(details: dict[str, Any]) -> list[str]:
+    return _slot_split(list(details["runs"]))
+
+
+def _limits_added(section: dict[str, Any], record: dict[str, Any]) -> list[str]:
+    """What the rate limits add to a run: the realistic run against the same run's GENEROUS
+    run of the same size (both sections from one record), beside the bound."""
+    scale = record["sections"].get("dag_scale", {})
+    if scale.get("status") != "ran":
+        return []
+    generous = {r["orgs"]: r for r in scale["details"]["runs"]}
+    rows = [(r, generous[r["orgs"]]) for r in section["details"]["runs"] if r["orgs"] in generous]
+    if not rows:
+        return []
+    lines = [
+        "",
+        "What the limits add, against the GENEROUS run of the same size in this run:",
+        "",
+        "| organisations | GENEROUS run time | realistic run time | added | lower bound |",
+        "|---|---|---|---|---|",
+    ]
+    for real, easy in rows:
+        lines.append(
+            f"| {real['orgs']:,} | {_fmt(easy['seconds'], 's')} | {_fmt(real['seconds'], 's')} "
+            f"| {_fmt(real['seconds'] - easy['seconds'], 's')} | "
+            f"{_fmt(float(real.get('lower_bound_seconds') or 0.0), 's')} |"
+        )
+    return lines
+
+
+EXTRA = {
+    "collection": _collection_routes,
+    "e2e": _e2e_steps,
+    "celery": _executor_split,
+    "dag_scale": _scale_split,
+}
+#: Extras that read another section of the same run.
+EXTRA_WITH_RECORD = {"realistic": _limits_added}
 
 
 OTHER_RUNS = """
@@ -296,6 +338,8 @@ def _run_line(label: str, record: dict[str, Any], json_path: str) -> list[str]:
     ]
     if json_path:
         lines.append(f"  - **Raw numbers:** `{json_path}` (every repetition)")
+    if record.get("note"):  # added to a stored run by hand, e.g. why it was stopped
+        lines.append(f"  - **Note:** {record['note']}")
     return lines
 
 
@@ -330,13 +374,15 @@ def render_runs(runs: list[tuple[dict[str, Any], str]], other_runs: str = "") ->
         lines += _run_line(f"Run {i}", record, path)
     for name in names:
         k = _chosen(records, name)
-        lines += _section(name, records[k]["sections"][name], f"From run {k + 1}.")
+        lines += _section(name, records[k]["sections"][name], f"From run {k + 1}.", records[k])
     if other_runs.strip():
         lines += [OTHER_RUNS, "", other_runs.strip()]
     return "\n".join(lines) + "\n"
 
 
-def _section(name: str, s: dict[str, Any], source: str = "") -> list[str]:
+def _section(
+    name: str, s: dict[str, Any], source: str = "", record: dict[str, Any] | None = None
+) -> list[str]:
     lines = ["", f"## {s['title']}", ""]
     prose = PROSE.get(name, "").strip()
     if prose:
@@ -356,6 +402,9 @@ def _section(name: str, s: dict[str, Any], source: str = "") -> list[str]:
     extra = EXTRA.get(name)
     if extra:
         lines += extra(s["details"])
+    with_record = EXTRA_WITH_RECORD.get(name)
+    if with_record and record is not None:
+        lines += with_record(s, record)
     return lines
 
 
@@ -384,7 +433,7 @@ def render(record: dict[str, Any], json_path: str = "", other_runs: str = "") ->
     if json_path:
         lines.append(f"- **Raw numbers:** `{json_path}` (every repetition)")
     for name, s in record["sections"].items():
-        lines += _section(name, s)
+        lines += _section(name, s, record=record)
     if other_runs.strip():
         lines += [OTHER_RUNS, "", other_runs.strip()]
     return "\n".join(lines) + "\n"

@@ -262,5 +262,24 @@ def test_the_executor_comparison_splits_run_time_into_task_and_idle_slot_time() 
         {"local": run("LocalExecutor", 100.0, 30.0), "celery": run("CeleryExecutor", 125.0, 31.0)}
     )
     # 4 slots: 400 slot-seconds, 300 of tasks, 100 idle; 500, 310, 190
-    assert "| LocalExecutor | 100.00 s | 400 | 300 | 100 |" in lines
-    assert "| CeleryExecutor | 125.00 s | 500 | 310 | 190 |" in lines
+    assert "| LocalExecutor, 10 organisations | 100.00 s | 400 | 300 | 100 |" in lines
+    assert "| CeleryExecutor, 10 organisations | 125.00 s | 500 | 310 | 190 |" in lines
+
+
+def test_the_realistic_section_shows_what_the_limits_add_to_the_same_runs_generous_one() -> None:
+    from maturity.sandbox.bench.report import _limits_added
+
+    realistic = {
+        "details": {
+            "runs": [
+                {"orgs": 100, "seconds": 40.0, "lower_bound_seconds": 0.0},
+                {"orgs": 1000, "seconds": 130.0, "lower_bound_seconds": 45.0},
+            ]
+        }
+    }
+    generous = {"status": "ran", "details": {"runs": [{"orgs": 1000, "seconds": 100.0}]}}
+    lines = _limits_added(realistic, {"sections": {"dag_scale": generous}})
+    assert "| 1,000 | 100.00 s | 130.00 s | 30.00 s | 45.00 s |" in lines
+    assert not any(line.startswith("| 100 |") for line in lines)  # no GENEROUS run of 100
+    skipped = {"status": "skipped", "reason": "not chosen"}
+    assert _limits_added(realistic, {"sections": {"dag_scale": skipped}}) == []
