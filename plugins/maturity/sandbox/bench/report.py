@@ -317,11 +317,14 @@ each section says which run its numbers come from, and every number of a section
 that one run."""
 
 
-def _run_line(label: str, record: dict[str, Any], json_path: str) -> list[str]:
+def _run_line(label: str, record: dict[str, Any], json_path: str, nested: bool) -> list[str]:
+    """A run's lines in the page's head: when, which commit, the command, the machine, the raw
+    numbers; ``nested`` puts all but the first under it (a page of several runs)."""
     m, git = record["machine"], record["git"]
     commit = (git.get("commit") or "unknown")[:12] + (
         " (with uncommitted changes)" if git.get("dirty") else ""
     )
+    sub = "  - " if nested else "- "
     lines = [
         f"- **{label}:** {record['started_at']} to "
         + (
@@ -331,15 +334,15 @@ def _run_line(label: str, record: dict[str, Any], json_path: str) -> list[str]:
         )
         + f", commit `{commit}`"
         + (" — **quick run: tiny inputs, not the published sizes**" if record["quick"] else ""),
-        f"  - **Command:** `{record['command']}`",
-        f"  - **Machine:** {m['cpu']} ({m['arch']}), {m['cores']} cores, "
+        f"{sub}**Command:** `{record['command']}`",
+        f"{sub}**Machine:** {m['cpu']} ({m['arch']}), {m['cores']} cores, "
         f"{m['ram_gib']} GiB RAM, Python {m['python']}, {m['os']}; load average "
         f"{m['load_average_at_start']} at the start",
     ]
     if json_path:
-        lines.append(f"  - **Raw numbers:** `{json_path}` (every repetition)")
+        lines.append(f"{sub}**Raw numbers:** `{json_path}` (every repetition)")
     if record.get("note"):  # added to a stored run by hand, e.g. why it was stopped
-        lines.append(f"  - **Note:** {record['note']}")
+        lines.append(f"{sub}**Note:** {record['note']}")
     return lines
 
 
@@ -371,7 +374,7 @@ def render_runs(runs: list[tuple[dict[str, Any], str]], other_runs: str = "") ->
         names += [n for n in r["sections"] if n not in names]
     lines = [HEADER.replace("from one run's raw numbers", "from runs' raw numbers"), MULTI_RUN, ""]
     for i, (record, path) in enumerate(runs, 1):
-        lines += _run_line(f"Run {i}", record, path)
+        lines += _run_line(f"Run {i}", record, path, nested=True)
     for name in names:
         k = _chosen(records, name)
         lines += _section(name, records[k]["sections"][name], f"From run {k + 1}.", records[k])
@@ -411,27 +414,7 @@ def _section(
 def render(record: dict[str, Any], json_path: str = "", other_runs: str = "") -> str:
     """The page for one run's ``record``; ``other_runs`` (markdown, each figure with its own
     run) is appended under a heading that says it is not from this run."""
-    m, git = record["machine"], record["git"]
-    commit = (git.get("commit") or "unknown")[:12] + (
-        " (with uncommitted changes)" if git.get("dirty") else ""
-    )
-    lines = [
-        HEADER,
-        f"- **Run:** {record['started_at']} to "
-        + (
-            f"{record['finished_at']} (UTC)"
-            if record.get("finished_at")
-            else "(stopped part-way: only the sections below with numbers ran)"
-        )
-        + f", commit `{commit}`"
-        + (" — **quick run: tiny inputs, not the published sizes**" if record["quick"] else ""),
-        f"- **Command:** `{record['command']}`",
-        f"- **Machine:** {m['cpu']} ({m['arch']}), {m['cores']} cores, "
-        f"{m['ram_gib']} GiB RAM, Python {m['python']}, {m['os']}; load average "
-        f"{m['load_average_at_start']} at the start",
-    ]
-    if json_path:
-        lines.append(f"- **Raw numbers:** `{json_path}` (every repetition)")
+    lines = [HEADER, *_run_line("Run", record, json_path, nested=False)]
     for name, s in record["sections"].items():
         lines += _section(name, s, record=record)
     if other_runs.strip():

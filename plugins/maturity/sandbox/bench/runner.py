@@ -767,7 +767,7 @@ def write(record: dict[str, Any], results: Path, out: Path) -> Path:
     (results / "latest.json").write_text(text, encoding="utf-8")
     (results / "partial.json").unlink(missing_ok=True)
     stored = json.loads(text)  # the page is made from the file (and the other runs' notes)
-    out.write_text(page_of(stored, path, out), encoding="utf-8")
+    out.write_text(pages_of([(stored, path)], out), encoding="utf-8")
     return path
 
 
@@ -783,24 +783,11 @@ def partial_writer(results: Path) -> Callable[[dict[str, Any]], None]:
     return write_partial
 
 
-def page_of(stored: dict[str, Any], path: Path, out: Path) -> str:
-    """The page ``out`` for the run stored at ``path``, with ``other-runs.md`` from the
-    directory above the results."""
-    from maturity.sandbox.bench.report import render
-
-    other = path.parent.parent / "other-runs.md"
-    notes = other.read_text(encoding="utf-8") if other.is_file() else ""
-    if notes.startswith("<!--"):
-        notes = notes.split("-->", 1)[1]
-    return render(stored, json_path=_relative(path, out.parent), other_runs=notes)
-
-
 def pages_of(runs: Sequence[tuple[dict[str, Any], Path]], out: Path) -> str:
-    """The page ``out`` for one or several stored runs (each record with its JSON's path)."""
+    """The page ``out`` for one or several stored runs (each record with its JSON's path),
+    with ``other-runs.md`` from the directory above the (last run's) results."""
     from maturity.sandbox.bench.report import render_runs
 
-    if len(runs) == 1:
-        return page_of(runs[0][0], runs[0][1], out)
     other = runs[-1][1].parent.parent / "other-runs.md"
     notes = other.read_text(encoding="utf-8") if other.is_file() else ""
     if notes.startswith("<!--"):
