@@ -12,26 +12,28 @@ organisations gets one task per organisation; a larger one at most 16 tasks per 
 or with the first and last organisation of its shard.
 
 1. **plan** reads the registry (`MATURITY_REGISTRY`, default the demo registry) inside the task
-   and splits it into shards; **accounts_<platform>** lists each shard's accounts per platform
-   (x, reddit, mastodon, bluesky: `names.POOL_BY_PLATFORM`).
+   and splits it into shards.
    plan also estimates each credential's requests per endpoint (the previous run's landed
    pages, or the first-run bound), warns at the start when the documented rate limits do not
    let the run finish within its interval, splits organisations over the credentials of
    `MATURITY_CREDENTIALS_<PLATFORM>` and admits whole organisations within the X connection's
    read budget (the others are named by the report).
-2. **collect_<platform>**: one mapped task per shard and platform, landing raw API pages, in
-   the pools `x_api`, `reddit_api`, `mastodon_api` and `bluesky_api` (one pool per API
-   credential; a further credential `x_app2` gets `collect_x__x_app2` in pool
-   `x_api__x_app2`).
-3. **organisation** (mapped per shard): gate_and_load → metrics → score. gate_and_load
-   replays each account's landing once, runs the record quality gate and writes what passed
-   in one transaction per organisation. An organisation
-   whose accounts were not all collected, or whose step fails, stops there; the others go on.
-   A shard is retried while another attempt could help; on its last attempt its failed
-   organisations are logged and left out, and its task fails only if none is left.
-4. **publish** updates the Asset `x-maturity://warehouse/assessments` once the assessments are
+2. **organisation** (mapped per shard) holds every step of one shard, so a shard goes on as soon
+   as its own accounts are landed while other shards still wait for a rate limit:
+   - **collect_<platform>** lands the raw API pages of the shard's accounts on that platform
+     (x, reddit, mastodon, bluesky: `names.POOL_BY_PLATFORM`), in the pools `x_api`,
+     `reddit_api`, `mastodon_api` and `bluesky_api` (one pool per API credential; a further
+     credential `x_app2` gets `collect_x__x_app2` in pool `x_api__x_app2`). A shard without
+     accounts on a platform skips that task.
+   - **gate_and_load → metrics → score**. gate_and_load replays each account's landing once,
+     runs the record quality gate and writes what passed in one transaction per organisation.
+     An organisation whose accounts were not all collected, or whose step fails, stops there;
+     the others go on. A shard is retried while another attempt could help; on its last
+     attempt its failed organisations are logged and left out, and its task fails only if
+     none is left.
+3. **publish** updates the Asset `x-maturity://warehouse/assessments` once the assessments are
    committed, which triggers `social_maturity_views`.
-5. **report** alerts the notifier named by the Airflow Variable `maturity_notify` (SMTP, Slack,
+4. **report** alerts the notifier named by the Airflow Variable `maturity_notify` (SMTP, Slack,
    ...) about phase changes in this window and organisations not assessed, and fails the run,
    naming them and why, if any organisation was not assessed.
 
@@ -54,10 +56,11 @@ PLATFORMS = tuple(names.POOL_BY_PLATFORM)
 # One collect task per platform and credential (MATURITY_CREDENTIALS_<PLATFORM>, read from the
 # environment at parse time; no I/O). One credential per platform: collect_x in pool x_api.
 CREDENTIALS = {platform: names.credentials(platform) for platform in PLATFORMS}
-COLLECT_TASKS = [names.collect_task_id(p, c) for p in PLATFORMS for c in CREDENTIALS[p]]
-STEP_TASKS = [f"organisation.{step}" for step in names.ORG_STEPS]
+COLLECT_TASKS = [
+    names.in_org_group(names.collect_task_id(p, c)) for p in PLATFORMS for c in CREDENTIALS[p]
+]
+STEP_TASKS = [names.in_org_group(step) for step in names.ORG_STEPS]
 SHARD_LABEL = "{{ task.op_kwargs['shard']['label'] }}"
-PART_LABEL = "{{ task.op_kwargs['part']['label'] }}"
 
 
 def shard_task(step: str, trigger_rule: TriggerRule = TriggerRule.ALL_SUCCESS) -> Any:
@@ -79,7 +82,9 @@ def shard_task(step: str, trigger_rule: TriggerRule = TriggerRule.ALL_SUCCESS) -
         ti = context["ti"]
         collected = None
         if step == names.FIRST_ORG_STEP:
-            landed = ti.xcom_pull(task_ids=COLLECT_TASKS)
+            # this shard's collect tasks only (the same map index of the group); a skipped or
+            # failed one has no XCom, and its organisations are left out
+            landed = ti.xcom_pull(task_ids=COLLECT_TASKS, map_indexes=ti.map_index)
             collected = t.collected_accounts(landed or [])
         return t.shard_step(
             step,
@@ -110,27 +115,22 @@ def plan() -> list[dict[str, Any]]:
     return shards
 
 
-@task(execution_timeout=timedelta(minutes=10))
-def accounts(
-    shards: list[dict[str, Any]], platform: str, credential: str | None = None
-) -> list[dict[str, Any]]:
-    """Each shard's accounts on one platform (and credential), to map the collect task over."""
-    from maturity.airflow import assessment_tasks as t
-
-    return t.accounts(shards, platform, credential)
-
-
-@task(execution_timeout=timedelta(hours=2), map_index_template=PART_LABEL)
-def collect(part: dict[str, Any]) -> dict[str, Any]:
-    """Land the raw API pages of one shard's accounts on one platform for the data interval.
+@task(execution_timeout=timedelta(hours=2), map_index_template=SHARD_LABEL)
+def collect(shard: dict[str, Any], platform: str, credential: str | None = None) -> dict[str, Any]:
+    """Land the raw API pages of one shard's accounts on one platform (and credential) for the
+    data interval; skipped when the shard has none there.
 
     A long rate-limit wait reschedules this task (no worker slot held); it resumes from the
     pages already landed."""
     from airflow.sdk import get_current_context
+    from airflow.sdk.exceptions import AirflowSkipException
 
     from maturity.airflow import assessment_tasks as t
 
     context = get_current_context()
+    part = t.shard_part(shard, platform, credential)
+    if part is None:
+        raise AirflowSkipException(f"{shard['label']}: no {platform} accounts to collect here")
     return t.collect(
         part, t.window_of(context), final=t.last_try(context["ti"]), run_id=context["run_id"]
     )
@@ -193,26 +193,27 @@ def report() -> dict[str, Any]:
 )
 def social_maturity_assessment() -> None:
     planned = plan()
-    collected = [
-        collect.override(
-            task_id=names.collect_task_id(platform, conn_id),
-            pool=names.pool_for(platform, conn_id),
-        ).expand(
-            part=accounts.override(task_id=names.accounts_task_id(platform, conn_id))(
-                planned, platform, names.credential_part(platform, CREDENTIALS[platform], conn_id)
-            )
-        )
-        for platform in PLATFORMS
-        for conn_id in CREDENTIALS[platform]
-    ]
     gate_and_load = shard_task("gate_and_load", TriggerRule.ALL_DONE)
     metrics, score = shard_task("metrics"), shard_task("score")
 
-    @task_group(group_id="organisation")
+    @task_group(group_id=names.ORG_GROUP)
     def organisation(shard: dict[str, Any]) -> Any:
-        # gate_and_load runs once every collect task is done, whatever its state, and leaves
-        # out the organisations whose accounts were not all collected: a failed account stops
-        # only its own organisation, and the others go on.
+        # A shard's steps wait for its own collect tasks only, so shards stream: one is gated,
+        # measured and scored while the next waits for a rate limit. gate_and_load runs once
+        # they are all done, whatever their state, and leaves out the organisations whose
+        # accounts were not all collected: a failed account stops only its own organisation.
+        collected = [
+            collect.override(
+                task_id=names.collect_task_id(platform, conn_id),
+                pool=names.pool_for(platform, conn_id),
+            )(
+                shard=shard,
+                platform=platform,
+                credential=names.credential_part(platform, CREDENTIALS[platform], conn_id),
+            )
+            for platform in PLATFORMS
+            for conn_id in CREDENTIALS[platform]
+        ]
         loaded = gate_and_load(shard=shard)
         collected >> loaded
         computed = metrics(shard=shard, previous=loaded)

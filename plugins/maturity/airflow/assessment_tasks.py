@@ -360,43 +360,34 @@ def org_ids(shards: Sequence[Mapping[str, Any]]) -> list[str]:
     return [o["org_id"] for shard in shards for o in shard["orgs"]]
 
 
-def accounts(
-    shards: Sequence[Mapping[str, Any]], platform: str, credential: str | None = None
-) -> list[JSON]:
-    """Per shard, its accounts on ``platform``: the collect task's input (shards without
-    such accounts are left out). With ``credential``, only the organisations the plan gave
-    that credential (``credentials``; the platform's default connection when it gave none),
-    and each part names it, so the collect task uses that connection."""
+def shard_part(
+    shard: Mapping[str, Any], platform: str, credential: str | None = None
+) -> JSON | None:
+    """The shard's accounts on ``platform``: the collect task's input, or None when it has none
+    there. With ``credential``, only the organisations the plan gave that credential
+    (``credentials``; the platform's default connection when it gave none), and the part names
+    it, so the collect task uses that connection."""
     default = names.DEFAULT_CONN_BY_PLATFORM.get(platform)
-    out = []
-    for shard in shards:
-        found = []
-        for org in shard["orgs"]:
-            if credential is not None:
-                assigned = (org.get("credentials") or {}).get(platform, default)
-                if assigned != credential:
-                    continue
-            for key in org["accounts"]:
-                kind, _, handle = key.partition(":")
-                if kind == platform:
-                    found.append({"org_id": org["org_id"], "handle": handle})
-        if found:
-            out.append(
-                {
-                    "label": _accounts_label(shard["label"], platform, found),
-                    "platform": platform,
-                    "registry": shard["registry"],
-                    "accounts": found,
-                    **({"credential": credential} if credential is not None else {}),
-                }
-            )
-    log.info(
-        "%d %s accounts to collect in %d tasks",
-        sum(len(p["accounts"]) for p in out),
-        platform,
-        len(out),
-    )
-    return out
+    found = []
+    for org in shard["orgs"]:
+        if credential is not None:
+            assigned = (org.get("credentials") or {}).get(platform, default)
+            if assigned != credential:
+                continue
+        for key in org["accounts"]:
+            kind, _, handle = key.partition(":")
+            if kind == platform:
+                found.append({"org_id": org["org_id"], "handle": handle})
+    if not found:
+        return None
+    log.info("%s: %d %s accounts to collect", shard["label"], len(found), platform)
+    return {
+        "label": _accounts_label(shard["label"], platform, found),
+        "platform": platform,
+        "registry": shard["registry"],
+        "accounts": found,
+        **({"credential": credential} if credential is not None else {}),
+    }
 
 
 def _accounts_label(shard: str, platform: str, found: Sequence[Mapping[str, str]]) -> str:

@@ -44,12 +44,21 @@ DASHBOARD_PATH: Final = "/dashboard"
 DASHBOARD_ROUTE: Final = "maturity"
 """The dashboard's route in the Airflow UI (``/plugin/maturity``)."""
 
+ORG_GROUP: Final = "organisation"
+"""The assessment DAG's task group mapped over shards: a shard's collect tasks, then its steps."""
+
 ORG_STEPS: Final = ("gate_and_load", "metrics", "score")
 """The assessment DAG's per-shard steps after collection, in order; each runs
 ``maturity.pipeline.ORG_STEPS[step]`` as the task ``organisation.<step>``."""
 
 FIRST_ORG_STEP: Final = ORG_STEPS[0]
-"""Runs once every collect task is done, and leaves out organisations not wholly collected."""
+"""Runs once the shard's collect tasks are done, and leaves out organisations not wholly
+collected."""
+
+
+def in_org_group(task_id: str) -> str:
+    """The full id of a task of the ``organisation`` group: ``organisation.collect_x``."""
+    return f"{ORG_GROUP}.{task_id}"
 
 
 # -- several credentials per platform -------------------------------------------------------------
@@ -102,11 +111,8 @@ def task_suffix(platform: str, conn_id: str) -> str:
 
 
 def collect_task_id(platform: str, conn_id: str) -> str:
+    """The collect task's id within the ``organisation`` group (see :func:`in_org_group`)."""
     return f"collect_{platform}{task_suffix(platform, conn_id)}"
-
-
-def accounts_task_id(platform: str, conn_id: str) -> str:
-    return f"accounts_{platform}{task_suffix(platform, conn_id)}"
 
 
 def credential_pools(env: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -115,10 +121,13 @@ def credential_pools(env: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def collect_task_ids(env: Mapping[str, str] | None = None) -> list[str]:
-    return [collect_task_id(p, c) for p in POOL_BY_PLATFORM for c in credentials(p, env)]
+    """The full ids of every collect task: ``organisation.collect_x``, ..."""
+    return [
+        in_org_group(collect_task_id(p, c)) for p in POOL_BY_PLATFORM for c in credentials(p, env)
+    ]
 
 
 def credential_part(platform: str, listed: tuple[str, ...], conn_id: str) -> str | None:
-    """What the accounts task passes on as the part's ``credential``: ``None`` (the default
+    """What the collect task passes on as the part's ``credential``: ``None`` (the default
     connection, today's parts) when the platform has only its default connection."""
     return None if listed == (DEFAULT_CONN_BY_PLATFORM[platform],) else conn_id

@@ -57,19 +57,25 @@ def test_a_run_assesses_every_organisation_and_updates_the_asset(
         for step in ("gate_and_load", "metrics", "score"):
             assert s[(f"organisation.{step}", org_id)] == "success", (step, org_id)
     # a registry this small gets one shard per organisation: one collect task per
-    # organisation and platform, labelled with the organisation and its accounts
-    collected = [k for k in s if k[0] in ("collect_x", "collect_reddit")]
-    platforms = [
+    # organisation and platform, labelled with the organisation; it collects where the
+    # organisation has accounts and is skipped where it has none
+    prefix = "organisation.collect_"
+    collect = {k: v for k, v in s.items() if k[0] in (f"{prefix}x", f"{prefix}reddit")}
+    platforms = {
         (o["id"], a["platform"])
         for o in product.registry["organisations"]
         for a in o["accounts"]
         if a["platform"] in ("x", "reddit")
-    ]
-    assert len(collected) == len(set(platforms))
-    labels = sorted(
-        label.split(" ")[0] + " " + task[len("collect_") :] for task, label in collected
+    }
+    ran = sorted(
+        (label, task[len(prefix) :]) for (task, label), st in collect.items() if st == "success"
     )
-    assert labels == sorted(f"{org} {platform}" for org, platform in set(platforms))
+    assert ran == sorted(platforms)
+    skipped = {
+        (label, task[len(prefix) :]) for (task, label), st in collect.items() if st == "skipped"
+    }
+    assert len(collect) == len(ran) + len(skipped) == 2 * len(org_ids(product))
+    assert not skipped & platforms
     [event] = result["asset_events"]
     assert event["source_task_id"] == "publish"
     assert event["extra"]["written"] == len(org_ids(product))
@@ -158,7 +164,7 @@ def test_one_organisation_failing_does_not_stop_the_others(
     assert result["state"] == "failed"
     s = states(result)
     tries = {(t["task_id"], t["label"]): t["try_number"] for t in result["tasks"]}
-    reddit_tasks = [k for k in s if k[0] == "collect_reddit"]
+    reddit_tasks = [k for k in s if k[0] == "organisation.collect_reddit" and s[k] != "skipped"]
     assert [s[k] for k in reddit_tasks] == ["failed"]
     assert tries[reddit_tasks[0]] == 3, "two Airflow retries with backoff"
     assert s[("organisation.gate_and_load", reddit_org)] == "failed"

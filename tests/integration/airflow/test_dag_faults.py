@@ -121,7 +121,7 @@ def test_faults_through_the_dag_fail_only_what_they_must_and_a_retry_resumes(
     assert result["state"] == "failed", result["log"]
     s = states(result)
     tries = {(t["task_id"], t["label"]): t["try_number"] for t in result["tasks"]}
-    (collect_x,) = [k for k in s if k[0] == "collect_x"]
+    (collect_x,) = [k for k in s if k[0] == "organisation.collect_x"]
     assert s[collect_x] == "success"
     assert tries[collect_x] == 2, "the malformed page failed the first attempt; the retry passed"
     # one shard: its organisation steps succeed for the healthy organisations and record

@@ -54,7 +54,7 @@ def test_the_scheduler_runs_the_dag_into_postgres(
     ]
     assert final["state"] == "success", not_ok
     pools = {t["task_id"]: t["pool"] for t in tis}
-    assert pools["collect_x"] == "x_api"
+    assert pools["organisation.collect_x"] == "x_api"
     assert final["data_interval_start"].startswith("2026-10-26T00:00:00")
 
     orgs = [o["id"] for o in product.registry["organisations"]]

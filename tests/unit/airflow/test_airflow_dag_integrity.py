@@ -63,14 +63,10 @@ def test_assessment_dag_shape(dagbag: Any) -> None:
     dag = dagbag.dags[names.ASSESSMENT_DAG_ID]
     assert set(dag.task_ids) == {
         "plan",
-        "accounts_x",
-        "accounts_reddit",
-        "accounts_mastodon",
-        "accounts_bluesky",
-        "collect_x",
-        "collect_reddit",
-        "collect_mastodon",
-        "collect_bluesky",
+        "organisation.collect_x",
+        "organisation.collect_reddit",
+        "organisation.collect_mastodon",
+        "organisation.collect_bluesky",
         "organisation.gate_and_load",
         "organisation.metrics",
         "organisation.score",
@@ -80,30 +76,35 @@ def test_assessment_dag_shape(dagbag: Any) -> None:
     chain = ["organisation.gate_and_load", "organisation.metrics"]
     for before, after in zip(chain, [*chain[1:], "organisation.score"], strict=True):
         assert after in dag.get_task(before).downstream_task_ids
-    assert {"collect_x", "collect_reddit", "collect_mastodon", "collect_bluesky"} <= dag.get_task(
-        "organisation.gate_and_load"
-    ).upstream_task_ids
+    collect = set(names.collect_task_ids())
+    assert collect == {f"organisation.collect_{p}" for p in ("x", "reddit", "mastodon", "bluesky")}
+    # a shard's steps wait for its own collect tasks, in its group, not for every shard's
+    assert dag.get_task("organisation.gate_and_load").upstream_task_ids == collect | {"plan"}
+    assert dag.get_task("plan").downstream_task_ids == collect | {
+        "organisation.gate_and_load",
+        "organisation.metrics",
+        "organisation.score",
+    }
+    for task_id in collect:
+        assert dag.get_task(task_id).task_group.group_id == names.ORG_GROUP
     assert dag.get_task("report").upstream_task_ids == {"publish"}
     assert not dag.catchup
 
 
 def test_collection_runs_in_one_pool_per_credential(dagbag: Any) -> None:
     dag = dagbag.dags[names.ASSESSMENT_DAG_ID]
-    assert dag.get_task("collect_x").pool == names.X_POOL
-    assert dag.get_task("collect_reddit").pool == names.REDDIT_POOL
-    assert dag.get_task("collect_mastodon").pool == names.MASTODON_POOL
-    assert dag.get_task("collect_bluesky").pool == names.BLUESKY_POOL
+    assert dag.get_task("organisation.collect_x").pool == names.X_POOL
+    assert dag.get_task("organisation.collect_reddit").pool == names.REDDIT_POOL
+    assert dag.get_task("organisation.collect_mastodon").pool == names.MASTODON_POOL
+    assert dag.get_task("organisation.collect_bluesky").pool == names.BLUESKY_POOL
     for task in dag.tasks:
-        if not task.task_id.startswith("collect_"):
+        if not task.task_id.startswith("organisation.collect_"):
             assert task.pool == "default_pool", task.task_id
 
 
 def test_mapped_tasks_have_readable_map_indexes(dagbag: Any) -> None:
     dag = dagbag.dags[names.ASSESSMENT_DAG_ID]
-    for task_id in ("collect_x", "collect_reddit"):
-        template = dag.get_task(task_id).map_index_template
-        assert template == "{{ task.op_kwargs['part']['label'] }}", task_id
-    for step in ("gate_and_load", "metrics", "score"):
+    for step in ("collect_x", "collect_reddit", "gate_and_load", "metrics", "score"):
         template = dag.get_task(f"organisation.{step}").map_index_template
         assert template == "{{ task.op_kwargs['shard']['label'] }}", step
 

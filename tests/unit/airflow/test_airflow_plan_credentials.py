@@ -29,7 +29,6 @@ def test_one_credential_per_platform_keeps_todays_ids_and_pools() -> None:
     for platform, pool in names.POOL_BY_PLATFORM.items():
         [conn_id] = names.credentials(platform, {})
         assert names.collect_task_id(platform, conn_id) == f"collect_{platform}"
-        assert names.accounts_task_id(platform, conn_id) == f"accounts_{platform}"
         assert names.pool_for(platform, conn_id) == pool
         assert names.credential_part(platform, (conn_id,), conn_id) is None
     assert names.credential_pools({}) == {
@@ -47,7 +46,10 @@ def test_more_credentials_get_their_own_tasks_and_pools() -> None:
     assert names.pool_for("x", "x_app2") == "x_api__x_app2"
     assert names.credential_part("x", ("x_default", "x_app2"), "x_default") == "x_default"
     assert "x_api__x_app2" in names.credential_pools(env)
-    assert names.collect_task_ids(env)[:2] == ["collect_x", "collect_x__x_app2"]
+    assert names.collect_task_ids(env)[:2] == [
+        "organisation.collect_x",
+        "organisation.collect_x__x_app2",
+    ]
 
 
 def test_a_bad_credentials_list_names_the_variable_and_the_fix() -> None:
@@ -67,37 +69,51 @@ def test_the_dag_builds_one_collect_task_per_credential_in_its_pool(
     bag = DagBag(dag_folder=DAGS, known_pools=pools)
     assert bag.import_errors == {}
     dag = bag.dags[names.ASSESSMENT_DAG_ID]
-    collect = {t.task_id: t.pool for t in dag.tasks if t.task_id.startswith("collect_")}
-    assert collect == {
-        "collect_x": "x_api",
-        "collect_x__x_app2": "x_api__x_app2",
-        "collect_reddit": "reddit_api",
-        "collect_mastodon": "mastodon_api",
-        "collect_bluesky": "bluesky_api",
+    collect = {
+        t.task_id: t.pool for t in dag.tasks if t.task_id.startswith("organisation.collect_")
     }
-    assert {"accounts_x", "accounts_x__x_app2"} <= set(dag.task_ids)
+    assert collect == {
+        "organisation.collect_x": "x_api",
+        "organisation.collect_x__x_app2": "x_api__x_app2",
+        "organisation.collect_reddit": "reddit_api",
+        "organisation.collect_mastodon": "mastodon_api",
+        "organisation.collect_bluesky": "bluesky_api",
+    }
+    assert set(names.collect_task_ids()) == set(collect)
     gate = dag.get_task("organisation.gate_and_load")
-    assert {"collect_x", "collect_x__x_app2"} <= gate.upstream_task_ids
+    assert {"organisation.collect_x", "organisation.collect_x__x_app2"} <= gate.upstream_task_ids
 
 
-def _shards() -> list[dict[str, Any]]:
+def _shard() -> dict[str, Any]:
     orgs = [
         {"org_id": "a", "accounts": ["x:A", "reddit:RA"], "credentials": {"x": "x_app2"}},
         {"org_id": "b", "accounts": ["x:B"], "credentials": {"x": "x_default"}},
         {"org_id": "c", "accounts": ["x:C"]},
     ]
-    return [{"label": "s", "registry": "r.yaml", "orgs": orgs}]
+    return {"label": "s", "registry": "r.yaml", "orgs": orgs}
 
 
 def test_accounts_of_a_credential_are_its_organisations_and_name_it() -> None:
-    [app2] = t.accounts(_shards(), "x", "x_app2")
+    app2 = t.shard_part(_shard(), "x", "x_app2")
+    assert app2 is not None
     assert [a["org_id"] for a in app2["accounts"]] == ["a"]
     assert app2["credential"] == "x_app2"
-    [default] = t.accounts(_shards(), "x", "x_default")
+    default = t.shard_part(_shard(), "x", "x_default")
+    assert default is not None
     assert [a["org_id"] for a in default["accounts"]] == ["b", "c"]  # c: none given, default
-    [everything] = t.accounts(_shards(), "x")
+    everything = t.shard_part(_shard(), "x")
+    assert everything is not None
     assert "credential" not in everything
     assert len(everything["accounts"]) == 3
+
+
+def test_a_shard_without_accounts_on_a_platform_has_no_part() -> None:
+    assert t.shard_part(_shard(), "mastodon") is None
+    # reddit: only organisation a has an account there, whatever the X credential
+    reddit = t.shard_part(_shard(), "reddit")
+    assert reddit is not None
+    assert reddit["accounts"] == [{"org_id": "a", "handle": "RA"}]
+    assert t.shard_part(_shard(), "x", "x_app3") is None
 
 
 def _x_connection(extra: dict[str, Any]) -> str:
@@ -142,7 +158,11 @@ def test_the_budget_admits_a_prefix_and_plans_the_rest_without_requests(
         assert planned["rejected"].startswith("not collected: X read budget"), org["org_id"]
         assert f"over its budget of {budget:,}" in planned["rejected"]
         assert set(org["accounts"]) <= set(planned["not_collected"])
-    assert t.accounts(shards, "x")[0]["accounts"][0]["org_id"] == admitted[0]
+    parts = [t.shard_part(shard, "x") for shard in shards]
+    # only the admitted organisations' shards have X accounts to collect
+    assert [sorted({a["org_id"] for a in p["accounts"]}) for p in parts if p] == [
+        [org_id] for org_id in admitted
+    ]
     assert f"{len(admitted)} organisation(s) admitted" in forecast["budget"]
     assert "not collected:" in caplog.text
 

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from maturity.airflow import names
+
 INLINE_WAIT = re.compile(
     r"(?:the rate limit is used up; waiting|HTTP 429 Too Many Requests[^;\n]*; waiting) "
     r"(\d+(?:\.\d+)?) s"
@@ -72,7 +74,7 @@ def rate_limit_slot_seconds(
     dag_id: str,
     run_id: str,
     *,
-    task_prefix: str = "collect_",
+    task_prefix: str = names.in_org_group("collect_"),
     logs: Iterable[str] = (),
 ) -> RateLimitSlots:
     """Rate-limit waiting of the tasks ``task_prefix*`` of DAG run ``run_id``, from Airflow's

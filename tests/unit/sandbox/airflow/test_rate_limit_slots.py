@@ -38,7 +38,7 @@ def test_a_rescheduled_wait_holds_no_slot_and_is_counted_as_deferred(tmp_path: P
         [
             # the collect task ran 10:00:00-10:00:02, was rescheduled for 10:01:00 and ran
             # again 10:01:01-10:01:03; another task and another run are not counted
-            "INSERT INTO task_instance VALUES ('a', 'd', 'r', 'collect_x', "
+            "INSERT INTO task_instance VALUES ('a', 'd', 'r', 'organisation.collect_x', "
             "'2026-01-01 10:01:01', '2026-01-01 10:01:03')",
             "INSERT INTO task_reschedule VALUES (1, 'a', '2026-01-01 10:00:02', "
             "'2026-01-01 10:00:02', 0, '2026-01-01 10:01:00')",
@@ -46,7 +46,7 @@ def test_a_rescheduled_wait_holds_no_slot_and_is_counted_as_deferred(tmp_path: P
             "'2026-01-01 10:00:00', '2026-01-01 10:05:00')",
             "INSERT INTO task_reschedule VALUES (2, 'b', '2026-01-01 10:00:02', "
             "'2026-01-01 10:00:02', 0, '2026-01-01 10:03:00')",
-            "INSERT INTO task_instance VALUES ('c', 'd', 'other', 'collect_x', "
+            "INSERT INTO task_instance VALUES ('c', 'd', 'other', 'organisation.collect_x', "
             "'2026-01-01 10:00:00', '2026-01-01 10:05:00')",
         ],
     )
@@ -63,7 +63,7 @@ def test_an_attempt_running_before_its_reset_and_inline_waits_count_as_held(
         tmp_path,
         [
             # the next attempt started 20 s before the reset it was rescheduled for
-            "INSERT INTO task_instance VALUES ('a', 'd', 'r', 'collect_x', "
+            "INSERT INTO task_instance VALUES ('a', 'd', 'r', 'organisation.collect_x', "
             "'2026-01-01 10:00:40', '2026-01-01 10:01:10')",
             "INSERT INTO task_reschedule VALUES (1, 'a', '2026-01-01 10:00:02', "
             "'2026-01-01 10:00:02', 0, '2026-01-01 10:01:00')",
@@ -89,11 +89,11 @@ def test_another_task_running_during_a_wait_holds_no_slot_for_it(tmp_path: Path)
         [
             # collect_x waits 10:00:02-10:01:00 (rescheduled) and runs again after its reset;
             # collect_reddit runs 10:00:10-10:00:50, inside that wait: its own work
-            "INSERT INTO task_instance VALUES ('a', 'd', 'r', 'collect_x', "
+            "INSERT INTO task_instance VALUES ('a', 'd', 'r', 'organisation.collect_x', "
             "'2026-01-01 10:01:01', '2026-01-01 10:01:03')",
             "INSERT INTO task_reschedule VALUES (1, 'a', '2026-01-01 10:00:02', "
             "'2026-01-01 10:00:02', 0, '2026-01-01 10:01:00')",
-            "INSERT INTO task_instance VALUES ('b', 'd', 'r', 'collect_reddit', "
+            "INSERT INTO task_instance VALUES ('b', 'd', 'r', 'organisation.collect_reddit', "
             "'2026-01-01 10:00:10', '2026-01-01 10:00:50')",
         ],
     )
