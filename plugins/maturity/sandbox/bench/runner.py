@@ -579,10 +579,9 @@ def realistic(ctx: Context) -> SectionResult:
                     "x",
                     [r["ratio"]],
                     target=rb.TARGET_RATIO,
-                    why_not="gate_and_load and the steps after it start once every collect "
-                    "task is done, so the organisations' own work (at parallelism 4) comes "
-                    "on top of the rate-limit windows; the shorter the windows (larger k), "
-                    "the larger that share",
+                    why_not="the last shard's steps come after the bound (the tail), and the "
+                    "product's own work, when the compressed bound is shorter than it, makes "
+                    "the run CPU-bound (see the prose: the larger k, the larger that share)",
                 )
             )
         figures.append(
