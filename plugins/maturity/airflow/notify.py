@@ -171,8 +171,7 @@ def phase_changes(
     from maturity.airflow.views_tasks import phase_change
 
     changes = []
-    for org_id in org_ids:
-        history = wh.assessment_history(org_id)
+    for org_id, history in wh.assessment_histories(org_ids).items():
         change = phase_change(history)
         if change is None:
             continue

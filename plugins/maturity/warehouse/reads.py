@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -206,29 +207,48 @@ def latest_assessment(
 def assessment_history(connection: Connection, org_id: str) -> list[AssessmentSummary]:
     """Every stored assessment of ``org_id``, oldest window first."""
     require_organisation(connection, org_id)
+    return assessment_histories(connection, [org_id])[org_id]
+
+
+HISTORY_CHUNK = 500
+"""Organisations per query of :func:`assessment_histories` (SQLite bounds bound parameters)."""
+
+
+def assessment_histories(
+    connection: Connection, org_ids: Sequence[str]
+) -> dict[str, list[AssessmentSummary]]:
+    """Every stored assessment of each of ``org_ids``, oldest window first: one query per
+    :data:`HISTORY_CHUNK` organisations instead of one per organisation. An organisation
+    without assessments (or unknown) gets an empty list."""
     a = t.assessment
-    rows = connection.execute(
-        select(a)
-        .where(a.c.org_id == org_id)
-        .order_by(a.c.window_end, a.c.window_start, a.c.rubric_id, a.c.rubric_version)
-    ).mappings()
-    return [
-        AssessmentSummary(
-            org_id=r["org_id"],
-            window=Window(r["window_start"], r["window_end"]),
-            rubric_id=r["rubric_id"],
-            rubric_version=r["rubric_version"],
-            verdict=r["verdict"],
-            phase=Phase(r["phase"]) if r["phase"] is not None else None,
-            maturity_index=r["maturity_index"],
-            confidence=r["confidence"],
-            coverage=r["coverage"],
-            code_version=r["code_version"],
-            run_id=r["run_id"],
-            assessed_at=r["assessed_at"],
-        )
-        for r in rows
-    ]
+    out: dict[str, list[AssessmentSummary]] = {org_id: [] for org_id in org_ids}
+    wanted = list(out)
+    for at in range(0, len(wanted), HISTORY_CHUNK):
+        rows = connection.execute(
+            select(a)
+            .where(a.c.org_id.in_(wanted[at : at + HISTORY_CHUNK]))
+            .order_by(
+                a.c.org_id, a.c.window_end, a.c.window_start, a.c.rubric_id, a.c.rubric_version
+            )
+        ).mappings()
+        for r in rows:
+            out[r["org_id"]].append(
+                AssessmentSummary(
+                    org_id=r["org_id"],
+                    window=Window(r["window_start"], r["window_end"]),
+                    rubric_id=r["rubric_id"],
+                    rubric_version=r["rubric_version"],
+                    verdict=r["verdict"],
+                    phase=Phase(r["phase"]) if r["phase"] is not None else None,
+                    maturity_index=r["maturity_index"],
+                    confidence=r["confidence"],
+                    coverage=r["coverage"],
+                    code_version=r["code_version"],
+                    run_id=r["run_id"],
+                    assessed_at=r["assessed_at"],
+                )
+            )
+    return out
 
 
 def read_cursor(

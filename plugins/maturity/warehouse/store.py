@@ -213,6 +213,11 @@ class Warehouse:
         with self._transaction(f"reading the history of {org_id} failed") as connection:
             return reads.assessment_history(connection, org_id)
 
+    def assessment_histories(self, org_ids: Sequence[str]) -> dict[str, list[AssessmentSummary]]:
+        """:meth:`assessment_history` of many organisations, in one transaction."""
+        with self._transaction(f"reading the history of {len(org_ids)} organisations failed") as c:
+            return reads.assessment_histories(c, org_ids)
+
     def read_cursor(self, platform: str, org_id: str, handle: str) -> dict[str, Cursor]:
         with self._transaction(f"reading cursors of {platform}:{handle} failed") as connection:
             return reads.read_cursor(connection, platform, org_id, handle)

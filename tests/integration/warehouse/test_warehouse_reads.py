@@ -106,6 +106,28 @@ def test_history_lists_every_assessment_oldest_first(warehouse: Warehouse) -> No
     assert history[0].assessed_at == Q1.end
 
 
+def test_histories_of_many_organisations_match_each_history_across_query_chunks(
+    warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from maturity.warehouse import reads
+
+    monkeypatch.setattr(reads, "HISTORY_CHUNK", 2)  # 5 organisations: 3 queries
+    orgs = ["a1", "a2", "a3", "a4", "a5"]
+    for i, org_id in enumerate(orgs):
+        for window in (Q2, Q1)[: 1 + i % 2]:
+            ev = evidence(org_id, window)
+            write(warehouse, ev, assessment(ev, phase=Phase.PRESENCE if i % 2 else None))
+    warehouse.write_organisations([org_row("quiet", "Quiet BV")])
+    asked = [*reversed(orgs), "quiet", "never-heard-of"]
+    histories = warehouse.assessment_histories(asked)
+    assert list(histories) == asked
+    for org_id in orgs:
+        assert histories[org_id] == warehouse.assessment_history(org_id), org_id
+    assert [len(histories[o]) for o in orgs] == [1, 2, 1, 2, 1]
+    assert [h.window for h in histories["a2"]] == [Q1, Q2]
+    assert histories["quiet"] == histories["never-heard-of"] == []
+
+
 def test_unknown_organisation_names_the_known_ones(warehouse: Warehouse) -> None:
     ev = evidence()
     write(warehouse, ev, assessment(ev))
