@@ -4,9 +4,9 @@ organisation's failure is kept from stopping the others in its shard.
 A scheduler pays for every task instance: a process, imports, state in the metadata
 database. One task per organisation and step is readable for a dozen organisations and far
 too slow for a thousand, so the assessment DAG maps over *shards*: consecutive organisations
-of the registry, at most ``orgs_per_task`` of them. With the default (:func:`auto_size`) a
+of the registry, at most ``orgs_per_task`` of them. With the default (:func:`auto_sizes`) a
 small registry still gets one task per organisation, and a large one a bounded number of
-tasks per step.
+tasks per step, the later shards smaller than the first (see there why).
 
 Inside a shard every organisation is run on its own (:func:`each`): a failure is recorded
 against that organisation, with its error, and the others go on.
@@ -21,16 +21,39 @@ from typing import Generic, TypeVar
 
 from maturity.errors import ConfigError, InputError
 
-#: With ``orgs_per_task`` left to :func:`auto_size`, a step has at most this many tasks.
+#: With ``orgs_per_task`` left to :func:`auto_sizes`, a step has at most this many tasks.
 AUTO_TASKS_PER_STEP = 16
+#: With :func:`auto_sizes`, the first shard is about this many times the size of the last.
+AUTO_TAPER = 4
 
 T = TypeVar("T")
 
 
-def auto_size(n_orgs: int, tasks_per_step: int = AUTO_TASKS_PER_STEP) -> int:
-    """Organisations per task so that a step has at most ``tasks_per_step`` tasks: one per
-    task up to that many organisations."""
-    return max(1, math.ceil(n_orgs / tasks_per_step))
+def auto_sizes(
+    n_orgs: int, tasks_per_step: int = AUTO_TASKS_PER_STEP, taper: float = AUTO_TAPER
+) -> list[int]:
+    """The sizes of the shards of ``n_orgs`` consecutive organisations: one per task up to
+    ``tasks_per_step`` organisations; above that ``tasks_per_step`` shards whose sizes fall
+    linearly from the first to the last, about ``taper`` times smaller.
+
+    Why tapered: under the APIs' rate limits the shards' collections finish one after the
+    other, window by window, and each shard's steps start when its own collection is done. What
+    is left after the last rate-limit window is the last shard's steps, so a small last shard
+    ends the run sooner; the large first shards do their steps while later ones still wait.
+    """
+    if n_orgs <= tasks_per_step:
+        return [1] * n_orgs
+    k = tasks_per_step
+    weights = [1 - (1 - 1 / taper) * i / (k - 1) for i in range(k)]
+    exact = [n_orgs * w / sum(weights) for w in weights]
+    sizes = [max(1, math.floor(x)) for x in exact]
+    # the organisations left by rounding down go, one each, to the shards rounded down most
+    by_remainder = sorted(range(k), key=lambda i: (sizes[i] - exact[i], i))
+    for i in by_remainder[: n_orgs - sum(sizes)]:
+        sizes[i] += 1
+    while sum(sizes) > n_orgs:  # only when max(1, ...) lifted a shard: take from the largest
+        sizes[sizes.index(max(sizes))] -= 1
+    return sorted(sizes, reverse=True)
 
 
 def parse_orgs_per_task(raw: str | None, where: str) -> int | None:
@@ -52,6 +75,18 @@ def split(items: Sequence[T], size: int) -> list[list[T]]:
     if size < 1:
         raise ValueError(f"shard size must be at least 1, not {size}")
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def split_sizes(items: Sequence[T], sizes: Sequence[int]) -> list[list[T]]:
+    """``items`` in consecutive groups of the given ``sizes`` (which add up to their number),
+    in order."""
+    if sum(sizes) != len(items) or min(sizes, default=1) < 1:
+        raise ValueError(f"shard sizes {list(sizes)} do not split {len(items)} items")
+    out, at = [], 0
+    for size in sizes:
+        out.append(list(items[at : at + size]))
+        at += size
+    return out
 
 
 def label(org_ids: Sequence[str], index: int, total: int) -> str:

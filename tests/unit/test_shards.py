@@ -6,26 +6,54 @@ import pytest
 
 from maturity.errors import ConfigError, InputError
 from maturity.shards import (
+    AUTO_TAPER,
     AUTO_TASKS_PER_STEP,
-    auto_size,
+    auto_sizes,
     describe,
     each,
     label,
     parse_orgs_per_task,
     retryable,
     split,
+    split_sizes,
 )
 
 pytestmark = pytest.mark.unit
 
 
-@pytest.mark.parametrize(
-    ("n", "size"),
-    [(0, 1), (1, 1), (AUTO_TASKS_PER_STEP, 1), (AUTO_TASKS_PER_STEP + 1, 2), (1000, 63)],
-)
-def test_auto_size_bounds_the_tasks_per_step(n: int, size: int) -> None:
-    assert auto_size(n) == size
-    assert len(split(list(range(n)), size)) <= AUTO_TASKS_PER_STEP
+@pytest.mark.parametrize("n", [0, 1, AUTO_TASKS_PER_STEP])
+def test_a_small_registry_gets_one_shard_per_organisation(n: int) -> None:
+    assert auto_sizes(n) == [1] * n
+
+
+@pytest.mark.parametrize("n", [AUTO_TASKS_PER_STEP + 1, 20, 39, 40, 100, 1000, 3000, 10007])
+def test_a_large_registry_gets_bounded_tapered_shards_of_every_organisation(n: int) -> None:
+    sizes = auto_sizes(n)
+    assert len(sizes) == AUTO_TASKS_PER_STEP
+    assert sum(sizes) == n
+    assert min(sizes) >= 1
+    assert sizes == sorted(sizes, reverse=True), "later shards are never larger"
+    if n >= 100:  # the taper shows once there are enough organisations to round
+        assert sizes[0] / sizes[-1] == pytest.approx(AUTO_TAPER, rel=0.25)
+
+
+def test_tapered_shards_of_1000_fall_from_100_to_25() -> None:
+    sizes = auto_sizes(1000)
+    assert sizes[0] == 100
+    assert sizes[-1] == 25
+    # linear: the steps between neighbours are equal
+    assert {a - b for a, b in zip(sizes, sizes[1:], strict=False)} == {5}
+
+
+def test_split_sizes_keeps_order_and_every_item() -> None:
+    items = [f"org-{i}" for i in range(10)]
+    groups = split_sizes(items, [5, 3, 2])
+    assert [len(g) for g in groups] == [5, 3, 2]
+    assert [i for g in groups for i in g] == items
+    with pytest.raises(ValueError, match="do not split 10 items"):
+        split_sizes(items, [5, 3])
+    with pytest.raises(ValueError, match="do not split 10 items"):
+        split_sizes(items, [10, 0])
 
 
 def test_split_keeps_order_and_every_item() -> None:

@@ -103,7 +103,7 @@ def plan(
 ) -> list[JSON]:
     """Read the registry and split it into shards: consecutive organisations, each with the
     accounts to collect. ``orgs_per_task`` ``None`` sizes them automatically
-    (``maturity.shards.auto_size``).
+    (``maturity.shards.auto_sizes``: at most 16, the later ones smaller).
 
     Each shard carries the registry's path, so every task of a run reads the same registry.
     Every input is checked first (``maturity.pipeline.inputs``): a bad registry or rubric fails
@@ -119,7 +119,7 @@ def plan(
     """
     from maturity.pipeline.inputs import rejected_organisations
     from maturity.pipeline.settings import PipelineSettings
-    from maturity.shards import auto_size, describe, label, split
+    from maturity.shards import auto_sizes, describe, label, split, split_sizes
 
     with failing_fast():
         settings = PipelineSettings.from_environment(registry_path=Path(registry))
@@ -149,8 +149,9 @@ def plan(
             summary = forecast_run(Path(registry), orgs, window, settings.env)
         if forecast is not None:
             forecast.update(summary)
-    size = orgs_per_task or auto_size(len(orgs))
-    groups = split(orgs, size)
+    groups = (
+        split(orgs, orgs_per_task) if orgs_per_task else split_sizes(orgs, auto_sizes(len(orgs)))
+    )
     shards = [
         {
             "label": label([o["org_id"] for o in group], i, len(groups)),
@@ -160,11 +161,12 @@ def plan(
         for i, group in enumerate(groups)
     ]
     log.info(
-        "registry %s: %d organisations in %d shards of at most %d",
+        "registry %s: %d organisations in %d shards of %d to %d",
         registry,
         len(orgs),
         len(shards),
-        size,
+        min((len(g) for g in groups), default=0),
+        max((len(g) for g in groups), default=0),
     )
     return shards
 
