@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from maturity.errors import ConfigError, InputError
@@ -42,7 +44,7 @@ def test_tapered_shards_of_1000_fall_from_100_to_25() -> None:
     assert sizes[0] == 100
     assert sizes[-1] == 25
     # linear: the steps between neighbours are equal
-    assert {a - b for a, b in zip(sizes, sizes[1:], strict=False)} == {5}
+    assert {a - b for a, b in pairwise(sizes)} == {5}
 
 
 def test_split_sizes_keeps_order_and_every_item() -> None:
