@@ -399,6 +399,33 @@ def test_shard_size_is_one_setting_for_every_airflow_service(config: dict[str, A
         assert parse_orgs_per_task(value, "MATURITY_ORGS_PER_TASK") is None
 
 
+def test_further_credentials_reach_every_airflow_service_and_init_creates_their_pools(
+    compose: Compose,
+) -> None:
+    import sys
+
+    config = compose.render({**REQUIRED_SECRETS, "MATURITY_CREDENTIALS_X": "x_default,x_app2"})
+    for name in AIRFLOW_SERVICES:  # the DAG's tasks and pools depend on it where it is parsed
+        env = _env(config["services"][name])
+        assert env["MATURITY_CREDENTIALS_X"] == "x_default,x_app2", name
+        assert env["MATURITY_CREDENTIALS_REDDIT"] == "", name
+    init = config["services"]["airflow-init"]
+    script = _shell(init["command"])
+    [lister] = [line.strip() for line in script.splitlines() if "credential_pools" in line]
+    assert lister.startswith("python -c '")
+    code = lister.removeprefix("python -c '").split("' >", 1)[0]
+    env = _env(init)
+    listed = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, **{k: v for k, v in env.items() if k.startswith("MATURITY_CRED")}},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert listed.stdout.split() == ["x_api__x_app2"]
+    assert 'ensure_pool "$$pool" 1' in script  # compose keeps $$ (the shell's $)
+
+
 def test_warehouse_is_a_separate_database(config: dict[str, Any]) -> None:
     services = config["services"]
     metadata, warehouse = services["postgres"], services["warehouse"]
