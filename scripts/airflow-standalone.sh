@@ -83,6 +83,7 @@ ensure_pool bluesky_api "${MATURITY_BLUESKY_API_POOL_SLOTS:-1}" "Tasks calling t
 # one more pool per further credential of MATURITY_CREDENTIALS_<PLATFORM> (docs/airflow.md)
 "$VENV_BIN/python" -c 'from maturity.airflow import names; print("\n".join(p for p in names.credential_pools() if "__" in p))' |
     while read -r pool; do
+        [[ -n "$pool" ]] || continue  # none listed: python printed one empty line
         ensure_pool "$pool" 1 "Tasks calling an API with the credential of $pool"
     done
 

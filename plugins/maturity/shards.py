@@ -41,8 +41,14 @@ def auto_sizes(
     is left after the last rate-limit window is the last shard's steps, so a small last shard
     ends the run sooner; the large first shards do their steps while later ones still wait.
     """
+    if tasks_per_step < 1 or taper < 1:
+        raise ValueError(
+            f"auto_sizes needs tasks_per_step >= 1 and taper >= 1, not {tasks_per_step}, {taper}"
+        )
     if n_orgs <= tasks_per_step:
         return [1] * n_orgs
+    if tasks_per_step == 1:
+        return [n_orgs]
     k = tasks_per_step
     weights = [1 - (1 - 1 / taper) * i / (k - 1) for i in range(k)]
     exact = [n_orgs * w / sum(weights) for w in weights]

@@ -399,31 +399,45 @@ def test_shard_size_is_one_setting_for_every_airflow_service(config: dict[str, A
         assert parse_orgs_per_task(value, "MATURITY_ORGS_PER_TASK") is None
 
 
+def _init_pool_lines(compose: Compose, credentials_x: str) -> list[str]:
+    """Run the part of airflow-init's script that creates the further credentials' pools, with
+    ``ensure_pool`` printing what it would create and ``python`` this interpreter."""
+    import sys
+
+    config = compose.render({**REQUIRED_SECRETS, "MATURITY_CREDENTIALS_X": credentials_x})
+    init = config["services"]["airflow-init"]
+    script = _shell(init["command"]).replace("$$", "$")  # compose keeps $$ for the shell's $
+    lines = script.splitlines()
+    start = next(i for i, line in enumerate(lines) if "credential_pools" in line)
+    end = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("done <"))
+    block = "\n".join(lines[start : end + 1]).replace("/tmp/credential-pools", "pools.txt")
+    run = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", f'ensure_pool() {{ echo "POOL $1"; }}\n{block}'],
+        env={
+            "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+            **{k: v for k, v in _env(init).items() if k.startswith("MATURITY_CRED")},
+        },
+        cwd=compose.workdir,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout.splitlines()
+
+
 def test_further_credentials_reach_every_airflow_service_and_init_creates_their_pools(
     compose: Compose,
 ) -> None:
-    import sys
-
     config = compose.render({**REQUIRED_SECRETS, "MATURITY_CREDENTIALS_X": "x_default,x_app2"})
     for name in AIRFLOW_SERVICES:  # the DAG's tasks and pools depend on it where it is parsed
         env = _env(config["services"][name])
         assert env["MATURITY_CREDENTIALS_X"] == "x_default,x_app2", name
         assert env["MATURITY_CREDENTIALS_REDDIT"] == "", name
-    init = config["services"]["airflow-init"]
-    script = _shell(init["command"])
-    [lister] = [line.strip() for line in script.splitlines() if "credential_pools" in line]
-    assert lister.startswith("python -c '")
-    code = lister.removeprefix("python -c '").split("' >", 1)[0]
-    env = _env(init)
-    listed = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, **{k: v for k, v in env.items() if k.startswith("MATURITY_CRED")}},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert listed.stdout.split() == ["x_api__x_app2"]
-    assert 'ensure_pool "$$pool" 1' in script  # compose keeps $$ (the shell's $)
+    assert _init_pool_lines(compose, "x_default,x_app2") == ["POOL x_api__x_app2"]
+
+
+def test_init_creates_no_further_pool_when_no_credential_is_listed(compose: Compose) -> None:
+    assert _init_pool_lines(compose, "") == []
 
 
 def test_warehouse_is_a_separate_database(config: dict[str, Any]) -> None:

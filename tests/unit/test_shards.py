@@ -47,6 +47,14 @@ def test_tapered_shards_of_1000_fall_from_100_to_25() -> None:
     assert {a - b for a, b in pairwise(sizes)} == {5}
 
 
+def test_auto_sizes_edges() -> None:
+    assert auto_sizes(5, tasks_per_step=1) == [5]
+    assert auto_sizes(40, tasks_per_step=4, taper=1) == [10, 10, 10, 10]
+    for bad in ({"tasks_per_step": 0}, {"taper": 0.5}):
+        with pytest.raises(ValueError, match="tasks_per_step >= 1 and taper >= 1"):
+            auto_sizes(40, **bad)  # type: ignore[arg-type]
+
+
 def test_split_sizes_keeps_order_and_every_item() -> None:
     items = [f"org-{i}" for i in range(10)]
     groups = split_sizes(items, [5, 3, 2])

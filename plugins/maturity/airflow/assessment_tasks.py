@@ -382,7 +382,13 @@ def shard_part(
                 found.append({"org_id": org["org_id"], "handle": handle})
     if not found:
         return None
-    log.info("%s: %d %s accounts to collect", shard["label"], len(found), platform)
+    log.info(
+        "%s: %d %s accounts to collect: %s",
+        shard["label"],
+        len(found),
+        platform,
+        ", ".join(f"{a['org_id']} {platform}:{a['handle']}" for a in found),
+    )
     return {
         "label": _accounts_label(shard["label"], platform, found),
         "platform": platform,

@@ -99,8 +99,8 @@ def phase_changes(warehouse: Warehouse | None = None) -> JSON:
     try:
         orgs = wh.list_organisations()
         changes = []
-        for org in orgs:
-            change = phase_change(wh.assessment_history(org.org_id))
+        for history in wh.assessment_histories([o.org_id for o in orgs]).values():
+            change = phase_change(history)
             if change is not None:
                 changes.append(change)
     finally:
