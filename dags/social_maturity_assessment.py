@@ -56,9 +56,7 @@ PLATFORMS = tuple(names.POOL_BY_PLATFORM)
 # One collect task per platform and credential (MATURITY_CREDENTIALS_<PLATFORM>, read from the
 # environment at parse time; no I/O). One credential per platform: collect_x in pool x_api.
 CREDENTIALS = {platform: names.credentials(platform) for platform in PLATFORMS}
-COLLECT_TASKS = [
-    names.in_org_group(names.collect_task_id(p, c)) for p in PLATFORMS for c in CREDENTIALS[p]
-]
+COLLECT_TASKS = names.collect_task_ids()
 STEP_TASKS = [names.in_org_group(step) for step in names.ORG_STEPS]
 SHARD_LABEL = "{{ task.op_kwargs['shard']['label'] }}"
 

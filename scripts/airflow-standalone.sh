@@ -81,9 +81,8 @@ ensure_pool reddit_api "${MATURITY_REDDIT_API_POOL_SLOTS:-1}" "Tasks calling the
 ensure_pool mastodon_api "${MATURITY_MASTODON_API_POOL_SLOTS:-1}" "Tasks calling the Mastodon instance with one connection"
 ensure_pool bluesky_api "${MATURITY_BLUESKY_API_POOL_SLOTS:-1}" "Tasks calling the Bluesky AppView"
 # one more pool per further credential of MATURITY_CREDENTIALS_<PLATFORM> (docs/airflow.md)
-"$VENV_BIN/python" -c 'from maturity.airflow import names; print("\n".join(p for p in names.credential_pools() if "__" in p))' |
+"$VENV_BIN/python" -c 'import sys; from maturity.airflow import names; sys.stdout.writelines(f"{p}\n" for p in names.further_credential_pools())' |
     while read -r pool; do
-        [[ -n "$pool" ]] || continue  # none listed: python printed one empty line
         ensure_pool "$pool" 1 "Tasks calling an API with the credential of $pool"
     done
 

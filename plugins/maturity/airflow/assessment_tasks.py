@@ -390,20 +390,11 @@ def shard_part(
         ", ".join(f"{a['org_id']} {platform}:{a['handle']}" for a in found),
     )
     return {
-        "label": _accounts_label(shard["label"], platform, found),
         "platform": platform,
         "registry": shard["registry"],
         "accounts": found,
         **({"credential": credential} if credential is not None else {}),
     }
-
-
-def _accounts_label(shard: str, platform: str, found: Sequence[Mapping[str, str]]) -> str:
-    if len(found) <= 3:
-        orgs = dict.fromkeys(a["org_id"] for a in found)
-        handles = ", ".join(f"{platform}:{a['handle']}" for a in found)
-        return f"{' '.join(orgs)} {handles}"
-    return f"{shard} {platform} ({len(found)} accounts)"
 
 
 # -- finishing a shard ------------------------------------------------------------------------

@@ -120,6 +120,13 @@ def credential_pools(env: Mapping[str, str] | None = None) -> dict[str, str]:
     return {pool_for(p, c): c for p in POOL_BY_PLATFORM for c in credentials(p, env)}
 
 
+def further_credential_pools(env: Mapping[str, str] | None = None) -> list[str]:
+    """The pools of the credentials beyond each platform's default connection, which the
+    deployment creates next to the four default pools (``make airflow``, Compose's
+    ``airflow-init``)."""
+    return [pool for pool in credential_pools(env) if pool not in POOL_BY_PLATFORM.values()]
+
+
 def collect_task_ids(env: Mapping[str, str] | None = None) -> list[str]:
     """The full ids of every collect task: ``organisation.collect_x``, ..."""
     return [

@@ -46,6 +46,8 @@ def test_more_credentials_get_their_own_tasks_and_pools() -> None:
     assert names.pool_for("x", "x_app2") == "x_api__x_app2"
     assert names.credential_part("x", ("x_default", "x_app2"), "x_default") == "x_default"
     assert "x_api__x_app2" in names.credential_pools(env)
+    assert names.further_credential_pools(env) == ["x_api__x_app2"]
+    assert names.further_credential_pools({}) == []
     assert names.collect_task_ids(env)[:2] == [
         "organisation.collect_x",
         "organisation.collect_x__x_app2",
