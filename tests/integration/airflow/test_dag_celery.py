@@ -12,6 +12,7 @@ runs in a subprocess while the cluster starts and runs, which saves about a minu
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -39,7 +40,7 @@ pytestmark = [
 
 DAG_ID = "social_maturity_assessment"
 RUN_TIMEOUT = 600.0
-METADATA_DB = "airflow_celery_test"
+METADATA_DB = f"airflow_celery_test_{os.getpid()}"  # one per run: never drops a neighbour's
 WORKERS = ("worker1", "worker2")
 
 

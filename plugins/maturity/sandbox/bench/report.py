@@ -20,8 +20,9 @@ is given as min / median / max over its repetitions; the target applies to the m
 emulator's rate limits are `GENEROUS` in every run on this page unless a section says otherwise:
 that is the product's own cost, not what an operator meets at the APIs' real limits.
 
-The section "Realistic rate limits" runs at the APIs' documented limits with their windows
-compressed by a factor k (stated there, with every limit used): run time against the lower
+The sections "Realistic rate limits" run at the APIs' documented limits with their windows
+divided by a factor k (k = 1: the documented windows; stated there, with every limit used), one
+section per k on the page: run time against the lower
 bound the limits impose, worker slot-seconds held while waiting for a rate limit, X reads and
 their price per organisation, and scale with several X credentials.
 """
@@ -160,7 +161,13 @@ below it, the run is bound by the machine's CPU, and the ratio measures the CPU,
 scheduling. At the real windows (k = 1) the bound is k times longer for the same work and the
 same tail, so the ratio measured at k > 1 is an upper estimate of the real one. The default k
 is 3 (X's 15-minute windows become 5 minutes): at k = 6 the bound for 1,000 organisations
-(450 s) was below the product's own work on the 2-core machines these runs use.""",
+(450 s) was below the product's own work on the 2-core machines these runs use.
+
+A page rendered from several runs shows one such section per k, each from the last run at that
+k, the documented windows (k = 1) first: that is what an operator meets, while the compressed
+runs reach sizes that would take hours at the documented windows. The table of what the limits
+add sets a run against the GENEROUS run of the same size from the same run, or from another
+run of the same commit on the same machine (named); otherwise it is left out.""",
 }
 
 
@@ -275,9 +282,10 @@ def _scale_split(details: dict[str, Any]) -> list[str]:
     return _slot_split(list(details["runs"]))
 
 
-def _limits_added(section: dict[str, Any], record: dict[str, Any]) -> list[str]:
+def _limits_added(section: dict[str, Any], record: dict[str, Any], source: str = "") -> list[str]:
     """What the rate limits add to a run: the realistic run against the same run's GENEROUS
-    run of the same size (both sections from one record), beside the bound."""
+    run of the same size (both sections from one record, or ``source`` names the run the
+    GENEROUS section came from), beside the bound."""
     scale = record["sections"].get("dag_scale", {})
     if scale.get("status") != "ran":
         return []
@@ -287,7 +295,8 @@ def _limits_added(section: dict[str, Any], record: dict[str, Any]) -> list[str]:
         return []
     lines = [
         "",
-        "What the limits add, against the GENEROUS run of the same size in this run:",
+        "What the limits add, against the GENEROUS run of the same size in "
+        + (f"{source} (the same commit and machine):" if source else "this run:"),
         "",
         "| organisations | GENEROUS run time | realistic run time | added | lower bound |",
         "|---|---|---|---|---|",
@@ -367,6 +376,59 @@ def _chosen(runs: list[dict[str, Any]], name: str) -> int:
     return (tried or have)[0]
 
 
+#: Sections shown once per value of a condition when the runs on a page differ in it (the
+#: last run of each value, in ascending order), each with its own heading: the condition, and
+#: the heading for a value.
+VARIANTS: dict[str, tuple[str, Any]] = {
+    "realistic": (
+        "k (windows divided by)",
+        lambda k: (
+            "Realistic rate limits at the documented windows (k = 1), several credentials"
+            if float(k) == 1
+            else f"Realistic rate limits, windows divided by k = {float(k):g}, several credentials"
+        ),
+    ),
+}
+
+
+def _variants(runs: list[dict[str, Any]], name: str) -> list[tuple[Any, int]]:
+    """``(value, run index)`` of the last run that ran section ``name`` for each value of its
+    :data:`VARIANTS` condition, by value; one entry (or none) when the runs do not differ."""
+    if name not in VARIANTS:
+        return []
+    key = VARIANTS[name][0]
+    last: dict[Any, int] = {}
+    for i, r in enumerate(runs):
+        s = r["sections"].get(name)
+        if s and s["status"] == "ran" and key in s["conditions"]:
+            last[s["conditions"][key]] = i
+    return sorted(last.items(), key=lambda item: float(item[0]))
+
+
+def _host_and_commit(run: dict[str, Any]) -> tuple[Any, ...]:
+    m = run["machine"]
+    return (run["git"].get("commit"), run["git"].get("dirty"), m["cpu"], m["cores"], m["ram_gib"])
+
+
+def _chosen_generous(
+    runs: list[dict[str, Any]], name: str, k: int
+) -> tuple[dict[str, Any], str] | None:
+    """The GENEROUS runs a realistic section of run ``k`` is set against: its own run's when
+    it has them, else the page's ``dag_scale`` section's (named) when that run used the same
+    commit and machine, else None."""
+    if name != "realistic":
+        return None
+    own = runs[k]["sections"].get("dag_scale", {})
+    if own.get("status") == "ran":
+        return own, ""
+    i = _chosen(runs, "dag_scale") if any("dag_scale" in r["sections"] for r in runs) else -1
+    if i < 0 or runs[i]["sections"]["dag_scale"].get("status") != "ran":
+        return None
+    if _host_and_commit(runs[i]) != _host_and_commit(runs[k]):
+        return None
+    return runs[i]["sections"]["dag_scale"], f"run {i + 1}"
+
+
 def render_runs(runs: list[tuple[dict[str, Any], str]], other_runs: str = "") -> str:
     """The page for several runs (each a record and its JSON's path), in the order given:
     each section from the run :func:`_chosen` picks, labelled with it. One run is
@@ -382,20 +444,50 @@ def render_runs(runs: list[tuple[dict[str, Any], str]], other_runs: str = "") ->
     for i, (record, path) in enumerate(runs, 1):
         lines += _run_line(f"Run {i}", record, path, nested=True)
     for name in names:
-        k = _chosen(records, name)
-        lines += _section(name, records[k]["sections"][name], f"From run {k + 1}.", records[k])
+        variants = _variants(records, name)
+        if len(variants) < 2:
+            k = _chosen(records, name)
+            lines += _section(
+                name,
+                records[k]["sections"][name],
+                f"From run {k + 1}.",
+                records[k],
+                generous=_chosen_generous(records, name, k),
+            )
+            continue
+        for n, (_, k) in enumerate(variants):
+            lines += _section(
+                name,
+                records[k]["sections"][name],
+                f"From run {k + 1}.",
+                records[k],
+                prose=n == 0,
+                generous=_chosen_generous(records, name, k),
+            )
     if other_runs.strip():
         lines += [OTHER_RUNS, "", other_runs.strip()]
     return "\n".join(lines) + "\n"
 
 
 def _section(
-    name: str, s: dict[str, Any], source: str = "", record: dict[str, Any] | None = None
+    name: str,
+    s: dict[str, Any],
+    source: str = "",
+    record: dict[str, Any] | None = None,
+    *,
+    prose: bool = True,
+    generous: tuple[dict[str, Any], str] | None = None,
 ) -> list[str]:
-    lines = ["", f"## {s['title']}", ""]
-    prose = PROSE.get(name, "").strip()
-    if prose:
-        lines += [prose, ""]
+    """One section's lines; ``prose`` False leaves its prose out (a second variant of it);
+    ``generous`` is the GENEROUS section (and its run's name, empty for the same run) that a
+    realistic section is set against when not its own run's."""
+    title = s["title"]
+    if name in VARIANTS and VARIANTS[name][0] in s.get("conditions", {}):
+        title = VARIANTS[name][1](s["conditions"][VARIANTS[name][0]])
+    lines = ["", f"## {title}", ""]
+    text = PROSE.get(name, "").strip() if prose else ""
+    if text:
+        lines += [text, ""]
     if source:
         lines += [f"*{source}*", ""]
     if s["status"] != "ran":
@@ -411,8 +503,9 @@ def _section(
     extra = EXTRA.get(name)
     if extra:
         lines += extra(s["details"])
-    with_record = EXTRA_WITH_RECORD.get(name)
-    if with_record and record is not None:
+    if name == "realistic" and generous is not None:
+        lines += _limits_added(s, {"sections": {"dag_scale": generous[0]}}, generous[1])
+    elif (with_record := EXTRA_WITH_RECORD.get(name)) and record is not None:
         lines += with_record(s, record)
     return lines
 

@@ -16,7 +16,7 @@ PostgreSQL missing) is recorded as skipped with the reason, and the page says so
 Adding a benchmark is one function plus one line in :data:`SECTIONS` (and its prose in
 :data:`maturity.sandbox.bench.report.PROSE`). The section ``realistic``
 (:mod:`maturity.sandbox.bench.realistic_bench`) runs at the documented rate limits with
-compressed windows; the others run at the emulator's ``GENEROUS`` limits.
+their windows divided by k (1: as documented); the others run at the emulator's ``GENEROUS`` limits.
 """
 
 from __future__ import annotations
@@ -664,9 +664,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("dag_parse", "DAG parsing", dag_parse),
     Section("dag_scale", "One DAG run for many organisations", dag_scale),
     Section("celery", "CeleryExecutor against LocalExecutor", celery),
-    Section(
-        "realistic", "Realistic rate limits, compressed windows, several credentials", realistic
-    ),
+    Section("realistic", "Realistic rate limits, several credentials", realistic),
 )
 
 

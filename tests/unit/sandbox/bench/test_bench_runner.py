@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -283,3 +284,90 @@ def test_the_realistic_section_shows_what_the_limits_add_to_the_same_runs_genero
     assert not any(line.startswith("| 100 |") for line in lines)  # no GENEROUS run of 100
     skipped = {"status": "skipped", "reason": "not chosen"}
     assert _limits_added(realistic, {"sections": {"dag_scale": skipped}}) == []
+
+
+def _realistic_at(k: float, seconds: float) -> Any:
+    def measure(ctx: Context) -> SectionResult:
+        return SectionResult(
+            [Figure("realistic_1000_s", "1,000 organisations: run time", "s", [seconds])],
+            conditions={"k (windows divided by)": k},
+            details={"runs": [{"orgs": 1000, "seconds": seconds, "lower_bound_seconds": 9.0}]},
+            command=f"realistic --k {k:g}",
+        )
+
+    return measure
+
+
+def _generous(seconds: float) -> Any:
+    def measure(ctx: Context) -> SectionResult:
+        return SectionResult(
+            [Figure("scale_1000_s", "1,000 organisations: run time", "s", [seconds])],
+            details={
+                "runs": [
+                    {
+                        "orgs": 1000,
+                        "seconds": seconds,
+                        "executor": "LocalExecutor",
+                        "task_seconds_per_org": 3.0,
+                    }
+                ]
+            },
+            command="dag_scale",
+        )
+
+    return measure
+
+
+def _bench_run(
+    when: str, sections: tuple[Section, ...], only: list[str], commit: str = "abc"
+) -> dict[str, Any]:
+    record = runner.run(Context(), only, f"cmd {when}", sections)
+    record["started_at"] = when
+    record["git"] = {"commit": commit, "dirty": False}
+    return record
+
+
+def test_realistic_runs_at_different_k_each_keep_a_section_on_the_page(tmp_path: Path) -> None:
+    """The documented windows (k = 1) and a compressed run (k = 3) are both shown, each from
+    the last run at that k, k = 1 first; a later run at the same k replaces an earlier one.
+    The table of what the limits add takes the GENEROUS run from another run only when it is
+    the same commit on the same machine."""
+    results = tmp_path / "results"
+
+    def realistic(k: float, s: float) -> tuple[Section, ...]:
+        return (Section("realistic", "Realistic", _realistic_at(k, s)),)
+
+    old_k3 = _bench_run("2026-12-01T00:00:00+00:00", realistic(3, 1500.0), ["realistic"])
+    new_k3 = _bench_run("2026-12-02T00:00:00+00:00", realistic(3, 1100.0), ["realistic"], "old")
+    k1 = _bench_run("2026-12-03T00:00:00+00:00", realistic(1, 2800.0), ["realistic"])
+    scale = _bench_run(
+        "2026-12-04T00:00:00+00:00",
+        (Section("dag_scale", "One DAG run", _generous(1000.0)),),
+        ["dag_scale"],
+    )
+    paths = [runner.write(r, results, tmp_path / "x.md") for r in (old_k3, new_k3, k1, scale)]
+    page = tmp_path / "BENCHMARKS.md"
+    assert runner.main(["--render", *map(str, paths), "--out", str(page)]) == 0
+
+    parts = page.read_text(encoding="utf-8").split("\n## ")[1:]
+    titles = [part.split("\n", 1)[0] for part in parts]
+    assert titles[:2] == [
+        "Realistic rate limits at the documented windows (k = 1), several credentials",
+        "Realistic rate limits, windows divided by k = 3, several credentials",
+    ]
+    documented, compressed = parts[0], parts[1]
+    assert "*From run 3.*" in documented
+    assert "2,800.00 s" in documented
+    assert "*From run 2.*" in compressed
+    assert "1,100.00 s" in compressed
+    assert "1,500.00 s" not in page.read_text(encoding="utf-8")  # replaced by run 2 at k = 3
+    assert PROSE_START not in compressed  # the prose once, with the first
+    assert PROSE_START in documented
+    # run 3 and run 4 share commit and machine: the GENEROUS row is set beside run 3's
+    assert "in run 4 (the same commit and machine):" in documented
+    assert "| 1,000 | 1,000.00 s | 2,800.00 s | 1,800.00 s | 9.00 s |" in documented
+    # run 2 has another commit: no table against run 4's GENEROUS run
+    assert "What the limits add" not in compressed
+
+
+PROSE_START = "The APIs' documented limits"
