@@ -700,7 +700,13 @@ def git_commit() -> dict[str, Any]:
         return out.stdout.strip() if out.returncode == 0 else ""
 
     commit = git("rev-parse", "HEAD")
-    return {"commit": commit or None, "dirty": bool(git("status", "--porcelain", "-uno"))}
+    # the bench's own outputs (a previous run's page and raw numbers) do not make a clone dirty
+    changed = git("status", "--porcelain", "-uno", "--", ".", *(f":!{p}" for p in OWN_OUTPUTS))
+    return {"commit": commit or None, "dirty": bool(changed)}
+
+
+#: What ``make bench`` itself writes in the checkout (left out of the ``dirty`` check).
+OWN_OUTPUTS = ("BENCHMARKS.md", "bench/results")
 
 
 def run(

@@ -371,3 +371,30 @@ def test_realistic_runs_at_different_k_each_keep_a_section_on_the_page(tmp_path:
 
 
 PROSE_START = "The APIs' documented limits"
+
+
+def test_the_benchs_own_outputs_do_not_make_the_checkout_dirty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second ``make bench`` in one clone finds the first one's page and raw numbers
+    changed; only a change to anything else is an uncommitted change to the code measured."""
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    (tmp_path / "bench" / "results").mkdir(parents=True)
+    files = {"BENCHMARKS.md": "page", "bench/results/latest.json": "{}", "code.py": "x = 1"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "start")
+    monkeypatch.chdir(tmp_path)
+    assert runner.git_commit()["dirty"] is False
+
+    (tmp_path / "BENCHMARKS.md").write_text("a later page", encoding="utf-8")
+    (tmp_path / "bench/results/latest.json").write_text('{"a": 1}', encoding="utf-8")
+    assert runner.git_commit()["dirty"] is False
+    (tmp_path / "code.py").write_text("x = 2", encoding="utf-8")
+    assert runner.git_commit()["dirty"] is True
