@@ -49,7 +49,7 @@ WORLD_DAYS = 91
 SEED = 1
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
-METADATA_DB = "airflow_dag_scale_bench"
+METADATA_DB_PREFIX = "airflow_dag_scale_bench"
 """The metadata database's name before a suffix of its own per run (``_<pid>_<hex>``), so
 benchmarks and tests running beside each other on one server never drop each other's."""
 
@@ -63,7 +63,9 @@ def metadata_database(postgres: str, wanted: bool) -> Iterator[str | None]:
         return
     from maturity.sandbox.airflow.local_cluster import postgres_database
 
-    with postgres_database(postgres, f"{METADATA_DB}_{os.getpid()}_{uuid.uuid4().hex[:6]}") as url:
+    with postgres_database(
+        postgres, f"{METADATA_DB_PREFIX}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    ) as url:
         yield url
 
 

@@ -287,11 +287,10 @@ def _scale_split(details: dict[str, Any]) -> list[str]:
     return _slot_split(list(details["runs"]))
 
 
-def _limits_added(section: dict[str, Any], record: dict[str, Any], source: str = "") -> list[str]:
-    """What the rate limits add to a run: the realistic run against the same run's GENEROUS
-    run of the same size (both sections from one record, or ``source`` names the run the
-    GENEROUS section came from), beside the bound."""
-    scale = record["sections"].get("dag_scale", {})
+def _limits_added(section: dict[str, Any], scale: dict[str, Any], source: str = "") -> list[str]:
+    """What the rate limits add to a run: the realistic ``section`` against the GENEROUS runs
+    of the same sizes (the ``dag_scale`` section ``scale``: the same run's, or the run
+    ``source`` names), beside the bound."""
     if scale.get("status") != "ran":
         return []
     generous = {r["orgs"]: r for r in scale["details"]["runs"]}
@@ -321,8 +320,6 @@ EXTRA = {
     "celery": _executor_split,
     "dag_scale": _scale_split,
 }
-#: Extras that read another section of the same run.
-EXTRA_WITH_RECORD = {"realistic": _limits_added}
 
 
 OTHER_RUNS = """
@@ -415,14 +412,10 @@ def _host_and_commit(run: dict[str, Any]) -> tuple[Any, ...]:
     return (run["git"].get("commit"), run["git"].get("dirty"), m["cpu"], m["cores"], m["ram_gib"])
 
 
-def _chosen_generous(
-    runs: list[dict[str, Any]], name: str, k: int
-) -> tuple[dict[str, Any], str] | None:
-    """The GENEROUS runs a realistic section of run ``k`` is set against: its own run's when
-    it has them, else the page's ``dag_scale`` section's (named) when that run used the same
-    commit and machine, else None."""
-    if name != "realistic":
-        return None
+def _chosen_generous(runs: list[dict[str, Any]], k: int) -> tuple[dict[str, Any], str] | None:
+    """The GENEROUS runs (``dag_scale``) a realistic section of run ``k`` is set against: its
+    own run's when it has them, else the page's ``dag_scale`` section's (named) when that run
+    used the same commit and machine, else None."""
     own = runs[k]["sections"].get("dag_scale", {})
     if own.get("status") == "ran":
         return own, ""
@@ -449,25 +442,14 @@ def render_runs(runs: list[tuple[dict[str, Any], str]], other_runs: str = "") ->
     for i, (record, path) in enumerate(runs, 1):
         lines += _run_line(f"Run {i}", record, path, nested=True)
     for name in names:
-        variants = _variants(records, name)
-        if len(variants) < 2:
-            k = _chosen(records, name)
+        variants = [k for _, k in _variants(records, name)]
+        for n, k in enumerate(variants if len(variants) > 1 else [_chosen(records, name)]):
             lines += _section(
                 name,
                 records[k]["sections"][name],
                 f"From run {k + 1}.",
-                records[k],
-                generous=_chosen_generous(records, name, k),
-            )
-            continue
-        for n, (_, k) in enumerate(variants):
-            lines += _section(
-                name,
-                records[k]["sections"][name],
-                f"From run {k + 1}.",
-                records[k],
                 prose=n == 0,
-                generous=_chosen_generous(records, name, k),
+                generous=_chosen_generous(records, k) if name == "realistic" else None,
             )
     if other_runs.strip():
         lines += [OTHER_RUNS, "", other_runs.strip()]
@@ -478,14 +460,13 @@ def _section(
     name: str,
     s: dict[str, Any],
     source: str = "",
-    record: dict[str, Any] | None = None,
     *,
     prose: bool = True,
     generous: tuple[dict[str, Any], str] | None = None,
 ) -> list[str]:
     """One section's lines; ``prose`` False leaves its prose out (a second variant of it);
     ``generous`` is the GENEROUS section (and its run's name, empty for the same run) that a
-    realistic section is set against when not its own run's."""
+    realistic section is set against."""
     title = s["title"]
     if name in VARIANTS and VARIANTS[name][0] in s.get("conditions", {}):
         title = VARIANTS[name][1](s["conditions"][VARIANTS[name][0]])
@@ -508,10 +489,8 @@ def _section(
     extra = EXTRA.get(name)
     if extra:
         lines += extra(s["details"])
-    if name == "realistic" and generous is not None:
-        lines += _limits_added(s, {"sections": {"dag_scale": generous[0]}}, generous[1])
-    elif (with_record := EXTRA_WITH_RECORD.get(name)) and record is not None:
-        lines += with_record(s, record)
+    if generous is not None:
+        lines += _limits_added(s, *generous)
     return lines
 
 
@@ -520,7 +499,8 @@ def render(record: dict[str, Any], json_path: str = "", other_runs: str = "") ->
     run) is appended under a heading that says it is not from this run."""
     lines = [HEADER, *_run_line("Run", record, json_path, nested=False)]
     for name, s in record["sections"].items():
-        lines += _section(name, s, record=record)
+        generous = _chosen_generous([record], 0) if name == "realistic" else None
+        lines += _section(name, s, generous=generous)
     if other_runs.strip():
         lines += [OTHER_RUNS, "", other_runs.strip()]
     return "\n".join(lines) + "\n"

@@ -16,7 +16,8 @@ PostgreSQL missing) is recorded as skipped with the reason, and the page says so
 Adding a benchmark is one function plus one line in :data:`SECTIONS` (and its prose in
 :data:`maturity.sandbox.bench.report.PROSE`). The section ``realistic``
 (:mod:`maturity.sandbox.bench.realistic_bench`) runs at the documented rate limits with
-their windows divided by k (1: as documented); the others run at the emulator's ``GENEROUS`` limits.
+their windows divided by k (1: as documented); the others run at the emulator's ``GENEROUS``
+limits.
 """
 
 from __future__ import annotations
@@ -694,19 +695,21 @@ def machine() -> dict[str, Any]:
     }
 
 
+#: What ``make bench`` itself writes in the checkout (left out of the ``dirty`` check).
+OWN_OUTPUTS = ("BENCHMARKS.md", "bench/results")
+
+
 def git_commit() -> dict[str, Any]:
     def git(*args: str) -> str:
         out = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
         return out.stdout.strip() if out.returncode == 0 else ""
 
     commit = git("rev-parse", "HEAD")
-    # the bench's own outputs (a previous run's page and raw numbers) do not make a clone dirty
-    changed = git("status", "--porcelain", "-uno", "--", ".", *(f":!{p}" for p in OWN_OUTPUTS))
+    # the whole work tree but the bench's own outputs (a previous run's page and raw numbers,
+    # written relative to the working directory, as the runner writes them)
+    outputs = (f":(exclude){p}" for p in OWN_OUTPUTS)
+    changed = git("status", "--porcelain", "-uno", "--", ":(top)", *outputs)
     return {"commit": commit or None, "dirty": bool(changed)}
-
-
-#: What ``make bench`` itself writes in the checkout (left out of the ``dirty`` check).
-OWN_OUTPUTS = ("BENCHMARKS.md", "bench/results")
 
 
 def run(

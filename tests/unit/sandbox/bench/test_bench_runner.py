@@ -267,6 +267,14 @@ def test_the_executor_comparison_splits_run_time_into_task_and_idle_slot_time() 
     assert "| CeleryExecutor, 10 organisations | 125.00 s | 500 | 310 | 190 |" in lines
 
 
+_GENEROUS_1000 = {
+    "orgs": 1000,
+    "seconds": 100.0,
+    "executor": "LocalExecutor",
+    "task_seconds_per_org": 0.3,
+}
+
+
 def test_the_realistic_section_shows_what_the_limits_add_to_the_same_runs_generous_one() -> None:
     from maturity.sandbox.bench.report import _limits_added
 
@@ -278,12 +286,47 @@ def test_the_realistic_section_shows_what_the_limits_add_to_the_same_runs_genero
             ]
         }
     }
-    generous = {"status": "ran", "details": {"runs": [{"orgs": 1000, "seconds": 100.0}]}}
-    lines = _limits_added(realistic, {"sections": {"dag_scale": generous}})
+    generous = {"status": "ran", "details": {"runs": [_GENEROUS_1000]}}
+    lines = _limits_added(realistic, generous)
     assert "| 1,000 | 100.00 s | 130.00 s | 30.00 s | 45.00 s |" in lines
     assert not any(line.startswith("| 100 |") for line in lines)  # no GENEROUS run of 100
     skipped = {"status": "skipped", "reason": "not chosen"}
-    assert _limits_added(realistic, {"sections": {"dag_scale": skipped}}) == []
+    assert _limits_added(realistic, skipped) == []
+    # a page of one run sets its realistic section beside the same run's GENEROUS runs
+    record = {
+        "started_at": "2026-12-04T00:00:00+00:00",
+        "finished_at": "2026-12-04T01:00:00+00:00",
+        "command": "cmd",
+        "quick": False,
+        "git": {"commit": "abc", "dirty": False},
+        "machine": {
+            "cpu": "cpu",
+            "arch": "x86_64",
+            "cores": 2,
+            "ram_gib": 8,
+            "python": "3.11",
+            "os": "linux",
+            "load_average_at_start": 0.1,
+        },
+        "sections": {
+            name: {
+                "title": name,
+                "status": "ran",
+                "figures": [],
+                "conditions": {},
+                "command": "c",
+                "seconds": 1.0,
+                "details": details,
+            }
+            for name, details in (
+                ("dag_scale", {"runs": [_GENEROUS_1000]}),
+                ("realistic", realistic["details"]),
+            )
+        },
+    }
+    page = render(record)
+    assert "in this run:" in page
+    assert "| 1,000 | 100.00 s | 130.00 s | 30.00 s | 45.00 s |" in page
 
 
 def _realistic_at(k: float, seconds: float) -> Any:
@@ -397,4 +440,8 @@ def test_the_benchs_own_outputs_do_not_make_the_checkout_dirty(
     (tmp_path / "bench/results/latest.json").write_text('{"a": 1}', encoding="utf-8")
     assert runner.git_commit()["dirty"] is False
     (tmp_path / "code.py").write_text("x = 2", encoding="utf-8")
+    assert runner.git_commit()["dirty"] is True
+    # from a subdirectory, a change outside it still counts
+    git("checkout", "--", "BENCHMARKS.md", "bench/results/latest.json")
+    monkeypatch.chdir(tmp_path / "bench")
     assert runner.git_commit()["dirty"] is True
